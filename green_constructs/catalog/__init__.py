@@ -1,0 +1,30 @@
+"""Sourced data: region grid intensity, instance shapes and families, power, constants.
+
+The only place a coefficient or an instance shape lives. ``Catalog.default()`` loads the packaged
+CSV files (sources kept in their ``source`` column); ``with_overrides`` replaces any coefficient.
+"""
+
+from .catalog import Catalog, CatalogError, UnknownInstanceTypeError, UnknownRegionError
+from .records import (
+    ACCELERATOR_KINDS,
+    Constant,
+    Family,
+    InstanceType,
+    PowerCoefficient,
+    Region,
+    family_of,
+)
+
+__all__ = [
+    "ACCELERATOR_KINDS",
+    "Catalog",
+    "CatalogError",
+    "Constant",
+    "Family",
+    "InstanceType",
+    "PowerCoefficient",
+    "Region",
+    "UnknownInstanceTypeError",
+    "UnknownRegionError",
+    "family_of",
+]

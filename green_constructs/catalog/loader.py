@@ -1,0 +1,92 @@
+"""Reads the packaged CSV files (``catalog/data``) into records."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from typing import Iterator
+
+from .records import Constant, Family, InstanceType, PowerCoefficient, Region
+
+
+def _rows(filename: str) -> Iterator[dict[str, str]]:
+    text = resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
+    yield from csv.DictReader(text.splitlines())
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def _neuron(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value.strip())
+
+
+def load_regions() -> dict[str, Region]:
+    return {
+        row["region"]: Region(
+            name=row["region"],
+            kgco2e_per_kwh=float(row["kgco2e_per_kwh"]),
+            basis=row["basis"],
+            neuron_offered=_neuron(row["neuron_instances_offered"]),
+            source=row["source"],
+        )
+        for row in _rows("grid_intensity.csv")
+    }
+
+
+def load_instances() -> dict[str, InstanceType]:
+    return {
+        row["instance_type"]: InstanceType(
+            name=row["instance_type"],
+            kind=row["family_kind"],
+            vcpu=int(row["vcpu"]),
+            memory_gib=float(row["memory_gib"]),
+            host_cpu=row["host_cpu"],
+            accelerator=row["accelerator"] or None,
+            accelerator_count=int(row["accelerator_count"] or 0),
+            accelerator_memory_gib=_float(row["accelerator_memory_gib"]),
+            embodied_platform_kgco2e=_float(row["embodied_platform_kgco2e"]),
+            usd_per_hour=_float(row["ec2_on_demand_usd_per_hour_us_east_1_2023"]),
+            source=row["source"],
+        )
+        for row in _rows("instances.csv")
+    }
+
+
+def load_families() -> dict[str, Family]:
+    return {
+        row["family"]: Family(
+            name=row["family"],
+            kind=row["kind"],
+            generation=row["generation"],
+            architecture=row["architecture"],
+            accelerator=row["accelerator"] or None,
+            superseded_by=row["superseded_by"] or None,
+            source=row["source"],
+        )
+        for row in _rows("families.csv")
+    }
+
+
+def load_power() -> dict[str, PowerCoefficient]:
+    return {
+        row["component"]: PowerCoefficient(
+            component=row["component"],
+            kind=row["kind"],
+            idle_watts=_float(row["idle_watts"]),
+            max_watts=_float(row["max_watts"]),
+            basis=row["basis"],
+            source=row["source"],
+        )
+        for row in _rows("power_coefficients.csv")
+    }
+
+
+def load_constants() -> dict[str, Constant]:
+    return {
+        row["name"]: Constant(
+            name=row["name"], value=float(row["value"]), unit=row["unit"], source=row["source"]
+        )
+        for row in _rows("constants.csv")
+    }

@@ -1,0 +1,91 @@
+"""Typed records of the catalog: one dataclass per data file row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ACCELERATOR_KINDS = ("inferentia", "trainium", "gpu", "gpu-previous", "cpu", "graviton")
+
+
+@dataclass(frozen=True)
+class Region:
+    """An AWS region's location-based grid emission factor and Neuron availability."""
+
+    name: str
+    kgco2e_per_kwh: float
+    basis: str
+    neuron_offered: bool | None
+    source: str
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    """A SageMaker ``ml.*`` instance shape."""
+
+    name: str
+    kind: str
+    vcpu: int
+    memory_gib: float
+    host_cpu: str
+    accelerator: str | None
+    accelerator_count: int
+    accelerator_memory_gib: float | None
+    embodied_platform_kgco2e: float | None
+    usd_per_hour: float | None
+    source: str
+
+    @property
+    def family(self) -> str:
+        return family_of(self.name)
+
+
+@dataclass(frozen=True)
+class Family:
+    """An instance family (``g5``, ``inf2``, ``m4``...) with its kind and generation."""
+
+    name: str
+    kind: str
+    generation: str
+    architecture: str
+    accelerator: str | None
+    superseded_by: str | None
+    source: str
+
+    @property
+    def previous_generation(self) -> bool:
+        return self.generation == "previous"
+
+
+@dataclass(frozen=True)
+class PowerCoefficient:
+    """Idle and maximum watts of a CPU microarchitecture (per vCPU) or an accelerator chip."""
+
+    component: str
+    kind: str
+    idle_watts: float | None
+    max_watts: float | None
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A named coefficient (PUE, memory and storage energy, lifespans...)."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+
+
+_CLASS_PREFIXES = ("ml.", "db.", "cache.")
+
+
+def family_of(instance_type: str) -> str:
+    """Family of an EC2, SageMaker, RDS or ElastiCache type: ``ml.g5.2xlarge`` -> ``g5``."""
+    name = instance_type.strip().lower()
+    for prefix in _CLASS_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name.split(".", 1)[0]

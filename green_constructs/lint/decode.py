@@ -1,0 +1,139 @@
+"""Template decoding that keeps the line of every resource (as cfn-lint's decoder does).
+
+JSON goes through the standard library's parser; YAML through PyYAML's libyaml loader with the
+CloudFormation short-form tags (``!Ref``, ``!GetAtt``, ``!Sub``...) turned into their long form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TemplateDecodeError(Exception):
+    """A template that cannot be read or is not a CloudFormation template."""
+
+
+@dataclass
+class DecodedTemplate:
+    """A template's data, where it came from, and the line of each resource (1-based)."""
+
+    path: str
+    template: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    region: str | None = None
+    name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.path
+
+
+class _CfnLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loader that knows the CloudFormation tags and leaves dates as strings."""
+
+
+def _short_form(loader: Any, tag_suffix: str, node: Any) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if tag_suffix in ("Ref", "Condition"):
+        return {tag_suffix: value}
+    if tag_suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{tag_suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _short_form)
+_CfnLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def _yaml_resource_lines(node: Any) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    for key, value in node.value:
+        if key.value == "Resources" and isinstance(value, yaml.MappingNode):
+            return {k.value: k.start_mark.line + 1 for k, _ in value.value}
+    return {}
+
+
+def _decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
+    loader = _CfnLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        return loader.construct_document(node), _yaml_resource_lines(node)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise TemplateDecodeError(f"{path}{where}: invalid YAML: {problem}") from None
+    except (ValueError, TypeError, RecursionError) as error:
+        raise TemplateDecodeError(f"{path}: invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\{')
+
+
+def _json_resource_lines(text: str, resources: Any) -> dict[str, int]:
+    if not isinstance(resources, dict):
+        return {}
+    start = re.search(r'"Resources"\s*:\s*\{', text)
+    if start is None:
+        return {}
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    lines: dict[str, int] = {}
+    for match in _JSON_KEY.finditer(text, start.end()):
+        key = match.group(1)
+        if key in resources and key not in lines:
+            lines[key] = bisect_right(newlines, match.start()) + 1
+            if len(lines) == len(resources):
+                break
+    return lines
+
+
+def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
+    """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one."""
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise TemplateDecodeError(
+                f"{path}:{error.lineno}: invalid JSON: {error.msg}"
+            ) from None
+        except RecursionError:
+            raise TemplateDecodeError(f"{path}: invalid JSON: nested too deeply") from None
+        lines = _json_resource_lines(text, data.get("Resources") if isinstance(data, dict) else None)
+    else:
+        data, lines = _decode_yaml(text, path)
+    if not isinstance(data, dict):
+        raise TemplateDecodeError(f"{path}: not a CloudFormation template (top level is not a mapping)")
+    if not isinstance(data.get("Resources"), dict):
+        raise TemplateDecodeError(f"{path}: not a CloudFormation template (no Resources mapping)")
+    return DecodedTemplate(path=path, template=data, lines=lines)
+
+
+def decode_file(path: str | Path) -> DecodedTemplate:
+    """Read and decode one template file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
+    return decode_text(text, str(path))

@@ -1,0 +1,22 @@
+"""The rule engine: pure Python over plain template data, shared by every front end."""
+
+from .context import TemplateContext
+from .engine import evaluate, evaluate_context
+from .model import Finding, Resource, Rule, RuleSettings, Severity
+from .registry import PACKS, all_rules, get_rule, rule, select_rules
+
+__all__ = [
+    "PACKS",
+    "Finding",
+    "Resource",
+    "Rule",
+    "RuleSettings",
+    "Severity",
+    "TemplateContext",
+    "all_rules",
+    "evaluate",
+    "evaluate_context",
+    "get_rule",
+    "rule",
+    "select_rules",
+]

@@ -1,0 +1,70 @@
+"""Runs rules over a template: one pass over resources, rules indexed by resource type."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping
+
+from ..catalog import Catalog
+from .acknowledgements import acknowledgements_of
+from .context import TemplateContext
+from .model import Finding, Rule, RuleSettings
+
+
+def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
+    by_type: dict[str, list[Rule]] = defaultdict(list)
+    everywhere: list[Rule] = []
+    for r in rules:
+        if "*" in r.resource_types:
+            everywhere.append(r)
+        for resource_type in r.resource_types:
+            if resource_type != "*":
+                by_type[resource_type].append(r)
+    return by_type, everywhere
+
+
+def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Finding]:
+    """Findings of ``rules`` on every resource of ``context``, acknowledgements applied."""
+    by_type, everywhere = _index(rules)
+    template_acks = acknowledgements_of(context.template.get("Metadata"))
+    findings: list[Finding] = []
+    for resource in context.resources.values():
+        applicable = by_type.get(resource.type, [])
+        if everywhere:
+            applicable = [*applicable, *everywhere]
+        if not applicable:
+            continue
+        acks = {**template_acks, **acknowledgements_of(resource.metadata)}
+        for r in applicable:
+            message = r.check(resource, context)
+            if message is None:
+                continue
+            reason = acks.get(r.id)
+            findings.append(
+                Finding(
+                    rule=r,
+                    template=context.name,
+                    resource=resource.logical_id,
+                    resource_type=resource.type,
+                    message=message,
+                    acknowledged=reason is not None,
+                    reason=reason,
+                )
+            )
+    return findings
+
+
+def evaluate(
+    template: Mapping[str, Any],
+    rules: Iterable[Rule],
+    *,
+    name: str = "template",
+    region: str | None = None,
+    settings: RuleSettings | None = None,
+    catalog: Catalog | None = None,
+) -> list[Finding]:
+    """Findings of ``rules`` on a decoded CloudFormation template."""
+    context = TemplateContext(
+        template, name=name, region=region, settings=settings, catalog=catalog
+    )
+    return evaluate_context(context, rules)

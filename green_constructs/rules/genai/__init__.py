@@ -1,0 +1,1 @@
+"""The ``GenAI`` pack: generative-AI sustainability checks; one rule a module."""

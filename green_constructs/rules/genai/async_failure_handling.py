@@ -1,0 +1,43 @@
+"""Asynchronous endpoints must record failures somewhere someone will see them."""
+
+from __future__ import annotations
+
+from ..context import TemplateContext
+from ..model import Resource, Severity
+from ..registry import rule
+
+
+@rule(
+    id="GenAI-AsyncFailureHandling",
+    severity=Severity.WARNING,
+    title="Asynchronous endpoint without a failure path or error topic",
+    explanation=(
+        "An async request that fails without S3FailurePath or an ErrorTopic is lost silently; "
+        "clients retry blindly and the work (and its energy) is spent again."
+    ),
+    remediation=(
+        "Set AsyncInferenceConfig.OutputConfig.S3FailurePath and "
+        "AsyncInferenceConfig.OutputConfig.NotificationConfig.ErrorTopic."
+    ),
+    best_practices=("MLSUS-15", "SUS02-BP06"),
+    resource_types=("AWS::SageMaker::EndpointConfig",),
+)
+def async_failure_handling(resource: Resource, template: TemplateContext) -> str | None:
+    output = resource.get("AsyncInferenceConfig.OutputConfig")
+    if resource.get("AsyncInferenceConfig") is None:
+        return None
+    output = output if isinstance(output, dict) else {}
+    missing = [
+        name
+        for name, value in (
+            ("S3FailurePath", output.get("S3FailurePath")),
+            ("NotificationConfig.ErrorTopic", (output.get("NotificationConfig") or {}).get("ErrorTopic")),
+        )
+        if not value
+    ]
+    if missing:
+        return (
+            f"Async endpoint config {resource.logical_id} has no {' and no '.join(missing)}: "
+            "failed requests are not recorded."
+        )
+    return None

@@ -1,0 +1,138 @@
+"""What a rule is, what it sees and what it reports: plain data, no jsii."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    from .context import TemplateContext
+
+
+class Severity(str, Enum):
+    """How much a finding matters; ``error`` fails synth and, by default, the lint."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls(value.lower())
+        except ValueError:
+            allowed = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r}; allowed: {allowed}") from None
+
+
+_RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One template resource, with intrinsics resolved where the template alone allows."""
+
+    logical_id: str
+    type: str
+    properties: Mapping[str, Any]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Property at a dotted path (``AsyncInferenceConfig.OutputConfig.S3FailurePath``)."""
+        value: Any = self.properties
+        for key in path.split("."):
+            if not isinstance(value, Mapping) or key not in value:
+                return default
+            value = value[key]
+        return value
+
+
+Check = Callable[[Resource, "TemplateContext"], "str | None"]
+"""A rule's test: ``None`` when the resource complies, else the finding's message."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check with its metadata (as cfn-lint keeps metadata with the rule)."""
+
+    id: str
+    pack: str
+    severity: Severity
+    title: str
+    explanation: str
+    remediation: str
+    best_practices: tuple[str, ...]
+    resource_types: tuple[str, ...]
+    check: Check
+    equivalents: tuple[str, ...] = ()
+    notes: str = ""
+
+    def applies_to(self, resource_type: str) -> bool:
+        return "*" in self.resource_types or resource_type in self.resource_types
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of ``green-constructs rules --format json``."""
+        return {
+            "id": self.id,
+            "pack": self.pack,
+            "severity": self.severity.value,
+            "title": self.title,
+            "explanation": self.explanation,
+            "remediation": self.remediation,
+            "resource_types": list(self.resource_types),
+            "best_practices": list(self.best_practices),
+            "equivalents": list(self.equivalents),
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one resource."""
+
+    rule: Rule
+    template: str
+    resource: str
+    resource_type: str
+    message: str
+    acknowledged: bool = False
+    reason: str | None = None
+    line: int | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of a finding in ``green-constructs lint --format json``."""
+        return {
+            "rule_id": self.rule.id,
+            "severity": self.severity.value,
+            "template": self.template,
+            "resource": self.resource,
+            "resource_type": self.resource_type,
+            "message": self.message,
+            "best_practices": list(self.rule.best_practices),
+            "acknowledged": self.acknowledged,
+            "reason": self.reason,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Tunable thresholds of the rules.
+
+    ``carbon_intensity_ratio``: ``GenAI-RegionCarbonIntensity`` flags a region whose grid
+    intensity is more than this many times that of the greenest region offering the
+    accelerators in use (default 2.0). ``suggested_regions``: how many greener regions a finding
+    names (default 3).
+    """
+
+    carbon_intensity_ratio: float = 2.0
+    suggested_regions: int = 3
