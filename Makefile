@@ -1,0 +1,42 @@
+# Set-up is part of every target: a fresh clone needs only `make synth` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+NAG2_VENV := .venv-nag2
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: synth test test-nag2 docs clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+# cdk-nag 2.x in a venv of its own: the nag tests run against both majors.
+$(NAG2_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(NAG2_VENV)
+	$(NAG2_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e . "cdk-nag>=2.37,<3" "pytest>=8"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The main job: synthesize the default app with the sustainability checks, then print the
+# findings and a summary of the synthesized templates.
+synth: $(VENV)/.installed node_modules/.installed
+	npx cdk synth --quiet
+	$(VENV)/bin/green-constructs lint cdk.out
+
+test: $(VENV)/.installed node_modules/.installed $(NAG2_VENV)/.installed
+	$(VENV)/bin/python -m pytest -q
+	$(MAKE) --no-print-directory test-nag2
+
+test-nag2: $(NAG2_VENV)/.installed
+	$(NAG2_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/nag
+
+docs: $(VENV)/.installed
+	$(VENV)/bin/green-constructs rules --format markdown > docs/RULES.md
+
+clean:
+	rm -rf cdk.out $(VENV) $(NAG2_VENV) node_modules

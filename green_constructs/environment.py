@@ -1,0 +1,23 @@
+"""The deployment environment of an app, explicit so that `cdk synth` needs no credentials."""
+
+from __future__ import annotations
+
+import re
+
+import aws_cdk as cdk
+
+from .catalog import Catalog
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "eu-north-1"  # the lowest-carbon grid among regions offering Neuron instances
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+def environment_from_context(app: cdk.App) -> cdk.Environment:
+    """``-c account=... -c region=...`` or the defaults; bad values fail naming the key."""
+    account = str(app.node.try_get_context("account") or DEFAULT_ACCOUNT)
+    region = str(app.node.try_get_context("region") or DEFAULT_REGION)
+    if not _ACCOUNT.match(account):
+        raise ValueError(f"context 'account' must be a 12-digit AWS account id, got {account!r}")
+    Catalog.default().region(region)  # raises naming the region and the known ones
+    return cdk.Environment(account=account, region=region)

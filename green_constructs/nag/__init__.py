@@ -1,0 +1,21 @@
+"""cdk-nag packs ``SustainabilityChecks`` and ``GenAISustainabilityChecks`` for cdk-nag 2 and 3.
+
+The classes come from ``v3`` (validation plugins) or ``v2`` (Aspects) depending on the installed
+cdk-nag; ``enable_sustainability_checks(app)`` registers both the right way.
+"""
+
+from .enable import enable_sustainability_checks
+from .installed import CDK_NAG_MAJOR, CDK_NAG_VERSION
+
+if CDK_NAG_MAJOR >= 3:
+    from .v3 import GenAISustainabilityChecks, SustainabilityChecks
+else:
+    from .v2 import GenAISustainabilityChecks, SustainabilityChecks  # type: ignore[assignment]
+
+__all__ = [
+    "CDK_NAG_MAJOR",
+    "CDK_NAG_VERSION",
+    "GenAISustainabilityChecks",
+    "SustainabilityChecks",
+    "enable_sustainability_checks",
+]

@@ -1,0 +1,48 @@
+"""A finding handed to cdk-nag's ``apply_rule`` (for its suppressions, annotations, reports)."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import cdk_nag
+import jsii
+
+from ..rules import Finding
+from .levels import nag_level
+
+
+@jsii.implements(cdk_nag.IApplyRule)
+class FindingRule:
+    """``IApplyRule`` whose rule is already decided: the finding makes it non-compliant.
+
+    jsii reads ``node``, ``info``, ``explanation``, ``level`` and ``rule_suffix_override``
+    as properties, so they are properties here.
+    """
+
+    def __init__(self, finding: Finding, node: cdk.CfnResource, *, strict: bool) -> None:
+        self._finding = finding
+        self._node = node
+        self._level = nag_level(finding.severity, strict=strict)
+
+    @property
+    def node(self) -> cdk.CfnResource:
+        return self._node
+
+    @property
+    def info(self) -> str:
+        return self._finding.message
+
+    @property
+    def explanation(self) -> str:
+        rule = self._finding.rule
+        return f"{rule.explanation} Fix: {rule.remediation}"
+
+    @property
+    def level(self) -> cdk_nag.NagMessageLevel:
+        return self._level
+
+    @property
+    def rule_suffix_override(self) -> str:
+        return self._finding.rule.id.split("-", 1)[1]
+
+    def rule(self, node: cdk.CfnResource) -> cdk_nag.NagRuleCompliance:
+        return cdk_nag.NagRuleCompliance.NON_COMPLIANT

@@ -1,0 +1,45 @@
+"""``enable_sustainability_checks``: both packs, through the installed cdk-nag's mechanism."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import aws_cdk as cdk
+
+from ..rules import RuleSettings
+from .installed import CDK_NAG_MAJOR
+
+DEFAULT_PACKS = ("Sustainability", "GenAI")
+
+
+def enable_sustainability_checks(
+    app: cdk.App,
+    *,
+    strict: bool = False,
+    settings: RuleSettings | None = None,
+    packs: Iterable[str] = DEFAULT_PACKS,
+    exclude: Iterable[str] = (),
+) -> list:
+    """Check every stack of ``app`` with our packs when it is synthesized.
+
+    With cdk-nag 3 the packs are validation plugins (acknowledge a finding with
+    ``Validations.of(construct).acknowledge(id="GenAI-...", reason=...)``); with cdk-nag 2 they
+    are Aspects (suppress with ``NagSuppressions``). Warnings and infos are printed; errors fail
+    synth, and with ``strict=True`` warnings do too. Returns the pack objects.
+    """
+    from . import GenAISustainabilityChecks, SustainabilityChecks
+
+    classes = {"Sustainability": SustainabilityChecks, "GenAI": GenAISustainabilityChecks}
+    chosen = list(packs)
+    unknown = [p for p in chosen if p not in classes]
+    if unknown:
+        raise ValueError(f"packs: unknown {', '.join(unknown)}; allowed: {', '.join(classes)}")
+    created = [
+        classes[p](app, strict=strict, settings=settings, exclude=exclude) for p in chosen
+    ]
+    if CDK_NAG_MAJOR >= 3:
+        cdk.Validations.of(app).add_plugins(*created)
+    else:
+        for pack in created:
+            cdk.Aspects.of(app).add(pack)
+    return created

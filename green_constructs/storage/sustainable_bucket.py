@@ -1,0 +1,123 @@
+"""An S3 bucket that keeps what matters and lets everything else expire."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class SustainableBucket(Construct):
+    """KMS-encrypted, versioned, SSL-only, private S3 bucket with a lifecycle, retained on delete.
+
+    For models, checkpoints, datasets and results: nothing is lost on stack deletion (the bucket
+    and its key are retained), and nothing is stored forever by accident (old versions expire,
+    incomplete uploads are aborted, and current objects can expire or move to Intelligent-Tiering).
+
+    :param expire_after: delete current objects this long after creation. Default: never.
+    :param noncurrent_expire_after: delete overwritten or deleted versions after this. Default:
+        30 days.
+    :param intelligent_tiering_after: move objects to S3 Intelligent-Tiering after this. Default:
+        no transition.
+    :param encryption_key: customer managed key. Default: a new key with rotation, retained.
+    :param server_access_logs_bucket: where to write access logs. Default: none (see the
+        acknowledgement of ``AwsSolutions-S1`` in the construct).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        expire_after: cdk.Duration | None = None,
+        noncurrent_expire_after: cdk.Duration = cdk.Duration.days(30),
+        intelligent_tiering_after: cdk.Duration | None = None,
+        encryption_key: kms.IKey | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._validate(expire_after, noncurrent_expire_after, intelligent_tiering_after)
+        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+            self, "Key", enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN
+        )
+        transitions = (
+            [
+                s3.Transition(
+                    storage_class=s3.StorageClass.INTELLIGENT_TIERING,
+                    transition_after=intelligent_tiering_after,
+                )
+            ]
+            if intelligent_tiering_after is not None
+            else None
+        )
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.encryption_key,
+            bucket_key_enabled=True,
+            versioned=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            server_access_logs_bucket=server_access_logs_bucket,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-old-versions-and-uploads",
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+                    noncurrent_version_expiration=noncurrent_expire_after,
+                    expiration=expire_after,
+                    transitions=transitions,
+                )
+            ],
+        )
+        if server_access_logs_bucket is None:
+            cdk.Validations.of(self.bucket).acknowledge(
+                cdk.Acknowledgment(
+                    id="AwsSolutions-S1",
+                    reason=(
+                        "Access logs double the writes of a bucket reached only through this "
+                        "app's IAM roles; pass server_access_logs_bucket to enable them."
+                    ),
+                )
+            )
+
+    @staticmethod
+    def _validate(
+        expire_after: cdk.Duration | None,
+        noncurrent_expire_after: cdk.Duration,
+        intelligent_tiering_after: cdk.Duration | None,
+    ) -> None:
+        for name, value in (
+            ("expire_after", expire_after),
+            ("noncurrent_expire_after", noncurrent_expire_after),
+            ("intelligent_tiering_after", intelligent_tiering_after),
+        ):
+            if value is not None and not cdk.Token.is_unresolved(value.to_days()):
+                if value.to_days() < 1:
+                    raise ValueError(f"{name} must be at least 1 day, got {value.to_human_string()}")
+
+    @property
+    def bucket_name(self) -> str:
+        return self.bucket.bucket_name
+
+    @property
+    def bucket_arn(self) -> str:
+        return self.bucket.bucket_arn
+
+    def grant_read(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
+        """Read objects (and decrypt them) under ``objects_key_pattern``."""
+        return self.bucket.grant_read(grantee, objects_key_pattern)
+
+    def grant_write(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:
+        """Write objects (and encrypt them) under ``objects_key_pattern``."""
+        return self.bucket.grant_put(grantee, objects_key_pattern)
+
+    def grant_read_write(
+        self, grantee: iam.IGrantable, objects_key_pattern: str = "*"
+    ) -> iam.Grant:
+        """Read and write objects under ``objects_key_pattern``."""
+        return self.bucket.grant_read_write(grantee, objects_key_pattern)
