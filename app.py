@@ -30,9 +30,9 @@ class GreenGenAIStack(cdk.Stack):
         )
 
 
-def build_app(context: dict | None = None) -> cdk.App:
+def build_app(context: dict | None = None, outdir: str | None = None) -> cdk.App:
     """The default app with its stacks and both sustainability packs enabled."""
-    app = cdk.App(context=context)
+    app = cdk.App(context=context, outdir=outdir)
     GreenGenAIStack(app, "GreenGenAI", env=environment_from_context(app))
     enable_sustainability_checks(app)
     return app

@@ -6,7 +6,7 @@ import re
 
 import aws_cdk as cdk
 
-from .catalog import Catalog
+from .catalog import Catalog, CatalogError
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-north-1"  # the lowest-carbon grid among regions offering Neuron instances
@@ -19,5 +19,8 @@ def environment_from_context(app: cdk.App) -> cdk.Environment:
     region = str(app.node.try_get_context("region") or DEFAULT_REGION)
     if not _ACCOUNT.match(account):
         raise ValueError(f"context 'account' must be a 12-digit AWS account id, got {account!r}")
-    Catalog.default().region(region)  # raises naming the region and the known ones
+    try:
+        Catalog.default().region(region)
+    except CatalogError as error:
+        raise ValueError(f"context 'region': {error}") from None
     return cdk.Environment(account=account, region=region)

@@ -108,6 +108,28 @@ def _json_resource_lines(text: str, resources: Any) -> dict[str, int]:
     return lines
 
 
+MAX_DEPTH = 100
+"""Deepest nesting accepted: far beyond real templates, well within Python's recursion limit
+for the code (intrinsic resolution, rules) that walks template values recursively."""
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests lists and mappings more than ``limit`` deep (YAML aliases and
+    self-referencing anchors included), without recursion."""
+    deepest: dict[int, int] = {}
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, (dict, list)) or deepest.get(id(node), 0) >= depth:
+            continue
+        if depth > limit:
+            return True
+        deepest[id(node)] = depth
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
     """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one."""
     if text.lstrip().startswith("{"):
@@ -119,11 +141,15 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
             ) from None
         except RecursionError:
             raise TemplateDecodeError(f"{path}: invalid JSON: nested too deeply") from None
+        except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+            raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
         lines = _json_resource_lines(text, data.get("Resources") if isinstance(data, dict) else None)
     else:
         data, lines = _decode_yaml(text, path)
     if not isinstance(data, dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (top level is not a mapping)")
+    if _deeper_than(data, MAX_DEPTH):
+        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data.get("Resources"), dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (no Resources mapping)")
     return DecodedTemplate(path=path, template=data, lines=lines)

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from ..catalog import Catalog
 from .acknowledgements import acknowledgements_of
 from .context import TemplateContext
-from .model import Finding, Rule, RuleSettings
+from .model import Finding, Resource, Rule, RuleSettings
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -21,6 +21,17 @@ def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
             if resource_type != "*":
                 by_type[resource_type].append(r)
     return by_type, everywhere
+
+
+def _check(r: Rule, resource: Resource, context: TemplateContext) -> str | None:
+    """The rule's message; a rule that raises is reported as a finding, not a crash."""
+    try:
+        return r.check(resource, context)
+    except Exception as error:  # one rule's bug must not stop the others (cfn-lint's E0002)
+        return (
+            f"Rule {r.id} failed on {resource.logical_id} ({type(error).__name__}: {error}); "
+            "please report this."
+        )
 
 
 def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Finding]:
@@ -36,7 +47,7 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
             continue
         acks = {**template_acks, **acknowledgements_of(resource.metadata)}
         for r in applicable:
-            message = r.check(resource, context)
+            message = _check(r, resource, context)
             if message is None:
                 continue
             reason = acks.get(r.id)

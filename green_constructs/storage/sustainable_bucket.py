@@ -8,6 +8,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+_DAY_MS = 24 * 60 * 60 * 1000
+
 
 class SustainableBucket(Construct):
     """KMS-encrypted, versioned, SSL-only, private S3 bucket with a lifecycle, retained on delete.
@@ -96,9 +98,14 @@ class SustainableBucket(Construct):
             ("noncurrent_expire_after", noncurrent_expire_after),
             ("intelligent_tiering_after", intelligent_tiering_after),
         ):
-            if value is not None and not cdk.Token.is_unresolved(value.to_days()):
-                if value.to_days() < 1:
-                    raise ValueError(f"{name} must be at least 1 day, got {value.to_human_string()}")
+            if value is None:
+                continue
+            millis = value.to_milliseconds()
+            if millis < _DAY_MS or millis % _DAY_MS:
+                raise ValueError(
+                    f"{name} must be a whole number of days, at least 1; "
+                    f"got {value.to_human_string()}"
+                )
 
     @property
     def bucket_name(self) -> str:

@@ -1,0 +1,1 @@
+"""Linting CloudFormation templates and cdk.out assemblies: decoding, running, reporting."""

@@ -1,0 +1,105 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning tools (GitHub, Azure DevOps, IDEs).
+
+One run; the driver lists every rule evaluated; acknowledged findings carry an external
+suppression with the acknowledgement's reason.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ...rules import Finding, Rule, Severity
+
+if TYPE_CHECKING:
+    from ..runner import LintResult
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _uri(path: str) -> str:
+    """``path`` relative to the working directory when below it, else an absolute file URI."""
+    absolute = Path(path).resolve()
+    try:
+        return quote(absolute.relative_to(Path.cwd().resolve()).as_posix())
+    except ValueError:
+        return absolute.as_uri()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("green-constructs")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.id.split("-", 1)[-1],
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.explanation},
+        "help": {"text": rule.remediation},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {"tags": list(rule.best_practices)},
+    }
+
+
+def _result(finding: Finding, path: str, index: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
+    if finding.line:
+        physical["region"] = {"startLine": finding.line}
+    result: dict[str, Any] = {
+        "ruleId": finding.rule.id,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [
+                    {
+                        "name": finding.resource,
+                        "fullyQualifiedName": f"{finding.template}/{finding.resource}",
+                        "kind": "resource",
+                    }
+                ],
+            }
+        ],
+    }
+    if index is not None:
+        result["ruleIndex"] = index
+    if finding.acknowledged:
+        result["suppressions"] = [{"kind": "external", "justification": finding.reason or ""}]
+    return result
+
+
+def render(result: "LintResult") -> str:
+    rules = list(result.rules)
+    index = {r.id: i for i, r in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "green-constructs",
+                        "version": _version(),
+                        "rules": [_rule(r) for r in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [
+                    _result(f, result.paths.get(f.template, f.template), index.get(f.rule.id))
+                    for f in result.findings
+                ],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"

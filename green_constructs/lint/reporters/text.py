@@ -1,0 +1,41 @@
+"""``--format text``: one line a finding (``path:line: severity rule resource (type): message``),
+acknowledged findings after the others, then a summary line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...rules import Finding
+
+if TYPE_CHECKING:
+    from ..runner import LintResult
+
+
+def _line(finding: Finding, path: str) -> str:
+    where = f"{path}:{finding.line}" if finding.line else path
+    text = (
+        f"{where}: {finding.severity.value} {finding.rule.id} {finding.resource} "
+        f"({finding.resource_type}): {finding.message}"
+    )
+    if finding.acknowledged:
+        text += f" [acknowledged: {finding.reason}]" if finding.reason else " [acknowledged]"
+    return text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _summary_line(summary: dict[str, Any]) -> str:
+    severities = ", ".join(f"{n} {severity}" for severity, n in summary["by_severity"].items())
+    return (
+        f"{_count(summary['findings'], 'finding')} ({severities}), "
+        f"{summary['acknowledged']} acknowledged; {_count(summary['templates'], 'template')}, "
+        f"{_count(summary['resources'], 'resource')}, {_count(summary['rules'], 'rule')}"
+    )
+
+
+def render(result: "LintResult") -> str:
+    ordered = sorted(result.findings, key=lambda f: f.acknowledged)  # stable: template order kept
+    lines = [_line(f, result.paths.get(f.template, f.template)) for f in ordered]
+    return "\n".join([*lines, _summary_line(result.summary)]) + "\n"

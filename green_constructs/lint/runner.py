@@ -1,0 +1,117 @@
+"""Lint templates: decode every input, evaluate the rules, count what was found.
+
+:func:`lint` returns a :class:`LintResult` whose ``summary`` (also printed by
+``green-constructs lint --format json``) has this shape::
+
+    {
+        "templates": int,      # templates read: cdk.out stacks and nested stacks, template files
+        "resources": int,      # resources (entries with a Type) across those templates
+        "rules": int,          # rules evaluated
+        "findings": int,       # unacknowledged findings
+        "acknowledged": int,   # findings acknowledged in template metadata (cdk_nag)
+        "by_severity": {"error": int, "warning": int, "info": int},  # unacknowledged findings
+    }
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..catalog import Catalog
+from ..rules import Finding, Rule, RuleSettings, Severity, TemplateContext, evaluate_context
+from .assembly import read_assembly
+from .decode import DecodedTemplate, decode_file
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """Findings in template order, the summary, and the file behind each template name."""
+
+    findings: tuple[Finding, ...]
+    summary: dict[str, Any]
+    rules: tuple[Rule, ...]
+    paths: Mapping[str, str]  # Finding.template -> template file path
+
+    def fails(self, threshold: Severity | None) -> bool:
+        """Whether an unacknowledged finding is at or above ``threshold`` (None: never)."""
+        return threshold is not None and any(
+            not f.acknowledged and f.severity.rank >= threshold.rank for f in self.findings
+        )
+
+
+def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
+    """Decode template files and every template of cdk.out directories, each file once.
+
+    Raises :class:`~green_constructs.lint.decode.TemplateDecodeError` on unreadable input.
+    """
+    templates: list[DecodedTemplate] = []
+    seen: set[str] = set()
+    names: set[str] = set()
+    for path in paths:
+        found = read_assembly(path) if Path(path).is_dir() else [decode_file(path)]
+        for decoded in found:
+            real = os.path.realpath(decoded.path)
+            if real in seen:
+                continue
+            seen.add(real)
+            if decoded.display_name in names:  # same stack name in two assemblies
+                decoded.name = decoded.path
+            names.add(decoded.display_name)
+            templates.append(decoded)
+    return templates
+
+
+def lint(
+    paths: Iterable[str | Path],
+    rules: Sequence[Rule],
+    *,
+    region: str | None = None,
+    settings: RuleSettings | None = None,
+) -> LintResult:
+    """Evaluate ``rules`` on every template of ``paths``.
+
+    ``region`` applies to templates whose assembly does not say where they deploy.
+    """
+    catalog = Catalog.default()
+    findings: list[Finding] = []
+    resources = 0
+    paths_by_name: dict[str, str] = {}
+    for decoded in load_templates(paths):
+        context = TemplateContext(
+            decoded.template,
+            name=decoded.display_name,
+            region=decoded.region or region,
+            settings=settings,
+            catalog=catalog,
+        )
+        resources += len(context.resources)
+        paths_by_name[decoded.display_name] = decoded.path
+        findings += (
+            replace(f, line=decoded.lines.get(f.resource)) for f in evaluate_context(context, rules)
+        )
+    return LintResult(
+        findings=tuple(findings),
+        summary=_summary(findings, templates=len(paths_by_name), resources=resources, rules=rules),
+        rules=tuple(rules),
+        paths=paths_by_name,
+    )
+
+
+def _summary(
+    findings: Sequence[Finding], *, templates: int, resources: int, rules: Sequence[Rule]
+) -> dict[str, Any]:
+    open_findings = [f for f in findings if not f.acknowledged]
+    by_severity = {s.value: 0 for s in sorted(Severity, key=lambda s: -s.rank)}
+    for finding in open_findings:
+        by_severity[finding.severity.value] += 1
+    return {
+        "templates": templates,
+        "resources": resources,
+        "rules": len(rules),
+        "findings": len(open_findings),
+        "acknowledged": len(findings) - len(open_findings),
+        "by_severity": by_severity,
+    }

@@ -1,0 +1,93 @@
+"""The catalog: packaged data, look-ups, clear errors, ranking, overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from green_constructs.catalog import (
+    Catalog,
+    CatalogError,
+    UnknownInstanceTypeError,
+    UnknownRegionError,
+    family_of,
+)
+
+CATALOG = Catalog.default()
+
+
+def test_instance_shape_comes_from_the_packaged_data() -> None:
+    g5 = CATALOG.instance("ml.g5.2xlarge")
+    assert (g5.kind, g5.vcpu, g5.host_cpu, g5.accelerator, g5.accelerator_count) == (
+        "gpu", 8, "epyc-2", "A10G", 1,
+    )
+    assert g5.source
+    trn = CATALOG.instance("ml.trn1.32xlarge")
+    assert (trn.kind, trn.accelerator_count, trn.accelerator_memory_gib) == ("trainium", 16, 512)
+
+
+def test_every_row_keeps_its_source() -> None:
+    assert all(i.source for i in CATALOG.instances())
+    assert all(CATALOG.region(r).source for r in CATALOG.region_names())
+    assert CATALOG.power("Inferentia2").basis == "assumption"
+
+
+def test_unknown_instance_type_names_close_matches() -> None:
+    with pytest.raises(UnknownInstanceTypeError, match=r"unknown instance type 'ml.g5.3xlarge'; did you mean"):
+        CATALOG.instance("ml.g5.3xlarge")
+
+
+def test_unknown_region_lists_known_regions_and_fallback_is_explicit() -> None:
+    with pytest.raises(UnknownRegionError, match="unknown region 'mars-north-1'"):
+        CATALOG.region("mars-north-1")
+    assert CATALOG.region("mars-north-1", fallback=True).name == "*"
+    with pytest.raises(UnknownRegionError):
+        CATALOG.region("*")
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "family", "kind", "generation"),
+    [
+        ("ml.inf2.xlarge", "inf2", "inferentia", "current"),
+        ("ml.inf1.xlarge", "inf1", "inferentia", "previous"),
+        ("ml.p3.2xlarge", "p3", "gpu-previous", "previous"),
+        ("g4dn.xlarge", "g4dn", "gpu-previous", "previous"),
+        ("db.m4.large", "m4", "cpu", "previous"),
+        ("cache.m7g.large", "m7g", "graviton", "current"),
+    ],
+)
+def test_family_kind_and_generation(instance_type, family, kind, generation) -> None:
+    found = CATALOG.family(instance_type)
+    assert (family_of(instance_type), found.kind, found.generation) == (family, kind, generation)
+
+
+def test_unknown_family_is_an_error_or_none() -> None:
+    with pytest.raises(UnknownInstanceTypeError, match="unknown instance family 'zz9'"):
+        CATALOG.family("ml.zz9.large")
+    assert CATALOG.find_family("ml.zz9.large") is None
+
+
+def test_regions_ranked_by_intensity_among_those_offering_the_accelerator() -> None:
+    neuron = CATALOG.regions_by_intensity("inferentia")
+    intensities = [r.kgco2e_per_kwh for r in neuron]
+    assert intensities == sorted(intensities)
+    assert neuron[0].name == "eu-north-1"
+    assert all(r.neuron_offered for r in neuron)
+    assert "ca-central-1" not in {r.name for r in neuron}  # greener, but no Neuron instances
+    assert "ca-central-1" in {r.name for r in CATALOG.regions_by_intensity("gpu")}
+    with pytest.raises(CatalogError, match="allowed: inferentia, trainium"):
+        CATALOG.regions_by_intensity("tpu")
+
+
+def test_overrides_replace_coefficients_without_touching_the_default() -> None:
+    custom = CATALOG.with_overrides(
+        grid_intensity={"us-east-1": 0.2},
+        power={"Inferentia2": (10, 90)},
+        constants={"pue_aws": 1.2},
+    )
+    assert custom.region("us-east-1").kgco2e_per_kwh == 0.2
+    assert custom.region("us-east-1").basis == "user-override"
+    assert (custom.power("Inferentia2").idle_watts, custom.power("Inferentia2").max_watts) == (10, 90)
+    assert custom.constant("pue_aws").value == 1.2
+    assert CATALOG.region("us-east-1").kgco2e_per_kwh == pytest.approx(0.379069)
+    with pytest.raises(CatalogError, match="unknown constant"):
+        CATALOG.with_overrides(constants={"pue": 1.0})
