@@ -86,8 +86,8 @@ class NaiveLlmEndpointStack(cdk.Stack):
         )
 
 
-def build_app() -> cdk.App:
-    app = cdk.App()
+def build_app(outdir: str | None = None) -> cdk.App:
+    app = cdk.App(outdir=outdir)
     NaiveLlmEndpointStack(
         app,
         "NaiveLlmEndpoint",

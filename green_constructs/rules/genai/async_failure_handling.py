@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from ..context import TemplateContext
+from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
 
@@ -21,20 +24,22 @@ from ..registry import rule
     ),
     best_practices=("MLSUS-15", "SUS02-BP06"),
     resource_types=("AWS::SageMaker::EndpointConfig",),
+    notes="An OutputConfig or NotificationConfig decided at deploy time is not reported.",
 )
 def async_failure_handling(resource: Resource, template: TemplateContext) -> str | None:
-    output = resource.get("AsyncInferenceConfig.OutputConfig")
     if resource.get("AsyncInferenceConfig") is None:
         return None
-    output = output if isinstance(output, dict) else {}
-    missing = [
-        name
-        for name, value in (
-            ("S3FailurePath", output.get("S3FailurePath")),
-            ("NotificationConfig.ErrorTopic", (output.get("NotificationConfig") or {}).get("ErrorTopic")),
-        )
-        if not value
-    ]
+    output = resource.get("AsyncInferenceConfig.OutputConfig")
+    if is_intrinsic(output):
+        return None
+    output = output if isinstance(output, Mapping) else {}
+    notification: Any = output.get("NotificationConfig")
+    missing = []
+    if not output.get("S3FailurePath"):
+        missing.append("S3FailurePath")
+    topic = notification.get("ErrorTopic") if isinstance(notification, Mapping) else None
+    if not is_intrinsic(notification) and not topic:
+        missing.append("NotificationConfig.ErrorTopic")
     if missing:
         return (
             f"Async endpoint config {resource.logical_id} has no {' and no '.join(missing)}: "

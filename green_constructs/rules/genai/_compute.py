@@ -1,0 +1,111 @@
+"""The SageMaker compute a resource asks for: instance types, where, and what for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+from weakref import WeakKeyDictionary
+
+from ...catalog import Family
+from ..context import TemplateContext
+from ..model import Resource
+from ..training_jobs import JOB_SOURCES, is_unknown, jobs, training_instances
+
+COMPUTE_TYPES = (
+    "AWS::SageMaker::EndpointConfig",
+    "AWS::SageMaker::InferenceComponent",
+    "AWS::SageMaker::NotebookInstance",
+    *JOB_SOURCES,
+    "AWS::SageMaker::Cluster",
+    "AWS::Batch::ComputeEnvironment",
+)
+NEURON_KINDS = ("inferentia", "trainium")
+GPU_KINDS = ("gpu", "gpu-previous")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One instance type a resource runs on: ``purpose`` is inference, training, transform,
+    processing or notebook; ``where`` names the variant, state, step or instance group."""
+
+    purpose: str
+    where: str
+    instance_type: str
+    family: Family | None
+
+
+_USAGES: WeakKeyDictionary[TemplateContext, dict[str, tuple[Usage, ...]]] = WeakKeyDictionary()
+
+
+def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
+    """Known instance types of ``resource`` (cached per template and resource)."""
+    cache = _USAGES.setdefault(template, {})
+    found = cache.get(resource.logical_id)
+    if found is None:
+        found = cache[resource.logical_id] = tuple(
+            Usage(purpose, where, t, template.catalog.find_family(t))
+            for purpose, where, t in _raw_usages(resource, template)
+        )
+    return found
+
+
+def variants(config: Resource) -> list[Mapping[str, Any]]:
+    """Production and shadow variants of an endpoint config."""
+    found: list[Mapping[str, Any]] = []
+    for key in ("ProductionVariants", "ShadowProductionVariants"):
+        listed = config.get(key)
+        found += [v for v in (listed if isinstance(listed, list) else ()) if isinstance(v, Mapping)]
+    return found
+
+
+def variant_label(variant: Mapping[str, Any]) -> str:
+    name = variant.get("VariantName")
+    return f"variant {name}" if isinstance(name, str) and not is_unknown(name) else "a variant"
+
+
+def component_variant(
+    component: Resource, template: TemplateContext
+) -> tuple[Resource, Mapping[str, Any]] | None:
+    """The endpoint config and variant an inference component runs on, when in the template."""
+    endpoint = template.target(component.get("EndpointName"))
+    if endpoint is None or endpoint.type != "AWS::SageMaker::Endpoint":
+        return None
+    config = template.target(endpoint.get("EndpointConfigName"))
+    if config is None or config.type != "AWS::SageMaker::EndpointConfig":
+        return None
+    production = config.get("ProductionVariants")
+    listed = [v for v in production if isinstance(v, Mapping)] if isinstance(production, list) else []
+    name = component.get("VariantName")
+    matching = [v for v in listed if v.get("VariantName") == name]
+    if not matching and len(listed) == 1 and is_unknown(name):
+        matching = listed
+    return (config, matching[0]) if matching else None
+
+
+def _raw_usages(resource: Resource, template: TemplateContext) -> Iterator[tuple[str, str, str]]:
+    if resource.type == "AWS::SageMaker::EndpointConfig":
+        for variant in variants(resource):
+            if _known(variant.get("InstanceType")):
+                yield "inference", variant_label(variant), variant["InstanceType"]
+    elif resource.type == "AWS::SageMaker::InferenceComponent":
+        found = component_variant(resource, template)
+        if found and _known(found[1].get("InstanceType")):
+            config, variant = found
+            where = f"{variant_label(variant)} of {config.logical_id}"
+            yield "inference", where, variant["InstanceType"]
+    elif resource.type == "AWS::SageMaker::NotebookInstance":
+        if _known(resource.get("InstanceType")):
+            yield "notebook", "notebook", resource.get("InstanceType")
+    elif resource.type in JOB_SOURCES:
+        label = "state" if resource.type == "AWS::StepFunctions::StateMachine" else "step"
+        for job in jobs(resource, template):
+            purpose = "training" if job.trains else job.kind
+            for instance_type in job.instance_types:
+                yield purpose, f"{label} {job.name}", instance_type
+    else:
+        for found in training_instances(resource):
+            yield "training", found.where, found.instance_type
+
+
+def _known(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not is_unknown(value)

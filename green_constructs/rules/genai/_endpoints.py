@@ -1,0 +1,151 @@
+"""Endpoints and what serves them: config variants, scalable targets, policies and alarms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+from ..context import TemplateContext
+from ..intrinsics import is_intrinsic, references
+from ..model import Resource
+from ..training_jobs import is_unknown
+
+SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
+ALARM = "AWS::CloudWatch::Alarm"
+VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+_RESOURCE_ID = re.compile(r"^endpoint/([^/]+)/variant/([^/]+)$")
+_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+_UNKNOWN = "\x00?\x00"
+
+
+def endpoint_config(endpoint: Resource, template: TemplateContext) -> Resource | None:
+    """The endpoint's config when it is in this template (by reference or literal name)."""
+    name = endpoint.get("EndpointConfigName")
+    found = template.target(name)
+    if found is None and isinstance(name, str):
+        found = next(
+            (c for c in template.of_type("AWS::SageMaker::EndpointConfig")
+             if c.get("EndpointConfigName") == name),
+            None,
+        )
+    return found if found is not None and found.type == "AWS::SageMaker::EndpointConfig" else None
+
+
+def instance_variants(config: Resource) -> list[Mapping[str, Any]]:
+    """Production variants on instances (not serverless) of an endpoint config."""
+    production = config.get("ProductionVariants")
+    return [
+        v
+        for v in (production if isinstance(production, list) else ())
+        if isinstance(v, Mapping) and v.get("InstanceType") and not v.get("ServerlessConfig")
+    ]
+
+
+def names_endpoint(value: Any, endpoint: Resource, template: TemplateContext) -> bool | None:
+    """Whether a name value denotes ``endpoint``; ``None`` when the template cannot tell."""
+    if isinstance(value, str):
+        literal = endpoint.get("EndpointName")
+        return None if is_unknown(literal) else value == literal
+    targets = references(value)
+    if endpoint.logical_id in targets:
+        return True
+    return False if any(t in template.resources for t in targets) else None
+
+
+def variant_targets(
+    endpoint: Resource, variant: Mapping[str, Any], template: TemplateContext
+) -> list[Resource]:
+    """Scalable targets on the desired instance count of ``endpoint``'s ``variant``.
+
+    A target whose endpoint or variant name the template cannot tell counts as a match.
+    """
+    found = []
+    for target in template.of_type(SCALABLE_TARGET):
+        if target.get("ServiceNamespace") != "sagemaker":
+            continue
+        if target.get("ScalableDimension") != VARIANT_DIMENSION:
+            continue
+        parsed = _parse_resource_id(target.get("ResourceId"), template)
+        if parsed is None:
+            found.append(target)
+            continue
+        name, variant_name = parsed
+        if name == _UNKNOWN:
+            matches_endpoint: bool | None = None
+        elif name.startswith("ref:"):
+            matches_endpoint = name == f"ref:{endpoint.logical_id}"
+        else:
+            matches_endpoint = names_endpoint(name, endpoint, template)
+        wanted = variant.get("VariantName")
+        matches_variant = variant_name == _UNKNOWN or is_unknown(wanted) or variant_name == wanted
+        if matches_endpoint is not False and matches_variant:
+            found.append(target)
+    return found
+
+
+def _parse_resource_id(value: Any, template: TemplateContext) -> tuple[str, str] | None:
+    """``(endpoint, variant)`` of ``endpoint/<name>/variant/<variant>``; a resource's token is
+    ``ref:<LogicalId>``, any other token :data:`_UNKNOWN`; ``None`` if it does not parse."""
+    text = _flatten_id(value, template)
+    match = _RESOURCE_ID.match(text) if text is not None else None
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _flatten_id(value: Any, template: TemplateContext) -> str | None:
+    if isinstance(value, str):
+        return value
+    if not is_intrinsic(value):
+        return None
+    key, arg = next(iter(value.items()))
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
+        pieces = [_flatten_id(p, template) for p in arg[1]]
+        return None if None in pieces else str(arg[0]).join(p for p in pieces if p is not None)
+    if key == "Fn::Sub" and isinstance(arg, str):
+        return _SUB_VARIABLE.sub(lambda m: _token(m.group(1).split(".", 1)[0], template), arg)
+    targets = references(value)
+    return _token(next(iter(targets)), template) if len(targets) == 1 else _UNKNOWN
+
+
+def _token(logical_id: str, template: TemplateContext) -> str:
+    return f"ref:{logical_id}" if logical_id in template.resources else _UNKNOWN
+
+
+def capacity(target: Resource, key: str) -> int | None:
+    """``MinCapacity`` or ``MaxCapacity`` of a scalable target when known."""
+    value = target.get(key)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def metrics(alarm_or_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Metric descriptions (``Namespace``, ``MetricName``, ``Dimensions``) of an alarm or a
+    customized metric specification, metric math ``Metrics[].MetricStat.Metric`` included."""
+    if "MetricName" in alarm_or_spec or "Namespace" in alarm_or_spec:
+        yield alarm_or_spec
+    listed = alarm_or_spec.get("Metrics")
+    for entry in listed if isinstance(listed, list) else ():
+        stat = entry.get("MetricStat") if isinstance(entry, Mapping) else None
+        metric = stat.get("Metric") if isinstance(stat, Mapping) else None
+        if isinstance(metric, Mapping):
+            yield metric
+
+
+def dimension_values(metric: Mapping[str, Any], name: str) -> list[Any]:
+    dimensions = metric.get("Dimensions")
+    return [
+        d.get("Value")
+        for d in (dimensions if isinstance(dimensions, list) else ())
+        if isinstance(d, Mapping) and d.get("Name") == name
+    ]
+
+
+def watches_endpoint(alarm: Resource, endpoint: Resource, template: TemplateContext) -> bool:
+    """True when one of the alarm's metrics has an ``EndpointName`` that may be ``endpoint``."""
+    return any(
+        names_endpoint(value, endpoint, template) is not False
+        for metric in metrics(alarm.properties)
+        for value in dimension_values(metric, "EndpointName")
+    )

@@ -1,0 +1,90 @@
+"""Asynchronous endpoints should scale to zero when their queue is empty and wake up on demand."""
+
+from __future__ import annotations
+
+from ..context import TemplateContext
+from ..intrinsics import references
+from ..model import Resource, Severity
+from ..registry import rule
+from ._compute import variant_label
+from ._endpoints import (
+    ALARM,
+    SCALING_POLICY,
+    capacity,
+    endpoint_config,
+    instance_variants,
+    metrics,
+    variant_targets,
+    watches_endpoint,
+)
+
+WAKE_UP_METRIC = "HasBacklogWithoutCapacity"
+
+
+@rule(
+    id="GenAI-AsyncScaleToZero",
+    severity=Severity.WARNING,
+    title="Asynchronous endpoint that cannot scale to zero or wake up",
+    explanation=(
+        "An asynchronous endpoint queues requests, so it can run no instance at all while the "
+        "queue is empty. That takes a scalable target with MinCapacity 0, target tracking on "
+        "ApproximateBacklogSizePerInstance, and a step-scaling policy triggered by an alarm on "
+        "HasBacklogWithoutCapacity to start an instance when requests arrive at zero."
+    ),
+    remediation=(
+        "Register each variant as a scalable target with MinCapacity 0, add target tracking on "
+        "ApproximateBacklogSizePerInstance, and a step-scaling policy whose alarm watches "
+        "AWS/SageMaker HasBacklogWithoutCapacity for the endpoint (dimension EndpointName)."
+    ),
+    best_practices=("MLSUS-04", "SUS02-BP01", "SUS03-BP01"),
+    resource_types=("AWS::SageMaker::Endpoint",),
+    notes=(
+        "The wake-up counts when a StepScaling policy on the variant's target (ScalingTargetId "
+        "or the same ResourceId) is an action of an alarm on HasBacklogWithoutCapacity whose "
+        "EndpointName is this endpoint (Ref, GetAtt or literal name) or cannot be resolved. "
+        "Endpoints whose config is not in the template are not reported."
+    ),
+)
+def async_scale_to_zero(resource: Resource, template: TemplateContext) -> str | None:
+    config = endpoint_config(resource, template)
+    if config is None or config.get("AsyncInferenceConfig") is None:
+        return None
+    problems = []
+    for variant in instance_variants(config):
+        label = variant_label(variant)
+        targets = variant_targets(resource, variant, template)
+        if not targets:
+            problems.append(f"{label} has no scalable target, so it never scales to zero")
+            continue
+        floors = [capacity(t, "MinCapacity") for t in targets]
+        if all(f is not None and f > 0 for f in floors):
+            problems.append(f"{label} has MinCapacity {min(floors)} instead of 0")
+        if not any(_wakes_up(t, resource, template) for t in targets):
+            problems.append(
+                f"{label} has no step-scaling policy triggered by {WAKE_UP_METRIC} to wake it"
+            )
+    if not problems:
+        return None
+    return f"Async endpoint {resource.logical_id}: {'; '.join(problems)}."
+
+
+def _wakes_up(target: Resource, endpoint: Resource, template: TemplateContext) -> bool:
+    for policy in template.of_type(SCALING_POLICY):
+        if policy.get("PolicyType") != "StepScaling" or not _scales(policy, target):
+            continue
+        for alarm in template.referencing(policy.logical_id, ALARM):
+            if policy.logical_id not in references(alarm.get("AlarmActions")):
+                continue
+            names = {m.get("MetricName") for m in metrics(alarm.properties)}
+            if WAKE_UP_METRIC in names and watches_endpoint(alarm, endpoint, template):
+                return True
+    return False
+
+
+def _scales(policy: Resource, target: Resource) -> bool:
+    if target.logical_id in references(policy.get("ScalingTargetId")):
+        return True
+    return policy.get("ResourceId") is not None and all(
+        policy.get(key) == target.get(key)
+        for key in ("ResourceId", "ScalableDimension", "ServiceNamespace")
+    )

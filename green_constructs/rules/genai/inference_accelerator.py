@@ -1,0 +1,83 @@
+"""Inference on GPU or x86 CPU where Inferentia2 or Graviton would serve it with less energy."""
+
+from __future__ import annotations
+
+from ..context import TemplateContext
+from ..model import Resource, Severity
+from ..registry import rule
+from ._compute import GPU_KINDS, Usage, component_variant, usages, variant_label
+
+_COMPONENT = "AWS::SageMaker::InferenceComponent"
+_CONFIG = "AWS::SageMaker::EndpointConfig"
+_GRAVITON = {"c": "ml.c7g", "r": "ml.r7g"}
+
+
+@rule(
+    id="GenAI-InferenceAccelerator",
+    severity=Severity.WARNING,
+    title="Inference on GPU or x86 CPU where Inferentia2 or Graviton serves",
+    explanation=(
+        "Inf2 instances deliver up to 50% better performance per watt than comparable GPU "
+        "instances for deep-learning inference, and Graviton uses up to 60% less energy than "
+        "comparable x86 instances for CPU inference: the same requests for less energy."
+    ),
+    remediation=(
+        "Compile the model with AWS Neuron and host it on ml.inf2 (Neuron serving images such as "
+        "huggingface-vllm-inference-neuronx), or move CPU inference to Graviton (ml.c7g, ml.m7g)."
+    ),
+    best_practices=("MLSUS-12", "SUS05-BP02", "SUS05-BP04"),
+    resource_types=(
+        _CONFIG,
+        _COMPONENT,
+        "AWS::StepFunctions::StateMachine",
+        "AWS::SageMaker::Pipeline",
+    ),
+    notes=(
+        "Checks endpoint config variants (shadow variants included), inference components "
+        "(through their endpoint's config, when the variant hosts components rather than a "
+        "model: such variants are reported on the components, not the config) and transform "
+        "jobs in state machines and pipelines. Serverless variants and unresolved instance "
+        "types are not reported. Some models (custom CUDA kernels, unsupported architectures) "
+        "need GPUs: acknowledge the finding with the reason."
+    ),
+)
+def inference_accelerator(resource: Resource, template: TemplateContext) -> str | None:
+    if resource.type == _COMPONENT:
+        found = component_variant(resource, template)
+        if found is None or found[1].get("ModelName"):  # a model variant: reported on the config
+            return None
+    skipped = _component_variants(resource, template) if resource.type == _CONFIG else set()
+    found_usages = [
+        f"{u.where} on {u.instance_type} ({advice})"
+        for u in usages(resource, template)
+        if u.purpose in ("inference", "transform")
+        and u.where not in skipped
+        and (advice := _advice(u)) is not None
+    ]
+    if not found_usages:
+        return None
+    return (
+        f"{resource.logical_id} runs inference on {'; '.join(found_usages)}: "
+        "move it to the efficient silicon named if the model supports it."
+    )
+
+
+def _advice(usage: Usage) -> str | None:
+    family = usage.family
+    if family is None:
+        return None
+    if family.kind in GPU_KINDS:
+        return "GPU; Inferentia2 ml.inf2 serves most transformer and diffusion models"
+    if family.kind == "cpu":
+        return f"x86 CPU; use Graviton {_GRAVITON.get(family.name[0], 'ml.m7g')}"
+    return None
+
+
+def _component_variants(config: Resource, template: TemplateContext) -> set[str]:
+    """Labels of the config's variants that host inference components (reported on those)."""
+    hosted = set()
+    for component in template.of_type(_COMPONENT):
+        found = component_variant(component, template)
+        if found and found[0] is config and not found[1].get("ModelName"):
+            hosted.add(variant_label(found[1]))
+    return hosted

@@ -1,0 +1,350 @@
+"""Where SageMaker jobs and training compute hide in a template.
+
+Training (and transform, processing, tuning) jobs are not resources of their own: their
+``Create*Job`` parameters live in Step Functions state machines (``DefinitionString`` as a string,
+an ``Fn::Join`` or ``Fn::Sub`` with tokens, or ``Definition`` as an object, with
+``DefinitionSubstitutions``) and in SageMaker pipeline definitions. HyperPod clusters and Batch
+compute environments name training instances directly. Values this module cannot know (tokens,
+``.$`` paths, JSONata, pipeline step properties) become :data:`UNRESOLVED`; test with
+:func:`is_unknown`. Results are cached per template and resource: each definition is parsed once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+from weakref import WeakKeyDictionary
+
+from .context import TemplateContext
+from .intrinsics import is_intrinsic
+from .model import Resource
+
+UNRESOLVED = "<<unresolved>>"
+"""Stands for a value only known at deploy or run time."""
+
+JOB_SOURCES = ("AWS::StepFunctions::StateMachine", "AWS::SageMaker::Pipeline")
+TRAINING_SOURCES = (*JOB_SOURCES, "AWS::SageMaker::Cluster", "AWS::Batch::ComputeEnvironment")
+
+_TASK_RESOURCE = re.compile(
+    r"^arn:[^:]*:states:::(?:aws-sdk:)?sagemaker:(create\w+?)(?:\.sync|\.waitForTaskToken)?$"
+)
+_TASK_KINDS = {
+    "createTrainingJob": "training",
+    "createHyperParameterTuningJob": "tuning",
+    "createTransformJob": "transform",
+    "createProcessingJob": "processing",
+}
+_STEP_KINDS = {
+    "Training": "training",
+    "Tuning": "tuning",
+    "Transform": "transform",
+    "Processing": "processing",
+}
+_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
+_INSTANCE_PATHS = {
+    "training": ("ResourceConfig.InstanceType",),
+    "tuning": ("ResourceConfig.InstanceType",),
+    "transform": ("TransformResources.InstanceType",),
+    "processing": ("ProcessingResources.ClusterConfig.InstanceType",),
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One SageMaker job request found in a workflow.
+
+    ``kind`` is ``training``, ``tuning`` (its training job definition), ``transform`` or
+    ``processing``; ``name`` is the state or pipeline step name.
+    """
+
+    kind: str
+    name: str
+    parameters: Mapping[str, Any]
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Parameter at a dotted path (``StoppingCondition.MaxRuntimeInSeconds``)."""
+        value: Any = self.parameters
+        for key in path.split("."):
+            if not isinstance(value, Mapping) or key not in value:
+                return default
+            value = value[key]
+        return value
+
+    @property
+    def trains(self) -> bool:
+        return self.kind in ("training", "tuning")
+
+    @property
+    def instance_types(self) -> tuple[str, ...]:
+        """Known instance types the job runs on (heterogeneous clusters included)."""
+        found = [self.get(path) for path in _INSTANCE_PATHS[self.kind]]
+        groups = self.get("ResourceConfig.InstanceGroups") if self.trains else None
+        for group in groups if isinstance(groups, list) else ():
+            if isinstance(group, Mapping):
+                found.append(group.get("InstanceType"))
+        return tuple(t for t in found if isinstance(t, str) and not is_unknown(t))
+
+
+@dataclass(frozen=True)
+class TrainingInstance:
+    """A training instance type and where (``instance group workers``, ``compute resources``)."""
+
+    where: str
+    instance_type: str
+
+
+def is_unknown(value: Any) -> bool:
+    """True for values decided at deploy or run time (intrinsics, tokens, JSONata, paths)."""
+    if isinstance(value, str):
+        return UNRESOLVED in value or value.lstrip().startswith("{%")
+    return is_intrinsic(value)
+
+
+_JOBS: WeakKeyDictionary[TemplateContext, dict[str, tuple[Job, ...]]] = WeakKeyDictionary()
+
+
+def jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
+    """SageMaker jobs requested by a state machine or a pipeline (cached per resource)."""
+    cache = _JOBS.setdefault(template, {})
+    found = cache.get(resource.logical_id)
+    if found is None:
+        found = cache[resource.logical_id] = tuple(_extract(resource))
+    return found
+
+
+def training_jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
+    """Training and tuning jobs of a state machine or a pipeline."""
+    return tuple(j for j in jobs(resource, template) if j.trains)
+
+
+def training_instances(resource: Resource) -> list[TrainingInstance]:
+    """Known instance types of a HyperPod cluster or a Batch compute environment (jobs name
+    theirs in :attr:`Job.instance_types`)."""
+    if resource.type == "AWS::SageMaker::Cluster":
+        found = []
+        for key in ("InstanceGroups", "RestrictedInstanceGroups"):
+            groups = resource.get(key)
+            for group in groups if isinstance(groups, list) else ():
+                if isinstance(group, Mapping) and _known_str(group.get("InstanceType")):
+                    name = group.get("InstanceGroupName")
+                    label = f"instance group {name}" if _known_str(name) else "an instance group"
+                    found.append(TrainingInstance(label, group["InstanceType"]))
+        return found
+    if resource.type == "AWS::Batch::ComputeEnvironment":
+        types = resource.get("ComputeResources.InstanceTypes")
+        return [
+            TrainingInstance("compute resources", t)
+            for t in (types if isinstance(types, list) else ())
+            if _known_str(t)
+        ]
+    return []
+
+
+def _known_str(value: Any) -> bool:
+    return isinstance(value, str) and not is_unknown(value)
+
+
+# extraction -------------------------------------------------------------------------------
+def _extract(resource: Resource) -> Iterator[Job]:
+    if resource.type == "AWS::StepFunctions::StateMachine":
+        definition = _state_machine_definition(resource)
+        if isinstance(definition, Mapping):
+            yield from _states_jobs(definition)
+    elif resource.type == "AWS::SageMaker::Pipeline":
+        body = resource.get("PipelineDefinition.PipelineDefinitionBody")
+        definition = _parse(_text_parts(body))
+        if isinstance(definition, Mapping):
+            yield from _pipeline_jobs(definition)
+
+
+def _state_machine_definition(resource: Resource) -> Any:
+    raw = resource.get("DefinitionSubstitutions")
+    substitutions = raw if isinstance(raw, Mapping) else {}
+    definition = resource.get("Definition")
+    if isinstance(definition, Mapping) and not is_intrinsic(definition):
+        return _substitute_object(definition, substitutions)
+    text = resource.get("DefinitionString")
+    if text is None:
+        return None
+    return _parse(_substitute(_text_parts(text), substitutions))
+
+
+def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:
+    states = machine.get("States")
+    for name, state in states.items() if isinstance(states, Mapping) else ():
+        if not isinstance(state, Mapping):
+            continue
+        kind = state.get("Type")
+        if kind == "Task":
+            match = _TASK_RESOURCE.match(_flatten(state.get("Resource")))
+            parameters = state.get("Parameters", state.get("Arguments"))
+            if match and match.group(1) in _TASK_KINDS and isinstance(parameters, Mapping):
+                yield from _job(_TASK_KINDS[match.group(1)], str(name), _dynamic(parameters))
+        elif kind == "Parallel":
+            for branch in state.get("Branches") or ():
+                if isinstance(branch, Mapping):
+                    yield from _states_jobs(branch)
+        elif kind == "Map":
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), Mapping):
+                    yield from _states_jobs(state[key])
+
+
+def _pipeline_jobs(definition: Mapping[str, Any]) -> Iterator[Job]:
+    declared = definition.get("Parameters")
+    defaults = {
+        p["Name"]: p["DefaultValue"]
+        for p in (declared if isinstance(declared, list) else ())
+        if isinstance(p, Mapping) and "Name" in p and "DefaultValue" in p
+    }
+    yield from _steps_jobs(definition.get("Steps"), defaults)
+
+
+def _steps_jobs(steps: Any, defaults: Mapping[str, Any]) -> Iterator[Job]:
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, Mapping):
+            continue
+        arguments = _pipeline_values(step.get("Arguments"), defaults)
+        kind = _STEP_KINDS.get(step.get("Type"))
+        if kind and isinstance(arguments, Mapping):
+            yield from _job(kind, str(step.get("Name", "?")), arguments)
+        elif step.get("Type") == "Condition" and isinstance(arguments, Mapping):
+            yield from _steps_jobs(arguments.get("IfSteps"), defaults)
+            yield from _steps_jobs(arguments.get("ElseSteps"), defaults)
+
+
+def _job(kind: str, name: str, parameters: Mapping[str, Any]) -> Iterator[Job]:
+    if kind != "tuning":
+        yield Job(kind, name, parameters)
+        return
+    single = parameters.get("TrainingJobDefinition")
+    several = parameters.get("TrainingJobDefinitions")
+    for definition in [single, *(several if isinstance(several, list) else ())]:
+        if isinstance(definition, Mapping):
+            yield Job(kind, name, definition)
+
+
+def _dynamic(value: Any) -> Any:
+    """Step Functions parameters with ``"Key.$": path`` entries turned into unknown ``Key``s."""
+    if isinstance(value, list):
+        return [_dynamic(v) for v in value]
+    if not isinstance(value, Mapping):
+        return value
+    return {
+        (k[:-2] if k.endswith(".$") else k): (UNRESOLVED if k.endswith(".$") else _dynamic(v))
+        for k, v in value.items()
+    }
+
+
+def _pipeline_values(value: Any, defaults: Mapping[str, Any]) -> Any:
+    """Pipeline arguments with ``{"Get": "Parameters.X"}`` resolved to X's default."""
+    if isinstance(value, list):
+        return [_pipeline_values(v, defaults) for v in value]
+    if not isinstance(value, Mapping):
+        return value
+    if len(value) == 1:
+        key, arg = next(iter(value.items()))
+        if key == "Get" or key.startswith("Std:"):
+            if key == "Get" and isinstance(arg, str) and arg.startswith("Parameters."):
+                return defaults.get(arg[len("Parameters."):], UNRESOLVED)
+            return UNRESOLVED
+    return {k: _pipeline_values(v, defaults) for k, v in value.items()}
+
+
+# definition text with tokens --------------------------------------------------------------
+Parts = list[str | None]
+"""Literal text pieces of a string, ``None`` standing for each token."""
+
+
+def _text_parts(value: Any) -> Parts:
+    """Literal pieces of a string-valued template value (``Fn::Join``, ``Fn::Sub``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not is_intrinsic(value):
+        return [None]
+    key, arg = next(iter(value.items()))
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        delimiter, items = arg
+        if isinstance(delimiter, str) and isinstance(items, list):
+            parts: Parts = []
+            for index, item in enumerate(items):
+                if index and delimiter:
+                    parts.append(delimiter)
+                parts.extend(_text_parts(item))
+            return parts
+    if key == "Fn::Sub":
+        text, variables = arg if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if isinstance(text, str) and isinstance(variables, Mapping):
+            return _substitute([text], variables, sub=True)
+    return [None]
+
+
+def _substitute(parts: Parts, values: Mapping[str, Any], *, sub: bool = False) -> Parts:
+    """``${Name}`` placeholders in literal parts replaced by literal values or tokens.
+
+    For ``DefinitionSubstitutions`` names absent from ``values`` stay as text; for ``Fn::Sub``
+    (``sub``) they are tokens (resources, pseudo parameters) and ``${!x}`` is the text ``${x}``.
+    """
+    result: Parts = []
+    for part in parts:
+        if part is None or "${" not in part:
+            result.append(part)
+            continue
+        position = 0
+        for match in _PLACEHOLDER.finditer(part):
+            name = match.group(1)
+            if name.startswith("!") or (not sub and name not in values):
+                continue
+            result.append(_literal(part[position:match.start()], sub))
+            value = values.get(name)
+            known = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            result.append(str(value) if known else None)
+            position = match.end()
+        result.append(_literal(part[position:], sub))
+    return result
+
+
+def _literal(text: str, sub: bool) -> str:
+    return text.replace("${!", "${") if sub else text
+
+
+def _parse(parts: Parts) -> Any:
+    """JSON from literal parts, each token as a placeholder string (quoted outside strings)."""
+    text: list[str] = []
+    in_string = escaped = False
+    for part in parts:
+        if part is None:
+            text.append(UNRESOLVED if in_string else f'"{UNRESOLVED}"')
+            continue
+        text.append(part)
+        for char in part:
+            if escaped:
+                escaped = False
+            elif char == "\\" and in_string:
+                escaped = True
+            elif char == '"':
+                in_string = not in_string
+    try:
+        return json.loads("".join(text), strict=False)
+    except ValueError:
+        return None
+
+
+def _flatten(value: Any) -> str:
+    """A string value with its tokens as :data:`UNRESOLVED` (for ARNs such as a task Resource)."""
+    return "".join(UNRESOLVED if p is None else p for p in _text_parts(value))
+
+
+def _substitute_object(value: Any, values: Mapping[str, Any]) -> Any:
+    """A ``Definition`` object with ``DefinitionSubstitutions`` applied to its strings."""
+    if isinstance(value, str) and "${" in value:
+        return "".join(UNRESOLVED if p is None else p for p in _substitute([value], values))
+    if isinstance(value, list):
+        return [_substitute_object(v, values) for v in value]
+    if isinstance(value, Mapping) and not is_intrinsic(value):
+        return {k: _substitute_object(v, values) for k, v in value.items()}
+    return value
