@@ -1,0 +1,58 @@
+"""RDS instances should use Graviton (arm64) instance classes."""
+
+from __future__ import annotations
+
+from ..context import TemplateContext
+from ..model import Resource, Severity
+from ..registry import rule
+
+WITHOUT_GRAVITON = ("sqlserver", "oracle", "db2", "custom-")
+
+
+def _engine(resource: Resource, template: TemplateContext) -> str | None:
+    """The instance's Engine, or its DB cluster's when the instance does not say."""
+    engine = resource.get("Engine")
+    if engine is None:
+        cluster = template.target(resource.get("DBClusterIdentifier"))
+        engine = cluster.get("Engine") if cluster is not None else None
+    return engine.lower() if isinstance(engine, str) else None
+
+
+@rule(
+    id="Sustainability-RdsGraviton",
+    severity=Severity.WARNING,
+    title="RDS instance on an x86 instance class",
+    explanation=(
+        "Graviton instances use less energy for the same work than comparable x86 instances; "
+        "MySQL, MariaDB, PostgreSQL and Aurora run on them without application changes."
+    ),
+    remediation=(
+        "Choose a Graviton DBInstanceClass (the families ending in g or gd, such as db.t4g, "
+        "db.m7g, db.r7g)."
+    ),
+    best_practices=("SUS05-BP02", "SUS05-BP03"),
+    resource_types=("AWS::RDS::DBInstance",),
+    equivalents=("sustainability-scanner:check_graviton_instance_usage_in_rds",),
+    notes=(
+        "The scanner matches DBInstanceClass exactly against a list of family names "
+        "('db.m6g'...), so every real class ('db.m6g.large') fails it and newer Graviton "
+        "families are missing. Here the class's family is looked up in the catalog: arm64 "
+        "families comply and families the catalog does not know are not judged. Engines "
+        "without Graviton classes (SQL Server, Oracle, Db2, RDS Custom) are not flagged; a "
+        "missing or unresolved DBInstanceClass is not judged (the scanner fails it)."
+    ),
+)
+def rds_graviton(resource: Resource, template: TemplateContext) -> str | None:
+    engine = _engine(resource, template)
+    if engine is not None and engine.startswith(WITHOUT_GRAVITON):
+        return None
+    instance_class = resource.get("DBInstanceClass")
+    if not isinstance(instance_class, str):
+        return None
+    family = template.catalog.find_family(instance_class)
+    if family is None or family.architecture == "arm64":
+        return None
+    return (
+        f"RDS instance {resource.logical_id} uses {instance_class}, an {family.architecture} "
+        "class; a Graviton class (db.t4g, db.m7g, db.r7g...) does the same work with less energy."
+    )

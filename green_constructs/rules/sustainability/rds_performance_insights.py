@@ -1,0 +1,54 @@
+"""RDS instances should have Performance Insights on, to find what loads the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import TemplateContext
+from ..intrinsics import is_intrinsic
+from ..model import Resource, Severity
+from ..registry import rule
+from ._values import as_bool
+
+
+def _enabled(flag: Any, mode: Any) -> bool:
+    """On, unknown, or implied by Database Insights' advanced mode."""
+    return is_intrinsic(flag) or as_bool(flag) is True or mode == "advanced" or is_intrinsic(mode)
+
+
+@rule(
+    id="Sustainability-RdsPerformanceInsights",
+    severity=Severity.INFO,
+    title="RDS instance without Performance Insights",
+    explanation=(
+        "Performance Insights shows which queries load the database, so they can be tuned "
+        "instead of moving to a bigger instance. Seven days of history are free."
+    ),
+    remediation=(
+        "Set EnablePerformanceInsights: true on the DB instance (or PerformanceInsightsEnabled "
+        "on its DB cluster)."
+    ),
+    best_practices=("SUS03-BP05", "SUS05-BP01"),
+    resource_types=("AWS::RDS::DBInstance",),
+    equivalents=("sustainability-scanner:check_rds_performanceinsights_enabled",),
+    notes=(
+        "Beyond the scanner, an instance complies when its DB cluster in the same template "
+        "enables Performance Insights, when Database Insights is in advanced mode (which "
+        "requires it), or when the setting is an unresolved intrinsic. RDS Custom instances "
+        "(engine custom-*) do not support it and are not flagged."
+    ),
+)
+def rds_performance_insights(resource: Resource, template: TemplateContext) -> str | None:
+    engine = resource.get("Engine")
+    if isinstance(engine, str) and engine.lower().startswith("custom-"):
+        return None
+    if _enabled(resource.get("EnablePerformanceInsights"), resource.get("DatabaseInsightsMode")):
+        return None
+    cluster = template.target(resource.get("DBClusterIdentifier"))
+    if cluster is not None and cluster.type == "AWS::RDS::DBCluster":
+        if _enabled(cluster.get("PerformanceInsightsEnabled"), cluster.get("DatabaseInsightsMode")):
+            return None
+    return (
+        f"RDS instance {resource.logical_id} does not enable Performance Insights, so its load "
+        "and costly queries go unseen."
+    )
