@@ -108,4 +108,5 @@ def _nested(
         short = path[: -len(".template.json")]
         decoded.region = parent.region if parent else None
         decoded.name = f"{parent.display_name}/{short}" if parent else short
+        decoded.parent = parent.path if parent else None
         yield decoded

@@ -31,6 +31,7 @@ class DecodedTemplate:
     lines: dict[str, int] = field(default_factory=dict)
     region: str | None = None
     name: str | None = None
+    parent: str | None = None  # for a nested stack: the path of its parent's template
 
     @property
     def display_name(self) -> str:

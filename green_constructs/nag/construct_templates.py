@@ -20,6 +20,20 @@ def _region(stack: cdk.Stack) -> str | None:
     return None if cdk.Token.is_unresolved(region) else region
 
 
+def _properties(stack: cdk.Stack, construct: cdk.CfnResource) -> dict[str, Any]:
+    """Resolved CloudFormation properties, or none when jsii cannot carry them to Python.
+
+    Properties travel through Python before CDK renders them; a lazy value that jsii cannot
+    marshal (the parameters of a nested stack's ``AWS::CloudFormation::Stack``, for one) makes
+    rendering fail. No rule reads such resources' properties, so they are left empty.
+    """
+    try:
+        rendered = construct._render_properties(construct._cfn_properties)  # noqa: SLF001
+    except RuntimeError:
+        return {}
+    return stack.resolve(rendered) or {}
+
+
 def _stack_template(stack: cdk.Stack) -> dict[str, Any]:
     nested = [c.node.path + "/" for c in stack.node.find_all() if isinstance(c, cdk.Stack) and c is not stack]
     resources: dict[str, Any] = {}
@@ -31,10 +45,7 @@ def _stack_template(stack: cdk.Stack) -> dict[str, Any]:
         logical_id = stack.resolve(stack.get_logical_id(construct))
         body: dict[str, Any] = {
             "Type": construct.cfn_resource_type,
-            "Properties": stack.resolve(
-                construct._render_properties(construct._cfn_properties)  # noqa: SLF001
-            )
-            or {},
+            "Properties": _properties(stack, construct),
         }
         metadata = construct.get_metadata("cdk_nag")
         if metadata:

@@ -24,7 +24,8 @@ def enable_sustainability_checks(
 
     With cdk-nag 3 the packs are validation plugins (acknowledge a finding with
     ``Validations.of(construct).acknowledge(id="GenAI-...", reason=...)``); with cdk-nag 2 they
-    are Aspects (suppress with ``NagSuppressions``). Warnings and infos are printed; errors fail
+    are Aspects added to the app and to every Stage it holds at the time of the call (suppress
+    with ``NagSuppressions``). Warnings and infos are printed; errors fail
     synth, and with ``strict=True`` warnings do too. Returns the pack objects.
     """
     from . import GenAISustainabilityChecks, SustainabilityChecks
@@ -39,7 +40,9 @@ def enable_sustainability_checks(
     ]
     if CDK_NAG_MAJOR >= 3:
         cdk.Validations.of(app).add_plugins(*created)
-    else:
-        for pack in created:
-            cdk.Aspects.of(app).add(pack)
+    else:  # Aspects of an App do not reach into its Stages: add them to each one
+        scopes = [app, *(c for c in app.node.find_all() if isinstance(c, cdk.Stage))]
+        for scope in scopes:
+            for pack in created:
+                cdk.Aspects.of(scope).add(pack)
     return created

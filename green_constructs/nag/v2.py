@@ -8,9 +8,8 @@ import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from ..rules import RuleSettings, select_rules
-from .apply_rule import FindingRule
-from .construct_templates import ConstructFindings
+from ..rules import RuleSettings
+from .pack_rules import PackRules
 
 
 class _AspectPack(cdk_nag.NagPack):
@@ -29,20 +28,15 @@ class _AspectPack(cdk_nag.NagPack):
     ) -> None:
         super().__init__(verbose=verbose, reports=False)
         self._pack_name = self._PACK
-        self._strict = strict
-        self._rules = select_rules(packs=[self._PACK], exclude=exclude)
-        self._construct_findings = ConstructFindings(self._rules, settings)
+        self._checks = PackRules(self._PACK, strict=strict, settings=settings, exclude=exclude)
 
     @property
     def rule_ids(self) -> list[str]:
-        return [r.id for r in self._rules]
+        return self._checks.rule_ids
 
     def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, cdk.CfnResource):
-            return
-        for finding in self._construct_findings.for_resource(node):
-            if not finding.acknowledged:
-                self._apply_rule(FindingRule(finding, node, strict=self._strict))
+        if isinstance(node, cdk.CfnResource):
+            self._checks.apply_to(node, self._apply_rule)
 
 
 class SustainabilityChecks(_AspectPack):

@@ -6,19 +6,17 @@ one crossing into Python for the whole app instead of one per resource and rule.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Iterable
 
 import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from ..lint.decode import decode_file
-from ..lint.nested import nested_template_paths
-from ..rules import Finding, RuleSettings, evaluate, select_rules
-from .apply_rule import FindingRule
-from .construct_templates import ConstructFindings
+from ..lint.assembly import read_assembly
+from ..rules import Finding, RuleSettings, evaluate
 from .levels import report_severity
+from .pack_rules import PackRules
 
 
 def _violation(finding: Finding, template_path: str, *, strict: bool) -> cdk.PolicyViolation:
@@ -64,10 +62,7 @@ class _ValidationPack(cdk_nag.NagPack):
             scope, verbose=verbose, write_suppressions_to_cloud_formation=scope is not None
         )
         self._pack_name = self._PACK
-        self._strict = strict
-        self._settings = settings
-        self._rules = select_rules(packs=[self._PACK], exclude=exclude)
-        self._construct_findings = ConstructFindings(self._rules, settings)
+        self._checks = PackRules(self._PACK, strict=strict, settings=settings, exclude=exclude)
 
     @property
     def name(self) -> str:
@@ -75,42 +70,46 @@ class _ValidationPack(cdk_nag.NagPack):
 
     @property
     def rule_ids(self) -> list[str]:
-        return [r.id for r in self._rules]
+        return self._checks.rule_ids
 
-    def findings(self, template_path: str, region: str | None) -> list[Finding]:
-        """Findings of this pack on a synthesized template and the nested stacks it declares."""
+    def findings(self, template_paths: Iterable[str]) -> list[Finding]:
+        """Findings of this pack on synthesized stack templates and their nested stacks.
+
+        The templates are read through their cloud assembly's manifest, as
+        ``green-constructs lint`` reads them (regions from the stack environments).
+        """
+        wanted = {os.path.realpath(p) for p in template_paths}
+        seen: set[str] = set()
         found: list[Finding] = []
-        pending = [Path(template_path)]
-        while pending:
-            path = pending.pop(0)
-            decoded = decode_file(path)
-            found += evaluate(
-                decoded.template,
-                self._rules,
-                name=str(path),
-                region=region,
-                settings=self._settings,
-            )
-            pending += nested_template_paths(decoded.template, path.parent)
+        for directory in sorted({os.path.dirname(p) for p in wanted}):
+            for decoded in read_assembly(directory):
+                path = os.path.realpath(decoded.path)
+                if os.path.realpath(decoded.parent or path) not in wanted or path in seen:
+                    continue
+                seen.add(path)
+                found += evaluate(
+                    decoded.template,
+                    self._checks.rules,
+                    name=decoded.path,
+                    region=decoded.region,
+                    settings=self._checks.settings,
+                )
         return found
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         violations: list[cdk.PolicyViolation] = []
         failed = False
-        for stack in context.stack_templates:
-            for finding in self.findings(stack.template_path, stack.region or context.region):
-                if finding.acknowledged:
-                    continue
-                violation = _violation(finding, finding.template, strict=self._strict)
-                failed = failed or violation.severity == "error"
-                violations.append(violation)
+        for finding in self.findings(context.template_paths):
+            if finding.acknowledged:
+                continue
+            violation = _violation(finding, finding.template, strict=self._checks.strict)
+            failed = failed or violation.severity == "error"
+            violations.append(violation)
         return cdk.PolicyValidationPluginReport(success=not failed, violations=violations)
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """The construct-tree path (``validate_scope``): same rules, same findings."""
-        for finding in self._construct_findings.for_resource(node):
-            if not finding.acknowledged:
-                self._apply_rule(FindingRule(finding, node, strict=self._strict))
+        self._checks.apply_to(node, self._apply_rule)
 
 
 class SustainabilityChecks(_ValidationPack):

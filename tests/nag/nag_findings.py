@@ -15,7 +15,7 @@ _RULE_ID = re.compile(r"\b((?:Sustainability|GenAI)-[A-Za-z0-9]+)\b")
 
 def _logical_ids_by_path(assembly: cdk.cx_api.CloudAssembly) -> dict[str, str]:
     found = {}
-    for stack in assembly.stacks:
+    for stack in assembly.stacks_recursively:
         for logical_id, body in stack.template.get("Resources", {}).items():
             path = body.get("Metadata", {}).get("aws:cdk:path")
             if path:
@@ -41,9 +41,10 @@ def nag_findings(assembly: cdk.cx_api.CloudAssembly) -> set[tuple[str, str]]:
         return found
     by_path = _logical_ids_by_path(assembly)
     found = set()
-    for stack in assembly.stacks:
+    for stack in assembly.stacks_recursively:
         for message in stack.messages:
             match = _RULE_ID.search(str(message.entry.data))
             if match and message.entry.type in ("aws:cdk:warning", "aws:cdk:error"):
-                found.add((match.group(1), by_path[message.id.lstrip("/")]))
+                path = message.id.lstrip("/")
+                found.add((match.group(1), by_path.get(path, path)))
     return found

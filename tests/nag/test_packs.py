@@ -188,3 +188,19 @@ def test_validate_scope_walks_the_tree_with_the_same_findings(naive, tmp_path) -
     report = GenAISustainabilityChecks().validate_scope(stack)
     from_scope = {v.rule_name for v in report.violations}
     assert from_scope == {r for r, _ in nag_findings(naive) if r.startswith("GenAI-")}
+
+
+def test_stages_and_nested_stacks_are_checked(tmp_path, capsys) -> None:
+    app = cdk.App(outdir=str(tmp_path), context=PATH_METADATA)
+    stage = cdk.Stage(app, "Prod", env=ENV)
+    parent = cdk.Stack(stage, "Parent")
+    nested = cdk.NestedStack(parent, "Inner")
+    logs.LogGroup(nested, "Forever", retention=logs.RetentionDays.INFINITE)
+    logs.LogGroup(parent, "AlsoForever", retention=logs.RetentionDays.INFINITE)
+    enable_sustainability_checks(app, packs=["Sustainability"])
+    assembly = app.synth()
+    found = [r for r, _ in nag_findings(assembly)]
+    assert found.count("Sustainability-LogGroupRetention") == 2
+    report = _lint(assembly.directory, capsys)
+    retention = [f for f in report["findings"] if f["rule_id"] == "Sustainability-LogGroupRetention"]
+    assert len(retention) == 2
