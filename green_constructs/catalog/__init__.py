@@ -7,6 +7,7 @@ CSV files (sources kept in their ``source`` column); ``with_overrides`` replaces
 from .catalog import Catalog, CatalogError, UnknownInstanceTypeError, UnknownRegionError
 from .records import (
     ACCELERATOR_KINDS,
+    Accelerator,
     Constant,
     Family,
     InstanceType,
@@ -17,6 +18,7 @@ from .records import (
 
 __all__ = [
     "ACCELERATOR_KINDS",
+    "Accelerator",
     "Catalog",
     "CatalogError",
     "Constant",

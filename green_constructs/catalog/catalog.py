@@ -10,6 +10,7 @@ from typing import Iterable, Mapping
 from . import loader
 from .records import (
     ACCELERATOR_KINDS,
+    Accelerator,
     Constant,
     Family,
     InstanceType,
@@ -55,12 +56,14 @@ class Catalog:
         families: Mapping[str, Family],
         power: Mapping[str, PowerCoefficient],
         constants: Mapping[str, Constant],
+        accelerators: Mapping[str, Accelerator],
     ) -> None:
         self._regions = dict(regions)
         self._instances = dict(instances)
         self._families = dict(families)
         self._power = dict(power)
         self._constants = dict(constants)
+        self._accelerators = dict(accelerators)
 
     @classmethod
     def default(cls) -> "Catalog":
@@ -124,6 +127,19 @@ class Catalog:
         """Like :meth:`family`, ``None`` when the family is unknown."""
         return self._families.get(family_of(instance_type))
 
+    def accelerator(self, name: str) -> Accelerator:
+        found = self._accelerators.get(name)
+        if found is None:
+            raise CatalogError(_unknown("accelerator", name, self._accelerators))
+        return found
+
+    def neuron_cores(self, instance_type: str) -> int:
+        """NeuronCores of a SageMaker instance type (0 when it has no Neuron accelerator)."""
+        shape = self.instance(instance_type)
+        if not shape.accelerator or shape.accelerator not in self._accelerators:
+            return 0
+        return shape.accelerator_count * self._accelerators[shape.accelerator].neuron_cores_per_chip
+
     # power and constants -----------------------------------------------------------------
     def power(self, component: str) -> PowerCoefficient:
         found = self._power.get(component)
@@ -175,6 +191,7 @@ class Catalog:
             families=self._families,
             power=coefficients,
             constants=named,
+            accelerators=self._accelerators,
         )
 
 
@@ -186,4 +203,5 @@ def _default_catalog() -> Catalog:
         families=loader.load_families(),
         power=loader.load_power(),
         constants=loader.load_constants(),
+        accelerators=loader.load_accelerators(),
     )

@@ -6,7 +6,7 @@ import csv
 from importlib import resources
 from typing import Iterator
 
-from .records import Constant, Family, InstanceType, PowerCoefficient, Region
+from .records import Accelerator, Constant, Family, InstanceType, PowerCoefficient, Region
 
 
 def _rows(filename: str) -> Iterator[dict[str, str]]:
@@ -89,4 +89,17 @@ def load_constants() -> dict[str, Constant]:
             name=row["name"], value=float(row["value"]), unit=row["unit"], source=row["source"]
         )
         for row in _rows("constants.csv")
+    }
+
+
+def load_accelerators() -> dict[str, Accelerator]:
+    return {
+        row["accelerator"]: Accelerator(
+            name=row["accelerator"],
+            vendor=row["vendor"],
+            neuron_cores_per_chip=int(row["neuron_cores_per_chip"]),
+            memory_gib_per_chip=float(row["memory_gib_per_chip"]),
+            source=row["source"],
+        )
+        for row in _rows("accelerators.csv")
     }

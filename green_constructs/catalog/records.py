@@ -57,6 +57,17 @@ class Family:
 
 
 @dataclass(frozen=True)
+class Accelerator:
+    """An accelerator chip: its NeuronCores (0 for GPUs) and memory."""
+
+    name: str
+    vendor: str
+    neuron_cores_per_chip: int
+    memory_gib_per_chip: float
+    source: str
+
+
+@dataclass(frozen=True)
 class PowerCoefficient:
     """Idle and maximum watts of a CPU microarchitecture (per vCPU) or an accelerator chip."""
 

@@ -8,6 +8,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ..nag.acknowledge import acknowledge
+
 _DAY_MS = 24 * 60 * 60 * 1000
 
 
@@ -77,14 +79,11 @@ class SustainableBucket(Construct):
             ],
         )
         if server_access_logs_bucket is None:
-            cdk.Validations.of(self.bucket).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions-S1",
-                    reason=(
-                        "Access logs double the writes of a bucket reached only through this "
-                        "app's IAM roles; pass server_access_logs_bucket to enable them."
-                    ),
-                )
+            acknowledge(
+                self.bucket,
+                "AwsSolutions-S1",
+                "Access logs double the writes of a bucket reached only through this app's IAM "
+                "roles; pass server_access_logs_bucket to enable them.",
             )
 
     @staticmethod

@@ -91,3 +91,11 @@ def test_overrides_replace_coefficients_without_touching_the_default() -> None:
     assert CATALOG.region("us-east-1").kgco2e_per_kwh == pytest.approx(0.379069)
     with pytest.raises(CatalogError, match="unknown constant"):
         CATALOG.with_overrides(constants={"pue": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "cores"),
+    [("ml.inf2.xlarge", 2), ("ml.inf2.48xlarge", 24), ("ml.trn1.32xlarge", 32), ("ml.trn2.48xlarge", 128), ("ml.g5.xlarge", 0), ("ml.m5.large", 0)],
+)
+def test_neuron_cores_per_instance(instance_type, cores) -> None:
+    assert CATALOG.neuron_cores(instance_type) == cores

@@ -1,0 +1,120 @@
+"""``InferenceModel``: a SageMaker model, its execution role, and the instance type it runs on."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from ..catalog import Catalog, CatalogError
+from ..nag.acknowledge import acknowledge
+from .model_source import ModelSource
+
+DEFAULT_FAMILIES = ("inf2",)
+RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
+
+
+class InferenceModel(Construct):
+    """The model behind an endpoint or transform job, with a least-privilege execution role.
+
+    :param source: the model (:class:`~green_constructs.inference.HuggingFaceNeuronModel`,
+        :class:`~green_constructs.inference.S3ModelArtifact`,
+        :class:`~green_constructs.inference.CustomImage`).
+    :param instance_type: the SageMaker instance type. Default: the smallest instance of
+        ``families`` that holds the model (right-sizing; needs a source that knows its size).
+    :param families: instance families right-sizing may choose from. Default: ``("inf2",)``.
+    :param network_isolation: run the container without network access. Default: False (Hugging
+        Face images download weights from the Hub unless they are in S3).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        source: ModelSource,
+        instance_type: str | None = None,
+        families: Sequence[str] = DEFAULT_FAMILIES,
+        network_isolation: bool = False,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.sizing = None
+        if instance_type is None:
+            self.sizing = source.right_size(families=tuple(families))
+            if self.sizing is None:
+                raise ValueError(
+                    "instance_type is required: this model source does not know the model's "
+                    "size, so it cannot be right-sized"
+                )
+            instance_type = self.sizing.instance_type
+        try:
+            Catalog.default().instance(instance_type)
+        except CatalogError as error:
+            raise ValueError(f"instance_type: {error}") from None
+        self.instance_type: str = instance_type
+        self.role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description="Runs the SageMaker model's serving container",
+        )
+        self._grant_logs_and_metrics()
+        container = source.bind(self, instance_type=instance_type, role=self.role)
+        self.container = container
+        self.cfn_model = sagemaker.CfnModel(
+            self,
+            "Model",
+            execution_role_arn=self.role.role_arn,
+            enable_network_isolation=network_isolation,
+            primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=container.image,
+                environment=dict(container.environment) or None,
+                model_data_url=container.model_data_url,
+            ),
+        )
+        self.cfn_model.node.add_dependency(self.role)
+        if self.sizing is not None:
+            self.cfn_model.add_metadata(RIGHT_SIZING_METADATA, self.sizing.to_metadata())
+
+    @property
+    def model_name(self) -> str:
+        return self.cfn_model.attr_model_name
+
+    def _grant_logs_and_metrics(self) -> None:
+        stack = cdk.Stack.of(self)
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[
+                    stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name="/aws/sagemaker/*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+            )
+        )
+        region = stack.region if not cdk.Token.is_unresolved(stack.region) else "<AWS::Region>"
+        account = stack.account if not cdk.Token.is_unresolved(stack.account) else "<AWS::AccountId>"
+        acknowledge(
+            self.role,
+            "AwsSolutions-IAM5",
+            "SageMaker containers write to log groups it names per endpoint or job under "
+            "/aws/sagemaker/, ECR's GetAuthorizationToken and CloudWatch's PutMetricData take no "
+            "resource (PutMetricData is limited to SageMaker namespaces by condition).",
+            applies_to=[
+                f"Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:/aws/sagemaker/*",
+                "Resource::*",
+            ],
+        )
