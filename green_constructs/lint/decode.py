@@ -71,6 +71,11 @@ def _yaml_resource_lines(node: Any) -> dict[str, int]:
     return {}
 
 
+def load_yaml(text: str) -> Any:
+    """YAML with CloudFormation short-form tags, as plain data (no template checks)."""
+    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
     loader = _CfnLoader(text)
     try:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from green_constructs.lint.decode import load_yaml
 from green_constructs.rules import Rule, all_rules, evaluate
 
 SCANNER = "sustainability-scanner:"
@@ -42,21 +42,6 @@ DIVERGENCES = {
 }
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that reads CloudFormation short-form tags (``!Ref``) as long-form dicts."""
-
-
-def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}": value}
-
-
-_Loader.add_multi_constructor("!", _short_form)
 
 
 def _guard_rule_names() -> set[str]:
@@ -80,7 +65,7 @@ def _expectations() -> list[tuple[str, str, dict[str, Any], str, str]]:
     """(test id, case name, input, scanner rule, expected status) for every expectation."""
     found = []
     for path in sorted((RULES_DIR / "test_cases").glob("*.yaml")):
-        cases = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        cases = load_yaml(path.read_text(encoding="utf-8"))
         for index, case in enumerate(cases):
             for name, status in case["expectations"]["rules"].items():
                 name = MISNAMED.get(name, name)
