@@ -38,13 +38,18 @@ def our_findings(assembly: cdk.cx_api.CloudAssembly) -> list[dict]:
 
 
 def cfn_lint_errors(assembly: cdk.cx_api.CloudAssembly) -> list[str]:
-    """cfn-lint errors (E-rules) in every stack template of ``assembly``."""
-    from cfnlint.api import lint_all
+    """cfn-lint errors (E-rules) in every stack template of ``assembly``, each checked in the
+    stack's region (us-east-1 for environment-agnostic stacks): a template deploys to one
+    region, and some resource types (SageMaker) do not exist in every region."""
+    from cfnlint.api import ManualArgs, lint
 
     errors = []
     for stack in assembly.stacks:
         text = Path(stack.template_full_path).read_text()
-        for match in lint_all(text):
+        region = stack.environment.region
+        regions = [region if region != "unknown-region" else "us-east-1"]
+        config = ManualArgs(include_checks=["I"], include_experimental=True, regions=regions)
+        for match in lint(text, config=config):
             if match.rule.id.startswith("E"):
                 errors.append(f"{stack.stack_name}: {match}")
     return errors

@@ -12,6 +12,7 @@ from .records import (
     ACCELERATOR_KINDS,
     Accelerator,
     Constant,
+    DlcRegistry,
     Family,
     InstanceType,
     PowerCoefficient,
@@ -57,6 +58,7 @@ class Catalog:
         power: Mapping[str, PowerCoefficient],
         constants: Mapping[str, Constant],
         accelerators: Mapping[str, Accelerator],
+        dlc_registries: Mapping[str, DlcRegistry] | None = None,
     ) -> None:
         self._regions = dict(regions)
         self._instances = dict(instances)
@@ -64,6 +66,7 @@ class Catalog:
         self._power = dict(power)
         self._constants = dict(constants)
         self._accelerators = dict(accelerators)
+        self._dlc_registries = dict(dlc_registries or {})
 
     @classmethod
     def default(cls) -> "Catalog":
@@ -101,6 +104,19 @@ class Catalog:
             if name != FALLBACK_REGION and (not needs_neuron or r.neuron_offered)
         ]
         return sorted(regions, key=lambda r: (r.kgco2e_per_kwh, r.name))
+
+    def dlc_registry(self, region: str) -> DlcRegistry:
+        """Account hosting the Deep Learning Container images in ``region``."""
+        found = self._dlc_registries.get(region)
+        if found is None:
+            raise UnknownRegionError(
+                _unknown("region for Deep Learning Container images", region, self._dlc_registries)
+            )
+        return found
+
+    def dlc_registries(self) -> list[DlcRegistry]:
+        """Every region with a Deep Learning Container registry, by region name."""
+        return [self._dlc_registries[name] for name in sorted(self._dlc_registries)]
 
     # instances ---------------------------------------------------------------------------
     def instance(self, name: str) -> InstanceType:
@@ -192,6 +208,7 @@ class Catalog:
             power=coefficients,
             constants=named,
             accelerators=self._accelerators,
+            dlc_registries=self._dlc_registries,
         )
 
 
@@ -204,4 +221,5 @@ def _default_catalog() -> Catalog:
         power=loader.load_power(),
         constants=loader.load_constants(),
         accelerators=loader.load_accelerators(),
+        dlc_registries=loader.load_dlc_registries(),
     )

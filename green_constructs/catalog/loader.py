@@ -6,7 +6,15 @@ import csv
 from importlib import resources
 from typing import Iterator
 
-from .records import Accelerator, Constant, Family, InstanceType, PowerCoefficient, Region
+from .records import (
+    Accelerator,
+    Constant,
+    DlcRegistry,
+    Family,
+    InstanceType,
+    PowerCoefficient,
+    Region,
+)
 
 
 def _rows(filename: str) -> Iterator[dict[str, str]]:
@@ -102,4 +110,13 @@ def load_accelerators() -> dict[str, Accelerator]:
             source=row["source"],
         )
         for row in _rows("accelerators.csv")
+    }
+
+
+def load_dlc_registries() -> dict[str, DlcRegistry]:
+    return {
+        row["region"]: DlcRegistry(
+            region=row["region"], account=row["account"], source=row["source"]
+        )
+        for row in _rows("dlc_registries.csv")
     }

@@ -40,6 +40,20 @@ class InstanceType:
 
 
 @dataclass(frozen=True)
+class DlcRegistry:
+    """The account hosting AWS Deep Learning Container images in a region."""
+
+    region: str
+    account: str
+    source: str
+
+    @property
+    def domain(self) -> str:
+        """ECR's DNS suffix in the region's partition (``amazonaws.com.cn`` in China)."""
+        return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+
+
+@dataclass(frozen=True)
 class Family:
     """An instance family (``g5``, ``inf2``, ``m4``...) with its kind and generation."""
 

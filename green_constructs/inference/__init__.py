@@ -1,15 +1,28 @@
-"""Inference constructs: model sources, right-sizing, and the SageMaker model they share."""
+"""Inference constructs: asynchronous (scale-to-zero), real-time and batch-transform serving,
+model sources (Hugging Face on Neuron images, S3 artifacts, custom images) and right-sizing."""
 
+from .async_endpoint import AsyncInferenceEndpoint
+from .batch_transform import AssembleWith, BatchStrategy, BatchTransformPipeline, SplitType
+from .huggingface import HuggingFaceNeuronModel
 from .inference_model import InferenceModel
 from .model_source import ContainerConfig, CustomImage, ModelSource, S3ModelArtifact
+from .realtime_endpoint import OffHoursSchedule, RealtimeEndpoint
 from .right_sizing import SizingDecision, right_size
 
 __all__ = [
+    "AssembleWith",
+    "AsyncInferenceEndpoint",
+    "BatchStrategy",
+    "BatchTransformPipeline",
     "ContainerConfig",
     "CustomImage",
+    "HuggingFaceNeuronModel",
     "InferenceModel",
     "ModelSource",
+    "OffHoursSchedule",
+    "RealtimeEndpoint",
     "S3ModelArtifact",
     "SizingDecision",
+    "SplitType",
     "right_size",
 ]

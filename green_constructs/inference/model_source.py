@@ -71,6 +71,13 @@ def grant_image_pull(role: iam.IRole, image: str) -> None:
     match = _ECR_IMAGE.match(image) if not cdk.Token.is_unresolved(image) else None
     if match is None:
         return
+    grant_repository_pull(
+        role, account=match["account"], region=match["region"], repository=match["repository"]
+    )
+
+
+def grant_repository_pull(role: iam.IRole, *, account: str, region: str, repository: str) -> None:
+    """Let ``role`` pull from one ECR repository; ``account`` and ``region`` may be tokens."""
     stack = cdk.Stack.of(role)
     role.add_to_principal_policy(
         iam.PolicyStatement(
@@ -78,10 +85,10 @@ def grant_image_pull(role: iam.IRole, image: str) -> None:
             resources=[
                 stack.format_arn(
                     service="ecr",
-                    region=match["region"],
-                    account=match["account"],
+                    region=region,
+                    account=account,
                     resource="repository",
-                    resource_name=match["repository"],
+                    resource_name=repository,
                 )
             ],
         )

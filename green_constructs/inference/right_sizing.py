@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from ..catalog import Catalog
+from ..catalog import Catalog, InstanceType
 
 BYTES_PER_PARAMETER = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
 DEFAULT_KV_CACHE_HEADROOM = 0.25
@@ -26,59 +26,118 @@ class SizingDecision:
         return asdict(self)
 
 
+def weights_gib(parameters_billion: float, dtype: str) -> float:
+    """GiB of accelerator memory the weights take: parameters x bytes per parameter / 2**30."""
+    if dtype not in BYTES_PER_PARAMETER:
+        raise ValueError(f"dtype must be one of {', '.join(BYTES_PER_PARAMETER)}, got {dtype!r}")
+    if parameters_billion <= 0:
+        raise ValueError(f"parameters_billion must be positive, got {parameters_billion}")
+    return parameters_billion * 1e9 * BYTES_PER_PARAMETER[dtype] / 2**30
+
+
+def required_gib(
+    parameters_billion: float, dtype: str, kv_cache_headroom: float = DEFAULT_KV_CACHE_HEADROOM
+) -> float:
+    """Weights plus ``kv_cache_headroom`` (a fraction of them) for the KV cache and activations."""
+    if kv_cache_headroom < 0:
+        raise ValueError(f"kv_cache_headroom must be >= 0, got {kv_cache_headroom}")
+    return weights_gib(parameters_billion, dtype) * (1 + kv_cache_headroom)
+
+
 def right_size(
     *,
     parameters_billion: float,
     dtype: str,
     families: Sequence[str] = ("inf2",),
     kv_cache_headroom: float = DEFAULT_KV_CACHE_HEADROOM,
+    tensor_parallel_degree: int | None = None,
     catalog: Catalog | None = None,
 ) -> SizingDecision:
     """Smallest instance of ``families`` (by accelerator memory, then price) that holds
     ``parameters_billion`` parameters in ``dtype`` plus ``kv_cache_headroom`` of that for the
-    KV cache and activations. Raises ValueError naming the property when nothing fits."""
-    if dtype not in BYTES_PER_PARAMETER:
-        raise ValueError(f"dtype must be one of {', '.join(BYTES_PER_PARAMETER)}, got {dtype!r}")
-    if parameters_billion <= 0:
-        raise ValueError(f"parameters_billion must be positive, got {parameters_billion}")
-    if kv_cache_headroom < 0:
-        raise ValueError(f"kv_cache_headroom must be >= 0, got {kv_cache_headroom}")
+    KV cache and activations. Raises ValueError naming the property when nothing fits.
+
+    The model is sharded over ``tensor_parallel_degree`` NeuronCores (GPUs on GPU instances),
+    which must divide the instance's cores, as the Neuron serving images require; it then gets
+    that share of the accelerator memory. Default: every core of the instance.
+    """
+    required = required_gib(parameters_billion, dtype, kv_cache_headroom)
+    weights = weights_gib(parameters_billion, dtype)
+    if tensor_parallel_degree is not None and tensor_parallel_degree < 1:
+        raise ValueError(f"tensor_parallel_degree must be >= 1, got {tensor_parallel_degree}")
     catalog = catalog or Catalog.default()
-    weights_gib = parameters_billion * 1e9 * BYTES_PER_PARAMETER[dtype] / 2**30
-    required = weights_gib * (1 + kv_cache_headroom)
-    candidates = sorted(
-        (
-            i
-            for i in catalog.instances()
-            if i.family in families and (i.accelerator_memory_gib or 0) >= required
-        ),
-        key=lambda i: (i.accelerator_memory_gib or 0, i.usd_per_hour or float("inf"), i.vcpu),
-    )
-    if not candidates:
-        largest = max(
-            (i for i in catalog.instances() if i.family in families),
-            key=lambda i: i.accelerator_memory_gib or 0,
-            default=None,
-        )
-        biggest = f"{largest.name} has {largest.accelerator_memory_gib:g} GiB" if largest else "none known"
+    shards = [
+        shard
+        for i in catalog.instances()
+        if i.family in families
+        and (shard := _shard(i, catalog, tensor_parallel_degree)) is not None
+    ]
+    if not shards:
+        raise ValueError(_no_shard(families, tensor_parallel_degree, catalog))
+    fitting = sorted((s for s in shards if s.available_gib >= required), key=_smallest_first)
+    degree = tensor_parallel_degree
+    sharding = f" with tensor_parallel_degree {degree}" if degree else ""
+    if not fitting:
+        largest = max(shards, key=lambda s: s.available_gib)
         raise ValueError(
             f"parameters_billion: a {parameters_billion:g}B-parameter model in {dtype} needs "
             f"{required:.1f} GiB of accelerator memory with {kv_cache_headroom:.0%} KV-cache "
-            f"headroom, more than any instance of families {', '.join(families)} ({biggest}); "
+            f"headroom, more than any instance of families {', '.join(families)} "
+            f"({largest.instance.name} gives {largest.available_gib:g} GiB{sharding}); "
             "quantize it, choose a smaller model or allow a larger family"
         )
-    chosen = candidates[0]
-    cores = catalog.neuron_cores(chosen.name)
+    chosen = fitting[0]
     return SizingDecision(
-        instance_type=chosen.name,
-        neuron_cores=cores,
-        tensor_parallel_degree=cores or chosen.accelerator_count,
+        instance_type=chosen.instance.name,
+        neuron_cores=chosen.neuron_cores,
+        tensor_parallel_degree=chosen.degree,
         required_gib=round(required, 2),
-        available_gib=float(chosen.accelerator_memory_gib or 0),
+        available_gib=chosen.available_gib,
         reason=(
-            f"{parameters_billion:g}B parameters in {dtype} = {weights_gib:.1f} GiB of weights "
-            f"+ {kv_cache_headroom:.0%} KV-cache headroom = {required:.1f} GiB; {chosen.name} is "
-            f"the smallest of {', '.join(families)} with enough accelerator memory "
-            f"({chosen.accelerator_memory_gib:g} GiB)"
+            f"{parameters_billion:g}B parameters in {dtype} = {weights:.1f} GiB of weights "
+            f"+ {kv_cache_headroom:.0%} KV-cache headroom = {required:.1f} GiB; "
+            f"{chosen.instance.name} is the smallest of {', '.join(families)} with enough "
+            f"accelerator memory ({chosen.available_gib:g} GiB{sharding})"
         ),
+    )
+
+
+@dataclass(frozen=True)
+class _Shard:
+    instance: InstanceType
+    neuron_cores: int
+    degree: int
+    available_gib: float
+
+
+def _smallest_first(shard: _Shard) -> tuple:
+    instance = shard.instance
+    return (instance.accelerator_memory_gib, instance.usd_per_hour or float("inf"), instance.vcpu)
+
+
+def _shard(instance: InstanceType, catalog: Catalog, degree: int | None) -> _Shard | None:
+    """The memory a model sharded over ``degree`` cores gets, None when it cannot be sharded."""
+    cores = catalog.neuron_cores(instance.name)
+    units = cores or instance.accelerator_count
+    if not units or not instance.accelerator_memory_gib:
+        return None
+    degree = degree or units
+    if degree > units or units % degree:
+        return None
+    return _Shard(instance, cores, degree, instance.accelerator_memory_gib * degree / units)
+
+
+def _no_shard(families: Sequence[str], degree: int | None, catalog: Catalog) -> str:
+    units = sorted(
+        {
+            catalog.neuron_cores(i.name) or i.accelerator_count
+            for i in catalog.instances()
+            if i.family in families and i.accelerator_memory_gib
+        }
+    )
+    if degree is None or not units:
+        return f"families: no instance of {', '.join(families)} has accelerator memory"
+    return (
+        f"tensor_parallel_degree {degree} divides the cores of no instance of families "
+        f"{', '.join(families)} (they have {', '.join(map(str, units))})"
     )

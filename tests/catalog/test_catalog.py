@@ -99,3 +99,23 @@ def test_overrides_replace_coefficients_without_touching_the_default() -> None:
 )
 def test_neuron_cores_per_instance(instance_type, cores) -> None:
     assert CATALOG.neuron_cores(instance_type) == cores
+
+
+def test_dlc_registries_keep_their_source_and_the_exceptions() -> None:
+    registries = CATALOG.dlc_registries()
+    assert all(r.source for r in registries)
+    assert [r.region for r in registries] == sorted(r.region for r in registries)
+    assert CATALOG.dlc_registry("eu-north-1").account == "763104351884"
+    assert CATALOG.dlc_registry("ap-southeast-4").account == "457447274322"
+    china = CATALOG.dlc_registry("cn-north-1")
+    assert (china.account, china.domain) == ("727897471807", "amazonaws.com.cn")
+    assert CATALOG.dlc_registry("us-east-1").domain == "amazonaws.com"
+
+
+def test_unknown_dlc_region_names_close_matches() -> None:
+    with pytest.raises(UnknownRegionError, match=r"unknown region for Deep Learning Container images 'eu-north-9'"):
+        CATALOG.dlc_registry("eu-north-9")
+
+
+def test_overrides_keep_the_dlc_registries() -> None:
+    assert CATALOG.with_overrides(grid_intensity={"eu-north-1": 0.01}).dlc_registry("eu-north-1")

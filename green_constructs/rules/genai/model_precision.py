@@ -10,7 +10,7 @@ from ..model import Resource, Severity
 from ..registry import rule
 
 FULL_PRECISION = frozenset({"fp32", "float32", "float", "torch.float32", "f32"})
-_PRECISION_KEY = re.compile(r"(^|_)(DTYPE|TORCH_DTYPE|PRECISION)$", re.IGNORECASE)
+_PRECISION_KEY = re.compile(r"(^|_)(DTYPE|TORCH_DTYPE|PRECISION|AUTO_CAST_TYPE)$", re.IGNORECASE)
 _NO_AUTO_CAST = re.compile(r"--auto-cast(?:=|\s+)none\b")
 
 
@@ -30,8 +30,9 @@ _NO_AUTO_CAST = re.compile(r"--auto-cast(?:=|\s+)none\b")
     best_practices=("MLSUS-13", "SUS05-BP04"),
     resource_types=("AWS::SageMaker::Model",),
     notes=(
-        "Reads PrimaryContainer and Containers[] Environment: keys named *DTYPE, *TORCH_DTYPE or "
-        "*PRECISION set to fp32, float32, float (vLLM's name for fp32), torch.float32 or f32, "
+        "Reads PrimaryContainer and Containers[] Environment: keys named *DTYPE, *TORCH_DTYPE, "
+        "*AUTO_CAST_TYPE (TGI-neuronx's HF_AUTO_CAST_TYPE) or *PRECISION set to fp32, "
+        "float32, float (vLLM's name for fp32), torch.float32 or f32, "
         "and NEURON_CC_FLAGS containing --auto-cast none. bf16, fp16, auto and unresolved values "
         "are not reported."
     ),

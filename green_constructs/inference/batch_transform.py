@@ -1,0 +1,556 @@
+"""``BatchTransformPipeline``: files dropped under an S3 prefix run a SageMaker transform job.
+
+Nothing runs between jobs: an EventBridge rule starts a Step Functions execution per new object,
+the execution runs one transform job (``createTransformJob.sync``) and SageMaker releases its
+instances when the job ends.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from ..nag.acknowledge import acknowledge
+from ..storage import SustainableBucket
+from ._instances import check_current_generation
+from .inference_model import DEFAULT_FAMILIES, InferenceModel
+from .model_source import ModelSource
+from .notification_topic import encrypted_topic, notification_key
+
+BatchStrategy = tasks.BatchStrategy
+SplitType = tasks.SplitType
+AssembleWith = tasks.AssembleWith
+
+TRANSFORM_JOBS_NAMESPACE = "/aws/sagemaker/TransformJobs"
+MAX_JOB_NAME_PREFIX = 28
+"""63 (SageMaker's limit) - 32 (MD5 of the execution name) - 2 hyphens - 1 attempt digit."""
+API_RETRY_ERRORS = (
+    "SageMaker.AmazonSageMakerException",
+    "SageMaker.ResourceLimitExceededException",
+    "ThrottlingException",
+)
+CAPACITY_FAILURE = "*CapacityError*"
+_JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+_PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
+
+
+class BatchTransformPipeline(Construct):
+    """Event-driven SageMaker batch transform on Inferentia2 (or Graviton/CPU).
+
+    Each object created under ``input_prefix`` of ``bucket`` starts one execution, which runs a
+    transform job on that object and writes the results under
+    ``<output_prefix><job name>/``. The job name is ``<job_name_prefix>-<MD5 of the execution
+    name>-<attempt>``: unique per execution and attempt, and always within SageMaker's 63
+    characters. Calls SageMaker rejects (throttling, quotas) are retried with exponential
+    backoff; a job that fails for lack of capacity (``CapacityError``) is started again, under
+    a new name, after a doubling wait. Success and failure are published to ``topic``.
+
+    Instance types: the image must match the instance's accelerator (Neuron images on
+    ``ml.inf2``, CPU images on Graviton or x86); previous-generation instances fail synth; GPU
+    and x86 instances synthesize but ``GenAI-InferenceAccelerator`` reports them.
+
+    :param source: the model (any :class:`ModelSource`).
+    :param instance_type: the transform instances. Default: right-sized from ``families`` when
+        the source knows the model's size (otherwise required).
+    :param families: families right-sizing may choose from. Default: ``("inf2",)``.
+    :param instance_count: instances per job. Default: 1.
+    :param bucket: where inputs and results live. Default: a new :class:`SustainableBucket`
+        whose objects expire after ``expire_after``. EventBridge notifications are turned on.
+    :param expire_after: expiry of inputs and results in the bucket created. Default: 30 days.
+    :param input_prefix: new objects under it are transformed. Default: ``"input/"``.
+    :param output_prefix: results go under it; must not overlap ``input_prefix``. Default:
+        ``"output/"``.
+    :param batch_strategy: ``SINGLE_RECORD`` sends one record per request (what LLM serving
+        containers expect); ``MULTI_RECORD`` packs records up to ``max_payload_mb``.
+        Default: ``BatchStrategy.SINGLE_RECORD``.
+    :param split_type: how input files split into records. Default: ``SplitType.LINE``.
+    :param assemble_with: how results are joined. Default: ``AssembleWith.LINE``.
+    :param content_type: the MIME type of the input. Default: ``"application/jsonlines"``.
+    :param accept: the MIME type of the output. Default: the container's.
+    :param max_payload_mb: the largest request in MB (0-100). Default: 6.
+    :param max_concurrent_transforms: parallel requests per instance; set it to the batch size
+        the model was compiled for. Default: SageMaker's (the container's execution-parameters,
+        else 1). ``max_concurrent_transforms * max_payload_mb`` may not exceed 100.
+    :param invocation_timeout: timeout of one request (1 s to 1 h). Default: 10 minutes.
+    :param invocation_max_retries: retries of a failed request (0-3). Default: 1.
+    :param job_name_prefix: start of every job name. Default: derived from the construct id.
+    :param job_timeout: a job running longer is stopped. Default: 12 hours.
+    :param capacity_retries: new attempts after a ``CapacityError`` (0-9). Default: 3.
+    :param capacity_retry_wait: wait before the first of them, doubling after each.
+        Default: 5 minutes.
+    :param log_retention: state machine log retention. Default: one month.
+    :param network_isolation: see :class:`InferenceModel`. Default: False.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        source: ModelSource,
+        instance_type: str | None = None,
+        families: Sequence[str] = DEFAULT_FAMILIES,
+        instance_count: int = 1,
+        bucket: SustainableBucket | None = None,
+        expire_after: cdk.Duration = cdk.Duration.days(30),
+        input_prefix: str = "input/",
+        output_prefix: str = "output/",
+        batch_strategy: tasks.BatchStrategy = tasks.BatchStrategy.SINGLE_RECORD,
+        split_type: tasks.SplitType = tasks.SplitType.LINE,
+        assemble_with: tasks.AssembleWith = tasks.AssembleWith.LINE,
+        content_type: str = "application/jsonlines",
+        accept: str | None = None,
+        max_payload_mb: int = 6,
+        max_concurrent_transforms: int | None = None,
+        invocation_timeout: cdk.Duration = cdk.Duration.minutes(10),
+        invocation_max_retries: int = 1,
+        job_name_prefix: str | None = None,
+        job_timeout: cdk.Duration = cdk.Duration.hours(12),
+        capacity_retries: int = 3,
+        capacity_retry_wait: cdk.Duration = cdk.Duration.minutes(5),
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        network_isolation: bool = False,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        job_name_prefix = job_name_prefix or _default_prefix(construct_id)
+        _check_props(
+            instance_count=instance_count,
+            input_prefix=input_prefix,
+            output_prefix=output_prefix,
+            max_payload_mb=max_payload_mb,
+            max_concurrent_transforms=max_concurrent_transforms,
+            invocation_timeout=invocation_timeout,
+            invocation_max_retries=invocation_max_retries,
+            job_name_prefix=job_name_prefix,
+            job_timeout=job_timeout,
+            capacity_retries=capacity_retries,
+            capacity_retry_wait=capacity_retry_wait,
+        )
+        if instance_type is not None:
+            check_current_generation("instance_type", instance_type)
+        self.input_prefix = input_prefix
+        self.output_prefix = output_prefix
+        self.job_name_prefix = job_name_prefix
+
+        self.model = InferenceModel(
+            self,
+            "Model",
+            source=source,
+            instance_type=instance_type,
+            families=families,
+            network_isolation=network_isolation,
+        )
+        check_current_generation("instance_type", self.model.instance_type)
+        self.bucket = bucket or SustainableBucket(self, "Bucket", expire_after=expire_after)
+        self.bucket.bucket.node.default_child.add_property_override(
+            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
+        )
+        self._grant_job_data_access()
+
+        key = notification_key(self, "TopicKey")
+        self.topic: sns.Topic = encrypted_topic(
+            self, "Topic", master_key=key, display_name=f"{construct_id} batch transform jobs"
+        )
+        transform = tasks.SageMakerCreateTransformJob(
+            self,
+            "Transform",
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            transform_job_name=sfn.JsonPath.string_at("$.job.name"),
+            model_name=self.model.model_name,
+            role=self.model.role,
+            batch_strategy=batch_strategy,
+            max_payload=cdk.Size.mebibytes(max_payload_mb) if max_payload_mb else None,
+            max_concurrent_transforms=max_concurrent_transforms,
+            model_client_options=tasks.ModelClientOptions(
+                invocations_max_retries=invocation_max_retries,
+                invocations_timeout=invocation_timeout,
+            ),
+            transform_input=tasks.TransformInput(
+                transform_data_source=tasks.TransformDataSource(
+                    s3_data_source=tasks.TransformS3DataSource(
+                        s3_uri=sfn.JsonPath.string_at("$.job.input"),
+                        s3_data_type=tasks.S3DataType.S3_PREFIX,
+                    )
+                ),
+                content_type=content_type,
+                split_type=split_type,
+            ),
+            transform_output=tasks.TransformOutput(
+                s3_output_path=sfn.JsonPath.string_at("$.job.output"),
+                assemble_with=assemble_with,
+                accept=accept,
+            ),
+            transform_resources=tasks.TransformResources(
+                instance_count=instance_count,
+                instance_type=ec2.InstanceType(self.model.instance_type.removeprefix("ml.")),
+            ),
+            task_timeout=sfn.Timeout.duration(job_timeout),
+            result_path="$.transform",
+        )
+        transform.add_retry(
+            errors=list(API_RETRY_ERRORS),
+            interval=cdk.Duration.seconds(30),
+            backoff_rate=2,
+            max_attempts=5,
+            jitter_strategy=sfn.JitterType.FULL,
+        )
+        self.state_machine = self._state_machine(
+            transform,
+            capacity_retries=capacity_retries,
+            capacity_retry_wait=capacity_retry_wait,
+            job_timeout=job_timeout,
+            log_retention=log_retention,
+        )
+        key.grant(self.state_machine, "kms:GenerateDataKey", "kms:Decrypt")  # encrypted topic
+        self.rule = events.Rule(
+            self,
+            "ObjectCreated",
+            description=f"Objects created under {input_prefix} start a batch transform",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={
+                    "bucket": {"name": [self.bucket.bucket_name]},
+                    "object": {"key": [{"prefix": input_prefix}]},
+                },
+            ),
+            targets=[targets.SfnStateMachine(self.state_machine)],
+        )
+
+    def grant_submit(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` upload objects under the input prefix (which starts jobs).
+
+        When ``grantee`` is a construct (a role, a function...), the prefix wildcard this
+        needs is acknowledged on it for ``AwsSolutions-IAM5``.
+        """
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+            resource_arns=[self.bucket.bucket.arn_for_objects(f"{self.input_prefix}*")],
+        )
+        if isinstance(grantee, Construct):
+            acknowledge(
+                grantee,
+                "AwsSolutions-IAM5",
+                "Submitting a batch means uploading objects of any name under "
+                f"{self.input_prefix}; the grant reaches only that prefix.",
+                applies_to=[f"Resource::<{self._bucket_logical_id()}.Arn>/{self.input_prefix}*"],
+            )
+        return grant.combine(
+            self.bucket.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Encrypt")
+        )
+
+    def metric_executions_succeeded(self, **props) -> cloudwatch.Metric:
+        """Executions (one per input object) whose job succeeded (Sum, 5 minutes)."""
+        return self.state_machine.metric_succeeded(**props)
+
+    def metric_executions_failed(self, **props) -> cloudwatch.Metric:
+        """Executions whose job failed after its retries (Sum, 5 minutes)."""
+        return self.state_machine.metric_failed(**props)
+
+    def metric_transform_utilization(
+        self,
+        metric_name: str = "CPUUtilization",
+        *,
+        statistic: str = cloudwatch.Stats.AVERAGE,
+        period: cdk.Duration = cdk.Duration.minutes(5),
+    ) -> cloudwatch.SearchExpression:
+        """A per-instance metric of this pipeline's transform jobs, for dashboards.
+
+        SageMaker publishes job instance metrics (``CPUUtilization``, ``MemoryUtilization``,
+        ``DiskUtilization``; ``NeuronCoreUtilization`` where the container reports it) in
+        ``/aws/sagemaker/TransformJobs`` with the single dimension ``Host``
+        (``<job name>/<instance id>``). Job names are known only at run time, so this is a
+        search on the job name prefix: graph it; a search cannot drive an alarm.
+        """
+        return cloudwatch.SearchExpression(
+            expression=(
+                f"SEARCH('{{\"{TRANSFORM_JOBS_NAMESPACE}\",Host}} MetricName=\"{metric_name}\" "
+                f"Host={self.job_name_prefix}', '{statistic}', {int(period.to_seconds())})"
+            ),
+            label=f"{self.job_name_prefix} {metric_name}",
+            period=period,
+        )
+
+    def _bucket_logical_id(self) -> str:
+        return cdk.Stack.of(self.bucket).get_logical_id(self.bucket.bucket.node.default_child)
+
+    def _grant_job_data_access(self) -> None:
+        """The model's role reads the input prefix and writes the output prefix (the transform
+        job runs with it), nothing else in the bucket."""
+        role, bucket = self.model.role, self.bucket
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[bucket.bucket.arn_for_objects(f"{self.input_prefix}*")],
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{self.input_prefix}*"]}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+                resources=[bucket.bucket.arn_for_objects(f"{self.output_prefix}*")],
+            )
+        )
+        bucket.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt")
+        logical_id = self._bucket_logical_id()
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            "Transform jobs read the objects under the input prefix and write results under "
+            "keys SageMaker names per job below the output prefix; the role reaches only those "
+            "two prefixes.",
+            applies_to=[
+                f"Resource::<{logical_id}.Arn>/{self.input_prefix}*",
+                f"Resource::<{logical_id}.Arn>/{self.output_prefix}*",
+            ],
+        )
+
+    def _state_machine(
+        self,
+        transform: tasks.SageMakerCreateTransformJob,
+        *,
+        capacity_retries: int,
+        capacity_retry_wait: cdk.Duration,
+        job_timeout: cdk.Duration,
+        log_retention: logs.RetentionDays,
+    ) -> sfn.StateMachine:
+        prepare = sfn.Pass(
+            self,
+            "Prepare",
+            comment="Keep the new object's location and start the attempt counter",
+            parameters={
+                "object": {
+                    "bucket": sfn.JsonPath.string_at("$.detail.bucket.name"),
+                    "key": sfn.JsonPath.string_at("$.detail.object.key"),
+                },
+                "attempt": 0,
+                "wait_seconds": int(capacity_retry_wait.to_seconds()),
+            },
+        )
+        job_name = sfn.JsonPath.format(
+            "{}-{}-{}",
+            self.job_name_prefix,
+            sfn.JsonPath.hash(sfn.JsonPath.execution_name, "MD5"),
+            sfn.JsonPath.string_at("$.attempt"),
+        )
+        name_job = sfn.Pass(
+            self,
+            "NameJob",
+            comment="A job name unique per execution and attempt, at most 63 characters",
+            parameters={
+                "name": job_name,
+                "input": sfn.JsonPath.format(
+                    "s3://{}/{}",
+                    sfn.JsonPath.string_at("$.object.bucket"),
+                    sfn.JsonPath.string_at("$.object.key"),
+                ),
+                "output": sfn.JsonPath.format(
+                    "s3://{}/{}{}/",
+                    sfn.JsonPath.string_at("$.object.bucket"),
+                    self.output_prefix,
+                    job_name,
+                ),
+            },
+            result_path="$.job",
+        )
+        notify_success = tasks.SnsPublish(
+            self,
+            "NotifySuccess",
+            topic=self.topic,
+            subject="Batch transform succeeded",
+            message=sfn.TaskInput.from_object(
+                {
+                    "status": "Succeeded",
+                    "execution": sfn.JsonPath.execution_id,
+                    "job": sfn.JsonPath.string_at("$.job.name"),
+                    "input": sfn.JsonPath.string_at("$.job.input"),
+                    "output": sfn.JsonPath.string_at("$.job.output"),
+                }
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        notify_failure = tasks.SnsPublish(
+            self,
+            "NotifyFailure",
+            topic=self.topic,
+            subject="Batch transform failed",
+            message=sfn.TaskInput.from_object(
+                {
+                    "status": "Failed",
+                    "execution": sfn.JsonPath.execution_id,
+                    "job": sfn.JsonPath.string_at("$.job.name"),
+                    "input": sfn.JsonPath.string_at("$.job.input"),
+                    "error": sfn.JsonPath.string_at("$.failure.Error"),
+                    "cause": sfn.JsonPath.string_at("$.failure.Cause"),
+                }
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        wait = sfn.Wait(
+            self,
+            "WaitForCapacity",
+            time=sfn.WaitTime.seconds_path("$.wait_seconds"),
+        )
+        next_attempt = sfn.Pass(
+            self,
+            "NextAttempt",
+            comment="Count the attempt and double the next wait",
+            parameters={
+                "object": sfn.JsonPath.object_at("$.object"),
+                "attempt": sfn.JsonPath.math_add(sfn.JsonPath.number_at("$.attempt"), 1),
+                "wait_seconds": sfn.JsonPath.math_add(
+                    sfn.JsonPath.number_at("$.wait_seconds"),
+                    sfn.JsonPath.number_at("$.wait_seconds"),
+                ),
+            },
+        )
+        capacity_failure = sfn.Choice(self, "CapacityFailure?").when(
+            sfn.Condition.and_(
+                sfn.Condition.string_matches("$.failure.Cause", CAPACITY_FAILURE),
+                sfn.Condition.number_less_than("$.attempt", capacity_retries),
+            ),
+            wait.next(next_attempt).next(name_job),
+        ).otherwise(notify_failure.next(sfn.Fail(self, "Failed", error="TransformJobFailed")))
+        transform.add_catch(capacity_failure, errors=["States.ALL"], result_path="$.failure")
+        definition = (
+            prepare.next(name_job)
+            .next(transform)
+            .next(notify_success)
+            .next(sfn.Succeed(self, "Done"))
+        )
+        log_group = logs.LogGroup(
+            self,
+            "Logs",
+            log_group_name=f"/aws/vendedlogs/states/{cdk.Names.unique_id(self)}",
+            retention=log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            comment="Runs a SageMaker transform job on each new input object",
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL),
+            tracing_enabled=True,
+            timeout=_execution_timeout(job_timeout, capacity_retries, capacity_retry_wait),
+        )
+        stack = cdk.Stack.of(self)
+        region = _or_placeholder(stack.region, "AWS::Region")
+        account = _or_placeholder(stack.account, "AWS::AccountId")
+        acknowledge(
+            state_machine.role,
+            "AwsSolutions-IAM5",
+            "Job names are made per execution at run time, so the .sync integration creates, "
+            "describes and stops transform-job/* (and reads its completion events); "
+            "sagemaker:ListTags, X-Ray's PutTraceSegments and CloudWatch Logs' log delivery "
+            "actions take no resource.",
+            applies_to=[
+                f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:transform-job/*",
+                "Resource::*",
+            ],
+        )
+        return state_machine
+
+
+def _or_placeholder(value: str, pseudo: str) -> str:
+    """How cdk-nag prints a stack's region or account: the value, or ``<AWS::Region>``."""
+    return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
+
+
+def _execution_timeout(
+    job_timeout: cdk.Duration, capacity_retries: int, capacity_retry_wait: cdk.Duration
+) -> cdk.Duration:
+    """Long enough for every attempt and wait, plus an hour for API retries and notices."""
+    waits = capacity_retry_wait.to_seconds() * (2**capacity_retries - 1)
+    attempts = job_timeout.to_seconds() * (capacity_retries + 1)
+    return cdk.Duration.seconds(int(waits + attempts + 3600))
+
+
+def _default_prefix(construct_id: str) -> str:
+    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", construct_id).strip("-").lower()
+    return (cleaned[:MAX_JOB_NAME_PREFIX].rstrip("-")) or "batch"
+
+
+def _whole(name: str, value: object, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (
+        high is not None and value > high
+    ):
+        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")
+
+
+def _check_props(
+    *,
+    instance_count: int,
+    input_prefix: str,
+    output_prefix: str,
+    max_payload_mb: int,
+    max_concurrent_transforms: int | None,
+    invocation_timeout: cdk.Duration,
+    invocation_max_retries: int,
+    job_name_prefix: str,
+    job_timeout: cdk.Duration,
+    capacity_retries: int,
+    capacity_retry_wait: cdk.Duration,
+) -> None:
+    _whole("instance_count", instance_count, 1)
+    for name, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
+        if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+            raise ValueError(
+                f"{name} must be a relative S3 key prefix ending with '/' (e.g. 'input/'), "
+                f"got {prefix!r}"
+            )
+    if input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix):
+        raise ValueError(
+            f"output_prefix ({output_prefix!r}) must not overlap input_prefix "
+            f"({input_prefix!r}): results written under the input prefix would start new jobs"
+        )
+    _whole("max_payload_mb", max_payload_mb, 0, 100)
+    if max_concurrent_transforms is not None:
+        _whole("max_concurrent_transforms", max_concurrent_transforms, 1)
+        if max_concurrent_transforms * max_payload_mb > 100:
+            raise ValueError(
+                "max_concurrent_transforms * max_payload_mb must be at most 100 (MB), got "
+                f"{max_concurrent_transforms} * {max_payload_mb}"
+            )
+    seconds = invocation_timeout.to_seconds()
+    if not 1 <= seconds <= 3600:
+        raise ValueError(
+            "invocation_timeout must be between 1 second and 1 hour, got "
+            f"{invocation_timeout.to_human_string()}"
+        )
+    _whole("invocation_max_retries", invocation_max_retries, 0, 3)
+    if len(job_name_prefix) > MAX_JOB_NAME_PREFIX or not _JOB_NAME.match(job_name_prefix):
+        raise ValueError(
+            f"job_name_prefix must be 1 to {MAX_JOB_NAME_PREFIX} letters, digits and hyphens, "
+            f"starting and ending with a letter or digit, got {job_name_prefix!r}"
+        )
+    if job_timeout.to_seconds() < 60:
+        raise ValueError(
+            f"job_timeout must be at least 1 minute, got {job_timeout.to_human_string()}"
+        )
+    _whole("capacity_retries", capacity_retries, 0, 9)
+    if capacity_retry_wait.to_seconds() < 1:
+        raise ValueError(
+            "capacity_retry_wait must be at least 1 second, got "
+            f"{capacity_retry_wait.to_human_string()}"
+        )

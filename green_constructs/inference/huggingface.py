@@ -1,0 +1,286 @@
+"""A Hugging Face model served on Inferentia2 or Trainium from a Neuron Deep Learning Container.
+
+Two serving images, both built by Hugging Face with optimum-neuron and published in the Deep
+Learning Containers registries:
+
+- ``vllm`` (default): ``huggingface-vllm-inference-neuronx``. Its SageMaker entrypoint turns every
+  ``SM_ON_<NAME>`` variable into ``optimum-cli neuron serve --<name>`` (``model``,
+  ``tensor_parallel_size``, ``batch_size``, ``sequence_length``); options ``serve`` does not
+  know, such as ``dtype``, go on to vLLM.
+- ``tgi``: ``huggingface-pytorch-tgi-inference`` ``*-neuronx-*`` tags (Text Generation Inference
+  with the Neuron backend), configured by ``HF_MODEL_ID``, ``HF_NUM_CORES``, ``HF_AUTO_CAST_TYPE``,
+  ``MAX_BATCH_SIZE`` and ``MAX_TOTAL_TOKENS``.
+
+Neither image quantizes at load time: serve a quantized model by exporting it with optimum-neuron
+and passing the artifact (``model_bucket``/``model_key``). Neither reads a Hugging Face token from
+Secrets Manager (only a plain ``HF_TOKEN`` variable, visible in the model's description), so gated
+models are best exported to S3 as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from ..catalog import Catalog, family_of
+from . import right_sizing
+from .images import neuron_dlc_image
+from .model_source import ContainerConfig, ModelSource
+from .right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
+
+MODEL_DIR = "/opt/ml/model"
+NEURON_FAMILIES = ("inf2", "trn1", "trn1n")
+# Bounds this library accepts: Neuron compiles static shapes, so the batch and the sequence
+# length fix the memory the KV cache takes; beyond these, export the model yourself.
+MAX_BATCH_SIZE = 256
+MAX_SEQUENCE_LENGTH = 32768
+DTYPES = ("bf16", "fp16")
+FULL_PRECISION = "fp32"
+
+
+@dataclass(frozen=True)
+class NeuronServer:
+    """A Neuron serving image and the names of the environment variables it reads."""
+
+    repository: str
+    tag: str
+    model_variable: str
+    cores_variable: str
+    batch_variable: str
+    length_variable: str
+    dtype_variable: str
+    dtype_names: Mapping[str, str]
+    served_name_variable: str | None = None
+    quantizations: tuple[str, ...] = ()
+
+    def environment(
+        self, *, model: str, served_name: str, cores: int, batch: int, length: int, dtype: str
+    ) -> dict[str, str]:
+        """The container variables serving ``model`` with these compiled shapes."""
+        env = {
+            self.model_variable: model,
+            self.cores_variable: str(cores),
+            self.batch_variable: str(batch),
+            self.length_variable: str(length),
+            self.dtype_variable: self.dtype_names[dtype],
+        }
+        if self.served_name_variable and served_name != model:
+            env[self.served_name_variable] = served_name
+        return env
+
+
+SERVERS: Mapping[str, NeuronServer] = {
+    # Tag: Hugging Face's DLC listing (huggingface.co/docs/sagemaker dlcs, vLLM 0.11.0, Neuron SDK
+    # 2.26.1). Variables: optimum-neuron docker/vllm/entrypoint.sh (SM_ON_* -> serve options).
+    "vllm": NeuronServer(
+        repository="huggingface-vllm-inference-neuronx",
+        tag="0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04",
+        model_variable="SM_ON_MODEL",
+        cores_variable="SM_ON_TENSOR_PARALLEL_SIZE",
+        batch_variable="SM_ON_BATCH_SIZE",
+        length_variable="SM_ON_SEQUENCE_LENGTH",
+        dtype_variable="SM_ON_DTYPE",
+        dtype_names={"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"},
+        served_name_variable="SM_ON_SERVED_MODEL_NAME",
+    ),
+    # Tag: Hugging Face's DLC listing (TGI 3.3.6 Neuron backend). Variables: optimum-neuron
+    # text-generation-inference/sagemaker-entrypoint.sh and TGI backends/neuron/tgi_env.py.
+    "tgi": NeuronServer(
+        repository="huggingface-pytorch-tgi-inference",
+        tag="2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04",
+        model_variable="HF_MODEL_ID",
+        cores_variable="HF_NUM_CORES",
+        batch_variable="MAX_BATCH_SIZE",
+        length_variable="MAX_TOTAL_TOKENS",
+        dtype_variable="HF_AUTO_CAST_TYPE",
+        dtype_names={"bf16": "bf16", "fp16": "fp16", "fp32": "fp32"},
+    ),
+}
+
+
+class HuggingFaceNeuronModel(ModelSource):
+    """A Hugging Face Hub model (or an optimum-neuron export in S3) on Inferentia2 or Trainium.
+
+    :param model_id: the Hub model ID, e.g. ``meta-llama/Llama-3.1-8B-Instruct``.
+    :param server: ``vllm`` (huggingface-vllm-inference-neuronx) or ``tgi``
+        (huggingface-pytorch-tgi-inference neuronx). Default: ``vllm``.
+    :param parameters_billion: model size, for right-sizing. Default: None (then
+        ``InferenceModel`` needs an ``instance_type``).
+    :param dtype: ``bf16`` or ``fp16``; ``fp32`` only with ``allow_fp32``. Default: ``bf16``.
+    :param allow_fp32: accept ``dtype="fp32"`` (twice the memory and energy). Default: False.
+    :param tensor_parallel_degree: NeuronCores to shard the model over; must divide the
+        instance's NeuronCores. Default: all NeuronCores of the instance.
+    :param batch_size: sequences served at once (the compiled batch), 1..256. Default: 4.
+    :param max_sequence_length: input plus output tokens per sequence (the compiled length),
+        2..32768. Default: 4096.
+    :param quantization: load-time quantization. Default: None; neither image supports one,
+        so any other value fails (export a quantized model to S3 instead).
+    :param kv_cache_headroom: memory for the KV cache and activations, as a fraction of the
+        weights, in right-sizing and the memory check. Default: 0.25.
+    :param image_tag: serving image tag. Default: the tag listed in ``SERVERS`` for ``server``.
+    :param model_bucket: bucket holding an optimum-neuron export as ``model_key`` (a
+        ``.tar.gz``); the container then serves it from /opt/ml/model. Default: None (the Hub).
+    :param model_key: key of the export in ``model_bucket``. Default: None.
+    :param environment: extra container variables (e.g. ``MESSAGES_API_ENABLED`` for TGI); may
+        not override the variables set from the properties above. Default: none.
+    """
+
+    def __init__(
+        self,
+        *,
+        model_id: str,
+        server: str = "vllm",
+        parameters_billion: float | None = None,
+        dtype: str = "bf16",
+        allow_fp32: bool = False,
+        tensor_parallel_degree: int | None = None,
+        batch_size: int = 4,
+        max_sequence_length: int = 4096,
+        quantization: str | None = None,
+        kv_cache_headroom: float = DEFAULT_KV_CACHE_HEADROOM,
+        image_tag: str | None = None,
+        model_bucket: s3.IBucket | None = None,
+        model_key: str | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        if not model_id or not model_id.strip():
+            raise ValueError("model_id must name a Hugging Face model, got an empty string")
+        if server not in SERVERS:
+            raise ValueError(f"server must be one of {', '.join(SERVERS)}, got {server!r}")
+        allowed_dtypes = DTYPES + ((FULL_PRECISION,) if allow_fp32 else ())
+        if dtype not in allowed_dtypes:
+            hint = " (fp32 needs allow_fp32=True)" if dtype == FULL_PRECISION else ""
+            raise ValueError(
+                f"dtype must be one of {', '.join(allowed_dtypes)}, got {dtype!r}{hint}"
+            )
+        if parameters_billion is not None and parameters_billion <= 0:
+            raise ValueError(f"parameters_billion must be positive, got {parameters_billion}")
+        if tensor_parallel_degree is not None and tensor_parallel_degree < 1:
+            raise ValueError(f"tensor_parallel_degree must be >= 1, got {tensor_parallel_degree}")
+        if not 1 <= batch_size <= MAX_BATCH_SIZE:
+            raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}")
+        if not 2 <= max_sequence_length <= MAX_SEQUENCE_LENGTH:
+            raise ValueError(
+                f"max_sequence_length must be between 2 and {MAX_SEQUENCE_LENGTH}, "
+                f"got {max_sequence_length}"
+            )
+        self.server = SERVERS[server]
+        if quantization is not None and quantization not in self.server.quantizations:
+            allowed = ", ".join(self.server.quantizations) or "none"
+            raise ValueError(
+                f"quantization {quantization!r} is not supported by the {server} Neuron image "
+                f"(allowed: {allowed}); export a quantized model with optimum-neuron and pass "
+                "model_bucket and model_key"
+            )
+        if kv_cache_headroom < 0:
+            raise ValueError(f"kv_cache_headroom must be >= 0, got {kv_cache_headroom}")
+        if image_tag is not None and not image_tag.strip():
+            raise ValueError("image_tag must be a tag, got an empty string")
+        if (model_bucket is None) != (model_key is None):
+            raise ValueError("model_bucket and model_key go together: give both or neither")
+        if model_key is not None and not model_key.endswith(".tar.gz"):
+            raise ValueError(f"model_key must name a .tar.gz archive, got {model_key!r}")
+        self.model_id = model_id
+        self.server_name = server
+        self.parameters_billion = parameters_billion
+        self.dtype = dtype
+        self.tensor_parallel_degree = tensor_parallel_degree
+        self.batch_size = batch_size
+        self.max_sequence_length = max_sequence_length
+        self.quantization = quantization
+        self.kv_cache_headroom = kv_cache_headroom
+        self.image_tag = image_tag or self.server.tag
+        self.model_bucket = model_bucket
+        self.model_key = model_key
+        self.environment = dict(environment or {})
+        overridden = sorted(set(self.environment) & set(self._environment(cores=1)))
+        if overridden:
+            raise ValueError(
+                f"environment may not set {', '.join(overridden)}: they come from model_id, "
+                "tensor_parallel_degree, batch_size, max_sequence_length and dtype"
+            )
+
+    def right_size(self, *, families: tuple[str, ...]) -> SizingDecision | None:
+        """The smallest instance of ``families`` holding the model, or None without a size."""
+        _check_families(families)
+        if self.parameters_billion is None:
+            return None
+        return right_sizing.right_size(
+            parameters_billion=self.parameters_billion,
+            dtype=self.dtype,
+            families=families,
+            kv_cache_headroom=self.kv_cache_headroom,
+            tensor_parallel_degree=self.tensor_parallel_degree,
+        )
+
+    def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
+        cores = self._check_instance(instance_type)
+        image = neuron_dlc_image(scope, repository=self.server.repository, tag=self.image_tag)
+        image.grant_pull(role)
+        model_data_url = None
+        if self.model_bucket is not None and self.model_key is not None:
+            self.model_bucket.grant_read(role, self.model_key)
+            model_data_url = self.model_bucket.s3_url_for_object(self.model_key)
+        return ContainerConfig(
+            image=image.uri,
+            environment={**self.environment, **self._environment(cores=cores)},
+            model_data_url=model_data_url,
+        )
+
+    def _environment(self, *, cores: int) -> dict[str, str]:
+        return self.server.environment(
+            model=MODEL_DIR if self.model_key else self.model_id,
+            served_name=self.model_id,
+            cores=cores,
+            batch=self.batch_size,
+            length=self.max_sequence_length,
+            dtype=self.dtype,
+        )
+
+    def _check_instance(self, instance_type: str) -> int:
+        """Tensor parallel degree on ``instance_type``; ValueError naming what does not fit."""
+        if family_of(instance_type) not in NEURON_FAMILIES:
+            raise ValueError(
+                f"instance_type: {instance_type} cannot run the {self.server_name} Neuron image; "
+                f"allowed families: {', '.join(NEURON_FAMILIES)}"
+            )
+        catalog = Catalog.default()
+        cores = catalog.neuron_cores(instance_type)
+        degree = self.tensor_parallel_degree or cores
+        if degree > cores or cores % degree:
+            divisors = ", ".join(str(d) for d in range(1, cores + 1) if cores % d == 0)
+            raise ValueError(
+                f"tensor_parallel_degree {degree} does not fit instance_type {instance_type}, "
+                f"which has {cores} NeuronCores; use one that divides {cores} ({divisors})"
+            )
+        if self.parameters_billion is not None:
+            memory = catalog.instance(instance_type).accelerator_memory_gib or 0
+            available = memory * degree / cores
+            needed = right_sizing.required_gib(
+                self.parameters_billion, self.dtype, self.kv_cache_headroom
+            )
+            if available < needed:
+                what = (
+                    f"instance_type {instance_type}"
+                    if self.tensor_parallel_degree is None
+                    else f"tensor_parallel_degree {degree} on {instance_type}"
+                )
+                raise ValueError(
+                    f"{what} gives {available:g} GiB of accelerator memory; a "
+                    f"{self.parameters_billion:g}B-parameter model in {self.dtype} needs "
+                    f"{needed:.1f} GiB with {self.kv_cache_headroom:.0%} KV-cache headroom"
+                )
+        return degree
+
+
+def _check_families(families: Sequence[str]) -> None:
+    unsupported = [f for f in families if f not in NEURON_FAMILIES]
+    if unsupported:
+        raise ValueError(
+            f"families {', '.join(unsupported)} cannot run Neuron serving images; "
+            f"allowed families: {', '.join(NEURON_FAMILIES)}"
+        )

@@ -1,0 +1,5 @@
+"""boto3 helpers for applications that use the deployed constructs (no CDK needed)."""
+
+from .async_client import AsyncInferenceClient, AsyncInferenceFailed, AsyncInvocation
+
+__all__ = ["AsyncInferenceClient", "AsyncInferenceFailed", "AsyncInvocation"]

@@ -1,0 +1,401 @@
+"""BatchTransformPipeline: S3 -> EventBridge -> Step Functions -> SageMaker transform (.sync)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Match, Template
+
+from compliance import cfn_lint_errors, our_findings, synth_checked
+from green_constructs.inference import CustomImage
+from green_constructs.inference.batch_transform import (
+    AssembleWith,
+    BatchStrategy,
+    BatchTransformPipeline,
+    SplitType,
+)
+from green_constructs.rules import all_rules
+from green_constructs.rules.engine import evaluate
+
+ENV = cdk.Environment(account="111111111111", region="eu-north-1")
+NEURON_IMAGE = (
+    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-pytorch-tgi-inference:"
+    "2.1.2-optimum0.0.28-neuronx-py310-ubuntu22.04"
+)
+GRAVITON_IMAGE = (
+    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/pytorch-inference-graviton:"
+    "2.3.0-cpu-py311-ubuntu20.04-sagemaker"
+)
+GPU_IMAGE = (
+    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-pytorch-inference:"
+    "2.1.0-transformers4.37.0-gpu-py310-cu118-ubuntu20.04"
+)
+
+
+def _pipeline(stack: cdk.Stack, construct_id: str = "Summarize", **props) -> BatchTransformPipeline:
+    props.setdefault("instance_type", "ml.inf2.xlarge")
+    props.setdefault("source", CustomImage(NEURON_IMAGE))
+    return BatchTransformPipeline(stack, construct_id, **props)
+
+
+def _logical_id(template: Template, resource_type: str, prefix: str) -> str:
+    """The logical ID of the one ``resource_type`` whose construct path joins to ``prefix``."""
+    found = [
+        logical_id
+        for logical_id in template.find_resources(resource_type)
+        if re.fullmatch(f"{prefix}[0-9A-F]{{8}}", logical_id)
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _definition(template: Template) -> dict:
+    """The state machine definition, with CloudFormation references as ``<Ref:X>`` text."""
+    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else _placeholder(p) for p in parts)
+    return json.loads(text)
+
+
+def _placeholder(intrinsic: dict) -> str:
+    """``<Ref:X>`` or ``<Fn::GetAtt:X.Attr>``."""
+    [(function, argument)] = intrinsic.items()
+    return f"<{function}:{argument if isinstance(argument, str) else '.'.join(argument)}>"
+
+
+@pytest.fixture(scope="module")
+def default_assembly(tmp_path_factory):
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("batch-default")))
+    stack = cdk.Stack(app, "Batch", env=ENV)
+    pipeline = _pipeline(stack)
+    pipeline.grant_submit(iam.Role(stack, "Submitter", assumed_by=iam.AccountRootPrincipal()))
+    return synth_checked(app)
+
+
+@pytest.fixture(scope="module")
+def template(default_assembly) -> Template:
+    return Template.from_json(default_assembly.get_stack_by_name("Batch").template)
+
+
+@pytest.fixture(scope="module")
+def definition(template) -> dict:
+    return _definition(template)
+
+
+@pytest.fixture(scope="module")
+def graviton_assembly(tmp_path_factory):
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("batch-graviton")))
+    stack = cdk.Stack(app, "Cpu", env=ENV)
+    _pipeline(
+        stack,
+        "Classify",
+        source=CustomImage(GRAVITON_IMAGE),
+        instance_type="ml.c7g.xlarge",
+        instance_count=2,
+        input_prefix="incoming/csv/",
+        output_prefix="scored/",
+        batch_strategy=BatchStrategy.MULTI_RECORD,
+        split_type=SplitType.LINE,
+        assemble_with=AssembleWith.NONE,
+        content_type="text/csv",
+        accept="text/csv",
+        max_payload_mb=10,
+        max_concurrent_transforms=4,
+        job_name_prefix="classify",
+    )
+    return synth_checked(app)
+
+
+def test_defaults_pass_every_check(default_assembly) -> None:
+    assert our_findings(default_assembly) == []
+    assert cfn_lint_errors(default_assembly) == []
+
+
+def test_graviton_pipeline_passes_every_check(graviton_assembly) -> None:
+    assert our_findings(graviton_assembly) == []
+    assert cfn_lint_errors(graviton_assembly) == []
+
+
+def test_new_objects_under_the_input_prefix_start_the_state_machine(template) -> None:
+    bucket = _logical_id(template, "AWS::S3::Bucket", "SummarizeBucket")
+    machine = _logical_id(template, "AWS::StepFunctions::StateMachine", "SummarizeStateMachine")
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {"NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}},
+    )
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": {
+                "source": ["aws.s3"],
+                "detail-type": ["Object Created"],
+                "detail": {
+                    "bucket": {"name": [{"Ref": bucket}]},
+                    "object": {"key": [{"prefix": "input/"}]},
+                },
+            },
+            "Targets": [Match.object_like({"Arn": {"Ref": machine}})],
+        },
+    )
+    # EventBridge is enabled on the bucket itself: no notification custom resource (Lambda)
+    assert template.find_resources("AWS::Lambda::Function") == {}
+    assert template.find_resources("Custom::S3BucketNotifications") == {}
+
+
+def test_transform_job_runs_to_completion_with_the_settings(definition) -> None:
+    task = definition["States"]["Transform"]
+    assert task["Resource"] == "arn:<Ref:AWS::Partition>:states:::sagemaker:createTransformJob.sync"
+    parameters = task["Parameters"]
+    assert parameters["TransformResources"] == {"InstanceCount": 1, "InstanceType": "ml.inf2.xlarge"}
+    assert parameters["BatchStrategy"] == "SingleRecord"
+    assert parameters["MaxPayloadInMB"] == 6
+    assert "MaxConcurrentTransforms" not in parameters
+    assert parameters["ModelClientConfig"] == {
+        "InvocationsMaxRetries": 1,
+        "InvocationsTimeoutInSeconds": 600,
+    }
+    assert parameters["TransformInput"] == {
+        "ContentType": "application/jsonlines",
+        "SplitType": "Line",
+        "DataSource": {"S3DataSource": {"S3Uri.$": "$.job.input", "S3DataType": "S3Prefix"}},
+    }
+    assert parameters["TransformOutput"] == {"S3OutputPath.$": "$.job.output", "AssembleWith": "Line"}
+    assert parameters["TransformJobName.$"] == "$.job.name"
+    assert task["TimeoutSeconds"] == 12 * 3600
+
+
+def test_job_names_are_unique_per_execution_and_attempt(definition) -> None:
+    job = definition["States"]["NameJob"]["Parameters"]
+    name = "States.Format('{}-{}-{}', 'summarize', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
+    assert job["name.$"] == name
+    assert job["output.$"] == f"States.Format('s3://{{}}/{{}}{{}}/', $.object.bucket, 'output/', {name})"
+    assert job["input.$"] == "States.Format('s3://{}/{}', $.object.bucket, $.object.key)"
+    # prefix + '-' + 32 hex digits + '-' + one attempt digit
+    assert len("summarize") + 1 + 32 + 1 + 1 <= 63
+
+
+def test_api_rejections_are_retried_with_backoff(definition) -> None:
+    assert definition["States"]["Transform"]["Retry"] == [
+        {
+            "ErrorEquals": [
+                "SageMaker.AmazonSageMakerException",
+                "SageMaker.ResourceLimitExceededException",
+                "ThrottlingException",
+            ],
+            "IntervalSeconds": 30,
+            "MaxAttempts": 5,
+            "BackoffRate": 2,
+            "JitterStrategy": "FULL",
+        }
+    ]
+
+
+def test_capacity_failures_start_a_new_job_after_a_doubling_wait(definition) -> None:
+    states = definition["States"]
+    assert states["Transform"]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CapacityFailure?"}
+    ]
+    choice = states["CapacityFailure?"]
+    assert choice["Choices"] == [
+        {
+            "And": [
+                {"Variable": "$.failure.Cause", "StringMatches": "*CapacityError*"},
+                {"Variable": "$.attempt", "NumericLessThan": 3},
+            ],
+            "Next": "WaitForCapacity",
+        }
+    ]
+    assert choice["Default"] == "NotifyFailure"
+    assert states["WaitForCapacity"] == {
+        "Type": "Wait", "SecondsPath": "$.wait_seconds", "Next": "NextAttempt"
+    }
+    assert states["NextAttempt"]["Parameters"]["wait_seconds.$"] == (
+        "States.MathAdd($.wait_seconds, $.wait_seconds)"
+    )
+    assert states["NextAttempt"]["Next"] == "NameJob"
+
+
+def test_success_and_failure_are_published_to_the_encrypted_topic(template, definition) -> None:
+    topic = _logical_id(template, "AWS::SNS::Topic", "SummarizeTopic")
+    states = definition["States"]
+    for state, status in (("NotifySuccess", "Succeeded"), ("NotifyFailure", "Failed")):
+        task = states[state]
+        assert task["Resource"].endswith(":states:::sns:publish")
+        assert task["Parameters"]["TopicArn"] == f"<Ref:{topic}>"
+        assert task["Parameters"]["Message"]["status"] == status
+    assert states["Transform"]["Next"] == "NotifySuccess"
+    assert states["NotifyFailure"]["Next"] == "Failed"
+    template.has_resource_properties(
+        "AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()}
+    )
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_state_machine_logs_all_events_with_retention_and_traces(template) -> None:
+    logs = _logical_id(template, "AWS::Logs::LogGroup", "SummarizeLogs")
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    template.has_resource_properties(
+        "AWS::StepFunctions::StateMachine",
+        {
+            "TracingConfiguration": {"Enabled": True},
+            "LoggingConfiguration": {
+                "Level": "ALL",
+                "Destinations": [
+                    {"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": [logs, "Arn"]}}}
+                ],
+            },
+        },
+    )
+
+
+def test_transform_role_reaches_only_the_two_prefixes(template) -> None:
+    bucket = _logical_id(template, "AWS::S3::Bucket", "SummarizeBucket")
+    role = _logical_id(template, "AWS::IAM::Role", "SummarizeModelExecutionRole")
+    [policy] = template.find_resources(
+        "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": role}]}}
+    ).values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    s3 = [s for s in statements if str(s["Action"]).startswith(("s3:", "['s3:"))]
+    arn = {"Fn::GetAtt": [bucket, "Arn"]}
+    assert s3 == [
+        {"Action": "s3:GetObject", "Effect": "Allow",
+         "Resource": {"Fn::Join": ["", [arn, "/input/*"]]}},
+        {"Action": "s3:ListBucket", "Effect": "Allow", "Resource": arn,
+         "Condition": {"StringLike": {"s3:prefix": ["input/*"]}}},
+        {"Action": ["s3:PutObject", "s3:AbortMultipartUpload"], "Effect": "Allow",
+         "Resource": {"Fn::Join": ["", [arn, "/output/*"]]}},
+    ]
+
+
+def test_grant_submit_writes_the_input_prefix_only(template) -> None:
+    bucket = _logical_id(template, "AWS::S3::Bucket", "SummarizeBucket")
+    key = _logical_id(template, "AWS::KMS::Key", "SummarizeBucketKey")
+    [policy] = template.find_resources(
+        "AWS::IAM::Policy",
+        {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("^Submitter")}]}},
+    ).values()
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+            "Effect": "Allow",
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/input/*"]]},
+        },
+        {
+            "Action": ["kms:GenerateDataKey", "kms:Encrypt"],
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [key, "Arn"]},
+        },
+    ]
+
+
+def test_graviton_settings_reach_the_job(graviton_assembly) -> None:
+    template = Template.from_json(graviton_assembly.get_stack_by_name("Cpu").template)
+    parameters = _definition(template)["States"]["Transform"]["Parameters"]
+    assert parameters["TransformResources"] == {"InstanceCount": 2, "InstanceType": "ml.c7g.xlarge"}
+    assert parameters["BatchStrategy"] == "MultiRecord"
+    assert parameters["MaxPayloadInMB"] == 10
+    assert parameters["MaxConcurrentTransforms"] == 4
+    assert parameters["TransformInput"]["ContentType"] == "text/csv"
+    assert parameters["TransformOutput"] == {
+        "S3OutputPath.$": "$.job.output", "AssembleWith": "None", "Accept": "text/csv"
+    }
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {"EventPattern": Match.object_like(
+            {"detail": Match.object_like({"object": {"key": [{"prefix": "incoming/csv/"}]}})}
+        )},
+    )
+
+
+def test_gpu_instances_synthesize_but_fail_inference_accelerator(tmp_path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Gpu", env=ENV)
+    _pipeline(stack, source=CustomImage(GPU_IMAGE), instance_type="ml.g5.xlarge")
+    template = Template.from_stack(stack).to_json()
+    findings = evaluate(template, all_rules(), region="eu-north-1")
+    flagged = {(f.rule.id, f.resource) for f in findings if not f.acknowledged}
+    machine = _logical_id(Template.from_json(template), "AWS::StepFunctions::StateMachine", "SummarizeStateMachine")
+    assert ("GenAI-InferenceAccelerator", machine) in flagged
+
+
+def test_metrics() -> None:
+    stack = cdk.Stack(cdk.App(), "Metrics", env=ENV)
+    pipeline = _pipeline(stack)
+    assert pipeline.metric_executions_failed().metric_name == "ExecutionsFailed"
+    assert pipeline.metric_executions_succeeded().metric_name == "ExecutionsSucceeded"
+    assert pipeline.metric_executions_failed().namespace == "AWS/States"
+    search = pipeline.metric_transform_utilization("MemoryUtilization")
+    assert search.expression == (
+        "SEARCH('{\"/aws/sagemaker/TransformJobs\",Host} MetricName=\"MemoryUtilization\" "
+        "Host=summarize', 'Average', 300)"
+    )
+    assert (pipeline.input_prefix, pipeline.output_prefix) == ("input/", "output/")
+    assert pipeline.topic is not None and pipeline.bucket is not None
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        (
+            {"instance_type": "ml.p3.2xlarge", "source": CustomImage(GPU_IMAGE)},
+            "instance_type: ml.p3.2xlarge is a previous-generation instance",
+        ),
+        (
+            {"instance_type": "ml.m4.xlarge", "source": CustomImage(GRAVITON_IMAGE)},
+            "instance_type: ml.m4.xlarge is a previous-generation instance; use m7g",
+        ),
+        (
+            {"instance_type": "ml.c7g.xlarge"},
+            "image: .* is a neuron image, but instance_type ml.c7g.xlarge needs a cpu image",
+        ),
+        ({"instance_count": 0}, "instance_count must be a whole number >= 1"),
+        (
+            {"input_prefix": "input"},
+            "input_prefix must be a relative S3 key prefix ending with '/'",
+        ),
+        ({"output_prefix": "/out/"}, "output_prefix must be a relative S3 key prefix"),
+        ({"output_prefix": "input/results/"}, "output_prefix .* must not overlap input_prefix"),
+        ({"max_payload_mb": 101}, "max_payload_mb must be a whole number from 0 to 100"),
+        ({"max_concurrent_transforms": 0}, "max_concurrent_transforms must be a whole number >= 1"),
+        (
+            {"max_concurrent_transforms": 20, "max_payload_mb": 6},
+            r"max_concurrent_transforms \* max_payload_mb must be at most 100",
+        ),
+        (
+            {"invocation_timeout": cdk.Duration.hours(2)},
+            "invocation_timeout must be between 1 second and 1 hour",
+        ),
+        (
+            {"invocation_max_retries": 4},
+            "invocation_max_retries must be a whole number from 0 to 3",
+        ),
+        ({"job_name_prefix": "a" * 29}, "job_name_prefix must be 1 to 28"),
+        ({"job_name_prefix": "bad_name"}, "job_name_prefix must be 1 to 28"),
+        ({"capacity_retries": 10}, "capacity_retries must be a whole number from 0 to 9"),
+        ({"job_timeout": cdk.Duration.seconds(30)}, "job_timeout must be at least 1 minute"),
+    ],
+)
+def test_bad_input_names_the_property(props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "Bad", env=ENV)
+    with pytest.raises(ValueError, match=message):
+        _pipeline(stack, **props)
