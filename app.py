@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The default app: `cdk synth` / `cdk deploy` it, with the sustainability checks on.
 
-Override the environment with ``-c account=123456789012 -c region=eu-west-3``.
+An asynchronous LLM endpoint on Inferentia2 that scales to zero when no requests wait, with its
+request and result bucket, notifications, and the sustainability packs enabled. Override the
+environment with ``-c account=123456789012 -c region=eu-west-3``.
 """
 
 from __future__ import annotations
@@ -15,19 +17,31 @@ import aws_cdk as cdk  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 from green_constructs.environment import environment_from_context  # noqa: E402
+from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
-from green_constructs.storage import SustainableBucket  # noqa: E402
+
+DEFAULT_MODEL_ID = "Qwen/Qwen2.5-7B-Instruct"  # Apache-2.0, not gated on the Hub
+DEFAULT_MODEL_BILLIONS = 7.6
 
 
 class GreenGenAIStack(cdk.Stack):
-    """Model artifacts and results storage for a generative-AI workload."""
+    """A generative-AI service that uses energy only while there is work to do.
+
+    ``model_id`` and ``parameters_billion`` come from context (``-c model_id=...
+    -c parameters_billion=...``); the instance is right-sized from the model's size.
+    """
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.artifacts = SustainableBucket(self, "ModelArtifacts")
-        self.results = SustainableBucket(
-            self, "Results", expire_after=cdk.Duration.days(90)
+        model_id = self.node.try_get_context("model_id") or DEFAULT_MODEL_ID
+        billions = float(self.node.try_get_context("parameters_billion") or DEFAULT_MODEL_BILLIONS)
+        self.llm = AsyncInferenceEndpoint(
+            self,
+            "Llm",
+            source=HuggingFaceNeuronModel(model_id=model_id, parameters_billion=billions),
         )
+        cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
+        cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
 
 
 def build_app(context: dict | None = None, outdir: str | None = None) -> cdk.App:

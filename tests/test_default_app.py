@@ -1,14 +1,16 @@
-"""The default app synthesizes with zero findings and passes cfn-lint and AwsSolutions."""
+"""The default app: an async LLM endpoint that scales to zero, with no findings, passing
+AwsSolutions and cfn-lint."""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-
-from app import build_app
+from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
 
+from app import build_app
 from compliance import cfn_lint_errors, our_findings
+from green_constructs.inference.inference_model import RIGHT_SIZING_METADATA
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +21,11 @@ def assembly(tmp_path_factory):
     return app.synth()
 
 
+@pytest.fixture(scope="module")
+def template(assembly) -> Template:
+    return Template.from_json(assembly.get_stack_by_name("GreenGenAI").template)
+
+
 def test_default_environment_is_explicit_and_overridable(assembly) -> None:
     stack = assembly.get_stack_by_name("GreenGenAI")
     assert (stack.environment.account, stack.environment.region) == ("210987654321", "eu-north-1")
@@ -27,6 +34,20 @@ def test_default_environment_is_explicit_and_overridable(assembly) -> None:
 def test_default_app_has_no_findings(assembly) -> None:
     assert our_findings(assembly) == []
     assert cfn_lint_errors(assembly) == []
+
+
+def test_default_app_serves_a_right_sized_model_on_inferentia2_and_scales_to_zero(template) -> None:
+    models = template.find_resources("AWS::SageMaker::Model")
+    (model,) = models.values()
+    sizing = model["Metadata"][RIGHT_SIZING_METADATA]
+    assert sizing["instance_type"] == "ml.inf2.xlarge"
+    template.has_resource_properties(
+        "AWS::SageMaker::EndpointConfig",
+        {"ProductionVariants": [Match.object_like({"InstanceType": "ml.inf2.xlarge"})]},
+    )
+    template.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 0}
+    )
 
 
 @pytest.mark.parametrize(
