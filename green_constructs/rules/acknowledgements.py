@@ -9,13 +9,13 @@ from typing import Any, Mapping
 
 def acknowledgements_of(metadata: Any) -> dict[str, str]:
     """Rule id to reason, from a resource's or a template's ``Metadata``."""
-    if not isinstance(metadata, Mapping):
+    if not isinstance(metadata, dict):
         return {}
     nag = metadata.get("cdk_nag")
-    entries = nag.get("rules_to_suppress") if isinstance(nag, Mapping) else None
+    entries = nag.get("rules_to_suppress") if isinstance(nag, dict) else None
     found: dict[str, str] = {}
     for entry in entries if isinstance(entries, list) else ():
-        if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             found[entry["id"]] = _reason(entry)
     return found
 

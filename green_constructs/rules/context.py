@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
-from .intrinsics import references, resolve
+from .intrinsics import references, resolve_collecting
 from .model import Resource, RuleSettings
+
+T = TypeVar("T")
 
 
 class TemplateContext:
@@ -31,26 +33,37 @@ class TemplateContext:
         self.region = region
         self.settings = settings or RuleSettings()
         self.catalog = catalog or Catalog.default()
-        parameters = template.get("Parameters") if isinstance(template, Mapping) else None
-        self.parameters: Mapping[str, Any] = parameters if isinstance(parameters, Mapping) else {}
+        parameters = template.get("Parameters") if isinstance(template, dict) else None
+        self.parameters: Mapping[str, Any] = parameters if isinstance(parameters, dict) else {}
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
-        raw = template.get("Resources") if isinstance(template, Mapping) else None
-        for logical_id, body in (raw.items() if isinstance(raw, Mapping) else ()):
-            if not isinstance(body, Mapping) or not isinstance(body.get("Type"), str):
+        self._references: dict[str, set[str]] = {}
+        self._memo: dict[Hashable, Any] = {}
+        raw = template.get("Resources") if isinstance(template, dict) else None
+        for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
+            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
                 continue
             properties = body.get("Properties")
             metadata = body.get("Metadata")
+            refers_to: set[str] = set()
             resource = Resource(
                 logical_id=str(logical_id),
                 type=body["Type"],
-                properties=resolve(properties, self.parameters)
-                if isinstance(properties, Mapping)
+                properties=resolve_collecting(properties, self.parameters, refers_to)
+                if isinstance(properties, dict)
                 else {},
-                metadata=metadata if isinstance(metadata, Mapping) else {},
+                metadata=metadata if isinstance(metadata, dict) else {},
             )
             self.resources[resource.logical_id] = resource
             self._by_type[resource.type].append(resource)
+            self._references[resource.logical_id] = refers_to
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per template and ``key``: derived facts several rules share
+        (a state machine's jobs, the scalable targets of an endpoint...)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def of_type(self, *types: str) -> list[Resource]:
         """Resources of any of ``types``, in template order within each type."""
@@ -60,7 +73,7 @@ class TemplateContext:
     def _referrers(self) -> dict[str, list[Resource]]:
         index: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources.values():
-            for target in references(resource.properties):
+            for target in self._references[resource.logical_id]:
                 index[target].append(resource)
         return index
 

@@ -23,15 +23,12 @@ def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
     return by_type, everywhere
 
 
-def _check(r: Rule, resource: Resource, context: TemplateContext) -> str | None:
-    """The rule's message; a rule that raises is reported as a finding, not a crash."""
-    try:
-        return r.check(resource, context)
-    except Exception as error:  # one rule's bug must not stop the others (cfn-lint's E0002)
-        return (
-            f"Rule {r.id} failed on {resource.logical_id} ({type(error).__name__}: {error}); "
-            "please report this."
-        )
+def _crash_message(r: Rule, resource: Resource, error: Exception) -> str:
+    """A rule that raises is reported as a finding on the resource, not a crash."""
+    return (
+        f"Rule {r.id} failed on {resource.logical_id} ({type(error).__name__}: {error}); "
+        "please report this."
+    )
 
 
 def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Finding]:
@@ -45,11 +42,16 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
             applicable = [*applicable, *everywhere]
         if not applicable:
             continue
-        acks = {**template_acks, **acknowledgements_of(resource.metadata)}
+        acks: dict[str, str] | None = None  # read only for resources with findings
         for r in applicable:
-            message = _check(r, resource, context)
+            try:
+                message = r.check(resource, context)
+            except Exception as error:  # one rule's bug must not stop the others (cfn-lint E0002)
+                message = _crash_message(r, resource, error)
             if message is None:
                 continue
+            if acks is None:
+                acks = {**template_acks, **acknowledgements_of(resource.metadata)}
             reason = acks.get(r.id)
             findings.append(
                 Finding(

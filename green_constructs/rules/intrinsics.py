@@ -6,11 +6,12 @@ import re
 from typing import Any, Mapping
 
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def is_intrinsic(value: Any) -> bool:
     """True for ``{"Ref": ...}``, ``{"Fn::...": ...}`` and ``{"Condition": ...}`` nodes."""
-    if not isinstance(value, dict) or len(value) != 1:
+    if type(value) is not dict or len(value) != 1:
         return False
     key = next(iter(value))
     return key == "Ref" or key.startswith("Fn::") or key == "Condition"
@@ -19,26 +20,65 @@ def is_intrinsic(value: Any) -> bool:
 def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     """``value`` with parameter ``Ref``s (to their ``Default``), literal ``Fn::Join`` and
     ``Fn::Sub`` without variables replaced by plain values; everything else kept as is."""
-    if isinstance(value, list):
-        return [resolve(v, parameters) for v in value]
-    if not isinstance(value, dict):
+    return resolve_collecting(value, parameters, set())
+
+
+def resolve_collecting(value: Any, parameters: Mapping[str, Any], found: set[str]) -> Any:
+    """:func:`resolve`, adding what ``value`` refers to (:func:`references`) to ``found``.
+
+    One walk for both, and unchanged nodes are returned as they are, not copied: rules run
+    on every resource, so this is the engine's hot path.
+    """
+    kind = type(value)
+    if kind is list:
+        changed = None
+        for index, item in enumerate(value):
+            if type(item) in _LEAVES:
+                continue
+            result = resolve_collecting(item, parameters, found)
+            if result is not item:
+                if changed is None:
+                    changed = list(value)
+                changed[index] = result
+        return value if changed is None else changed
+    if kind is not dict:
         return value
-    if is_intrinsic(value):
+    if len(value) == 1:
         key, arg = next(iter(value.items()))
-        if key == "Ref" and isinstance(arg, str):
-            default = parameters.get(arg, {}).get("Default") if isinstance(
-                parameters.get(arg), dict
-            ) else None
-            return value if default is None else default
-        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
-            delimiter, parts = arg[0], resolve(arg[1], parameters)
-            if isinstance(parts, list) and all(isinstance(p, (str, int, float)) for p in parts):
-                return str(delimiter).join(str(p) for p in parts)
-            return {key: [delimiter, parts]}
-        if key == "Fn::Sub" and isinstance(arg, str) and not _SUB_VARIABLE.search(arg):
-            return arg.replace("${!", "${")
-        return {key: resolve(arg, parameters)}
-    return {k: resolve(v, parameters) for k, v in value.items()}
+        if key == "Ref":
+            if type(arg) is str:
+                found.add(arg)
+                parameter = parameters.get(arg)
+                default = parameter.get("Default") if type(parameter) is dict else None
+                return value if default is None else default
+            return value
+        if key == "Fn::GetAtt":
+            target = arg[0] if type(arg) is list and arg else arg
+            if type(target) is str:
+                found.add(target.split(".", 1)[0])
+            return value
+        if key == "Fn::Join" and type(arg) is list and len(arg) == 2:
+            parts = resolve_collecting(arg[1], parameters, found)
+            if type(parts) is list and all(type(p) in (str, int, float) for p in parts):
+                return str(arg[0]).join(str(p) for p in parts)
+            return value if parts is arg[1] else {key: [arg[0], parts]}
+        if key == "Fn::Sub":
+            text = arg[0] if type(arg) is list and arg else arg
+            if type(text) is str:
+                variables = _SUB_VARIABLE.findall(text)
+                if not variables and text is arg:
+                    return arg.replace("${!", "${")
+                found.update(m.split(".", 1)[0] for m in variables)
+    changed_map = None
+    for key, item in value.items():
+        if type(item) in _LEAVES:
+            continue
+        result = resolve_collecting(item, parameters, found)
+        if result is not item:
+            if changed_map is None:
+                changed_map = dict(value)
+            changed_map[key] = result
+    return value if changed_map is None else changed_map
 
 
 def references(value: Any) -> set[str]:
@@ -47,22 +87,23 @@ def references(value: Any) -> set[str]:
     stack = [value]
     while stack:
         node = stack.pop()
-        if isinstance(node, list):
+        kind = type(node)
+        if kind is list:
             stack.extend(node)
-        elif isinstance(node, dict):
+        elif kind is dict:
             if len(node) == 1:
                 key, arg = next(iter(node.items()))
-                if key == "Ref" and isinstance(arg, str):
+                if key == "Ref" and type(arg) is str:
                     found.add(arg)
                     continue
                 if key == "Fn::GetAtt":
-                    target = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(target, str):
+                    target = arg[0] if type(arg) is list and arg else arg
+                    if type(target) is str:
                         found.add(target.split(".", 1)[0])
                     continue
                 if key == "Fn::Sub":
-                    text = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(text, str):
+                    text = arg[0] if type(arg) is list and arg else arg
+                    if type(text) is str:
                         found.update(m.split(".", 1)[0] for m in _SUB_VARIABLE.findall(text))
             stack.extend(node.values())
     return found

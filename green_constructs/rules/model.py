@@ -33,7 +33,7 @@ class Severity(str, Enum):
 _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)  # built for every resource of every template: kept cheap
 class Resource:
     """One template resource, with intrinsics resolved where the template alone allows."""
 
@@ -44,9 +44,11 @@ class Resource:
 
     def get(self, path: str, default: Any = None) -> Any:
         """Property at a dotted path (``AsyncInferenceConfig.OutputConfig.S3FailurePath``)."""
+        if "." not in path:
+            return self.properties.get(path, default)
         value: Any = self.properties
         for key in path.split("."):
-            if not isinstance(value, Mapping) or key not in value:
+            if type(value) is not dict or key not in value:
                 return default
             value = value[key]
         return value
@@ -91,7 +93,7 @@ class Rule:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per finding, hundreds per template: kept cheap
 class Finding:
     """One rule's verdict on one resource."""
 

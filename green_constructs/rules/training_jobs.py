@@ -15,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
-from weakref import WeakKeyDictionary
 
 from .context import TemplateContext
 from .intrinsics import is_intrinsic
@@ -67,7 +66,7 @@ class Job:
         """Parameter at a dotted path (``StoppingCondition.MaxRuntimeInSeconds``)."""
         value: Any = self.parameters
         for key in path.split("."):
-            if not isinstance(value, Mapping) or key not in value:
+            if not isinstance(value, dict) or key not in value:
                 return default
             value = value[key]
         return value
@@ -82,7 +81,7 @@ class Job:
         found = [self.get(path) for path in _INSTANCE_PATHS[self.kind]]
         groups = self.get("ResourceConfig.InstanceGroups") if self.trains else None
         for group in groups if isinstance(groups, list) else ():
-            if isinstance(group, Mapping):
+            if isinstance(group, dict):
                 found.append(group.get("InstanceType"))
         return tuple(t for t in found if isinstance(t, str) and not is_unknown(t))
 
@@ -102,16 +101,9 @@ def is_unknown(value: Any) -> bool:
     return is_intrinsic(value)
 
 
-_JOBS: WeakKeyDictionary[TemplateContext, dict[str, tuple[Job, ...]]] = WeakKeyDictionary()
-
-
 def jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
     """SageMaker jobs requested by a state machine or a pipeline (cached per resource)."""
-    cache = _JOBS.setdefault(template, {})
-    found = cache.get(resource.logical_id)
-    if found is None:
-        found = cache[resource.logical_id] = tuple(_extract(resource))
-    return found
+    return template.memo(("jobs", resource.logical_id), lambda: tuple(_extract(resource)))
 
 
 def training_jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
@@ -127,7 +119,7 @@ def training_instances(resource: Resource) -> list[TrainingInstance]:
         for key in ("InstanceGroups", "RestrictedInstanceGroups"):
             groups = resource.get(key)
             for group in groups if isinstance(groups, list) else ():
-                if isinstance(group, Mapping) and _known_str(group.get("InstanceType")):
+                if isinstance(group, dict) and _known_str(group.get("InstanceType")):
                     name = group.get("InstanceGroupName")
                     label = f"instance group {name}" if _known_str(name) else "an instance group"
                     found.append(TrainingInstance(label, group["InstanceType"]))
@@ -150,20 +142,20 @@ def _known_str(value: Any) -> bool:
 def _extract(resource: Resource) -> Iterator[Job]:
     if resource.type == "AWS::StepFunctions::StateMachine":
         definition = _state_machine_definition(resource)
-        if isinstance(definition, Mapping):
+        if isinstance(definition, dict):
             yield from _states_jobs(definition)
     elif resource.type == "AWS::SageMaker::Pipeline":
         body = resource.get("PipelineDefinition.PipelineDefinitionBody")
         definition = _parse(_text_parts(body))
-        if isinstance(definition, Mapping):
+        if isinstance(definition, dict):
             yield from _pipeline_jobs(definition)
 
 
 def _state_machine_definition(resource: Resource) -> Any:
     raw = resource.get("DefinitionSubstitutions")
-    substitutions = raw if isinstance(raw, Mapping) else {}
+    substitutions = raw if isinstance(raw, dict) else {}
     definition = resource.get("Definition")
-    if isinstance(definition, Mapping) and not is_intrinsic(definition):
+    if isinstance(definition, dict) and not is_intrinsic(definition):
         return _substitute_object(definition, substitutions)
     text = resource.get("DefinitionString")
     if text is None:
@@ -173,22 +165,22 @@ def _state_machine_definition(resource: Resource) -> Any:
 
 def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:
     states = machine.get("States")
-    for name, state in states.items() if isinstance(states, Mapping) else ():
-        if not isinstance(state, Mapping):
+    for name, state in states.items() if isinstance(states, dict) else ():
+        if not isinstance(state, dict):
             continue
         kind = state.get("Type")
         if kind == "Task":
             match = _TASK_RESOURCE.match(_flatten(state.get("Resource")))
             parameters = state.get("Parameters", state.get("Arguments"))
-            if match and match.group(1) in _TASK_KINDS and isinstance(parameters, Mapping):
+            if match and match.group(1) in _TASK_KINDS and isinstance(parameters, dict):
                 yield from _job(_TASK_KINDS[match.group(1)], str(name), _dynamic(parameters))
         elif kind == "Parallel":
             for branch in state.get("Branches") or ():
-                if isinstance(branch, Mapping):
+                if isinstance(branch, dict):
                     yield from _states_jobs(branch)
         elif kind == "Map":
             for key in ("ItemProcessor", "Iterator"):
-                if isinstance(state.get(key), Mapping):
+                if isinstance(state.get(key), dict):
                     yield from _states_jobs(state[key])
 
 
@@ -197,20 +189,20 @@ def _pipeline_jobs(definition: Mapping[str, Any]) -> Iterator[Job]:
     defaults = {
         p["Name"]: p["DefaultValue"]
         for p in (declared if isinstance(declared, list) else ())
-        if isinstance(p, Mapping) and "Name" in p and "DefaultValue" in p
+        if isinstance(p, dict) and "Name" in p and "DefaultValue" in p
     }
     yield from _steps_jobs(definition.get("Steps"), defaults)
 
 
 def _steps_jobs(steps: Any, defaults: Mapping[str, Any]) -> Iterator[Job]:
     for step in steps if isinstance(steps, list) else ():
-        if not isinstance(step, Mapping):
+        if not isinstance(step, dict):
             continue
         arguments = _pipeline_values(step.get("Arguments"), defaults)
         kind = _STEP_KINDS.get(step.get("Type"))
-        if kind and isinstance(arguments, Mapping):
+        if kind and isinstance(arguments, dict):
             yield from _job(kind, str(step.get("Name", "?")), arguments)
-        elif step.get("Type") == "Condition" and isinstance(arguments, Mapping):
+        elif step.get("Type") == "Condition" and isinstance(arguments, dict):
             yield from _steps_jobs(arguments.get("IfSteps"), defaults)
             yield from _steps_jobs(arguments.get("ElseSteps"), defaults)
 
@@ -222,7 +214,7 @@ def _job(kind: str, name: str, parameters: Mapping[str, Any]) -> Iterator[Job]:
     single = parameters.get("TrainingJobDefinition")
     several = parameters.get("TrainingJobDefinitions")
     for definition in [single, *(several if isinstance(several, list) else ())]:
-        if isinstance(definition, Mapping):
+        if isinstance(definition, dict):
             yield Job(kind, name, definition)
 
 
@@ -230,7 +222,7 @@ def _dynamic(value: Any) -> Any:
     """Step Functions parameters with ``"Key.$": path`` entries turned into unknown ``Key``s."""
     if isinstance(value, list):
         return [_dynamic(v) for v in value]
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return value
     return {
         (k[:-2] if k.endswith(".$") else k): (UNRESOLVED if k.endswith(".$") else _dynamic(v))
@@ -242,7 +234,7 @@ def _pipeline_values(value: Any, defaults: Mapping[str, Any]) -> Any:
     """Pipeline arguments with ``{"Get": "Parameters.X"}`` resolved to X's default."""
     if isinstance(value, list):
         return [_pipeline_values(v, defaults) for v in value]
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return value
     if len(value) == 1:
         key, arg = next(iter(value.items()))
@@ -278,7 +270,7 @@ def _text_parts(value: Any) -> Parts:
             return parts
     if key == "Fn::Sub":
         text, variables = arg if isinstance(arg, list) and len(arg) == 2 else (arg, {})
-        if isinstance(text, str) and isinstance(variables, Mapping):
+        if isinstance(text, str) and isinstance(variables, dict):
             return _substitute([text], variables, sub=True)
     return [None]
 
@@ -345,6 +337,6 @@ def _substitute_object(value: Any, values: Mapping[str, Any]) -> Any:
         return "".join(UNRESOLVED if p is None else p for p in _substitute([value], values))
     if isinstance(value, list):
         return [_substitute_object(v, values) for v in value]
-    if isinstance(value, Mapping) and not is_intrinsic(value):
+    if isinstance(value, dict) and not is_intrinsic(value):
         return {k: _substitute_object(v, values) for k, v in value.items()}
     return value

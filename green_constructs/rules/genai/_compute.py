@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
-from weakref import WeakKeyDictionary
 
 from ...catalog import Family
 from ..context import TemplateContext
@@ -34,19 +33,15 @@ class Usage:
     family: Family | None
 
 
-_USAGES: WeakKeyDictionary[TemplateContext, dict[str, tuple[Usage, ...]]] = WeakKeyDictionary()
-
-
 def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
     """Known instance types of ``resource`` (cached per template and resource)."""
-    cache = _USAGES.setdefault(template, {})
-    found = cache.get(resource.logical_id)
-    if found is None:
-        found = cache[resource.logical_id] = tuple(
+    return template.memo(
+        ("usages", resource.logical_id),
+        lambda: tuple(
             Usage(purpose, where, t, template.catalog.find_family(t))
             for purpose, where, t in _raw_usages(resource, template)
-        )
-    return found
+        ),
+    )
 
 
 def variants(config: Resource) -> list[Mapping[str, Any]]:
@@ -54,7 +49,7 @@ def variants(config: Resource) -> list[Mapping[str, Any]]:
     found: list[Mapping[str, Any]] = []
     for key in ("ProductionVariants", "ShadowProductionVariants"):
         listed = config.get(key)
-        found += [v for v in (listed if isinstance(listed, list) else ()) if isinstance(v, Mapping)]
+        found += [v for v in (listed if isinstance(listed, list) else ()) if isinstance(v, dict)]
     return found
 
 
@@ -74,7 +69,7 @@ def component_variant(
     if config is None or config.type != "AWS::SageMaker::EndpointConfig":
         return None
     production = config.get("ProductionVariants")
-    listed = [v for v in production if isinstance(v, Mapping)] if isinstance(production, list) else []
+    listed = [v for v in production if isinstance(v, dict)] if isinstance(production, list) else []
     name = component.get("VariantName")
     matching = [v for v in listed if v.get("VariantName") == name]
     if not matching and len(listed) == 1 and is_unknown(name):

@@ -39,7 +39,7 @@ def instance_variants(config: Resource) -> list[Mapping[str, Any]]:
     return [
         v
         for v in (production if isinstance(production, list) else ())
-        if isinstance(v, Mapping) and v.get("InstanceType") and not v.get("ServerlessConfig")
+        if isinstance(v, dict) and v.get("InstanceType") and not v.get("ServerlessConfig")
     ]
 
 
@@ -61,28 +61,47 @@ def variant_targets(
 
     A target whose endpoint or variant name the template cannot tell counts as a match.
     """
-    found = []
-    for target in template.of_type(SCALABLE_TARGET):
-        if target.get("ServiceNamespace") != "sagemaker":
-            continue
-        if target.get("ScalableDimension") != VARIANT_DIMENSION:
-            continue
-        parsed = _parse_resource_id(target.get("ResourceId"), template)
-        if parsed is None:
-            found.append(target)
-            continue
-        name, variant_name = parsed
-        if name == _UNKNOWN:
-            matches_endpoint: bool | None = None
-        elif name.startswith("ref:"):
-            matches_endpoint = name == f"ref:{endpoint.logical_id}"
-        else:
-            matches_endpoint = names_endpoint(name, endpoint, template)
-        wanted = variant.get("VariantName")
-        matches_variant = variant_name == _UNKNOWN or is_unknown(wanted) or variant_name == wanted
-        if matches_endpoint is not False and matches_variant:
-            found.append(target)
-    return found
+    index = template.memo("variant-scalable-targets", lambda: _TargetIndex(template))
+    literal = endpoint.get("EndpointName")
+    candidates = [*index.by_ref.get(endpoint.logical_id, ()), *index.unknown_endpoint]
+    if is_unknown(literal):
+        candidates += [t for named in index.by_literal.values() for t in named]
+    elif isinstance(literal, str):
+        candidates += index.by_literal.get(literal, ())
+    wanted = variant.get("VariantName")
+    return [*index.unparsed] + [
+        target
+        for target, variant_name in candidates
+        if variant_name == _UNKNOWN or is_unknown(wanted) or variant_name == wanted
+    ]
+
+
+class _TargetIndex:
+    """SageMaker variant scalable targets of a template, by how their ResourceId names the
+    endpoint: a reference to a resource, a literal name, a token we cannot tell, or nothing
+    that parses (which matches every endpoint)."""
+
+    def __init__(self, template: TemplateContext) -> None:
+        self.by_ref: dict[str, list[tuple[Resource, str]]] = {}
+        self.by_literal: dict[str, list[tuple[Resource, str]]] = {}
+        self.unknown_endpoint: list[tuple[Resource, str]] = []
+        self.unparsed: list[Resource] = []
+        for target in template.of_type(SCALABLE_TARGET):
+            if target.get("ServiceNamespace") != "sagemaker":
+                continue
+            if target.get("ScalableDimension") != VARIANT_DIMENSION:
+                continue
+            parsed = _parse_resource_id(target.get("ResourceId"), template)
+            if parsed is None:
+                self.unparsed.append(target)
+                continue
+            name, variant_name = parsed
+            if name == _UNKNOWN:
+                self.unknown_endpoint.append((target, variant_name))
+            elif name.startswith("ref:"):
+                self.by_ref.setdefault(name[4:], []).append((target, variant_name))
+            else:
+                self.by_literal.setdefault(name, []).append((target, variant_name))
 
 
 def _parse_resource_id(value: Any, template: TemplateContext) -> tuple[str, str] | None:
@@ -127,9 +146,9 @@ def metrics(alarm_or_spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield alarm_or_spec
     listed = alarm_or_spec.get("Metrics")
     for entry in listed if isinstance(listed, list) else ():
-        stat = entry.get("MetricStat") if isinstance(entry, Mapping) else None
-        metric = stat.get("Metric") if isinstance(stat, Mapping) else None
-        if isinstance(metric, Mapping):
+        stat = entry.get("MetricStat") if isinstance(entry, dict) else None
+        metric = stat.get("Metric") if isinstance(stat, dict) else None
+        if isinstance(metric, dict):
             yield metric
 
 
@@ -138,7 +157,7 @@ def dimension_values(metric: Mapping[str, Any], name: str) -> list[Any]:
     return [
         d.get("Value")
         for d in (dimensions if isinstance(dimensions, list) else ())
-        if isinstance(d, Mapping) and d.get("Name") == name
+        if isinstance(d, dict) and d.get("Name") == name
     ]
 
 

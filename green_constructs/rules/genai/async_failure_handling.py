@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
@@ -32,12 +32,12 @@ def async_failure_handling(resource: Resource, template: TemplateContext) -> str
     output = resource.get("AsyncInferenceConfig.OutputConfig")
     if is_intrinsic(output):
         return None
-    output = output if isinstance(output, Mapping) else {}
+    output = output if isinstance(output, dict) else {}
     notification: Any = output.get("NotificationConfig")
     missing = []
     if not output.get("S3FailurePath"):
         missing.append("S3FailurePath")
-    topic = notification.get("ErrorTopic") if isinstance(notification, Mapping) else None
+    topic = notification.get("ErrorTopic") if isinstance(notification, dict) else None
     if not is_intrinsic(notification) and not topic:
         missing.append("NotificationConfig.ErrorTopic")
     if missing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any
 
 from ..context import TemplateContext
 from ..model import Resource, Severity
@@ -44,7 +44,7 @@ def model_precision(resource: Resource, template: TemplateContext) -> str | None
     found = [
         setting
         for container in containers
-        if isinstance(container, Mapping)
+        if isinstance(container, dict)
         for setting in _full_precision(container.get("Environment"))
     ]
     if not found:
@@ -56,7 +56,7 @@ def model_precision(resource: Resource, template: TemplateContext) -> str | None
 
 
 def _full_precision(environment: Any) -> list[str]:
-    if not isinstance(environment, Mapping):
+    if not isinstance(environment, dict):
         return []
     found = []
     for key, value in environment.items():

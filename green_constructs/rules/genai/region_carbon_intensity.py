@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
-
 from ...catalog import UnknownRegionError
 from ..context import TemplateContext
 from ..model import Resource, Severity
@@ -11,7 +9,6 @@ from ..registry import rule
 from ._compute import COMPUTE_TYPES, NEURON_KINDS, usages
 
 _CONFIG = "AWS::SageMaker::EndpointConfig"
-_FIRST: WeakKeyDictionary[TemplateContext, tuple[str | None, bool]] = WeakKeyDictionary()
 
 
 @rule(
@@ -40,7 +37,7 @@ _FIRST: WeakKeyDictionary[TemplateContext, tuple[str | None, bool]] = WeakKeyDic
 def region_carbon_intensity(resource: Resource, template: TemplateContext) -> str | None:
     if template.region is None:
         return None
-    first, neuron = _first_compute(template)
+    first, neuron = template.memo("first-compute", lambda: _first_compute(template))
     if resource.logical_id != first:
         return None
     try:
@@ -68,15 +65,12 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
 
 def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
     """The first compute resource of the template, and whether any compute uses Neuron."""
-    cached = _FIRST.get(template)
-    if cached is None:
-        first, neuron = None, False
-        for candidate in template.resources.values():
-            if candidate.type not in COMPUTE_TYPES:
-                continue
-            found = usages(candidate, template)
-            if first is None and (found or candidate.type == _CONFIG):
-                first = candidate.logical_id
-            neuron = neuron or any(u.family and u.family.kind in NEURON_KINDS for u in found)
-        cached = _FIRST[template] = (first, neuron)
-    return cached
+    first, neuron = None, False
+    for candidate in template.resources.values():
+        if candidate.type not in COMPUTE_TYPES:
+            continue
+        found = usages(candidate, template)
+        if first is None and (found or candidate.type == _CONFIG):
+            first = candidate.logical_id
+        neuron = neuron or any(u.family and u.family.kind in NEURON_KINDS for u in found)
+    return first, neuron

@@ -59,7 +59,7 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
         source = resource.get(
             "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification"
         )
-    if not isinstance(source, Mapping):
+    if not isinstance(source, dict):
         return None
     wrong: dict[str, set[str]] = {}
     for metric in metrics(source):
@@ -67,7 +67,7 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
         valid = VALID_DIMENSIONS.get(namespace) if isinstance(namespace, str) else None
         dimensions = metric.get("Dimensions")
         for dimension in dimensions if valid is not None and isinstance(dimensions, list) else ():
-            name = dimension.get("Name") if isinstance(dimension, Mapping) else None
+            name = dimension.get("Name") if isinstance(dimension, dict) else None
             if isinstance(name, str) and not is_unknown(name) and name not in valid:
                 wrong.setdefault(namespace, set()).add(name)
     if not wrong:

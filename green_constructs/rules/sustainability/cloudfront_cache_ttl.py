@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Mapping
 
 from ..context import TemplateContext
 from ..model import Resource, Severity
@@ -38,7 +37,7 @@ ONE_DAY = 86400
 )
 def cloudfront_cache_ttl(resource: Resource, template: TemplateContext) -> str | None:
     config = resource.get("CachePolicyConfig")
-    if not isinstance(config, Mapping):
+    if not isinstance(config, dict):
         return None
     short = [
         f"{name} {seconds}s"

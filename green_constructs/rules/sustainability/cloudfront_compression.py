@@ -16,17 +16,17 @@ ENCODINGS = ("EnableAcceptEncodingGzip", "EnableAcceptEncodingBrotli")
 def _behaviors(config: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     default = config.get("DefaultCacheBehavior")
     if not is_intrinsic(default):
-        yield "the default cache behavior", default if isinstance(default, Mapping) else {}
+        yield "the default cache behavior", default if isinstance(default, dict) else {}
     behaviors = config.get("CacheBehaviors")
     for behavior in behaviors if isinstance(behaviors, list) else ():
-        if isinstance(behavior, Mapping) and not is_intrinsic(behavior):
+        if isinstance(behavior, dict) and not is_intrinsic(behavior):
             yield f"cache behavior {behavior.get('PathPattern', '?')}", behavior
 
 
 def _policy_allows_compression(policy: Resource) -> bool:
     """False when an in-template cache policy turns both gzip and brotli off."""
     params = policy.get("CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin")
-    if not isinstance(params, Mapping):
+    if not isinstance(params, dict):
         return True
     values = [params.get(name) for name in ENCODINGS]
     return any(is_intrinsic(v) or as_bool(v) for v in values)
@@ -76,7 +76,7 @@ def cloudfront_compression(resource: Resource, template: TemplateContext) -> str
         return None
     problems = [
         f"{name} ({problem})"
-        for name, behavior in _behaviors(config if isinstance(config, Mapping) else {})
+        for name, behavior in _behaviors(config if isinstance(config, dict) else {})
         if (problem := _problem(behavior, template)) is not None
     ]
     if not problems:

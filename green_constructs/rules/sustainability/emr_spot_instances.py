@@ -35,7 +35,7 @@ def _on_demand_task_capacity(cluster: Resource) -> list[str]:
     for key, on_demand in checks:
         entries = cluster.get(f"Instances.{key}")
         for index, entry in enumerate(entries if isinstance(entries, list) else ()):
-            if isinstance(entry, Mapping) and not is_intrinsic(entry) and on_demand(entry):
+            if isinstance(entry, dict) and not is_intrinsic(entry) and on_demand(entry):
                 names.append(str(entry.get("Name") or f"{key}[{index}]"))
     return names
 

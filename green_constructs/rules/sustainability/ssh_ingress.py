@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
@@ -16,7 +16,7 @@ TCP = ("tcp", "6")
 
 def _opens_ssh(entry: Any) -> bool:
     """True when an ingress rule admits TCP port 22 (a missing IpProtocol is judged by ports)."""
-    if not isinstance(entry, Mapping) or is_intrinsic(entry):
+    if not isinstance(entry, dict) or is_intrinsic(entry):
         return False
     protocol = entry.get("IpProtocol")
     if protocol is not None and str(protocol).lower() not in TCP:
