@@ -22,6 +22,21 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from ..job_workflow import (
+    CAPACITY_FAILURE,
+    check_job_name_prefix,
+    check_retry_props,
+    check_whole,
+    default_job_name_prefix,
+    execution_timeout,
+    first_attempt,
+    job_instance_metric,
+    logged_state_machine,
+    or_placeholder,
+    retry_api_errors,
+    retry_failed_jobs,
+    unique_job_name,
+)
 from ..nag.acknowledge import acknowledge
 from ..storage import SustainableBucket
 from ._instances import check_current_generation
@@ -34,15 +49,6 @@ SplitType = tasks.SplitType
 AssembleWith = tasks.AssembleWith
 
 TRANSFORM_JOBS_NAMESPACE = "/aws/sagemaker/TransformJobs"
-MAX_JOB_NAME_PREFIX = 28
-"""63 (SageMaker's limit) - 32 (MD5 of the execution name) - 2 hyphens - 1 attempt digit."""
-API_RETRY_ERRORS = (
-    "SageMaker.AmazonSageMakerException",
-    "SageMaker.ResourceLimitExceededException",
-    "ThrottlingException",
-)
-CAPACITY_FAILURE = "*CapacityError*"
-_JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
 _PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
 
 
@@ -124,7 +130,7 @@ class BatchTransformPipeline(Construct):
         network_isolation: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
-        job_name_prefix = job_name_prefix or _default_prefix(construct_id)
+        job_name_prefix = job_name_prefix or default_job_name_prefix(construct_id, "batch")
         _check_props(
             instance_count=instance_count,
             input_prefix=input_prefix,
@@ -199,13 +205,7 @@ class BatchTransformPipeline(Construct):
             task_timeout=sfn.Timeout.duration(job_timeout),
             result_path="$.transform",
         )
-        transform.add_retry(
-            errors=list(API_RETRY_ERRORS),
-            interval=cdk.Duration.seconds(30),
-            backoff_rate=2,
-            max_attempts=5,
-            jitter_strategy=sfn.JitterType.FULL,
-        )
+        retry_api_errors(transform)
         self.state_machine = self._state_machine(
             transform,
             capacity_retries=capacity_retries,
@@ -269,18 +269,14 @@ class BatchTransformPipeline(Construct):
     ) -> cloudwatch.SearchExpression:
         """A per-instance metric of this pipeline's transform jobs, for dashboards.
 
-        SageMaker publishes job instance metrics (``CPUUtilization``, ``MemoryUtilization``,
-        ``DiskUtilization``; ``NeuronCoreUtilization`` where the container reports it) in
-        ``/aws/sagemaker/TransformJobs`` with the single dimension ``Host``
-        (``<job name>/<instance id>``). Job names are known only at run time, so this is a
-        search on the job name prefix: graph it; a search cannot drive an alarm.
+        ``CPUUtilization``, ``MemoryUtilization``, ``DiskUtilization``; ``NeuronCoreUtilization``
+        where the container reports it. See :func:`job_instance_metric`.
         """
-        return cloudwatch.SearchExpression(
-            expression=(
-                f"SEARCH('{{\"{TRANSFORM_JOBS_NAMESPACE}\",Host}} MetricName=\"{metric_name}\" "
-                f"Host={self.job_name_prefix}', '{statistic}', {int(period.to_seconds())})"
-            ),
-            label=f"{self.job_name_prefix} {metric_name}",
+        return job_instance_metric(
+            TRANSFORM_JOBS_NAMESPACE,
+            self.job_name_prefix,
+            metric_name,
+            statistic=statistic,
             period=period,
         )
 
@@ -342,16 +338,10 @@ class BatchTransformPipeline(Construct):
                     "bucket": sfn.JsonPath.string_at("$.detail.bucket.name"),
                     "key": sfn.JsonPath.string_at("$.detail.object.key"),
                 },
-                "attempt": 0,
-                "wait_seconds": int(capacity_retry_wait.to_seconds()),
+                **first_attempt(capacity_retry_wait),
             },
         )
-        job_name = sfn.JsonPath.format(
-            "{}-{}-{}",
-            self.job_name_prefix,
-            sfn.JsonPath.hash(sfn.JsonPath.execution_name, "MD5"),
-            sfn.JsonPath.string_at("$.attempt"),
-        )
+        job_name = unique_job_name(self.job_name_prefix)
         name_job = sfn.Pass(
             self,
             "NameJob",
@@ -405,57 +395,31 @@ class BatchTransformPipeline(Construct):
             ),
             result_path=sfn.JsonPath.DISCARD,
         )
-        wait = sfn.Wait(
+        retry_failed_jobs(
             self,
-            "WaitForCapacity",
-            time=sfn.WaitTime.seconds_path("$.wait_seconds"),
+            task=transform,
+            restart=name_job,
+            retries=capacity_retries,
+            causes=[CAPACITY_FAILURE],
+            carry={"object": sfn.JsonPath.object_at("$.object")},
+            on_failure=notify_failure.next(sfn.Fail(self, "Failed", error="TransformJobFailed")),
         )
-        next_attempt = sfn.Pass(
-            self,
-            "NextAttempt",
-            comment="Count the attempt and double the next wait",
-            parameters={
-                "object": sfn.JsonPath.object_at("$.object"),
-                "attempt": sfn.JsonPath.math_add(sfn.JsonPath.number_at("$.attempt"), 1),
-                "wait_seconds": sfn.JsonPath.math_add(
-                    sfn.JsonPath.number_at("$.wait_seconds"),
-                    sfn.JsonPath.number_at("$.wait_seconds"),
-                ),
-            },
-        )
-        capacity_failure = sfn.Choice(self, "CapacityFailure?").when(
-            sfn.Condition.and_(
-                sfn.Condition.string_matches("$.failure.Cause", CAPACITY_FAILURE),
-                sfn.Condition.number_less_than("$.attempt", capacity_retries),
-            ),
-            wait.next(next_attempt).next(name_job),
-        ).otherwise(notify_failure.next(sfn.Fail(self, "Failed", error="TransformJobFailed")))
-        transform.add_catch(capacity_failure, errors=["States.ALL"], result_path="$.failure")
         definition = (
             prepare.next(name_job)
             .next(transform)
             .next(notify_success)
             .next(sfn.Succeed(self, "Done"))
         )
-        log_group = logs.LogGroup(
+        state_machine = logged_state_machine(
             self,
-            "Logs",
-            log_group_name=f"/aws/vendedlogs/states/{cdk.Names.unique_id(self)}",
-            retention=log_retention,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-        )
-        state_machine = sfn.StateMachine(
-            self,
-            "StateMachine",
-            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            definition=definition,
             comment="Runs a SageMaker transform job on each new input object",
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL),
-            tracing_enabled=True,
-            timeout=_execution_timeout(job_timeout, capacity_retries, capacity_retry_wait),
+            timeout=execution_timeout(job_timeout, capacity_retries, capacity_retry_wait),
+            log_retention=log_retention,
         )
         stack = cdk.Stack.of(self)
-        region = _or_placeholder(stack.region, "AWS::Region")
-        account = _or_placeholder(stack.account, "AWS::AccountId")
+        region = or_placeholder(stack.region, "AWS::Region")
+        account = or_placeholder(stack.account, "AWS::AccountId")
         acknowledge(
             state_machine.role,
             "AwsSolutions-IAM5",
@@ -469,33 +433,6 @@ class BatchTransformPipeline(Construct):
             ],
         )
         return state_machine
-
-
-def _or_placeholder(value: str, pseudo: str) -> str:
-    """How cdk-nag prints a stack's region or account: the value, or ``<AWS::Region>``."""
-    return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
-
-
-def _execution_timeout(
-    job_timeout: cdk.Duration, capacity_retries: int, capacity_retry_wait: cdk.Duration
-) -> cdk.Duration:
-    """Long enough for every attempt and wait, plus an hour for API retries and notices."""
-    waits = capacity_retry_wait.to_seconds() * (2**capacity_retries - 1)
-    attempts = job_timeout.to_seconds() * (capacity_retries + 1)
-    return cdk.Duration.seconds(int(waits + attempts + 3600))
-
-
-def _default_prefix(construct_id: str) -> str:
-    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", construct_id).strip("-").lower()
-    return (cleaned[:MAX_JOB_NAME_PREFIX].rstrip("-")) or "batch"
-
-
-def _whole(name: str, value: object, low: int, high: int | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low or (
-        high is not None and value > high
-    ):
-        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")
 
 
 def _check_props(
@@ -512,7 +449,7 @@ def _check_props(
     capacity_retries: int,
     capacity_retry_wait: cdk.Duration,
 ) -> None:
-    _whole("instance_count", instance_count, 1)
+    check_whole("instance_count", instance_count, 1)
     for name, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
         if not isinstance(prefix, str) or not _PREFIX.match(prefix):
             raise ValueError(
@@ -524,9 +461,9 @@ def _check_props(
             f"output_prefix ({output_prefix!r}) must not overlap input_prefix "
             f"({input_prefix!r}): results written under the input prefix would start new jobs"
         )
-    _whole("max_payload_mb", max_payload_mb, 0, 100)
+    check_whole("max_payload_mb", max_payload_mb, 0, 100)
     if max_concurrent_transforms is not None:
-        _whole("max_concurrent_transforms", max_concurrent_transforms, 1)
+        check_whole("max_concurrent_transforms", max_concurrent_transforms, 1)
         if max_concurrent_transforms * max_payload_mb > 100:
             raise ValueError(
                 "max_concurrent_transforms * max_payload_mb must be at most 100 (MB), got "
@@ -538,19 +475,10 @@ def _check_props(
             "invocation_timeout must be between 1 second and 1 hour, got "
             f"{invocation_timeout.to_human_string()}"
         )
-    _whole("invocation_max_retries", invocation_max_retries, 0, 3)
-    if len(job_name_prefix) > MAX_JOB_NAME_PREFIX or not _JOB_NAME.match(job_name_prefix):
-        raise ValueError(
-            f"job_name_prefix must be 1 to {MAX_JOB_NAME_PREFIX} letters, digits and hyphens, "
-            f"starting and ending with a letter or digit, got {job_name_prefix!r}"
-        )
-    if job_timeout.to_seconds() < 60:
-        raise ValueError(
-            f"job_timeout must be at least 1 minute, got {job_timeout.to_human_string()}"
-        )
-    _whole("capacity_retries", capacity_retries, 0, 9)
-    if capacity_retry_wait.to_seconds() < 1:
-        raise ValueError(
-            "capacity_retry_wait must be at least 1 second, got "
-            f"{capacity_retry_wait.to_human_string()}"
-        )
+    check_whole("invocation_max_retries", invocation_max_retries, 0, 3)
+    check_job_name_prefix(job_name_prefix)
+    check_retry_props(
+        job_timeout=job_timeout,
+        capacity_retries=capacity_retries,
+        capacity_retry_wait=capacity_retry_wait,
+    )

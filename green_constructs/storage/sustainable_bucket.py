@@ -97,14 +97,8 @@ class SustainableBucket(Construct):
             ("noncurrent_expire_after", noncurrent_expire_after),
             ("intelligent_tiering_after", intelligent_tiering_after),
         ):
-            if value is None:
-                continue
-            millis = value.to_milliseconds()
-            if millis < _DAY_MS or millis % _DAY_MS:
-                raise ValueError(
-                    f"{name} must be a whole number of days, at least 1; "
-                    f"got {value.to_human_string()}"
-                )
+            if value is not None:
+                check_whole_days(name, value)
 
     @property
     def bucket_name(self) -> str:
@@ -127,3 +121,13 @@ class SustainableBucket(Construct):
     ) -> iam.Grant:
         """Read and write objects under ``objects_key_pattern``."""
         return self.bucket.grant_read_write(grantee, objects_key_pattern)
+
+
+def check_whole_days(name: str, value: cdk.Duration) -> None:
+    """Fail with a message naming ``name`` unless ``value`` is a whole number of days (S3
+    lifecycle rules count in days)."""
+    millis = value.to_milliseconds()
+    if millis < _DAY_MS or millis % _DAY_MS:
+        raise ValueError(
+            f"{name} must be a whole number of days, at least 1; got {value.to_human_string()}"
+        )

@@ -13,7 +13,13 @@ from compliance import cfn_lint_errors, our_findings
 from green_constructs.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CLEAN = ["async_llm_endpoint", "realtime_inf2_chat", "batch_summarization"]
+CLEAN = [
+    "async_llm_endpoint",
+    "realtime_inf2_chat",
+    "batch_summarization",
+    "pretrain_on_hyperpod",
+    "finetune_on_trainium",
+]
 
 
 def _build(example: str, outdir: Path) -> cdk.App:

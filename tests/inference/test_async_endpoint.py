@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import json
-import warnings
 
 import aws_cdk as cdk
 import boto3
@@ -18,6 +16,7 @@ from aws_cdk.assertions import Match, Template
 from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from moto_deploy import create_stack, for_moto
 from green_constructs.inference import CustomImage, S3ModelArtifact
 from green_constructs.inference.async_endpoint import AsyncInferenceEndpoint
 from green_constructs.rules import evaluate, get_rule
@@ -421,40 +420,21 @@ def test_source_or_model_but_not_both() -> None:
 # -- deployment into moto -----------------------------------------------------------------
 
 
-def for_moto(template: dict) -> dict:
-    """The template minus what moto does not model (SKIPPED_BY_MOTO), each removal explicit."""
-    deployable = copy.deepcopy(template)
-    resources = deployable["Resources"]
-    removed = {k for k, v in resources.items() if v["Type"] in SKIPPED_BY_MOTO}
-    assert {resources[k]["Type"] for k in removed} == SKIPPED_BY_MOTO
-    for logical_id in removed:
-        del resources[logical_id]
-    for resource in resources.values():
-        if "DependsOn" in resource:
-            resource["DependsOn"] = [d for d in resource["DependsOn"] if d not in removed]
+def _moto_instance_types(template: dict) -> None:
+    for resource in template["Resources"].values():
         if resource["Type"] == "AWS::SageMaker::EndpointConfig":
             for variant in resource["Properties"]["ProductionVariants"]:
                 variant["InstanceType"] = MOTO_INSTANCE_TYPE
-    text = json.dumps(deployable)
-    assert not any(f'"{logical_id}"' in text for logical_id in removed), "dangling reference"
-    deployable.pop("Parameters")  # BootstrapVersion: read from SSM by the CDK CLI only
-    deployable.pop("Rules")  # CheckBootstrapVersion asserts on that parameter
-    return deployable
 
 
 def test_deploys_into_moto_and_serves_a_request(template_json) -> None:
-    with mock_aws(), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cloudformation = boto3.client("cloudformation", region_name=REGION)
-        cloudformation.create_stack(
-            StackName="Async",
-            TemplateBody=json.dumps(for_moto(template_json)),
-            Capabilities=["CAPABILITY_IAM"],
+    with mock_aws():
+        stack = create_stack(
+            "Async",
+            for_moto(template_json, SKIPPED_BY_MOTO, _moto_instance_types),
+            REGION,
         )
-        (stack,) = cloudformation.describe_stacks(StackName="Async")["Stacks"]
         assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
-        unsupported = [str(w.message) for w in caught if "not supported by moto" in str(w.message)]
-        assert unsupported == []  # nothing skipped silently
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
         endpoint = boto3.client("sagemaker", region_name=REGION).describe_endpoint(
             EndpointName=outputs["EndpointName"]

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Pre-training on a SageMaker HyperPod cluster of two Trainium nodes, sharing FSx for Lustre.
+
+The corpus lives in a dataset bucket with a lifecycle; FSx imports it under /fsx/datasets, and
+checkpoints go to /fsx. Slurm schedules the jobs (see README.md). An alarm shows when the
+NeuronCores sit idle, so the nodes can be released instead of left running.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import aws_cdk as cdk  # noqa: E402
+from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
+from aws_cdk import aws_fsx as fsx  # noqa: E402
+from constructs import Construct  # noqa: E402
+
+from green_constructs.nag import enable_sustainability_checks  # noqa: E402
+from green_constructs.storage import DatasetBucket  # noqa: E402
+from green_constructs.training import (  # noqa: E402
+    LustreStorage,
+    TrainiumCluster,
+    TrainiumWorkerGroup,
+)
+
+ACCOUNT, REGION = "123456789012", "eu-north-1"
+
+
+class PretrainOnHyperPodStack(cdk.Stack):
+    """Two ml.trn1.32xlarge workers, a Slurm controller, shared Lustre and the corpus bucket."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        corpus = DatasetBucket(self, "Corpus", transition_after=cdk.Duration.days(60))
+        cluster = TrainiumCluster(
+            self,
+            "Cluster",
+            worker_groups=[TrainiumWorkerGroup(name="trn1", instance_count=2)],
+            shared_storage=LustreStorage(deployment_type=fsx.LustreDeploymentType.PERSISTENT_2),
+            dataset_bucket=corpus,
+        )
+        cloudwatch.Alarm(
+            self,
+            "IdleNeuronCores",
+            alarm_description="The cluster's NeuronCores were idle for two hours: release nodes",
+            metric=cluster.metric_neuron_core_utilization(period=cdk.Duration.hours(1)),
+            threshold=5,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluation_periods=2,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        cdk.CfnOutput(self, "ClusterName", value=cluster.cluster_name)
+        cdk.CfnOutput(self, "CorpusBucket", value=corpus.bucket_name)
+
+
+def build_app(outdir: str | None = None) -> cdk.App:
+    # The Availability Zones a `cdk synth` would look up for this account and region.
+    zones = [f"{REGION}{zone}" for zone in "abc"]
+    app = cdk.App(
+        outdir=outdir,
+        context={f"availability-zones:account={ACCOUNT}:region={REGION}": zones},
+    )
+    PretrainOnHyperPodStack(
+        app, "PretrainOnHyperPod", env=cdk.Environment(account=ACCOUNT, region=REGION)
+    )
+    enable_sustainability_checks(app)
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

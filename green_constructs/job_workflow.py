@@ -1,0 +1,210 @@
+"""Step Functions building blocks shared by the SageMaker job pipelines.
+
+Batch transform and Trainium training run one SageMaker job per execution the same way: a job
+name unique per execution and attempt, API rejections retried with backoff, failures for lack
+of capacity started again under a new name after a doubling wait, and a logged, traced state
+machine whose run time covers every attempt.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+MAX_JOB_NAME_PREFIX = 28
+"""63 (SageMaker's limit) - 32 (MD5 of the execution name) - 2 hyphens - 1 attempt digit."""
+API_RETRY_ERRORS = (
+    "SageMaker.AmazonSageMakerException",
+    "SageMaker.ResourceLimitExceededException",
+    "ThrottlingException",
+)
+"""Errors of a SageMaker call that a later call may not get (throttling, quotas)."""
+CAPACITY_FAILURE = "*CapacityError*"
+"""How a job that found no instances fails (in the task's failure cause)."""
+_JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+
+JobTask = sfn.TaskStateBase | sfn.CustomState
+"""A state that runs a job: an L2 task or a ``CustomState`` (for parameters L2s lack)."""
+
+
+def execution_hash() -> str:
+    """MD5 of the execution name: 32 characters unique per execution."""
+    return sfn.JsonPath.hash(sfn.JsonPath.execution_name, "MD5")
+
+
+def unique_job_name(prefix: str) -> str:
+    """``<prefix>-<MD5 of the execution name>-<$.attempt>``, at most 63 characters."""
+    return sfn.JsonPath.format(
+        "{}-{}-{}", prefix, execution_hash(), sfn.JsonPath.string_at("$.attempt")
+    )
+
+
+def retry_api_errors(task: JobTask) -> None:
+    """Retry calls SageMaker rejects (throttling, quotas) with exponential backoff and jitter."""
+    task.add_retry(
+        errors=list(API_RETRY_ERRORS),
+        interval=cdk.Duration.seconds(30),
+        backoff_rate=2,
+        max_attempts=5,
+        jitter_strategy=sfn.JitterType.FULL,
+    )
+
+
+def first_attempt(retry_wait: cdk.Duration) -> dict[str, Any]:
+    """The attempt counter and the first wait, for the state that starts an execution."""
+    return {"attempt": 0, "wait_seconds": int(retry_wait.to_seconds())}
+
+
+def retry_failed_jobs(
+    scope: Construct,
+    *,
+    task: JobTask,
+    restart: sfn.IChainable,
+    retries: int,
+    causes: Sequence[str],
+    carry: Mapping[str, Any],
+    on_failure: sfn.IChainable,
+) -> None:
+    """Catch ``task``'s failures; start a job again at ``restart`` when the failure cause
+    matches one of ``causes`` (``*`` wildcards) and fewer than ``retries`` attempts were made,
+    after ``$.wait_seconds``, doubled for the next time; else go to ``on_failure``.
+
+    The failure is kept at ``$.failure``; ``carry`` is the state kept between attempts besides
+    ``attempt`` and ``wait_seconds``.
+    """
+    wait = sfn.Wait(scope, "WaitForCapacity", time=sfn.WaitTime.seconds_path("$.wait_seconds"))
+    next_attempt = sfn.Pass(
+        scope,
+        "NextAttempt",
+        comment="Count the attempt and double the next wait",
+        parameters={
+            **carry,
+            "attempt": sfn.JsonPath.math_add(sfn.JsonPath.number_at("$.attempt"), 1),
+            "wait_seconds": sfn.JsonPath.math_add(
+                sfn.JsonPath.number_at("$.wait_seconds"),
+                sfn.JsonPath.number_at("$.wait_seconds"),
+            ),
+        },
+    )
+    matches = [sfn.Condition.string_matches("$.failure.Cause", cause) for cause in causes]
+    retryable = matches[0] if len(matches) == 1 else sfn.Condition.or_(*matches)
+    choice = (
+        sfn.Choice(scope, "CapacityFailure?")
+        .when(
+            sfn.Condition.and_(retryable, sfn.Condition.number_less_than("$.attempt", retries)),
+            wait.next(next_attempt).next(restart),
+        )
+        .otherwise(on_failure)
+    )
+    task.add_catch(choice, errors=["States.ALL"], result_path="$.failure")
+
+
+def logged_state_machine(
+    scope: Construct,
+    *,
+    definition: sfn.IChainable,
+    comment: str,
+    timeout: cdk.Duration,
+    log_retention: logs.RetentionDays,
+) -> sfn.StateMachine:
+    """A state machine logging every event to a log group with retention, traced by X-Ray."""
+    log_group = logs.LogGroup(
+        scope,
+        "Logs",
+        log_group_name=f"/aws/vendedlogs/states/{cdk.Names.unique_id(scope)}",
+        retention=log_retention,
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+    )
+    return sfn.StateMachine(
+        scope,
+        "StateMachine",
+        definition_body=sfn.DefinitionBody.from_chainable(definition),
+        comment=comment,
+        logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL),
+        tracing_enabled=True,
+        timeout=timeout,
+    )
+
+
+def job_instance_metric(
+    namespace: str,
+    job_name_prefix: str,
+    metric_name: str,
+    *,
+    statistic: str,
+    period: cdk.Duration,
+) -> cloudwatch.SearchExpression:
+    """A per-instance metric of the jobs named ``<job_name_prefix>...``, for dashboards.
+
+    SageMaker publishes job instance metrics in ``namespace`` (``/aws/sagemaker/TrainingJobs``,
+    ``/aws/sagemaker/TransformJobs``) with the single dimension ``Host`` (``<job name>/<instance
+    id>``). Job names are known only at run time, so this is a search on the prefix: graph it;
+    a search cannot drive an alarm.
+    """
+    return cloudwatch.SearchExpression(
+        expression=(
+            f"SEARCH('{{\"{namespace}\",Host}} MetricName=\"{metric_name}\" "
+            f"Host={job_name_prefix}', '{statistic}', {int(period.to_seconds())})"
+        ),
+        label=f"{job_name_prefix} {metric_name}",
+        period=period,
+    )
+
+
+def execution_timeout(
+    job_timeout: cdk.Duration, retries: int, retry_wait: cdk.Duration
+) -> cdk.Duration:
+    """Long enough for every attempt and wait, plus an hour for API retries and notices."""
+    waits = retry_wait.to_seconds() * (2**retries - 1)
+    attempts = job_timeout.to_seconds() * (retries + 1)
+    return cdk.Duration.seconds(int(waits + attempts + 3600))
+
+
+def or_placeholder(value: str, pseudo: str) -> str:
+    """How cdk-nag prints a stack's region or account: the value, or ``<AWS::Region>``."""
+    return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
+
+
+def default_job_name_prefix(construct_id: str, fallback: str) -> str:
+    """A job name prefix from a construct id: lower-case letters, digits and hyphens."""
+    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", construct_id).strip("-").lower()
+    return (cleaned[:MAX_JOB_NAME_PREFIX].rstrip("-")) or fallback
+
+
+def check_job_name_prefix(prefix: str) -> None:
+    if len(prefix) > MAX_JOB_NAME_PREFIX or not _JOB_NAME.match(prefix):
+        raise ValueError(
+            f"job_name_prefix must be 1 to {MAX_JOB_NAME_PREFIX} letters, digits and hyphens, "
+            f"starting and ending with a letter or digit, got {prefix!r}"
+        )
+
+
+def check_whole(name: str, value: object, low: int, high: int | None = None) -> None:
+    """Fail with a message naming ``name`` unless ``value`` is an int in ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (
+        high is not None and value > high
+    ):
+        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")
+
+
+def check_retry_props(
+    *, job_timeout: cdk.Duration, capacity_retries: int, capacity_retry_wait: cdk.Duration
+) -> None:
+    """Validate the props every job pipeline shares."""
+    if job_timeout.to_seconds() < 60:
+        raise ValueError(
+            f"job_timeout must be at least 1 minute, got {job_timeout.to_human_string()}"
+        )
+    check_whole("capacity_retries", capacity_retries, 0, 9)
+    if capacity_retry_wait.to_seconds() < 1:
+        raise ValueError(
+            "capacity_retry_wait must be at least 1 second, got "
+            f"{capacity_retry_wait.to_human_string()}"
+        )

@@ -1,0 +1,631 @@
+"""A SageMaker HyperPod cluster (Slurm) of Trainium workers, sustainable by default."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from ..catalog import Catalog
+from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
+from ..storage import SustainableBucket
+
+LIFECYCLE_SCRIPTS = Path(__file__).parent / "lifecycle_scripts"
+"""The scripts every node runs at creation (``on_create.sh`` is the entry point)."""
+
+NEURON_METRICS_NAMESPACE = "GreenConstructs/HyperPod"
+"""Where the lifecycle scripts publish ``NeuronCoreUtilization`` and
+``NeuronUncorrectedEccErrors`` (dimensions ``ClusterName``; and ``ClusterName``, ``InstanceId``)."""
+
+HYPERPOD_TRAINIUM_TYPES = ("ml.trn1.32xlarge", "ml.trn1n.32xlarge", "ml.trn2.48xlarge")
+"""Trainium instance types HyperPod clusters accept (CreateCluster's InstanceType values that the
+catalog knows)."""
+
+HYPERPOD_CONTROLLER_TYPES = tuple(
+    f"ml.{family}.{size}"
+    for family, sizes in (
+        ("m5", ("large", "xlarge", "2xlarge", "4xlarge")),
+        ("c5", ("large", "xlarge", "2xlarge", "4xlarge")),
+        ("t3", ("medium", "large", "xlarge", "2xlarge")),
+    )
+    for size in sizes
+)
+"""Small current-generation CPU types HyperPod accepts for the Slurm controller."""
+
+_LIFECYCLE_PREFIX = "hyperpod-lifecycle/"
+_MAX_VOLUME_GB = 16384
+_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+
+
+@dataclass(frozen=True)
+class TrainiumWorkerGroup:
+    """A HyperPod instance group of Trainium workers, one Slurm partition.
+
+    :param name: instance group name, also the Slurm partition name. Default: ``workers``.
+    :param instance_type: one of :data:`HYPERPOD_TRAINIUM_TYPES`. Default: ``ml.trn1.32xlarge``.
+    :param instance_count: nodes in the group, at least 1. Default: 1.
+    :param volume_size_gb: EBS volume mounted at ``/opt/sagemaker`` on each node. Default: 500.
+    """
+
+    name: str = "workers"
+    instance_type: str = "ml.trn1.32xlarge"
+    instance_count: int = 1
+    volume_size_gb: int = 500
+
+
+@dataclass(frozen=True)
+class LustreStorage:
+    """FSx for Lustre shared by every node, mounted at ``mount_path``.
+
+    :param deployment_type: ``PERSISTENT_2`` (replicated, for data that outlives a run) or
+        ``SCRATCH_2`` (no replication, for a file system that lives as long as an experiment).
+        Default: ``PERSISTENT_2``.
+    :param storage_capacity_gib: 1200 or a multiple of 2400. Default: 1200.
+    :param throughput_per_tib: MB/s per TiB for ``PERSISTENT_2`` (125, 250, 500 or 1000).
+        Default: 125.
+    :param mount_path: where nodes mount it. Default: ``/fsx``.
+    """
+
+    deployment_type: fsx.LustreDeploymentType = fsx.LustreDeploymentType.PERSISTENT_2
+    storage_capacity_gib: int = 1200
+    throughput_per_tib: int = 125
+    mount_path: str = "/fsx"
+
+
+class TrainiumCluster(Construct):
+    """A SageMaker HyperPod cluster orchestrated by Slurm: Trainium workers and a small controller.
+
+    Every node runs the lifecycle scripts of ``lifecycle_scripts/`` (deployed with a generated
+    ``provisioning_parameters.json`` to a lifecycle bucket): Slurm daemons, the FSx mount, and on
+    Trainium nodes neuron-monitor publishing NeuronCore utilization to CloudWatch
+    (:meth:`metric_neuron_core_utilization`). Faulty nodes are replaced automatically; workers
+    run one thread per core; nodes share a security group that lets EFA traffic flow between
+    them, in a private subnet with an S3 gateway endpoint.
+
+    :param worker_groups: Trainium worker groups. Default: one ``ml.trn1.32xlarge`` node.
+    :param controller_instance_type: Slurm controller, one of
+        :data:`HYPERPOD_CONTROLLER_TYPES`. Default: ``ml.m5.xlarge``.
+    :param controller_volume_size_gb: the controller's EBS volume. Default: 100.
+    :param cluster_name: Default: a name unique in the account, made from the construct path.
+    :param vpc: Default: a new VPC in one Availability Zone with private subnets, one NAT
+        gateway, an S3 gateway endpoint and flow logs of rejected traffic.
+    :param subnet: the subnet of ``vpc`` the nodes (and FSx) run in: one subnet, one
+        Availability Zone, as EFA and FSx want. Default: the VPC's first private subnet with
+        egress.
+    :param shared_storage: FSx for Lustre for every node. Default: none.
+    :param dataset_bucket: training data (a :class:`~green_constructs.storage.DatasetBucket`
+        or any bucket). Read access for the nodes, and with ``shared_storage`` a data repository
+        association importing it under ``<mount_path>/datasets``. Default: none.
+    :param log_retention: retention of the logs this construct creates (flow logs, lifecycle
+        deployment). Default: one month.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        worker_groups: Sequence[TrainiumWorkerGroup] = (TrainiumWorkerGroup(),),
+        controller_instance_type: str = "ml.m5.xlarge",
+        controller_volume_size_gb: int = 100,
+        cluster_name: str | None = None,
+        vpc: ec2.IVpc | None = None,
+        subnet: ec2.ISubnet | None = None,
+        shared_storage: LustreStorage | None = None,
+        dataset_bucket: SustainableBucket | s3.IBucket | None = None,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        _validate(
+            worker_groups, controller_instance_type, controller_volume_size_gb, shared_storage
+        )
+        if cluster_name is not None:
+            _check_name("cluster_name", cluster_name)
+        self.worker_groups = tuple(worker_groups)
+        self.cluster_name = cluster_name or cdk.Names.unique_resource_name(
+            self, max_length=63, separator="-"
+        )
+        self._log_retention = log_retention
+        self.vpc = vpc or self._new_vpc()
+        self.subnet = subnet or self.vpc.select_subnets(
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
+        ).subnets[0]
+        self.security_group = self._efa_security_group()
+        self.role = self._execution_role()
+        dataset = (
+            dataset_bucket.bucket
+            if isinstance(dataset_bucket, SustainableBucket)
+            else dataset_bucket
+        )
+        self.file_system = self._file_system(shared_storage, dataset) if shared_storage else None
+        if dataset is not None:
+            self._grant_dataset_read(dataset)
+        self.lifecycle_bucket = SustainableBucket(self, "LifecycleScripts")
+        deployment = self._deploy_lifecycle_scripts(shared_storage)
+        self.cluster = self._cluster(controller_instance_type, controller_volume_size_gb)
+        self.cluster.node.add_dependency(deployment)
+
+    # public API ------------------------------------------------------------------------------
+    @property
+    def cluster_arn(self) -> str:
+        return self.cluster.attr_cluster_arn
+
+    @property
+    def lifecycle_scripts_uri(self) -> str:
+        """``s3://`` prefix holding the lifecycle scripts (``SourceS3Uri`` of every group)."""
+        return f"s3://{self.lifecycle_bucket.bucket_name}/{_LIFECYCLE_PREFIX}"
+
+    def metric_neuron_core_utilization(self, **props) -> cloudwatch.Metric:
+        """Busy share of all NeuronCores of the cluster's Trainium nodes (Average, 5 minutes).
+
+        Published each minute by the lifecycle scripts; idle cores count as 0%, so a cluster
+        left idle reads near 0 (alarm on it to find capacity to release).
+        """
+        return self._metric("NeuronCoreUtilization", cloudwatch.Stats.AVERAGE, props)
+
+    def metric_neuron_ecc_errors(self, **props) -> cloudwatch.Metric:
+        """Uncorrected Neuron device ECC errors reported by the nodes (Maximum, 5 minutes): a
+        node health signal; HyperPod replaces nodes that fail its own health checks."""
+        return self._metric("NeuronUncorrectedEccErrors", cloudwatch.Stats.MAXIMUM, props)
+
+    def _metric(self, name: str, statistic: str, props: dict) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace=NEURON_METRICS_NAMESPACE,
+            metric_name=name,
+            dimensions_map={"ClusterName": self.cluster_name},
+            statistic=props.pop("statistic", statistic),
+            period=props.pop("period", cdk.Duration.minutes(5)),
+            **props,
+        )
+
+    # network ---------------------------------------------------------------------------------
+    def _new_vpc(self) -> ec2.Vpc:
+        flow_logs = logs.LogGroup(
+            self,
+            "FlowLogs",
+            retention=self._log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        return ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=1,
+            nat_gateways=1,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(
+                    name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24
+                ),
+                ec2.SubnetConfiguration(
+                    name="Nodes", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=18
+                ),
+            ],
+            gateway_endpoints={
+                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
+            },
+            flow_logs={
+                "Rejected": ec2.FlowLogOptions(
+                    destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs),
+                    traffic_type=ec2.FlowLogTrafficType.REJECT,
+                )
+            },
+        )
+
+    def _efa_security_group(self) -> ec2.SecurityGroup:
+        group = ec2.SecurityGroup(
+            self,
+            "NodesSecurityGroup",
+            vpc=self.vpc,
+            description="HyperPod nodes: all traffic between members (EFA), HTTPS out",
+            allow_all_outbound=False,
+        )
+        group.add_ingress_rule(group, ec2.Port.all_traffic(), "EFA and Slurm between nodes")
+        group.add_egress_rule(group, ec2.Port.all_traffic(), "EFA and Slurm between nodes")
+        group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "AWS APIs and S3")
+        return group
+
+    # IAM -------------------------------------------------------------------------------------
+    def _execution_role(self) -> iam.Role:
+        """What HyperPod and the nodes need (AmazonSageMakerClusterInstanceRolePolicy's actions
+        and HyperPod's VPC permissions), scoped to this cluster where IAM allows it."""
+        stack = cdk.Stack.of(self)
+        role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description=f"Instance groups of HyperPod cluster {self.cluster_name}",
+        )
+        cluster_logs = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=f"/aws/sagemaker/Clusters/{self.cluster_name}/*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+        statements = [
+            iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[cluster_logs]),
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                resources=[f"{cluster_logs}:log-stream:*"],
+            ),
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={
+                    "StringEquals": {
+                        "cloudwatch:namespace": [
+                            "/aws/sagemaker/Clusters",
+                            NEURON_METRICS_NAMESPACE,
+                        ]
+                    }
+                },
+            ),
+            iam.PolicyStatement(
+                actions=[
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel",
+                ],
+                resources=["*"],
+            ),
+            iam.PolicyStatement(
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DeleteNetworkInterfacePermission",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeDhcpOptions",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DetachNetworkInterface",
+                ],
+                resources=["*"],
+            ),
+            iam.PolicyStatement(
+                actions=["ec2:CreateTags"],
+                resources=[
+                    stack.format_arn(service="ec2", resource="network-interface", resource_name="*")
+                ],
+            ),
+        ]
+        for statement in statements:
+            role.add_to_principal_policy(statement)
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            "HyperPod names each node's log streams under the cluster's log group at run time; "
+            "PutMetricData takes no resource (a namespace condition limits it); Session Manager "
+            "channels and the ENI actions HyperPod uses to place nodes in the VPC take no "
+            "resource or act on ENIs it creates.",
+            applies_to=[
+                resource_finding(role, cluster_logs),
+                resource_finding(role, f"{cluster_logs}:log-stream:*"),
+                "Resource::*",
+                resource_finding(
+                    role,
+                    stack.format_arn(
+                        service="ec2", resource="network-interface", resource_name="*"
+                    ),
+                ),
+            ],
+        )
+        return role
+
+    def _grant_dataset_read(self, bucket: s3.IBucket) -> None:
+        bucket.grant_read(self.role)
+        acknowledge(
+            self.role,
+            "AwsSolutions-IAM5",
+            "Training jobs on the nodes read any object of the dataset bucket (read only).",
+            applies_to=[
+                "Action::s3:GetObject*",
+                "Action::s3:GetBucket*",
+                "Action::s3:List*",
+                f"{resource_finding(self.role, bucket.bucket_arn)}/*",
+            ],
+        )
+
+    # storage ---------------------------------------------------------------------------------
+    def _file_system(
+        self, storage: LustreStorage, dataset_bucket: s3.IBucket | None
+    ) -> fsx.LustreFileSystem:
+        persistent = storage.deployment_type == fsx.LustreDeploymentType.PERSISTENT_2
+        file_system = fsx.LustreFileSystem(
+            self,
+            "SharedStorage",
+            vpc=self.vpc,
+            vpc_subnet=self.subnet,
+            security_group=self.security_group,
+            storage_capacity_gib=storage.storage_capacity_gib,
+            file_system_type_version=fsx.FileSystemTypeVersion.V_2_15,
+            lustre_configuration=fsx.LustreConfiguration(
+                deployment_type=storage.deployment_type,
+                per_unit_storage_throughput=storage.throughput_per_tib if persistent else None,
+                data_compression_type=fsx.LustreDataCompressionType.LZ4,
+            ),
+        )
+        if dataset_bucket is not None:
+            _let_fsx_decrypt(dataset_bucket)
+            fsx.CfnDataRepositoryAssociation(
+                self,
+                "Datasets",
+                file_system_id=file_system.file_system_id,
+                file_system_path="/datasets",
+                data_repository_path=f"s3://{dataset_bucket.bucket_name}/",
+                batch_import_meta_data_on_create=True,
+                s3=fsx.CfnDataRepositoryAssociation.S3Property(
+                    auto_import_policy=fsx.CfnDataRepositoryAssociation.AutoImportPolicyProperty(
+                        events=["NEW", "CHANGED", "DELETED"]
+                    )
+                ),
+            )
+        return file_system
+
+    def _deploy_lifecycle_scripts(self, storage: LustreStorage | None) -> s3deploy.BucketDeployment:
+        """The scripts and their provisioning_parameters.json, unpacked under one prefix:
+        HyperPod reads files from ``SourceS3Uri``, not an asset archive."""
+        stack = cdk.Stack.of(self)
+        parameters = {
+            "version": "1.0.0",
+            "workload_manager": "slurm",
+            "controller_group": "controller",
+            "worker_groups": [
+                {"instance_group_name": g.name, "partition_name": g.name}
+                for g in self.worker_groups
+            ],
+            "green_constructs": {
+                "cluster_name": self.cluster_name,
+                "metrics_namespace": NEURON_METRICS_NAMESPACE,
+                "region": stack.region,
+            },
+        }
+        if self.file_system is not None and storage is not None:
+            parameters.update(
+                fsx_dns_name=self.file_system.dns_name,
+                fsx_mountname=self.file_system.mount_name,
+                fsx_mount_path=storage.mount_path,
+            )
+        log_group = logs.LogGroup(
+            self,
+            "LifecycleDeploymentLogs",
+            retention=self._log_retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        self.lifecycle_asset = s3_assets.Asset(
+            self,
+            "LifecycleScriptsAsset",
+            path=str(LIFECYCLE_SCRIPTS),
+            exclude=["__pycache__", "*.pyc"],
+        )
+        deployment = s3deploy.BucketDeployment(
+            self,
+            "LifecycleDeployment",
+            destination_bucket=self.lifecycle_bucket.bucket,
+            destination_key_prefix=_LIFECYCLE_PREFIX,
+            sources=[
+                s3deploy.Source.bucket(
+                    self.lifecycle_asset.bucket, self.lifecycle_asset.s3_object_key
+                ),
+                s3deploy.Source.json_data("provisioning_parameters.json", parameters),
+            ],
+            role=iam.Role(
+                self,
+                "LifecycleDeploymentRole",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description="Copies HyperPod lifecycle scripts to their bucket",
+            ),
+            log_group=log_group,
+        )
+        # The deployment function is a singleton of the stack: the first deployment's role and
+        # log group serve them all, so grant and acknowledge on the function's own role.
+        role = deployment.handler_role
+        log_group.grant_write(role)
+        handler = next(
+            child
+            for child in stack.node.children
+            if isinstance(child, lambda_.Function) and child.role is not None
+            and child.role.node.path == role.node.path
+        )
+        handler.node.default_child.add_property_override("Architectures", ["arm64"])
+        self._acknowledge_deployment(handler, role, self.lifecycle_asset.bucket)
+        self.lifecycle_bucket.grant_read(self.role, f"{_LIFECYCLE_PREFIX}*")
+        acknowledge(
+            self.role,
+            "AwsSolutions-IAM5",
+            "HyperPod lists and downloads every lifecycle script under the scripts prefix of "
+            "the cluster's own lifecycle bucket.",
+            applies_to=[
+                "Action::s3:GetObject*",
+                "Action::s3:GetBucket*",
+                "Action::s3:List*",
+                f"{resource_finding(self.role, self.lifecycle_bucket.bucket_arn)}/"
+                f"{_LIFECYCLE_PREFIX}*",
+            ],
+        )
+        return deployment
+
+    def _acknowledge_deployment(
+        self, handler: lambda_.Function, role: iam.IRole, assets: s3.IBucket
+    ) -> None:
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            "The CDK deployment function copies the scripts' asset archive (any key of the "
+            "assets bucket it is handed) and replaces every object under the lifecycle prefix.",
+            applies_to=[
+                "Action::s3:GetObject*",
+                "Action::s3:GetBucket*",
+                "Action::s3:List*",
+                "Action::s3:DeleteObject*",
+                "Action::s3:Abort*",
+                "Action::kms:GenerateDataKey*",
+                "Action::kms:ReEncrypt*",
+                f"{resource_finding(role, self.lifecycle_bucket.bucket_arn)}/*",
+                f"{resource_finding(role, assets.bucket_arn)}/*",
+            ],
+        )
+        acknowledge(
+            handler,
+            "AwsSolutions-L1",
+            "The runtime is chosen and kept current by aws-cdk-lib's BucketDeployment.",
+        )
+
+    # cluster ---------------------------------------------------------------------------------
+    def _cluster(
+        self, controller_instance_type: str, controller_volume_size_gb: int
+    ) -> sagemaker.CfnCluster:
+        def group(name: str, instance_type: str, count: int, volume: int, threads: int):
+            return sagemaker.CfnCluster.ClusterInstanceGroupProperty(
+                instance_group_name=name,
+                instance_type=instance_type,
+                instance_count=count,
+                execution_role=self.role.role_arn,
+                threads_per_core=threads,
+                life_cycle_config=sagemaker.CfnCluster.ClusterLifeCycleConfigProperty(
+                    source_s3_uri=self.lifecycle_scripts_uri, on_create="on_create.sh"
+                ),
+                instance_storage_configs=[
+                    sagemaker.CfnCluster.ClusterInstanceStorageConfigProperty(
+                        ebs_volume_config=sagemaker.CfnCluster.ClusterEbsVolumeConfigProperty(
+                            volume_size_in_gb=volume
+                        )
+                    )
+                ],
+            )
+
+        # One thread per core on Trainium (the training processes pin NeuronCores, not vCPU
+        # siblings); the controller keeps both threads of its few cores.
+        groups = [group("controller", controller_instance_type, 1, controller_volume_size_gb, 2)]
+        groups += [
+            group(g.name, g.instance_type, g.instance_count, g.volume_size_gb, 1)
+            for g in self.worker_groups
+        ]
+        return sagemaker.CfnCluster(
+            self,
+            "Cluster",
+            cluster_name=self.cluster_name,
+            instance_groups=groups,
+            node_recovery="Automatic",
+            vpc_config=sagemaker.CfnCluster.VpcConfigProperty(
+                security_group_ids=[self.security_group.security_group_id],
+                subnets=[self.subnet.subnet_id],
+            ),
+        )
+
+
+def _let_fsx_decrypt(bucket: s3.IBucket) -> None:
+    """FSx reads an SSE-KMS bucket through its per-file-system service-linked role, which exists
+    only once the association does: allow that role (by name pattern) in the key policy of a key
+    this app owns (imported keys are left to their owners)."""
+    if bucket.encryption_key is None:
+        return
+    stack = cdk.Stack.of(bucket)
+    bucket.encryption_key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="FSxLustreDataRepositoryRead",
+            principals=[iam.AnyPrincipal()],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={
+                "StringEquals": {
+                    "kms:CallerAccount": stack.account,
+                    "kms:ViaService": f"s3.{stack.region}.amazonaws.com",
+                },
+                "ArnLike": {
+                    "aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:role/"
+                    "aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/"
+                    "AWSServiceRoleForFSxS3Access_*"
+                },
+            },
+        )
+    )
+
+
+def _validate(
+    worker_groups: Sequence[TrainiumWorkerGroup],
+    controller_instance_type: str,
+    controller_volume_size_gb: int,
+    shared_storage: LustreStorage | None,
+) -> None:
+    if not worker_groups:
+        raise ValueError("worker_groups: at least one Trainium worker group is needed")
+    names = [g.name for g in worker_groups]
+    if "controller" in names or len(set(names)) != len(names):
+        raise ValueError(
+            f"worker_groups: names must be unique and not 'controller'; got {', '.join(names)}"
+        )
+    catalog = Catalog.default()
+    for index, g in enumerate(worker_groups):
+        where = f"worker_groups[{index}]"
+        _check_name(f"{where}.name", g.name)
+        family = catalog.find_family(g.instance_type)
+        if g.instance_type not in HYPERPOD_TRAINIUM_TYPES or family is None or (
+            family.kind != "trainium"
+        ):
+            raise ValueError(
+                f"{where}.instance_type: {g.instance_type} is not a Trainium instance type "
+                f"HyperPod accepts; allowed: {', '.join(HYPERPOD_TRAINIUM_TYPES)}"
+            )
+        if g.instance_count < 1:
+            raise ValueError(f"{where}.instance_count must be at least 1; got {g.instance_count}")
+        _check_volume(f"{where}.volume_size_gb", g.volume_size_gb)
+    family = catalog.find_family(controller_instance_type)
+    if controller_instance_type not in HYPERPOD_CONTROLLER_TYPES or family is None or (
+        family.previous_generation
+    ):
+        raise ValueError(
+            f"controller_instance_type: {controller_instance_type} is not allowed; allowed: "
+            f"{', '.join(HYPERPOD_CONTROLLER_TYPES)}"
+        )
+    _check_volume("controller_volume_size_gb", controller_volume_size_gb)
+    if shared_storage is not None:
+        _check_lustre(shared_storage)
+
+
+def _check_name(name: str, value: str) -> None:
+    if not _NAME.fullmatch(value):
+        raise ValueError(
+            f"{name} must be 1 to 63 letters, digits and hyphens, starting and ending with a "
+            f"letter or digit; got {value!r}"
+        )
+
+
+def _check_volume(name: str, size: int) -> None:
+    if not 1 <= size <= _MAX_VOLUME_GB:
+        raise ValueError(f"{name} must be between 1 and {_MAX_VOLUME_GB}; got {size}")
+
+
+def _check_lustre(storage: LustreStorage) -> None:
+    allowed = (fsx.LustreDeploymentType.PERSISTENT_2, fsx.LustreDeploymentType.SCRATCH_2)
+    if storage.deployment_type not in allowed:
+        raise ValueError(
+            "shared_storage.deployment_type: allowed PERSISTENT_2 or SCRATCH_2; got "
+            f"{storage.deployment_type}"
+        )
+    capacity = storage.storage_capacity_gib
+    if capacity != 1200 and (capacity < 2400 or capacity % 2400):
+        raise ValueError(
+            "shared_storage.storage_capacity_gib must be 1200 or a multiple of 2400; "
+            f"got {capacity}"
+        )
+    if storage.throughput_per_tib not in (125, 250, 500, 1000):
+        raise ValueError(
+            "shared_storage.throughput_per_tib: allowed 125, 250, 500, 1000; "
+            f"got {storage.throughput_per_tib}"
+        )

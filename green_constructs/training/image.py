@@ -1,0 +1,50 @@
+"""The container a Trainium training job runs: a Neuron Deep Learning Container or the user's."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ..inference.images import neuron_dlc_image
+from ..inference.model_source import grant_image_pull, image_accelerator
+
+DEFAULT_REPOSITORY = "pytorch-training-neuronx"
+DEFAULT_TAG = "2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04"
+"""PyTorch 2.8 with torch-neuronx, NxD and NxD Training (Neuron SDK 2.26.1), trn1 and trn2."""
+
+
+class TrainingImage:
+    """A training image; build one with :meth:`neuron_dlc` or :meth:`from_uri`."""
+
+    def __init__(self, *, repository: str | None, tag: str | None, uri: str | None) -> None:
+        self._repository, self._tag, self._uri = repository, tag, uri
+
+    @classmethod
+    def neuron_dlc(
+        cls, repository: str = DEFAULT_REPOSITORY, tag: str = DEFAULT_TAG
+    ) -> "TrainingImage":
+        """A Neuron Deep Learning Container (``pytorch-training-neuronx``,
+        ``huggingface-pytorch-training-neuronx``...) from the registry of the stack's region
+        (a per-region mapping in environment-agnostic stacks)."""
+        return cls(repository=repository, tag=tag, uri=None)
+
+    @classmethod
+    def from_uri(cls, uri: str) -> "TrainingImage":
+        """Any image URI; pull access is granted when it is in ECR. It must be built for
+        Neuron: an image named for GPU or CPU fails synth."""
+        return cls(repository=None, tag=None, uri=uri)
+
+    def bind(self, scope: Construct, role: iam.IRole) -> str:
+        """The image URI for ``scope``'s stack, with pull access granted to ``role``."""
+        if self._uri is not None:
+            built_for = image_accelerator(self._uri)
+            if built_for not in (None, "neuron"):
+                raise ValueError(
+                    f"image: {self._uri} is a {built_for} image; Trainium needs a Neuron image "
+                    "(allowed: Neuron Deep Learning Containers or images built on them)"
+                )
+            grant_image_pull(role, self._uri)
+            return self._uri
+        image = neuron_dlc_image(scope, repository=self._repository, tag=self._tag)
+        image.grant_pull(role)
+        return image.uri

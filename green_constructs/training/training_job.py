@@ -1,0 +1,710 @@
+"""``TrainiumTrainingJob``: a Step Functions state machine that runs a SageMaker training job on
+Trainium, on spare (Spot) capacity, resuming from checkpoints.
+
+Each execution runs one training job (``createTrainingJob.sync``). SageMaker resumes a Spot job
+interrupted by a reclaim from its last checkpoint; when a job still fails for lack of capacity
+(``CapacityError``) or its Spot wait runs out (``MaxWaitTimeExceeded``), the execution starts a
+new job, under a new name but with the same checkpoints, after a doubling wait. The instances
+exist only while a job runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from ..catalog import Catalog
+from ..inference.notification_topic import encrypted_topic, notification_key
+from ..job_workflow import (
+    CAPACITY_FAILURE,
+    check_job_name_prefix,
+    check_retry_props,
+    check_whole,
+    default_job_name_prefix,
+    execution_hash,
+    execution_timeout,
+    first_attempt,
+    job_instance_metric,
+    logged_state_machine,
+    or_placeholder,
+    retry_api_errors,
+    retry_failed_jobs,
+    unique_job_name,
+)
+from ..nag.acknowledge import acknowledge
+from ..storage import DatasetBucket, SustainableBucket, grant_prefix
+from .distributed import DistributedConfig, DistributedSettings
+from .image import TrainingImage
+from .source import CODE_CHANNEL, source_asset
+
+TRAINING_INSTANCE_TYPES = (
+    "ml.trn1.2xlarge",
+    "ml.trn1.32xlarge",
+    "ml.trn1n.32xlarge",
+    "ml.trn2.48xlarge",
+)
+TRAINING_JOBS_NAMESPACE = "/aws/sagemaker/TrainingJobs"
+SPOT_WAIT_EXCEEDED = "*MaxWaitTimeExceeded*"
+"""How a Spot job that found no spare capacity within its wait ends (in the failure cause)."""
+CHECKPOINT_LOCAL_PATH = "/opt/ml/checkpoints"
+NEURON_CACHE_DIR = f"{CHECKPOINT_LOCAL_PATH}/neuron-compile-cache"
+"""Compiled Neuron graphs live with the checkpoints: a resumed job does not compile again."""
+_CHECKPOINT_PREFIX = "checkpoints/"
+_MODEL_PREFIX = "models/"
+
+
+class TrainiumTrainingJob(Construct):
+    """A SageMaker training job on Trainium, run by a Step Functions state machine.
+
+    Start an execution (any input) to train once. The job is named ``<job_name_prefix>-<MD5
+    of the execution name>-<attempt>`` (unique, at most 63 characters); it reads each channel
+    from ``dataset``, resumes from and saves checkpoints under
+    ``s3://<checkpoint bucket>/checkpoints/<job_name_prefix>-<MD5>/`` (shared by every attempt
+    of the execution), and writes the model under ``s3://<model bucket>/models/<job
+    name>/output/model.tar.gz``. Success and failure are published to ``topic``.
+
+    :param source_dir: local directory with the training script (and an optional
+        ``requirements.txt``), shipped as the ``code`` channel. Required unless ``image`` is a
+        custom image that runs its own code.
+    :param entry_point: script in ``source_dir`` the container runs. Default: ``"train.py"``.
+    :param instance_type: one of :data:`TRAINING_INSTANCE_TYPES`. Default: ``ml.trn1.32xlarge``.
+    :param instance_count: nodes (>= 1); EFA settings are added when above 1. Default: 1.
+    :param distributed: tensor/pipeline parallelism, microbatches, gradient accumulation,
+        checked against the instances. Default: ``DistributedConfig()`` (data parallel only).
+    :param image: the training container. Default: the Neuron PyTorch training Deep Learning
+        Container (:meth:`TrainingImage.neuron_dlc`) of the stack's region.
+    :param hyperparameters: passed to the script as ``--name value``; the distributed settings
+        and ``sagemaker_*`` entries are added. Default: none.
+    :param environment: extra container environment. Default: none.
+    :param dataset: where training data lives. Default: a new :class:`DatasetBucket`.
+    :param channels: input channel name -> key prefix in ``dataset`` (read only there).
+        Default: ``{"train": "train/"}``.
+    :param max_runtime: ``StoppingCondition.MaxRuntimeInSeconds`` (training time budget).
+        Default: 24 hours.
+    :param managed_spot: train on spare capacity. Default: True.
+    :param max_wait: ``StoppingCondition.MaxWaitTimeInSeconds``: runtime plus time waiting for
+        Spot capacity; must be longer than ``max_runtime``. Default: twice ``max_runtime``.
+    :param checkpoint_expire_after: checkpoints (and compiled graphs) expire this long after
+        they are written. Default: 30 days.
+    :param model_bucket: where model artifacts go. Default: a new, retained
+        :class:`SustainableBucket` (artifacts never expire; old versions do).
+    :param encryption_key: encrypts checkpoints and model artifacts (bucket key and
+        ``OutputDataConfig.KmsKeyId``). Every Trainium instance trains on local NVMe storage,
+        which its hardware encrypts, and SageMaker rejects ``VolumeKmsKeyId`` for such
+        instances, so none is sent. Default: a new key with rotation, retained.
+    :param volume_size_gb: ``ResourceConfig.VolumeSizeInGB`` (within the instance's local
+        storage). Default: 100.
+    :param vpc: run the job in this VPC. Default: SageMaker's network.
+    :param vpc_subnets: subnets of ``vpc``. Default: its private subnets with egress (else
+        isolated ones).
+    :param security_groups: for the job. Default: a new group whose members reach each other
+        on every port (collectives, EFA) and reach HTTPS anywhere.
+    :param network_isolation: ``EnableNetworkIsolation``. Default: False.
+    :param metric_definitions: metric name -> regex over the job's logs
+        (``AlgorithmSpecification.MetricDefinitions``). Default: none.
+    :param job_name_prefix: start of every job name. Default: derived from the construct id.
+    :param capacity_retries: new jobs after a capacity failure or an exhausted Spot wait (0-9).
+        Default: 3.
+    :param capacity_retry_wait: wait before the first of them, doubling after each.
+        Default: 15 minutes.
+    :param log_retention: state machine log retention. Default: one month.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        source_dir: str | None = None,
+        entry_point: str = "train.py",
+        instance_type: str = "ml.trn1.32xlarge",
+        instance_count: int = 1,
+        distributed: DistributedConfig | None = None,
+        image: TrainingImage | None = None,
+        hyperparameters: Mapping[str, str | int | float | bool] | None = None,
+        environment: Mapping[str, str] | None = None,
+        dataset: DatasetBucket | None = None,
+        channels: Mapping[str, str] | None = None,
+        max_runtime: cdk.Duration = cdk.Duration.hours(24),
+        managed_spot: bool = True,
+        max_wait: cdk.Duration | None = None,
+        checkpoint_expire_after: cdk.Duration = cdk.Duration.days(30),
+        model_bucket: SustainableBucket | None = None,
+        encryption_key: kms.IKey | None = None,
+        volume_size_gb: int = 100,
+        vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        network_isolation: bool = False,
+        metric_definitions: Mapping[str, str] | None = None,
+        job_name_prefix: str | None = None,
+        capacity_retries: int = 3,
+        capacity_retry_wait: cdk.Duration = cdk.Duration.minutes(15),
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        _check_instance_type(instance_type)
+        self.settings: DistributedSettings = (distributed or DistributedConfig()).resolve(
+            instance_type=instance_type, instance_count=instance_count
+        )
+        max_wait = _check_stopping(max_runtime, managed_spot, max_wait)
+        self.job_name_prefix = job_name_prefix or default_job_name_prefix(construct_id, "train")
+        check_job_name_prefix(self.job_name_prefix)
+        self.channels = dict(channels if channels is not None else {"train": "train/"})
+        _check_channels(self.channels)
+        check_whole("volume_size_gb", volume_size_gb, 1)
+        job_timeout = (max_wait or max_runtime).plus(cdk.Duration.hours(1))  # + pending, upload
+        check_retry_props(
+            job_timeout=job_timeout,
+            capacity_retries=capacity_retries,
+            capacity_retry_wait=capacity_retry_wait,
+        )
+        if source_dir is None and image is None:
+            raise ValueError(
+                "source_dir: required with the Neuron Deep Learning Container (it runs the "
+                "script from source_dir); pass image=TrainingImage.from_uri(...) for an image "
+                "that runs its own code"
+            )
+        self.instance_type = instance_type
+        self.instance_count = instance_count
+
+        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+            self,
+            "Key",
+            enable_key_rotation=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+            description="Encrypts training checkpoints and model artifacts",
+        )
+        self.dataset = dataset or DatasetBucket(self, "Dataset")
+        self.checkpoint_bucket = SustainableBucket(
+            self,
+            "Checkpoints",
+            expire_after=checkpoint_expire_after,
+            noncurrent_expire_after=cdk.Duration.days(1),
+            encryption_key=self.encryption_key,
+        )
+        self.model_bucket = model_bucket or SustainableBucket(
+            self, "Models", encryption_key=self.encryption_key
+        )
+        self.role = iam.Role(
+            self,
+            "TrainingRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description="Runs the Trainium training job's containers",
+        )
+        self._grant_job_access()
+        image_uri = (image or TrainingImage.neuron_dlc()).bind(self, self.role)
+        code = self._ship_source(source_dir, entry_point) if source_dir is not None else None
+        network = self._network(vpc, vpc_subnets, security_groups)
+
+        key = notification_key(self, "TopicKey")
+        self.topic: sns.Topic = encrypted_topic(
+            self, "Topic", master_key=key, display_name=f"{construct_id} training jobs"
+        )
+        train = sfn.CustomState(
+            self,
+            "Train",
+            state_json=self._train_state(
+                image_uri=image_uri,
+                code=code,
+                entry_point=entry_point,
+                hyperparameters=hyperparameters or {},
+                environment=environment or {},
+                max_runtime=max_runtime,
+                max_wait=max_wait,
+                volume_size_gb=volume_size_gb,
+                network=network,
+                network_isolation=network_isolation,
+                metric_definitions=metric_definitions or {},
+                timeout=job_timeout,
+            ),
+        )
+        retry_api_errors(train)
+        self.state_machine = self._state_machine(
+            train,
+            capacity_retries=capacity_retries,
+            capacity_retry_wait=capacity_retry_wait,
+            job_timeout=job_timeout,
+            log_retention=log_retention,
+        )
+        key.grant(self.state_machine, "kms:GenerateDataKey", "kms:Decrypt")  # encrypted topic
+        self._grant_run_jobs()
+
+    # -- public API -----------------------------------------------------------------------
+
+    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` start a training run (``states:StartExecution`` on this machine)."""
+        return self.state_machine.grant_start_execution(grantee)
+
+    def metric_executions_succeeded(self, **props: Any) -> cloudwatch.Metric:
+        """Executions whose training job succeeded (Sum, 5 minutes)."""
+        return self.state_machine.metric_succeeded(**props)
+
+    def metric_executions_failed(self, **props: Any) -> cloudwatch.Metric:
+        """Executions whose job failed after its retries (Sum, 5 minutes)."""
+        return self.state_machine.metric_failed(**props)
+
+    def metric_executions_started(self, **props: Any) -> cloudwatch.Metric:
+        """Training runs started (Sum, 5 minutes)."""
+        return self.state_machine.metric_started(**props)
+
+    def metric_training(
+        self,
+        metric_name: str = "CPUUtilization",
+        *,
+        statistic: str = cloudwatch.Stats.AVERAGE,
+        period: cdk.Duration = cdk.Duration.minutes(5),
+    ) -> cloudwatch.SearchExpression:
+        """A per-instance metric of this construct's training jobs, by ``Host``, for
+        dashboards: instance metrics (``CPUUtilization``, ``MemoryUtilization``,
+        ``DiskUtilization``) or a name from ``metric_definitions``."""
+        return job_instance_metric(
+            TRAINING_JOBS_NAMESPACE,
+            self.job_name_prefix,
+            metric_name,
+            statistic=statistic,
+            period=period,
+        )
+
+    # -- job request ----------------------------------------------------------------------
+
+    def _train_state(
+        self,
+        *,
+        image_uri: str,
+        code: str | None,
+        entry_point: str,
+        hyperparameters: Mapping[str, Any],
+        environment: Mapping[str, str],
+        max_runtime: cdk.Duration,
+        max_wait: cdk.Duration | None,
+        volume_size_gb: int,
+        network: Mapping[str, Any] | None,
+        network_isolation: bool,
+        metric_definitions: Mapping[str, str],
+        timeout: cdk.Duration,
+    ) -> dict[str, Any]:
+        """The ``createTrainingJob.sync`` task: SageMaker's CreateTrainingJob request."""
+        stopping: dict[str, Any] = {"MaxRuntimeInSeconds": int(max_runtime.to_seconds())}
+        if max_wait is not None:
+            stopping["MaxWaitTimeInSeconds"] = int(max_wait.to_seconds())
+        parameters: dict[str, Any] = {
+            "TrainingJobName.$": "$.job.name",
+            "RoleArn": self.role.role_arn,
+            "AlgorithmSpecification": {
+                "TrainingImage": image_uri,
+                "TrainingInputMode": "File",
+                **(
+                    {
+                        "MetricDefinitions": [
+                            {"Name": name, "Regex": regex}
+                            for name, regex in metric_definitions.items()
+                        ]
+                    }
+                    if metric_definitions
+                    else {}
+                ),
+            },
+            "HyperParameters": self._hyperparameters(hyperparameters, code, entry_point),
+            "Environment": {
+                **self.settings.environment(),
+                "NEURON_COMPILE_CACHE_URL": NEURON_CACHE_DIR,
+                **environment,
+            },
+            "InputDataConfig": [
+                _channel(name, self.dataset.s3_uri(prefix))
+                for name, prefix in self.channels.items()
+            ]
+            + ([_channel(CODE_CHANNEL, code)] if code is not None else []),
+            "OutputDataConfig": {
+                "S3OutputPath": f"s3://{self.model_bucket.bucket_name}/{_MODEL_PREFIX}",
+                "KmsKeyId": self.encryption_key.key_arn,
+            },
+            "ResourceConfig": {
+                "InstanceType": self.instance_type,
+                "InstanceCount": self.instance_count,
+                "VolumeSizeInGB": volume_size_gb,
+            },
+            "StoppingCondition": stopping,
+            "EnableManagedSpotTraining": max_wait is not None,
+            "CheckpointConfig": {
+                "S3Uri.$": "$.job.checkpoints",
+                "LocalPath": CHECKPOINT_LOCAL_PATH,
+            },
+            "EnableInterContainerTrafficEncryption": True,
+            "EnableNetworkIsolation": network_isolation,
+        }
+        if network is not None:
+            parameters["VpcConfig"] = network
+        return {
+            "Type": "Task",
+            "Comment": "Train on Trainium until the job ends (SageMaker createTrainingJob.sync)",
+            "Resource": f"arn:{cdk.Aws.PARTITION}:states:::sagemaker:createTrainingJob.sync",
+            "Parameters": parameters,
+            "ResultSelector": {
+                "TrainingJobArn.$": "$.TrainingJobArn",
+                "ModelArtifacts.$": "$.ModelArtifacts.S3ModelArtifacts",
+                "BillableTimeInSeconds.$": "$.BillableTimeInSeconds",
+            },
+            "ResultPath": "$.training",
+            "TimeoutSeconds": int(timeout.to_seconds()),
+        }
+
+    def _hyperparameters(
+        self, given: Mapping[str, Any], code: str | None, entry_point: str
+    ) -> dict[str, str]:
+        found = {name: _text(value) for name, value in given.items()}
+        found.update(self.settings.hyperparameters())
+        if code is not None:
+            found["sagemaker_program"] = entry_point
+            found["sagemaker_submit_directory"] = (
+                f"/opt/ml/input/data/{CODE_CHANNEL}/{self._source.s3_object_key}"
+            )
+        return found
+
+    def _ship_source(self, source_dir: str, entry_point: str) -> str:
+        """Upload the script directory; the role reads that one object (no bucket wildcard)."""
+        self._source = source_asset(self, "Source", source_dir=source_dir, entry_point=entry_point)
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[self._source.bucket.arn_for_objects(self._source.s3_object_key)],
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[self._source.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [self._source.s3_object_key]}},
+            )
+        )
+        return self._source.s3_object_url
+
+    def _network(
+        self,
+        vpc: ec2.IVpc | None,
+        vpc_subnets: ec2.SubnetSelection | None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None,
+    ) -> dict[str, Any] | None:
+        if vpc is None:
+            if vpc_subnets is not None or security_groups is not None:
+                raise ValueError("vpc: required with vpc_subnets or security_groups")
+            return None
+        if not security_groups:
+            group = ec2.SecurityGroup(
+                self,
+                "SecurityGroup",
+                vpc=vpc,
+                description="Training nodes: all traffic among themselves (EFA), HTTPS out",
+                allow_all_outbound=False,
+            )
+            group.add_ingress_rule(group, ec2.Port.all_traffic(), "Collectives between nodes")
+            group.add_egress_rule(group, ec2.Port.all_traffic(), "Collectives between nodes")
+            group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "S3, ECR, CloudWatch")
+            security_groups = [group]
+        self.security_groups = list(security_groups)
+        subnets = vpc.select_subnets(**_selection(vpc_subnets)) if vpc_subnets else (
+            vpc.select_subnets()
+        )
+        self._grant_network_interfaces()
+        return {
+            "SecurityGroupIds": [g.security_group_id for g in self.security_groups],
+            "Subnets": subnets.subnet_ids,
+        }
+
+    # -- state machine --------------------------------------------------------------------
+
+    def _state_machine(
+        self,
+        train: sfn.CustomState,
+        *,
+        capacity_retries: int,
+        capacity_retry_wait: cdk.Duration,
+        job_timeout: cdk.Duration,
+        log_retention: logs.RetentionDays,
+    ) -> sfn.StateMachine:
+        prepare = sfn.Pass(
+            self,
+            "Prepare",
+            comment="Start the attempt counter",
+            parameters=first_attempt(capacity_retry_wait),
+        )
+        checkpoints = (
+            f"s3://{self.checkpoint_bucket.bucket_name}/{_CHECKPOINT_PREFIX}"
+            f"{self.job_name_prefix}-"
+        )
+        name_job = sfn.Pass(
+            self,
+            "NameJob",
+            comment="A job name unique per execution and attempt (at most 63 characters); "
+            "checkpoints shared by the execution's attempts",
+            parameters={
+                "name": unique_job_name(self.job_name_prefix),
+                "checkpoints": sfn.JsonPath.format(checkpoints + "{}/", execution_hash()),
+            },
+            result_path="$.job",
+        )
+        notify_success = tasks.SnsPublish(
+            self,
+            "NotifySuccess",
+            topic=self.topic,
+            subject="Training job succeeded",
+            message=sfn.TaskInput.from_object(
+                {
+                    "status": "Succeeded",
+                    "execution": sfn.JsonPath.execution_id,
+                    "job": sfn.JsonPath.string_at("$.job.name"),
+                    "model": sfn.JsonPath.string_at("$.training.ModelArtifacts"),
+                    "billable_seconds": sfn.JsonPath.number_at("$.training.BillableTimeInSeconds"),
+                }
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        notify_failure = tasks.SnsPublish(
+            self,
+            "NotifyFailure",
+            topic=self.topic,
+            subject="Training job failed",
+            message=sfn.TaskInput.from_object(
+                {
+                    "status": "Failed",
+                    "execution": sfn.JsonPath.execution_id,
+                    "job": sfn.JsonPath.string_at("$.job.name"),
+                    "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
+                    "error": sfn.JsonPath.string_at("$.failure.Error"),
+                    "cause": sfn.JsonPath.string_at("$.failure.Cause"),
+                }
+            ),
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        retry_failed_jobs(
+            self,
+            task=train,
+            restart=name_job,
+            retries=capacity_retries,
+            causes=[CAPACITY_FAILURE, SPOT_WAIT_EXCEEDED],
+            carry={},
+            on_failure=notify_failure.next(sfn.Fail(self, "Failed", error="TrainingJobFailed")),
+        )
+        definition = (
+            prepare.next(name_job).next(train).next(notify_success).next(sfn.Succeed(self, "Done"))
+        )
+        return logged_state_machine(
+            self,
+            definition=definition,
+            comment="Runs a SageMaker training job on Trainium, on Spot capacity with checkpoints",
+            timeout=execution_timeout(job_timeout, capacity_retries, capacity_retry_wait),
+            log_retention=log_retention,
+        )
+
+    # -- IAM ------------------------------------------------------------------------------
+
+    def _grant_job_access(self) -> None:
+        """The training role reads the channels' prefixes, reads and writes checkpoints, writes
+        model artifacts, logs and publishes metrics; nothing else."""
+        for prefix in dict.fromkeys(self.channels.values()):
+            self.dataset.grant_read_prefix(self.role, prefix)
+        grant_prefix(self.role, self.checkpoint_bucket, _CHECKPOINT_PREFIX, read=True, write=True)
+        grant_prefix(self.role, self.model_bucket, _MODEL_PREFIX, write=True)
+        stack = cdk.Stack.of(self)
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:DescribeLogStreams",
+                    "logs:PutLogEvents",
+                ],
+                resources=[
+                    stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name=f"{TRAINING_JOBS_NAMESPACE}:*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={"StringEquals": {"cloudwatch:namespace": TRAINING_JOBS_NAMESPACE}},
+            )
+        )
+        region = or_placeholder(stack.region, "AWS::Region")
+        account = or_placeholder(stack.account, "AWS::AccountId")
+        acknowledge(
+            self.role,
+            "AwsSolutions-IAM5",
+            "Training containers write log streams SageMaker names per job and host in "
+            f"{TRAINING_JOBS_NAMESPACE}; ECR's GetAuthorizationToken and CloudWatch's "
+            "PutMetricData take no resource (PutMetricData is limited to the training jobs' "
+            "namespace by condition).",
+            applies_to=[
+                f"Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:"
+                f"{TRAINING_JOBS_NAMESPACE}:*",
+                "Resource::*",
+            ],
+        )
+
+    def _grant_network_interfaces(self) -> None:
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DeleteNetworkInterfacePermission",
+                    "ec2:DescribeDhcpOptions",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeVpcs",
+                ],
+                resources=["*"],
+            )
+        )
+
+    def _grant_run_jobs(self) -> None:
+        """What ``createTrainingJob.sync`` needs: create, describe and stop this construct's
+        jobs, pass the training role (to SageMaker only), and the completion-event rule."""
+        stack = cdk.Stack.of(self)
+        role = self.state_machine.role
+        jobs = stack.format_arn(
+            service="sagemaker",
+            resource="training-job",
+            resource_name=f"{self.job_name_prefix.lower()}-*",
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "sagemaker:CreateTrainingJob",
+                    "sagemaker:DescribeTrainingJob",
+                    "sagemaker:StopTrainingJob",
+                ],
+                resources=[jobs],
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sagemaker:ListTags"], resources=["*"])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[self.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                resources=[
+                    stack.format_arn(
+                        service="events",
+                        resource="rule",
+                        resource_name="StepFunctionsGetEventsForSageMakerTrainingJobsRule",
+                    )
+                ],
+            )
+        )
+        region = or_placeholder(stack.region, "AWS::Region")
+        account = or_placeholder(stack.account, "AWS::AccountId")
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            "Job names are made per execution at run time, so the .sync integration creates, "
+            f"describes and stops training-job/{self.job_name_prefix.lower()}-* only; "
+            "sagemaker:ListTags, X-Ray's PutTraceSegments and CloudWatch Logs' log delivery "
+            "actions take no resource.",
+            applies_to=[
+                f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:training-job/"
+                f"{self.job_name_prefix.lower()}-*",
+                "Resource::*",
+            ],
+        )
+
+
+def _channel(name: str, s3_uri: str) -> dict[str, Any]:
+    return {
+        "ChannelName": name,
+        "DataSource": {
+            "S3DataSource": {
+                "S3DataType": "S3Prefix",
+                "S3Uri": s3_uri,
+                "S3DataDistributionType": "FullyReplicated",
+            }
+        },
+        "InputMode": "File",
+    }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _selection(selection: ec2.SubnetSelection) -> dict[str, Any]:
+    return {
+        key: getattr(selection, key)
+        for key in ("availability_zones", "one_per_az", "subnet_filters", "subnet_group_name",
+                    "subnets", "subnet_type")
+        if getattr(selection, key) is not None
+    }
+
+
+def _check_instance_type(instance_type: str) -> None:
+    if instance_type not in TRAINING_INSTANCE_TYPES:
+        family = Catalog.default().find_family(instance_type)
+        what = f"a {family.kind} instance" if family is not None else "not a known instance type"
+        raise ValueError(
+            f"instance_type: {instance_type} is {what}; TrainiumTrainingJob trains on Trainium "
+            f"(allowed: {', '.join(TRAINING_INSTANCE_TYPES)})"
+        )
+
+
+def _check_stopping(
+    max_runtime: cdk.Duration, managed_spot: bool, max_wait: cdk.Duration | None
+) -> cdk.Duration | None:
+    """The Spot wait (None without Spot); fails naming ``max_runtime`` or ``max_wait``."""
+    runtime = max_runtime.to_seconds()
+    if not 60 <= runtime <= 28 * 24 * 3600:
+        raise ValueError(
+            f"max_runtime must be between 1 minute and 28 days, got {max_runtime.to_human_string()}"
+        )
+    if not managed_spot:
+        if max_wait is not None:
+            raise ValueError("max_wait: only applies with managed_spot=True")
+        return None
+    wait = max_wait or cdk.Duration.seconds(2 * runtime)
+    if wait.to_seconds() <= runtime:
+        raise ValueError(
+            f"max_wait ({wait.to_human_string()}) must be longer than max_runtime "
+            f"({max_runtime.to_human_string()}): it is the runtime plus the time allowed to "
+            "wait for Spot capacity"
+        )
+    return wait
+
+
+def _check_channels(channels: Mapping[str, str]) -> None:
+    if not channels:
+        raise ValueError("channels: at least one input channel is required")
+    for name, prefix in channels.items():
+        if name == CODE_CHANNEL:
+            raise ValueError(f"channels: {CODE_CHANNEL!r} is reserved for the training script")
+        if not isinstance(prefix, str) or (prefix and not prefix.endswith("/")):
+            raise ValueError(
+                f"channels: the prefix of {name!r} must be a key prefix ending with '/', "
+                f"got {prefix!r}"
+            )

@@ -1,0 +1,365 @@
+"""TrainiumCluster: a HyperPod cluster of Trainium workers that passes every check with defaults."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_fsx as fsx
+from aws_cdk.assertions import Match, Template
+
+from compliance import cfn_lint_errors, our_findings, synth_checked
+from green_constructs.catalog import Catalog
+from green_constructs.storage import DatasetBucket
+from green_constructs.training import LustreStorage, TrainiumCluster, TrainiumWorkerGroup
+from green_constructs.training.cluster import (
+    HYPERPOD_CONTROLLER_TYPES,
+    LIFECYCLE_SCRIPTS,
+    NEURON_METRICS_NAMESPACE,
+)
+
+CLUSTER = "AWS::SageMaker::Cluster"
+
+
+def _synth(tmp_path_factory, name: str, **props) -> tuple:
+    """(cloud assembly, stack template, cluster) of a synth under every check."""
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp(name)))
+    stack = cdk.Stack(app, "Training")
+    if props.pop("with_dataset", False):
+        props["dataset_bucket"] = DatasetBucket(stack, "Dataset")
+    cluster = TrainiumCluster(stack, "Cluster", **props)
+    assembly = synth_checked(app)
+    return assembly, assembly.get_stack_by_name("Training").template, cluster
+
+
+@pytest.fixture(scope="module")
+def default(tmp_path_factory):
+    return _synth(tmp_path_factory, "default")
+
+
+@pytest.fixture(scope="module")
+def with_fsx(tmp_path_factory):
+    return _synth(
+        tmp_path_factory,
+        "fsx",
+        worker_groups=[TrainiumWorkerGroup(instance_type="ml.trn1n.32xlarge", instance_count=2)],
+        shared_storage=LustreStorage(deployment_type=fsx.LustreDeploymentType.SCRATCH_2),
+        with_dataset=True,
+    )
+
+
+def _groups(template: dict) -> dict[str, dict]:
+    (cluster,) = Template.from_json(template).find_resources(CLUSTER).values()
+    return {g["InstanceGroupName"]: g for g in cluster["Properties"]["InstanceGroups"]}
+
+
+def _logical_id(template: dict, resource_type: str, contains: str) -> str:
+    (found,) = [
+        lid
+        for lid, r in template["Resources"].items()
+        if r["Type"] == resource_type and contains in lid
+    ]
+    return found
+
+
+# compliance --------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", ["default", "with_fsx"])
+def test_no_findings_and_no_cfn_lint_errors(case, request) -> None:
+    assembly, _, _ = request.getfixturevalue(case)
+    assert our_findings(assembly) == []
+    assert cfn_lint_errors(assembly) == []
+
+
+# instance groups ---------------------------------------------------------------------------
+def test_default_worker_group_is_one_trn1_node_with_one_thread_per_core(default) -> None:
+    _, template, _ = default
+    workers = _groups(template)["workers"]
+    assert workers["InstanceType"] == "ml.trn1.32xlarge"
+    assert workers["InstanceCount"] == 1
+    assert workers["ThreadsPerCore"] == 1
+    assert workers["InstanceStorageConfigs"] == [{"EbsVolumeConfig": {"VolumeSizeInGB": 500}}]
+
+
+def test_controller_is_a_small_current_generation_cpu(default) -> None:
+    _, template, _ = default
+    controller = _groups(template)["controller"]
+    assert controller["InstanceType"] == "ml.m5.xlarge"
+    assert controller["InstanceCount"] == 1
+    assert controller["ThreadsPerCore"] == 2
+    assert controller["InstanceStorageConfigs"] == [{"EbsVolumeConfig": {"VolumeSizeInGB": 100}}]
+    family = Catalog.default().family("ml.m5.xlarge")
+    assert family.kind == "cpu" and not family.previous_generation
+
+
+def test_node_recovery_is_automatic(default) -> None:
+    _, template, _ = default
+    Template.from_json(template).has_resource_properties(CLUSTER, {"NodeRecovery": "Automatic"})
+
+
+def test_worker_groups_follow_the_props(with_fsx) -> None:
+    _, template, _ = with_fsx
+    workers = _groups(template)["workers"]
+    assert (workers["InstanceType"], workers["InstanceCount"]) == ("ml.trn1n.32xlarge", 2)
+
+
+# lifecycle scripts -------------------------------------------------------------------------
+def test_every_group_runs_on_create_from_the_deployed_prefix(default) -> None:
+    _, template, _ = default
+    bucket = _logical_id(template, "AWS::S3::Bucket", "LifecycleScripts")
+    uri = {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/hyperpod-lifecycle/"]]}
+    for group in _groups(template).values():
+        assert group["LifeCycleConfig"] == {"OnCreate": "on_create.sh", "SourceS3Uri": uri}
+    Template.from_json(template).has_resource_properties(
+        "Custom::CDKBucketDeployment",
+        {
+            "DestinationBucketName": {"Ref": bucket},
+            "DestinationBucketKeyPrefix": "hyperpod-lifecycle/",
+        },
+    )
+    (cluster,) = Template.from_json(template).find_resources(CLUSTER).values()
+    deployment = _logical_id(template, "Custom::CDKBucketDeployment", "LifecycleDeployment")
+    assert deployment in cluster["DependsOn"]
+
+
+def test_lifecycle_scripts_are_uploaded_as_an_asset(default) -> None:
+    assembly, template, _ = default
+    deployments = Template.from_json(template).find_resources("Custom::CDKBucketDeployment")
+    (deployment,) = deployments.values()
+    keys = deployment["Properties"]["SourceObjectKeys"]
+    staged = [Path(assembly.directory, f"asset.{key.removesuffix('.zip')}") for key in keys]
+    scripts = next(path for path in staged if (path / "on_create.sh").exists())
+    assert {p.name for p in scripts.iterdir()} == {
+        "on_create.sh",
+        "node_role.py",
+        "neuron_monitor.json",
+        "neuron-metrics.service",
+        "publish_neuron_metrics.py",
+    }
+    parameters = next(path for path in staged if (path / "provisioning_parameters.json").exists())
+    text = (parameters / "provisioning_parameters.json").read_text()
+    loaded = json.loads(re.sub(r"<<marker:0xbaba:\d+>>", '"deploy-time value"', text))
+    assert loaded["workload_manager"] == "slurm"
+    assert loaded["controller_group"] == "controller"
+    assert loaded["worker_groups"] == [
+        {"instance_group_name": "workers", "partition_name": "workers"}
+    ]
+    assert loaded["green_constructs"]["metrics_namespace"] == NEURON_METRICS_NAMESPACE
+
+
+def test_deployment_function_runs_on_graviton(default) -> None:
+    _, template, _ = default
+    functions = Template.from_json(template).find_resources("AWS::Lambda::Function")
+    assert [f["Properties"]["Architectures"] for f in functions.values()] == [["arm64"]]
+
+
+# network -----------------------------------------------------------------------------------
+def test_security_group_allows_all_traffic_within_itself(default) -> None:
+    _, template, _ = default
+    group = {"Fn::GetAtt": [_logical_id(template, "AWS::EC2::SecurityGroup", "Nodes"), "GroupId"]}
+    assertions = Template.from_json(template)
+    assertions.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {"GroupId": group, "SourceSecurityGroupId": group, "IpProtocol": "-1"},
+    )
+    assertions.has_resource_properties(
+        "AWS::EC2::SecurityGroupEgress",
+        {"GroupId": group, "DestinationSecurityGroupId": group, "IpProtocol": "-1"},
+    )
+    assertions.has_resource_properties(CLUSTER, {"VpcConfig": {"SecurityGroupIds": [group]}})
+
+
+def test_nodes_run_in_a_private_subnet_with_an_s3_gateway_endpoint(default) -> None:
+    _, template, _ = default
+    assertions = Template.from_json(template)
+    subnet = _logical_id(template, "AWS::EC2::Subnet", "Nodes")
+    assert template["Resources"][subnet]["Properties"]["MapPublicIpOnLaunch"] is False
+    assertions.has_resource_properties(CLUSTER, {"VpcConfig": {"Subnets": [{"Ref": subnet}]}})
+    assertions.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {
+            "VpcEndpointType": "Gateway",
+            "ServiceName": {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".s3"]]},
+            "RouteTableIds": Match.array_with(
+                [{"Ref": _logical_id(template, "AWS::EC2::RouteTable", "Nodes")}]
+            ),
+        },
+    )
+    assertions.resource_count_is("AWS::EC2::FlowLog", 1)
+
+
+# IAM and metrics ---------------------------------------------------------------------------
+def test_execution_role_uses_no_managed_policy_and_scopes_metrics(default) -> None:
+    _, template, _ = default
+    role = template["Resources"][_logical_id(template, "AWS::IAM::Role", "ExecutionRole")]
+    assert "ManagedPolicyArns" not in role["Properties"]
+    Template.from_json(template).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "cloudwatch:PutMetricData",
+                                "Condition": {
+                                    "StringEquals": {
+                                        "cloudwatch:namespace": Match.array_with(
+                                            [NEURON_METRICS_NAMESPACE]
+                                        )
+                                    }
+                                },
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_metrics_are_the_ones_the_scripts_publish(default) -> None:
+    _, _, cluster = default
+    script = (LIFECYCLE_SCRIPTS / "publish_neuron_metrics.py").read_text()
+    for metric in (cluster.metric_neuron_core_utilization(), cluster.metric_neuron_ecc_errors()):
+        assert metric.namespace == NEURON_METRICS_NAMESPACE
+        assert f'"{metric.metric_name}"' in script
+        assert metric.dimensions == {"ClusterName": cluster.cluster_name}
+    assert '"ClusterName"' in script
+
+
+# shared storage ----------------------------------------------------------------------------
+def test_fsx_for_lustre_shares_the_subnet_and_security_group(with_fsx) -> None:
+    _, template, _ = with_fsx
+    assertions = Template.from_json(template)
+    group = {"Fn::GetAtt": [_logical_id(template, "AWS::EC2::SecurityGroup", "Nodes"), "GroupId"]}
+    assertions.has_resource_properties(
+        "AWS::FSx::FileSystem",
+        {
+            "FileSystemType": "LUSTRE",
+            "StorageCapacity": 1200,
+            "LustreConfiguration": Match.object_like(
+                {"DeploymentType": "SCRATCH_2", "DataCompressionType": "LZ4"}
+            ),
+            "SecurityGroupIds": [group],
+            "SubnetIds": [{"Ref": _logical_id(template, "AWS::EC2::Subnet", "Nodes")}],
+        },
+    )
+
+
+def test_dataset_bucket_is_imported_into_fsx(with_fsx) -> None:
+    _, template, _ = with_fsx
+    bucket = _logical_id(template, "AWS::S3::Bucket", "Dataset")
+    Template.from_json(template).has_resource_properties(
+        "AWS::FSx::DataRepositoryAssociation",
+        {
+            "FileSystemPath": "/datasets",
+            "DataRepositoryPath": {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/"]]},
+            "BatchImportMetaDataOnCreate": True,
+        },
+    )
+
+
+def test_without_fsx_there_is_no_file_system(default) -> None:
+    _, template, _ = default
+    Template.from_json(template).resource_count_is("AWS::FSx::FileSystem", 0)
+
+
+# bad input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("props", "names"),
+    [
+        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.p5.48xlarge")]},
+         "worker_groups[0].instance_type"),
+        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.trn1.2xlarge")]},
+         "worker_groups[0].instance_type"),
+        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.m5.xlarge")]},
+         "worker_groups[0].instance_type"),
+        ({"worker_groups": [TrainiumWorkerGroup(), TrainiumWorkerGroup("more", instance_count=0)]},
+         "worker_groups[1].instance_count"),
+        ({"worker_groups": []}, "worker_groups"),
+        ({"worker_groups": [TrainiumWorkerGroup("controller")]}, "worker_groups"),
+        ({"worker_groups": [TrainiumWorkerGroup(volume_size_gb=0)]},
+         "worker_groups[0].volume_size_gb"),
+        ({"worker_groups": [TrainiumWorkerGroup("trn_1")]}, "worker_groups[0].name"),
+        ({"cluster_name": "-pretrain"}, "cluster_name"),
+        ({"controller_instance_type": "ml.p5.48xlarge"}, "controller_instance_type"),
+        ({"controller_instance_type": "ml.m4.xlarge"}, "controller_instance_type"),
+        ({"controller_volume_size_gb": 20000}, "controller_volume_size_gb"),
+        ({"shared_storage": LustreStorage(storage_capacity_gib=1500)},
+         "shared_storage.storage_capacity_gib"),
+        ({"shared_storage": LustreStorage(deployment_type=fsx.LustreDeploymentType.SCRATCH_1)},
+         "shared_storage.deployment_type"),
+        ({"shared_storage": LustreStorage(throughput_per_tib=200)},
+         "shared_storage.throughput_per_tib"),
+    ],
+)
+def test_bad_input_fails_naming_the_property(props, names) -> None:
+    stack = cdk.Stack(cdk.App(), "Bad")
+    with pytest.raises(ValueError) as raised:
+        TrainiumCluster(stack, "Cluster", **props)
+    assert str(raised.value).startswith(names)
+
+
+def test_errors_list_the_allowed_types() -> None:
+    with pytest.raises(ValueError, match="ml.trn1.32xlarge, ml.trn1n.32xlarge, ml.trn2.48xlarge"):
+        TrainiumCluster(
+            cdk.Stack(cdk.App(), "Bad"),
+            "Cluster",
+            worker_groups=[TrainiumWorkerGroup(instance_type="ml.g5.48xlarge")],
+        )
+    assert all(
+        not Catalog.default().family(t).previous_generation for t in HYPERPOD_CONTROLLER_TYPES
+    )
+
+
+# the scripts themselves --------------------------------------------------------------------
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, LIFECYCLE_SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_utilization_counts_idle_cores_as_zero() -> None:
+    publisher = _script("publish_neuron_metrics")
+    report = {
+        "neuron_hardware_info": {"neuron_device_count": 16, "neuroncore_per_device_count": 2},
+        "neuron_runtime_data": [
+            {"report": {"neuroncore_counters": {"neuroncores_in_use": {
+                "0": {"neuroncore_utilization": 80.0}, "1": {"neuroncore_utilization": 48.0},
+            }}}}
+        ],
+        "system_data": {"neuron_hw_counters": {"neuron_devices": [
+            {"neuron_device_index": 0, "mem_ecc_uncorrected": 1, "sram_ecc_uncorrected": 2},
+        ]}},
+    }
+    assert publisher.utilization(report) == pytest.approx(4.0)
+    assert publisher.ecc_errors(report) == 3
+    assert publisher.utilization({}) == 0.0
+
+
+def test_node_role_finds_the_group_and_the_controller(tmp_path, monkeypatch) -> None:
+    role = _script("node_role")
+    params = tmp_path / "provisioning_parameters.json"
+    params.write_text(json.dumps({"controller_group": "controller"}))
+    resources = tmp_path / "resource_config.json"
+    resources.write_text(json.dumps({"InstanceGroups": [
+        {"Name": "controller", "Instances": [{"CustomerIpAddress": "10.0.1.5"}]},
+        {"Name": "workers", "Instances": [
+            {"CustomerIpAddress": "10.0.1.6"}, {"CustomerIpAddress": "10.0.1.7"},
+        ]},
+    ]}))
+    monkeypatch.setattr(role, "own_address", lambda: "10.0.1.7")
+    assert role.main("group", str(params), str(resources)) == "workers"
+    assert role.main("controller-ip", str(params), str(resources)) == "10.0.1.5"
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_on_create_passes_shellcheck() -> None:
+    subprocess.run(["shellcheck", str(LIFECYCLE_SCRIPTS / "on_create.sh")], check=True)

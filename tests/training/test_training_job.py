@@ -1,0 +1,583 @@
+"""TrainiumTrainingJob: the CreateTrainingJob request, retries, IAM, checks and a moto deploy."""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import boto3
+import botocore.session
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Match, Template
+from moto import mock_aws
+
+from compliance import cfn_lint_errors, our_findings, synth_checked
+from green_constructs.rules import TemplateContext, evaluate, get_rule
+from green_constructs.rules.training_jobs import UNRESOLVED, training_jobs
+from green_constructs.training import DistributedConfig, TrainingImage, TrainiumTrainingJob
+from moto_deploy import create_stack, for_moto
+
+REGION = "eu-north-1"
+ENV = cdk.Environment(account="111111111111", region=REGION)
+DLC = f"763104351884.dkr.ecr.{REGION}.amazonaws.com/pytorch-training-neuronx:"
+GPU_IMAGE = f"763104351884.dkr.ecr.{REGION}.amazonaws.com/pytorch-training:2.8.0-gpu-py312"
+SKIPPED_BY_MOTO = {
+    # moto's CloudFormation does not model these: listed here and removed with references.
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::TopicPolicy",
+}
+TRAINING_RULES = (
+    "GenAI-ManagedSpotTraining",
+    "GenAI-TrainingCheckpoint",
+    "GenAI-TrainingStoppingCondition",
+    "GenAI-TrainingAccelerator",
+    "GenAI-PreviousGeneration",
+)
+
+
+@pytest.fixture(scope="module")
+def source_dir(tmp_path_factory) -> str:
+    root = tmp_path_factory.mktemp("source")
+    (root / "train.py").write_text("print('training')\n")
+    (root / "requirements.txt").write_text("")
+    return str(root)
+
+
+def _job(stack: cdk.Stack, source_dir: str, construct_id: str = "Finetune", **props):
+    return TrainiumTrainingJob(stack, construct_id, source_dir=source_dir, **props)
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory, source_dir):
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("training")))
+    stack = cdk.Stack(app, "Training", env=ENV)
+    job = _job(stack, source_dir)
+    job.grant_start_execution(iam.Role(stack, "Operator", assumed_by=iam.AccountRootPrincipal()))
+    cdk.CfnOutput(stack, "StateMachineArn", value=job.state_machine.state_machine_arn)
+    return synth_checked(app)
+
+
+@pytest.fixture(scope="module")
+def template_json(assembly) -> dict:
+    return assembly.get_stack_by_name("Training").template
+
+
+@pytest.fixture(scope="module")
+def template(template_json) -> Template:
+    return Template.from_json(template_json)
+
+
+@pytest.fixture(scope="module")
+def multi_node(tmp_path_factory, source_dir) -> Template:
+    """Two trn1n nodes in a VPC, tensor and pipeline parallel, under every check."""
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("multi")))
+    stack = cdk.Stack(app, "MultiNode", env=ENV)
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack,
+        "Vpc",
+        vpc_id="vpc-0123456789abcdef0",
+        availability_zones=["eu-north-1a"],
+        private_subnet_ids=["subnet-0123456789abcdef0"],
+    )
+    _job(
+        stack,
+        source_dir,
+        instance_type="ml.trn1n.32xlarge",
+        instance_count=2,
+        distributed=DistributedConfig(tensor_parallel=8, pipeline_parallel=2, microbatches=4),
+        vpc=vpc,
+        network_isolation=True,
+    )
+    assembly = synth_checked(app)
+    assert our_findings(assembly) == []
+    assert cfn_lint_errors(assembly) == []
+    return Template.from_json(assembly.get_stack_by_name("MultiNode").template)
+
+
+def definition(template: Template) -> dict:
+    """The state machine definition with CloudFormation references as ``<Ref:X>`` text."""
+    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    return json.loads("".join(p if isinstance(p, str) else _placeholder(p) for p in parts))
+
+
+def _placeholder(intrinsic: dict) -> str:
+    [(function, argument)] = intrinsic.items()
+    return f"<{function}:{argument if isinstance(argument, str) else '.'.join(argument)}>"
+
+
+def parameters(template: Template) -> dict:
+    return definition(template)["States"]["Train"]["Parameters"]
+
+
+def logical_id(template: Template, resource_type: str, prefix: str) -> str:
+    found = [k for k in template.find_resources(resource_type) if k.startswith(prefix)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def statements(template: Template, role_prefix: str) -> list[dict]:
+    role = logical_id(template, "AWS::IAM::Role", role_prefix)
+    return [
+        statement
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def _actions(statement: dict) -> list[str]:
+    action = statement["Action"]
+    return action if isinstance(action, list) else [action]
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def test_defaults_pass_every_check(assembly) -> None:
+    assert our_findings(assembly) == []
+    assert cfn_lint_errors(assembly) == []
+
+
+def test_genai_training_rules_see_the_job(template_json) -> None:
+    context = TemplateContext(template_json)
+    [machine] = [
+        r for r in context.resources.values() if r.type == "AWS::StepFunctions::StateMachine"
+    ]
+    [job] = training_jobs(machine, context)
+    assert job.get("EnableManagedSpotTraining") is True
+    assert job.get("CheckpointConfig.S3Uri") == UNRESOLVED  # per execution, known at run time
+    assert job.instance_types == ("ml.trn1.32xlarge",)
+
+    broken = json.loads(json.dumps(template_json))
+    for resource in broken["Resources"].values():
+        if resource["Type"] == "AWS::StepFunctions::StateMachine":
+            parts = resource["Properties"]["DefinitionString"]["Fn::Join"][1]
+            for index, part in enumerate(parts):
+                if isinstance(part, str):
+                    parts[index] = (
+                        part.replace('"EnableManagedSpotTraining":true', '"EnableManagedSpotTraining":false')
+                        .replace('"MaxRuntimeInSeconds":86400,', "")
+                        .replace("ml.trn1.32xlarge", "ml.p3.16xlarge")
+                    )
+    found = {f.rule.id for f in evaluate(broken, [get_rule(r) for r in TRAINING_RULES])}
+    assert found == {
+        "GenAI-ManagedSpotTraining",
+        "GenAI-TrainingStoppingCondition",
+        "GenAI-TrainingAccelerator",
+        "GenAI-PreviousGeneration",
+    }
+
+
+def test_request_has_only_fields_create_training_job_accepts(template) -> None:
+    shape = (
+        botocore.session.get_session()
+        .get_service_model("sagemaker")
+        .operation_model("CreateTrainingJob")
+        .input_shape
+    )
+    _check_against(parameters(template), shape, "CreateTrainingJobRequest")
+    missing = set(shape.required_members) - {k.removesuffix(".$") for k in parameters(template)}
+    assert missing == set()
+
+
+def _check_against(value: Any, shape: Any, where: str) -> None:
+    if shape.type_name == "structure":
+        assert isinstance(value, dict), where
+        for key, child in value.items():
+            name = key.removesuffix(".$")
+            assert name in shape.members, f"{where}.{name} is not in {shape.name}"
+            if not key.endswith(".$"):
+                _check_against(child, shape.members[name], f"{where}.{name}")
+    elif shape.type_name == "list":
+        assert isinstance(value, list), where
+        for index, item in enumerate(value):
+            _check_against(item, shape.member, f"{where}[{index}]")
+    elif shape.type_name == "map":
+        assert isinstance(value, dict) and len(value) <= shape.metadata.get("max", 10**6), where
+        for key, item in value.items():
+            _check_against(item, shape.value, f"{where}[{key}]")
+    elif shape.type_name == "boolean":
+        assert isinstance(value, bool), where
+    elif shape.type_name in ("integer", "long"):
+        assert isinstance(value, int) and not isinstance(value, bool), where
+        assert shape.metadata.get("min", value) <= value <= shape.metadata.get("max", value), where
+    elif shape.type_name == "string":
+        assert isinstance(value, str), where
+        if shape.enum and "<" not in value:
+            assert value in shape.enum, f"{where}: {value} not in {shape.name}"
+
+
+# -- the job ------------------------------------------------------------------------------
+
+
+def test_spot_checkpoints_stopping_condition_and_trainium(template) -> None:
+    request = parameters(template)
+    assert request["EnableManagedSpotTraining"] is True
+    assert request["StoppingCondition"] == {
+        "MaxRuntimeInSeconds": 86400,
+        "MaxWaitTimeInSeconds": 172800,
+    }
+    assert request["CheckpointConfig"] == {
+        "S3Uri.$": "$.job.checkpoints",
+        "LocalPath": "/opt/ml/checkpoints",
+    }
+    assert request["ResourceConfig"] == {
+        "InstanceType": "ml.trn1.32xlarge",
+        "InstanceCount": 1,
+        "VolumeSizeInGB": 100,
+    }
+    assert request["AlgorithmSpecification"]["TrainingImage"].startswith(DLC)
+
+
+def test_checkpoints_are_shared_by_the_attempts_of_an_execution(template) -> None:
+    name_job = definition(template)["States"]["NameJob"]["Parameters"]
+    bucket = logical_id(template, "AWS::S3::Bucket", "FinetuneCheckpointsBucket")
+    assert name_job["checkpoints.$"] == (
+        f"States.Format('s3://<Ref:{bucket}>/checkpoints/finetune-{{}}/', "
+        "States.Hash($$.Execution.Name, 'MD5'))"
+    )
+    assert name_job["name.$"] == (
+        "States.Format('{}-{}-{}', 'finetune', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
+    )
+
+
+def test_data_code_and_model_locations(template) -> None:
+    request = parameters(template)
+    dataset = logical_id(template, "AWS::S3::Bucket", "FinetuneDatasetBucket")
+    models = logical_id(template, "AWS::S3::Bucket", "FinetuneModelsBucket")
+    train, code = request["InputDataConfig"]
+    assert train["ChannelName"] == "train"
+    assert train["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://<Ref:{dataset}>/train/"
+    assert code["ChannelName"] == "code"
+    key = code["DataSource"]["S3DataSource"]["S3Uri"].rsplit("/", 1)[1]
+    assert request["HyperParameters"]["sagemaker_submit_directory"] == (
+        f"/opt/ml/input/data/code/{key}"
+    )
+    assert request["HyperParameters"]["sagemaker_program"] == "train.py"
+    assert request["OutputDataConfig"]["S3OutputPath"] == f"s3://<Ref:{models}>/models/"
+
+
+def test_source_is_a_reproducible_tarball(assembly) -> None:
+    [asset] = [
+        a for a in Path(assembly.directory).glob("asset.*") if a.name.endswith(".tar.gz")
+    ]
+    with tarfile.open(asset, "r:gz") as archive:
+        assert sorted(archive.getnames()) == ["requirements.txt", "train.py"]
+        assert {m.mtime for m in archive.getmembers()} == {0}
+
+
+def test_data_parallel_settings_reach_the_job(template) -> None:
+    request = parameters(template)
+    assert request["HyperParameters"].items() >= {
+        "sagemaker_torch_distributed_enabled": "true",
+        "nproc_per_node": "32",
+        "nnodes": "1",
+        "tensor_parallel_size": "1",
+        "data_parallel_size": "32",
+    }.items()
+    environment = request["Environment"]
+    assert "--auto-cast-type=bf16" in environment["NEURON_CC_FLAGS"]
+    assert not {"FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA"} & set(environment)
+
+
+def test_encryption_settings(template) -> None:
+    request = parameters(template)
+    key = logical_id(template, "AWS::KMS::Key", "FinetuneKey")
+    assert request["OutputDataConfig"]["KmsKeyId"] == f"<Fn::GetAtt:{key}.Arn>"
+    assert request["EnableInterContainerTrafficEncryption"] is True
+    assert request["EnableNetworkIsolation"] is False
+    # Trainium trains on local NVMe storage encrypted by the instance: SageMaker rejects a
+    # VolumeKmsKeyId there.
+    assert "VolumeKmsKeyId" not in request["ResourceConfig"]
+    for prefix in ("FinetuneCheckpointsBucket", "FinetuneModelsBucket"):
+        bucket = template.find_resources("AWS::S3::Bucket")[logical_id(template, "AWS::S3::Bucket", prefix)]
+        encryption = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+        assert encryption["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == {
+            "Fn::GetAtt": [key, "Arn"]
+        }
+
+
+def test_buckets_are_retained_and_checkpoints_expire(template) -> None:
+    buckets = template.find_resources("AWS::S3::Bucket")
+    assert {b["DeletionPolicy"] for b in buckets.values()} == {"Retain"}
+    checkpoints = buckets[logical_id(template, "AWS::S3::Bucket", "FinetuneCheckpointsBucket")]
+    [rule] = checkpoints["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 30
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    models = buckets[logical_id(template, "AWS::S3::Bucket", "FinetuneModelsBucket")]
+    [rule] = models["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert "ExpirationInDays" not in rule
+
+
+def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template) -> None:
+    states = definition(template)["States"]
+    [retry] = states["Train"]["Retry"]
+    assert retry["ErrorEquals"] == [
+        "SageMaker.AmazonSageMakerException",
+        "SageMaker.ResourceLimitExceededException",
+        "ThrottlingException",
+    ]
+    assert (retry["BackoffRate"], retry["MaxAttempts"]) == (2, 5)
+    [catch] = states["Train"]["Catch"]
+    assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CapacityFailure?"}
+    [choice] = states["CapacityFailure?"]["Choices"]
+    retryable, budget = choice["And"]
+    assert [c["StringMatches"] for c in retryable["Or"]] == [
+        "*CapacityError*",
+        "*MaxWaitTimeExceeded*",
+    ]
+    assert budget == {"Variable": "$.attempt", "NumericLessThan": 3}
+    assert states["WaitForCapacity"]["SecondsPath"] == "$.wait_seconds"
+    assert states["NextAttempt"]["Next"] == "NameJob"
+    assert states["Prepare"]["Parameters"] == {"attempt": 0, "wait_seconds": 900}
+
+
+def test_success_and_failure_are_published_to_the_encrypted_ssl_only_topic(template) -> None:
+    states = definition(template)["States"]
+    topic = logical_id(template, "AWS::SNS::Topic", "FinetuneTopic")
+    assert states["Train"]["Next"] == "NotifySuccess"
+    assert states["CapacityFailure?"]["Default"] == "NotifyFailure"
+    for state in ("NotifySuccess", "NotifyFailure"):
+        assert states[state]["Parameters"]["TopicArn"] == f"<Ref:{topic}>"
+    assert states["NotifyFailure"]["Next"] == "Failed"
+    template.has_resource_properties(
+        "AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()}
+    )
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_state_machine_logs_traces_and_times_out(template) -> None:
+    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    props = machine["Properties"]
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    assert definition(template)["TimeoutSeconds"] > 4 * 49 * 3600  # four attempts of 49 hours
+
+
+# -- IAM ----------------------------------------------------------------------------------
+
+
+def test_pass_role_is_scoped_to_the_training_role_and_sagemaker(template) -> None:
+    training_role = logical_id(template, "AWS::IAM::Role", "FinetuneTrainingRole")
+    passing = [
+        s
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "iam:PassRole" in _actions(s)
+    ]
+    assert passing == [
+        {
+            "Action": "iam:PassRole",
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [training_role, "Arn"]},
+        }
+    ]
+
+
+def test_state_machine_runs_only_its_own_jobs(template) -> None:
+    found = {
+        action: s["Resource"]
+        for s in statements(template, "FinetuneStateMachineRole")
+        for action in _actions(s)
+    }
+    assert found["sagemaker:CreateTrainingJob"] == {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                f":sagemaker:{REGION}:111111111111:training-job/finetune-*",
+            ],
+        ]
+    }
+    assert "StepFunctionsGetEventsForSageMakerTrainingJobsRule" in json.dumps(
+        found["events:PutRule"]
+    )
+
+
+def test_training_role_reaches_only_its_prefixes(template) -> None:
+    by_action: dict[str, list] = {}
+    for statement in statements(template, "FinetuneTrainingRole"):
+        for action in _actions(statement):
+            by_action.setdefault(action, []).append(statement)
+    assert not [a for a in by_action if a.endswith("*") or a == "s3:DeleteObject"]
+    reads = json.dumps(by_action["s3:GetObject"])
+    assert "/train/*" in reads and "/checkpoints/*" in reads
+    assert reads.count("cdk-hnb659fds-assets-") == 1  # the script, by its exact key
+    writes = json.dumps(by_action["s3:PutObject"])
+    assert "/checkpoints/*" in writes and "/models/*" in writes and "/train/" not in writes
+    listing = by_action["s3:ListBucket"]
+    assert all("s3:prefix" in s["Condition"]["StringLike"] for s in listing)
+    assert {"ecr:BatchGetImage", "logs:PutLogEvents", "cloudwatch:PutMetricData"} <= set(by_action)
+    assert "ec2:CreateNetworkInterface" not in by_action  # no VPC, no network interfaces
+
+
+def test_grant_start_execution(template) -> None:
+    machine = logical_id(template, "AWS::StepFunctions::StateMachine", "FinetuneStateMachine")
+    assert {
+        "Action": "states:StartExecution",
+        "Effect": "Allow",
+        "Resource": {"Ref": machine},
+    } in statements(template, "Operator")
+
+
+def test_metrics() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    job = TrainiumTrainingJob(
+        stack, "Job", image=TrainingImage.from_uri(f"{DLC}2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04")
+    )
+    assert job.metric_executions_failed().metric_name == "ExecutionsFailed"
+    assert job.metric_executions_succeeded().namespace == "AWS/States"
+    assert job.metric_executions_started().metric_name == "ExecutionsStarted"
+    search = job.metric_training("NeuronCoreUtilization")
+    assert search.expression == (
+        "SEARCH('{\"/aws/sagemaker/TrainingJobs\",Host} MetricName=\"NeuronCoreUtilization\" "
+        "Host=job', 'Average', 300)"
+    )
+
+
+# -- distributed, multi-node --------------------------------------------------------------
+
+
+def test_multi_node_gets_efa_settings_and_the_parallel_layout(multi_node) -> None:
+    request = parameters(multi_node)
+    assert request["ResourceConfig"]["InstanceCount"] == 2
+    assert request["ResourceConfig"]["InstanceType"] == "ml.trn1n.32xlarge"
+    assert request["Environment"].items() >= {
+        "FI_PROVIDER": "efa",
+        "FI_EFA_USE_DEVICE_RDMA": "1",
+        "FI_EFA_FORK_SAFE": "1",
+    }.items()
+    assert request["HyperParameters"].items() >= {
+        "nnodes": "2",
+        "nproc_per_node": "32",
+        "tensor_parallel_size": "8",
+        "pipeline_parallel_size": "2",
+        "data_parallel_size": "4",
+        "pipeline_parallel_num_microbatches": "4",
+    }.items()
+    assert request["EnableNetworkIsolation"] is True
+
+
+def test_vpc_security_group_lets_nodes_reach_each_other(multi_node) -> None:
+    request = parameters(multi_node)
+    group = logical_id(multi_node, "AWS::EC2::SecurityGroup", "FinetuneSecurityGroup")
+    assert request["VpcConfig"] == {
+        "SecurityGroupIds": [f"<Fn::GetAtt:{group}.GroupId>"],
+        "Subnets": ["subnet-0123456789abcdef0"],
+    }
+    for resource_type in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
+        multi_node.has_resource_properties(
+            resource_type,
+            {"IpProtocol": "-1", "GroupId": {"Fn::GetAtt": [group, "GroupId"]}},
+        )
+    actions = {a for s in statements(multi_node, "FinetuneTrainingRole") for a in _actions(s)}
+    assert "ec2:CreateNetworkInterface" in actions
+
+
+def test_environment_agnostic_stack_maps_the_image_per_region(source_dir) -> None:
+    stack = cdk.Stack(cdk.App(), "Agnostic")
+    _job(stack, source_dir)
+    template = Template.from_stack(stack).to_json()
+    assert "GreenConstructsNeuronDlcRegistries" in template["Mappings"]
+    [machine] = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"
+    ]
+    assert '"Fn::FindInMap": ["GreenConstructsNeuronDlcRegistries"' in json.dumps(machine)
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "props, message",
+    [
+        ({"instance_type": "ml.p5.48xlarge"}, "instance_type: ml.p5.48xlarge is a gpu instance"),
+        ({"instance_type": "ml.m7i.xlarge"}, "instance_type: ml.m7i.xlarge"),
+        ({"instance_type": "ml.x9.huge"}, "not a known instance type"),
+        ({"instance_type": "ml.inf2.48xlarge"}, "allowed: ml.trn1.2xlarge"),
+        ({"instance_count": 0}, "instance_count must be a whole number >= 1"),
+        (
+            {"max_runtime": cdk.Duration.hours(4), "max_wait": cdk.Duration.hours(4)},
+            "max_wait (4 hours) must be longer than max_runtime",
+        ),
+        (
+            {"max_runtime": cdk.Duration.hours(4), "max_wait": cdk.Duration.hours(2)},
+            "max_wait",
+        ),
+        (
+            {"distributed": DistributedConfig(tensor_parallel=3)},
+            "tensor_parallel (3) must divide the 32 NeuronCores",
+        ),
+        ({"managed_spot": False, "max_wait": cdk.Duration.hours(9)}, "max_wait: only applies"),
+        ({"channels": {"train": "train"}}, "channels: the prefix of 'train'"),
+        ({"channels": {"code": "code/"}}, "channels: 'code' is reserved"),
+        ({"job_name_prefix": "x" * 29}, "job_name_prefix must be 1 to 28"),
+        ({"entry_point": "missing.py"}, "entry_point: missing.py is not a file"),
+        ({"image": TrainingImage.from_uri(GPU_IMAGE)}, "is a gpu image; Trainium needs"),
+    ],
+)
+def test_bad_input_names_the_property(source_dir, props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        _job(stack, source_dir, **props)
+
+
+def test_source_dir_is_required_with_the_neuron_dlc() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    with pytest.raises(ValueError, match="source_dir: required"):
+        TrainiumTrainingJob(stack, "Job")
+
+
+def test_without_spot_there_is_no_wait_and_the_rule_reports_it(source_dir) -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    _job(stack, source_dir, managed_spot=False)
+    template = Template.from_stack(stack)
+    request = parameters(template)
+    assert request["EnableManagedSpotTraining"] is False
+    assert request["StoppingCondition"] == {"MaxRuntimeInSeconds": 86400}
+    found = evaluate(template.to_json(), [get_rule("GenAI-ManagedSpotTraining")])
+    assert [f.rule.id for f in found] == ["GenAI-ManagedSpotTraining"]
+
+
+# -- deployment into moto -----------------------------------------------------------------
+
+
+def test_deploys_into_moto(template_json) -> None:
+    with mock_aws():
+        stack = create_stack("Training", for_moto(template_json, SKIPPED_BY_MOTO), REGION)
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        machine = boto3.client("stepfunctions", region_name=REGION).describe_state_machine(
+            stateMachineArn=outputs["StateMachineArn"]
+        )
+        deployed = json.loads(machine["definition"])
+        assert deployed["States"]["Train"]["Resource"] == (
+            "arn:aws:states:::sagemaker:createTrainingJob.sync"
+        )
+        assert deployed["States"]["Train"]["Parameters"]["EnableManagedSpotTraining"] is True
