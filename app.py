@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The default app: `cdk synth` / `cdk deploy` it, with the sustainability checks on.
 
-An asynchronous LLM endpoint on Inferentia2 that scales to zero when no requests wait, with its
-request and result bucket, notifications, and the sustainability packs enabled. Override the
+A LoRA fine-tuning pipeline on Trainium (Spot capacity, checkpoints) and an asynchronous LLM
+endpoint on Inferentia2 that scales to zero when no requests wait, with the sustainability packs
+enabled. Override the
 environment with ``-c account=123456789012 -c region=eu-west-3``.
 """
 
@@ -19,6 +20,12 @@ from constructs import Construct  # noqa: E402
 from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
+from green_constructs.training import (  # noqa: E402
+    DistributedConfig,
+    TrainingImage,
+    TrainiumTrainingJob,
+)
+from green_constructs.training.recipes import LORA_FINETUNE  # noqa: E402
 
 DEFAULT_MODEL_ID = "Qwen/Qwen2.5-7B-Instruct"  # Apache-2.0, not gated on the Hub
 DEFAULT_MODEL_BILLIONS = 7.6
@@ -28,13 +35,33 @@ class GreenGenAIStack(cdk.Stack):
     """A generative-AI service that uses energy only while there is work to do.
 
     ``model_id`` and ``parameters_billion`` come from context (``-c model_id=...
-    -c parameters_billion=...``); the instance is right-sized from the model's size.
+    -c parameters_billion=...``): the model is fine-tuned with LoRA on one trn1.32xlarge
+    (tensor parallel 8, on Spot with checkpoints) when an execution of the training state
+    machine is started, and served from an instance right-sized from its size.
     """
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         model_id = self.node.try_get_context("model_id") or DEFAULT_MODEL_ID
         billions = float(self.node.try_get_context("parameters_billion") or DEFAULT_MODEL_BILLIONS)
+        self.finetune = TrainiumTrainingJob(
+            self,
+            "Finetune",
+            source_dir=str(LORA_FINETUNE),
+            image=TrainingImage.huggingface_neuron(),
+            distributed=DistributedConfig(tensor_parallel=8, gradient_accumulation=8),
+            hyperparameters={
+                "model_id": model_id,
+                "output_dir": "/opt/ml/checkpoints",
+                "do_train": True,
+                "bf16": True,
+                "num_train_epochs": 1,
+                "per_device_train_batch_size": 1,
+                "save_steps": 200,
+                "save_total_limit": 2,
+            },
+            max_runtime=cdk.Duration.hours(8),
+        )
         self.llm = AsyncInferenceEndpoint(
             self,
             "Llm",
@@ -42,6 +69,8 @@ class GreenGenAIStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
+        cdk.CfnOutput(self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn)
+        cdk.CfnOutput(self, "DatasetBucket", value=self.finetune.dataset.bucket_name)
 
 
 def build_app(context: dict | None = None, outdir: str | None = None) -> cdk.App:

@@ -3,6 +3,8 @@ AwsSolutions and cfn-lint."""
 
 from __future__ import annotations
 
+import json
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -60,3 +62,11 @@ def test_default_app_serves_a_right_sized_model_on_inferentia2_and_scales_to_zer
 def test_bad_environment_context_names_the_key(context, message) -> None:
     with pytest.raises(ValueError, match=message):
         build_app(context)
+
+
+def test_default_app_fine_tunes_on_trainium_spot_with_checkpoints(template) -> None:
+    (machine,) = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    definition = json.dumps(machine["Properties"]["DefinitionString"])
+    for expected in ("ml.trn1.32xlarge", "EnableManagedSpotTraining", "CheckpointConfig",
+                     "huggingface-pytorch-training-neuronx"):
+        assert expected in definition

@@ -10,7 +10,6 @@ checkpoints after Spot interruptions, writes the adapter to the model bucket and
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -25,12 +24,7 @@ from green_constructs.training import (  # noqa: E402
     TrainingImage,
     TrainiumTrainingJob,
 )
-
-TRAINING_SCRIPTS = Path(__file__).resolve().parent / "training"
-HF_NEURON_TRAINING_IMAGE = TrainingImage.neuron_dlc(
-    repository="huggingface-pytorch-training-neuronx",
-    tag="2.8.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04",
-)
+from green_constructs.training.recipes import LORA_FINETUNE  # noqa: E402
 
 
 class FinetuneStack(cdk.Stack):
@@ -41,9 +35,9 @@ class FinetuneStack(cdk.Stack):
         job = TrainiumTrainingJob(
             self,
             "LoraFinetune",
-            source_dir=str(TRAINING_SCRIPTS),
+            source_dir=str(LORA_FINETUNE),
             entry_point="train.py",
-            image=HF_NEURON_TRAINING_IMAGE,
+            image=TrainingImage.huggingface_neuron(),
             instance_type="ml.trn1.32xlarge",
             distributed=DistributedConfig(tensor_parallel=8, gradient_accumulation=8),
             hyperparameters={

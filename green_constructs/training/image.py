@@ -11,6 +11,9 @@ from ..inference.model_source import grant_image_pull, image_accelerator
 DEFAULT_REPOSITORY = "pytorch-training-neuronx"
 DEFAULT_TAG = "2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04"
 """PyTorch 2.8 with torch-neuronx, NxD and NxD Training (Neuron SDK 2.26.1), trn1 and trn2."""
+HUGGINGFACE_REPOSITORY = "huggingface-pytorch-training-neuronx"
+HUGGINGFACE_TAG = "2.8.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04"
+"""The Hugging Face Neuron training image: transformers, optimum-neuron, peft and datasets."""
 
 
 class TrainingImage:
@@ -27,6 +30,12 @@ class TrainingImage:
         ``huggingface-pytorch-training-neuronx``...) from the registry of the stack's region
         (a per-region mapping in environment-agnostic stacks)."""
         return cls(repository=repository, tag=tag, uri=None)
+
+    @classmethod
+    def huggingface_neuron(cls, tag: str = HUGGINGFACE_TAG) -> "TrainingImage":
+        """The Hugging Face Neuron training Deep Learning Container (optimum-neuron inside):
+        what the recipes in :mod:`green_constructs.training.recipes` need."""
+        return cls.neuron_dlc(repository=HUGGINGFACE_REPOSITORY, tag=tag)
 
     @classmethod
     def from_uri(cls, uri: str) -> "TrainingImage":
