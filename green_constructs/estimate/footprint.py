@@ -1,0 +1,178 @@
+"""Energy, emissions and cost of instance-hours: the Cloud Carbon Footprint method.
+
+One implementation, used by the synth-time estimator and by the carbon metrics Lambda::
+
+    watts  = vcpu * (cpu_idle + u * (cpu_max - cpu_idle))
+           + accelerators * (acc_idle + u * (acc_max - acc_idle))
+    kWh    = watts * hours * PUE / 1000
+    kgCO2e = kWh * grid_intensity(region)                       (location-based)
+    embodied kgCO2e = platform_embodied * hours / lifespan_hours * vcpu / largest_vcpu_in_family
+
+CCF's memory term applies only to memory above the SPECpower average of the microarchitecture,
+which the catalog does not hold, so it is not applied (and said so in the coefficients listed).
+Pure Python: no CDK, no boto3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalog import Catalog, InstanceType
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """A number an estimate used, with where it comes from."""
+
+    name: str
+    value: float | None
+    unit: str
+    basis: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "basis": self.basis,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class InstanceFootprint:
+    """The footprint of ``count`` instances of one type running ``hours`` each."""
+
+    instance_type: str
+    region: str
+    count: float
+    hours: float
+    utilization: float
+    watts: float
+    kwh: float
+    kgco2e: float
+    embodied_kgco2e: float | None
+    usd: float | None
+    coefficients: tuple[Coefficient, ...] = field(default_factory=tuple)
+
+
+def _check_fraction(name: str, value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
+
+
+def _interpolate(idle: float, peak: float, utilization: float) -> float:
+    return idle + utilization * (peak - idle)
+
+
+def instance_watts(
+    shape: InstanceType, utilization: float, catalog: Catalog
+) -> tuple[float, list[Coefficient]]:
+    """Average power draw of one instance at ``utilization`` (0..1), and the coefficients used.
+
+    An accelerator without a power figure raises ``ValueError`` naming it: never silently zero.
+    """
+    _check_fraction("utilization", utilization)
+    cpu = catalog.power(shape.host_cpu)
+    used = [
+        Coefficient(
+            f"cpu watts per vCPU ({cpu.component})",
+            None,
+            f"{cpu.idle_watts}-{cpu.max_watts} W idle-max",
+            cpu.basis,
+            cpu.source,
+        )
+    ]
+    watts = shape.vcpu * _interpolate(cpu.idle_watts or 0.0, cpu.max_watts or 0.0, utilization)
+    if shape.accelerator and shape.accelerator_count:
+        chip = catalog.power(shape.accelerator)
+        if chip.idle_watts is None or chip.max_watts is None:
+            raise ValueError(
+                f"instance_type {shape.name}: no power figure for its accelerator "
+                f"{shape.accelerator} ({chip.basis}); override it with Catalog.with_overrides"
+            )
+        used.append(
+            Coefficient(
+                f"accelerator watts ({chip.component})",
+                None,
+                f"{chip.idle_watts}-{chip.max_watts} W idle-max",
+                chip.basis,
+                chip.source,
+            )
+        )
+        watts += shape.accelerator_count * _interpolate(chip.idle_watts, chip.max_watts, utilization)
+    return watts, used
+
+
+def embodied_kgco2e(shape: InstanceType, hours: float, catalog: Catalog) -> float | None:
+    """The share of the platform's manufacturing emissions ``hours`` of one instance use."""
+    if shape.embodied_platform_kgco2e is None:
+        return None
+    largest = max(i.vcpu for i in catalog.instances() if i.family == shape.family)
+    lifespan = catalog.constant("server_lifespan_hours").value
+    return shape.embodied_platform_kgco2e * hours / lifespan * shape.vcpu / largest
+
+
+def instance_footprint(
+    instance_type: str,
+    *,
+    hours: float,
+    region: str,
+    utilization: float | None = None,
+    count: float = 1,
+    catalog: Catalog | None = None,
+) -> InstanceFootprint:
+    """Energy, location-based emissions, embodied emissions and indicative cost of ``count``
+    ``instance_type`` instances for ``hours`` each at ``utilization`` (default: the catalog's
+    ``default_utilization``) in ``region`` (an unknown region uses the catalog's average)."""
+    catalog = catalog or Catalog.default()
+    if hours < 0 or count < 0:
+        raise ValueError(f"hours and count must be >= 0, got hours={hours}, count={count}")
+    if utilization is None:
+        utilization = catalog.constant("default_utilization").value
+    shape = catalog.instance(instance_type)
+    watts, used = instance_watts(shape, utilization, catalog)
+    pue = catalog.constant("pue_aws")
+    grid = catalog.region(region, fallback=True)
+    instance_hours = hours * count
+    kwh = watts * instance_hours * pue.value / 1000
+    embodied = embodied_kgco2e(shape, instance_hours, catalog)
+    used += [
+        Coefficient("PUE", pue.value, pue.unit, "published", pue.source),
+        Coefficient(
+            f"grid intensity ({grid.name})", grid.kgco2e_per_kwh, "kgCO2e/kWh", grid.basis, grid.source
+        ),
+        Coefficient(
+            f"embodied emissions ({shape.family} platform)",
+            shape.embodied_platform_kgco2e,
+            "kgCO2e per platform",
+            "published" if shape.embodied_platform_kgco2e is not None else "unknown",
+            shape.source,
+        ),
+        Coefficient(
+            f"price ({shape.name})",
+            shape.usd_per_hour,
+            "USD/hour (EC2 on-demand us-east-1 2023; SageMaker is higher)",
+            "published" if shape.usd_per_hour is not None else "unknown",
+            shape.source,
+        ),
+        Coefficient(
+            "memory energy", 0.0, "kWh", "not applied",
+            "CCF applies it only above the microarchitecture's SPECpower memory average, "
+            "which the catalog does not hold",
+        ),
+    ]
+    return InstanceFootprint(
+        instance_type=instance_type,
+        region=grid.name,
+        count=count,
+        hours=hours,
+        utilization=utilization,
+        watts=watts,
+        kwh=kwh,
+        kgco2e=kwh * grid.kgco2e_per_kwh,
+        embodied_kgco2e=embodied,
+        usd=shape.usd_per_hour * instance_hours if shape.usd_per_hour is not None else None,
+        coefficients=tuple(used),
+    )
