@@ -14,7 +14,9 @@ from typing import Any, Mapping, Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 MAX_JOB_NAME_PREFIX = 28
@@ -103,6 +105,33 @@ def retry_failed_jobs(
         .otherwise(on_failure)
     )
     task.add_catch(choice, errors=["States.ALL"], result_path="$.failure")
+
+
+def notify(
+    scope: Construct,
+    construct_id: str,
+    *,
+    topic: sns.ITopic,
+    subject: str,
+    status: str,
+    details: Mapping[str, Any],
+) -> tasks.SnsPublish:
+    """Publish the job's outcome: ``status``, the execution, the job name, then ``details``."""
+    return tasks.SnsPublish(
+        scope,
+        construct_id,
+        topic=topic,
+        subject=subject,
+        message=sfn.TaskInput.from_object(
+            {
+                "status": status,
+                "execution": sfn.JsonPath.execution_id,
+                "job": sfn.JsonPath.string_at("$.job.name"),
+                **details,
+            }
+        ),
+        result_path=sfn.JsonPath.DISCARD,
+    )
 
 
 def logged_state_machine(

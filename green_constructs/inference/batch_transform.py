@@ -32,6 +32,7 @@ from ..job_workflow import (
     first_attempt,
     job_instance_metric,
     logged_state_machine,
+    notify,
     or_placeholder,
     retry_api_errors,
     retry_failed_jobs,
@@ -362,38 +363,28 @@ class BatchTransformPipeline(Construct):
             },
             result_path="$.job",
         )
-        notify_success = tasks.SnsPublish(
+        notify_success = notify(
             self,
             "NotifySuccess",
             topic=self.topic,
             subject="Batch transform succeeded",
-            message=sfn.TaskInput.from_object(
-                {
-                    "status": "Succeeded",
-                    "execution": sfn.JsonPath.execution_id,
-                    "job": sfn.JsonPath.string_at("$.job.name"),
-                    "input": sfn.JsonPath.string_at("$.job.input"),
-                    "output": sfn.JsonPath.string_at("$.job.output"),
-                }
-            ),
-            result_path=sfn.JsonPath.DISCARD,
+            status="Succeeded",
+            details={
+                "input": sfn.JsonPath.string_at("$.job.input"),
+                "output": sfn.JsonPath.string_at("$.job.output"),
+            },
         )
-        notify_failure = tasks.SnsPublish(
+        notify_failure = notify(
             self,
             "NotifyFailure",
             topic=self.topic,
             subject="Batch transform failed",
-            message=sfn.TaskInput.from_object(
-                {
-                    "status": "Failed",
-                    "execution": sfn.JsonPath.execution_id,
-                    "job": sfn.JsonPath.string_at("$.job.name"),
-                    "input": sfn.JsonPath.string_at("$.job.input"),
-                    "error": sfn.JsonPath.string_at("$.failure.Error"),
-                    "cause": sfn.JsonPath.string_at("$.failure.Cause"),
-                }
-            ),
-            result_path=sfn.JsonPath.DISCARD,
+            status="Failed",
+            details={
+                "input": sfn.JsonPath.string_at("$.job.input"),
+                "error": sfn.JsonPath.string_at("$.failure.Error"),
+                "cause": sfn.JsonPath.string_at("$.failure.Cause"),
+            },
         )
         retry_failed_jobs(
             self,

@@ -20,7 +20,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
-from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from ..catalog import Catalog
@@ -36,6 +35,7 @@ from ..job_workflow import (
     first_attempt,
     job_instance_metric,
     logged_state_machine,
+    notify,
     or_placeholder,
     retry_api_errors,
     retry_failed_jobs,
@@ -454,38 +454,28 @@ class TrainiumTrainingJob(Construct):
             },
             result_path="$.job",
         )
-        notify_success = tasks.SnsPublish(
+        notify_success = notify(
             self,
             "NotifySuccess",
             topic=self.topic,
             subject="Training job succeeded",
-            message=sfn.TaskInput.from_object(
-                {
-                    "status": "Succeeded",
-                    "execution": sfn.JsonPath.execution_id,
-                    "job": sfn.JsonPath.string_at("$.job.name"),
-                    "model": sfn.JsonPath.string_at("$.training.ModelArtifacts"),
-                    "billable_seconds": sfn.JsonPath.number_at("$.training.BillableTimeInSeconds"),
-                }
-            ),
-            result_path=sfn.JsonPath.DISCARD,
+            status="Succeeded",
+            details={
+                "model": sfn.JsonPath.string_at("$.training.ModelArtifacts"),
+                "billable_seconds": sfn.JsonPath.number_at("$.training.BillableTimeInSeconds"),
+            },
         )
-        notify_failure = tasks.SnsPublish(
+        notify_failure = notify(
             self,
             "NotifyFailure",
             topic=self.topic,
             subject="Training job failed",
-            message=sfn.TaskInput.from_object(
-                {
-                    "status": "Failed",
-                    "execution": sfn.JsonPath.execution_id,
-                    "job": sfn.JsonPath.string_at("$.job.name"),
-                    "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
-                    "error": sfn.JsonPath.string_at("$.failure.Error"),
-                    "cause": sfn.JsonPath.string_at("$.failure.Cause"),
-                }
-            ),
-            result_path=sfn.JsonPath.DISCARD,
+            status="Failed",
+            details={
+                "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
+                "error": sfn.JsonPath.string_at("$.failure.Error"),
+                "cause": sfn.JsonPath.string_at("$.failure.Cause"),
+            },
         )
         retry_failed_jobs(
             self,
