@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from json.decoder import scanstring
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -94,24 +94,43 @@ def _decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
         loader.dispose()
 
 
-_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\{')
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_VALUE = json.JSONDecoder()
 
 
-def _json_resource_lines(text: str, resources: Any) -> dict[str, int]:
-    if not isinstance(resources, dict):
-        return {}
-    start = re.search(r'"Resources"\s*:\s*\{', text)
-    if start is None:
-        return {}
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    lines: dict[str, int] = {}
-    for match in _JSON_KEY.finditer(text, start.end()):
-        key = match.group(1)
-        if key in resources and key not in lines:
-            lines[key] = bisect_right(newlines, match.start()) + 1
-            if len(lines) == len(resources):
-                break
-    return lines
+def _object_keys(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
+    """``(key, key offset, value offset)`` of the JSON object opening at ``text[pos]``.
+
+    Values are skipped with the standard library's C decoder, so this costs about one more
+    parse of the object, and offsets are exact (no guessing from key names)."""
+    pos = _WHITESPACE.match(text, pos + 1).end()
+    while text[pos] != "}":
+        key, after = scanstring(text, pos + 1)
+        colon = _WHITESPACE.match(text, after).end()
+        value = _WHITESPACE.match(text, colon + 1).end()
+        yield key, pos, value
+        _, end = _VALUE.raw_decode(text, value)
+        pos = _WHITESPACE.match(text, end).end()
+        if text[pos] == ",":
+            pos = _WHITESPACE.match(text, pos + 1).end()
+
+
+def _json_resource_lines(text: str) -> dict[str, int]:
+    """Line of each logical id of the top-level ``Resources`` object (1-based)."""
+    try:
+        start = _WHITESPACE.match(text).end()
+        for key, _, value in _object_keys(text, start):
+            if key == "Resources" and text[value] == "{":
+                lines: dict[str, int] = {}
+                line, counted = 1, 0
+                for logical_id, offset, _ in _object_keys(text, value):
+                    line += text.count("\n", counted, offset)
+                    counted = offset
+                    lines.setdefault(logical_id, line)
+                return lines
+    except (ValueError, IndexError):  # json.loads accepted it; never fail on line numbers
+        pass
+    return {}
 
 
 MAX_DEPTH = 100
@@ -149,7 +168,7 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
             raise TemplateDecodeError(f"{path}: invalid JSON: nested too deeply") from None
         except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
             raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
-        lines = _json_resource_lines(text, data.get("Resources") if isinstance(data, dict) else None)
+        lines = _json_resource_lines(text) if isinstance(data, dict) else {}
     else:
         data, lines = _decode_yaml(text, path)
     if not isinstance(data, dict):
