@@ -19,6 +19,7 @@ from constructs import Construct  # noqa: E402
 
 from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.training import (  # noqa: E402
     DistributedConfig,
@@ -29,6 +30,10 @@ from green_constructs.training.recipes import LORA_FINETUNE  # noqa: E402
 
 DEFAULT_MODEL_ID = "Qwen/Qwen2.5-7B-Instruct"  # Apache-2.0, not gated on the Hub
 DEFAULT_MODEL_BILLIONS = 7.6
+# The workload the estimate printed after synthesis assumes (override: -c workload=FILE).
+DEFAULT_WORKLOAD = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "examples", "workloads", "default_app.yaml"
+)
 
 
 class GreenGenAIStack(cdk.Stack):
@@ -37,7 +42,9 @@ class GreenGenAIStack(cdk.Stack):
     ``model_id`` and ``parameters_billion`` come from context (``-c model_id=...
     -c parameters_billion=...``): the model is fine-tuned with LoRA on one trn1.32xlarge
     (tensor parallel 8, on Spot with checkpoints) when an execution of the training state
-    machine is started, and served from an instance right-sized from its size.
+    machine is started, and served from an instance right-sized from its size. A sustainability
+    dashboard shows the endpoint's and the training's utilization, demand and estimated carbon,
+    with waste alarms.
     """
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
@@ -67,6 +74,9 @@ class GreenGenAIStack(cdk.Stack):
             "Llm",
             source=HuggingFaceNeuronModel(model_id=model_id, parameters_billion=billions),
         )
+        self.monitor = SustainabilityMonitor(self, "Sustainability")
+        self.monitor.monitor_async_endpoint(self.llm)
+        self.monitor.monitor_training_job(self.finetune)
         cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
         cdk.CfnOutput(self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn)
@@ -82,4 +92,11 @@ def build_app(context: dict | None = None, outdir: str | None = None) -> cdk.App
 
 
 if __name__ == "__main__":
-    build_app().synth()
+    from green_constructs.estimate.synth import write_report
+
+    default_app = build_app()
+    default_app.synth()
+    write_report(
+        default_app,
+        workload=default_app.node.try_get_context("workload") or DEFAULT_WORKLOAD,
+    )

@@ -18,6 +18,7 @@ from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 
@@ -46,6 +47,8 @@ class AsyncLlmEndpointStack(cdk.Stack):
             description="The service that submits chat requests",
         )
         endpoint.grant_invoke(backend)
+        monitor = SustainabilityMonitor(self, "Sustainability")
+        monitor.monitor_async_endpoint(endpoint, idle_after=cdk.Duration.hours(2))
         cdk.CfnOutput(self, "EndpointName", value=endpoint.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=endpoint.bucket.bucket_name)
 

@@ -21,6 +21,7 @@ from green_constructs.inference import (  # noqa: E402
     BatchTransformPipeline,
     HuggingFaceNeuronModel,
 )
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 
@@ -49,6 +50,7 @@ class BatchSummarizationStack(cdk.Stack):
             description="Drops the day's documents into the input prefix",
         )
         pipeline.grant_submit(loader)
+        SustainabilityMonitor(self, "Sustainability").monitor_batch_pipeline(pipeline)
         cdk.CfnOutput(self, "Bucket", value=pipeline.bucket.bucket_name)
         cdk.CfnOutput(self, "StateMachine", value=pipeline.state_machine.state_machine_arn)
 

@@ -18,6 +18,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.training import (  # noqa: E402
     DistributedConfig,
@@ -63,6 +64,8 @@ class FinetuneStack(cdk.Stack):
             description="Starts fine-tuning runs",
         )
         job.grant_start_execution(operator)
+        monitor = SustainabilityMonitor(self, "Sustainability")
+        monitor.monitor_training_job(job, expected_duration=cdk.Duration.hours(3))
         cdk.CfnOutput(self, "DatasetBucket", value=job.dataset.bucket_name)
         cdk.CfnOutput(self, "ModelBucket", value=job.model_bucket.bucket_name)
         cdk.CfnOutput(self, "StateMachine", value=job.state_machine.state_machine_arn)

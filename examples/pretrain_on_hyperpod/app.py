@@ -14,10 +14,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import aws_cdk as cdk  # noqa: E402
-from aws_cdk import aws_cloudwatch as cloudwatch  # noqa: E402
 from aws_cdk import aws_fsx as fsx  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.storage import DatasetBucket  # noqa: E402
 from green_constructs.training import (  # noqa: E402
@@ -42,15 +42,9 @@ class PretrainOnHyperPodStack(cdk.Stack):
             shared_storage=LustreStorage(deployment_type=fsx.LustreDeploymentType.PERSISTENT_2),
             dataset_bucket=corpus,
         )
-        cloudwatch.Alarm(
-            self,
-            "IdleNeuronCores",
-            alarm_description="The cluster's NeuronCores were idle for two hours: release nodes",
-            metric=cluster.metric_neuron_core_utilization(period=cdk.Duration.hours(1)),
-            threshold=5,
-            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            evaluation_periods=2,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        # Alarms when the NeuronCores sit idle for two hours: release nodes.
+        SustainabilityMonitor(self, "Sustainability").monitor_cluster(
+            cluster, low_utilization_percent=5, low_utilization_after=cdk.Duration.hours(2)
         )
         cdk.CfnOutput(self, "ClusterName", value=cluster.cluster_name)
         cdk.CfnOutput(self, "CorpusBucket", value=corpus.bucket_name)

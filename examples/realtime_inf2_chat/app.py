@@ -23,6 +23,7 @@ from green_constructs.inference import (  # noqa: E402
     OffHoursSchedule,
     RealtimeEndpoint,
 )
+from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 
@@ -58,6 +59,8 @@ class RealtimeInf2ChatStack(cdk.Stack):
             description="The chat API that calls the endpoint",
         )
         chat.grant_invoke(web)
+        monitor = SustainabilityMonitor(self, "Sustainability")
+        monitor.monitor_realtime_endpoint(chat)
         cdk.CfnOutput(self, "EndpointName", value=chat.endpoint_name)
 
 

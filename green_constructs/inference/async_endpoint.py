@@ -332,12 +332,30 @@ class AsyncInferenceEndpoint(Construct):
         """``HasBacklogWithoutCapacity``: 1 while requests wait and no instance runs."""
         return self._metric("HasBacklogWithoutCapacity", period, statistic)
 
+    def metric_invocations_processed(
+        self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "Sum"
+    ) -> cloudwatch.Metric:
+        """``InvocationsProcessed``: requests the variant served (asynchronous endpoints
+        publish no ``Invocations``; per EndpointName and VariantName)."""
+        return self._variant_metric("InvocationsProcessed", period, statistic)
+
+    def metric_model_latency(
+        self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "p90"
+    ) -> cloudwatch.Metric:
+        """``ModelLatency`` (microseconds) of the variant, p90 by default."""
+        return self._variant_metric("ModelLatency", period, statistic)
+
     def metric_invocation_failures(
         self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "Sum"
     ) -> cloudwatch.Metric:
         """``InvocationFailures`` of the variant (published per EndpointName and VariantName)."""
+        return self._variant_metric("InvocationFailures", period, statistic)
+
+    def _variant_metric(
+        self, name: str, period: cdk.Duration, statistic: str
+    ) -> cloudwatch.Metric:
         return sagemaker_metric(
-            "InvocationFailures",
+            name,
             endpoint_name=self.endpoint_name,
             variant_name=self.variant_name,
             statistic=statistic,

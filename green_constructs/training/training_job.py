@@ -177,6 +177,7 @@ class TrainiumTrainingJob(Construct):
             )
         self.instance_type = instance_type
         self.instance_count = instance_count
+        self.max_runtime = max_runtime
 
         self.encryption_key: kms.IKey = encryption_key or kms.Key(
             self,
@@ -257,6 +258,11 @@ class TrainiumTrainingJob(Construct):
     def metric_executions_started(self, **props: Any) -> cloudwatch.Metric:
         """Training runs started (Sum, 5 minutes)."""
         return self.state_machine.metric_started(**props)
+
+    def metric_execution_time(self, **props: Any) -> cloudwatch.Metric:
+        """Duration of finished training runs, capacity waits and retries included
+        (``ExecutionTime``, milliseconds, Average over 5 minutes)."""
+        return self.state_machine.metric_time(**props)
 
     def metric_training(
         self,

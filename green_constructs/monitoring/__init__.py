@@ -1,0 +1,19 @@
+"""Monitoring: a sustainability dashboard with waste alarms (:class:`SustainabilityMonitor`)
+and a scheduled Lambda publishing endpoints' energy and emissions
+(:class:`CarbonMetricsPublisher`), both built on the estimator's footprint model."""
+
+from .metric_factory import CarbonMetrics, MetricFactory
+from .monitor import SustainabilityMonitor
+from .power import PowerModel
+from .publisher import CarbonMetricsPublisher, MonitoredEndpoint
+from .segments import MonitoredResource
+
+__all__ = [
+    "CarbonMetrics",
+    "CarbonMetricsPublisher",
+    "MetricFactory",
+    "MonitoredEndpoint",
+    "MonitoredResource",
+    "PowerModel",
+    "SustainabilityMonitor",
+]

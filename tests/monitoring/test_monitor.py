@@ -1,0 +1,153 @@
+"""SustainabilityMonitor on each kind of resource: the estimator's coefficients in the metric
+math, settable thresholds, IMetric hooks, and validation naming the property."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk.assertions import Template
+
+from green_constructs.catalog import Catalog
+from green_constructs.estimate.footprint import instance_footprint, instance_watts
+from green_constructs.inference import (
+    BatchTransformPipeline,
+    CustomImage,
+    HuggingFaceNeuronModel,
+    RealtimeEndpoint,
+)
+from green_constructs.monitoring import PowerModel, SustainabilityMonitor
+from green_constructs.training import TrainiumCluster, TrainiumWorkerGroup
+
+ENV = cdk.Environment(account="123456789012", region="eu-north-1")
+SOURCE = HuggingFaceNeuronModel(model_id="Qwen/Qwen2.5-1.5B-Instruct", parameters_billion=1.5)
+
+
+def stack() -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "S", env=ENV)
+
+
+def evaluate(expression: str, **values: float) -> float:
+    """Evaluate the monitor's metric math for one datapoint (FILL and PERIOD as CloudWatch)."""
+    python = re.sub(r"FILL\((\w+), 0\)", r"\1", expression)
+    python = re.sub(r"PERIOD\(\w+\)", str(values.pop("period")), python)
+    return eval(python, {}, values)  # noqa: S307 - the expression is ours
+
+
+def test_power_model_comes_from_instance_watts() -> None:
+    catalog = Catalog.default()
+    shape = catalog.instance("ml.inf2.xlarge")
+    model = PowerModel.of("ml.inf2.xlarge", "eu-north-1")
+    assert model.idle_watts == instance_watts(shape, 0.0, catalog)[0]
+    assert model.peak_watts == instance_watts(shape, 1.0, catalog)[0]
+    assert model.grams_per_wh == catalog.region("eu-north-1").kgco2e_per_kwh
+    assert PowerModel.of("ml.inf2.xlarge", "${Token[AWS.Region.7]}").region == "*"
+
+
+def test_endpoint_energy_math_equals_the_estimator() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    energy = monitored.carbon.energy_wh
+    co2e = monitored.carbon.co2e_grams
+    assert isinstance(energy, cloudwatch.MathExpression)
+    # an hour of 3 instances at 120% CPU of 4 vCPUs: SampleCount 180, utilization 0.3
+    point = {"samples": 180, "util": 120, "period": 3600}
+    expected = instance_footprint("ml.inf2.xlarge", hours=1, region="eu-north-1", utilization=0.3, count=3)
+    assert evaluate(energy.expression, **point) == pytest.approx(expected.kwh * 1000)
+    assert evaluate(co2e.expression, **point) == pytest.approx(expected.kgco2e * 1000)
+    per_request = monitored.carbon.co2e_per_thousand_requests.expression
+    python = per_request.replace("IF(requests > 0, ", "(")
+    assert evaluate(python, **point, requests=500) == pytest.approx(expected.kgco2e * 1e6 / 500)
+
+
+def test_every_exposed_metric_is_an_imetric() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    metrics = [*monitored.utilization.values(), *monitored.demand.values()]
+    metrics += [monitored.carbon.power_watts, monitored.carbon.energy_wh, monitored.carbon.co2e_grams]
+    for metric in metrics:
+        assert isinstance(metric, (cloudwatch.Metric, cloudwatch.MathExpression, cloudwatch.SearchExpression))
+        assert metric.to_metric_config() is not None
+
+
+def test_realtime_thresholds_are_settable() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(
+        endpoint,
+        idle_after=cdk.Duration.hours(2),
+        low_utilization_percent=25,
+        low_utilization_after=cdk.Duration.hours(12),
+    )
+    assert set(monitored.alarms) == {"idle", "low_utilization"}
+    template = Template.from_stack(scope).to_json()
+    alarms = {k: v["Properties"] for k, v in template["Resources"].items()
+              if v["Type"] == "AWS::CloudWatch::Alarm" and k.startswith("Monitor")}
+    idle = next(v for k, v in alarms.items() if "Idle" in k)
+    low = next(v for k, v in alarms.items() if "LowUtilization" in k)
+    assert idle["EvaluationPeriods"] == 2
+    assert (low["Threshold"], low["EvaluationPeriods"]) == (25, 12)
+    assert '"MetricName": "Invocations"' in json.dumps(idle)
+
+
+def test_gpu_endpoint_graphs_gpu_metrics_and_uses_gpu_utilization() -> None:
+    scope = stack()
+    image = "763104351884.dkr.ecr.eu-north-1.amazonaws.com/pytorch-inference:2.3-gpu"
+    endpoint = RealtimeEndpoint(
+        scope, "Chat", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.xlarge"
+    )
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    assert {"GPUUtilization", "GPUMemoryUtilization"} <= set(monitored.utilization)
+    assert "util * 100 / 100" in monitored.utilization["Busy share (%)"].expression
+
+
+def test_custom_utilization_metric_replaces_the_published_one() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    neuron = cloudwatch.Metric(namespace="MyApp/Neuron", metric_name="NeuronCoreUtilization")
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(
+        endpoint, utilization=neuron
+    )
+    assert "FILL(util, 0) / 100" in monitored.carbon.power_watts.expression
+    assert monitored.utilization["Busy share (%)"] is neuron
+
+
+def test_batch_pipeline_and_cluster_segments() -> None:
+    scope = stack()
+    pipeline = BatchTransformPipeline(scope, "Batch", source=SOURCE, instance_type="ml.inf2.xlarge")
+    cluster = TrainiumCluster(
+        scope, "Cluster", worker_groups=[TrainiumWorkerGroup(instance_count=2)]
+    )
+    monitor = SustainabilityMonitor(scope, "Monitor")
+    batch = monitor.monitor_batch_pipeline(pipeline)
+    assert "/aws/sagemaker/TransformJobs" in batch.carbon.power_watts.expression
+    assert batch.alarms == {}
+    hyperpod = monitor.monitor_cluster(cluster, low_utilization_percent=5)
+    model = PowerModel.of("ml.trn1.32xlarge", "eu-north-1")
+    watts = evaluate(hyperpod.carbon.power_watts.expression, neuron=50, period=300)
+    assert watts == pytest.approx(2 * (model.idle_watts + model.peak_watts) / 2 * model.pue)
+    low = Template.from_stack(scope).find_resources(
+        "AWS::CloudWatch::Alarm", {"Properties": {"MetricName": "NeuronCoreUtilization"}}
+    )
+    (alarm,) = low.values()
+    assert (alarm["Properties"]["Threshold"], alarm["Properties"]["EvaluationPeriods"]) == (5, 6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"idle_after": cdk.Duration.minutes(90)}, "idle_after must be whole hours from 1 to 24"),
+        ({"low_utilization_after": cdk.Duration.hours(48)}, "low_utilization_after must be whole"),
+        ({"low_utilization_percent": 0}, "low_utilization_percent must be between 0 and 100"),
+    ],
+)
+def test_bad_thresholds_name_the_property(kwargs, message) -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    with pytest.raises(ValueError, match=message):
+        SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint, **kwargs)

@@ -1,0 +1,154 @@
+"""CarbonMetricsPublisher: an arm64 Python 3.12 Lambda with least privilege, shipping only the
+estimator's pure-Python code; a stack with the monitor and the publisher passes every check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+import boto3
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from app import GreenGenAIStack
+from compliance import cfn_lint_errors, our_findings, synth_checked
+from green_constructs.monitoring import CarbonMetricsPublisher, MonitoredEndpoint
+from green_constructs.monitoring.publisher_asset import publisher_asset_dir
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory):
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("publisher")))
+    stack = GreenGenAIStack(
+        app, "Monitored", env=cdk.Environment(account="123456789012", region="eu-north-1")
+    )
+    CarbonMetricsPublisher(stack, "Carbon", endpoints=[stack.llm])
+    return synth_checked(app)  # AwsSolutions errors and any finding of ours fail it
+
+
+@pytest.fixture(scope="module")
+def template(assembly) -> Template:
+    return Template.from_json(assembly.get_stack_by_name("Monitored").template)
+
+
+def test_stack_with_monitor_and_publisher_passes_every_check(assembly) -> None:
+    assert our_findings(assembly) == []
+    assert cfn_lint_errors(assembly) == []
+
+
+def test_function_is_arm64_python_312_with_its_config(template) -> None:
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Architectures": ["arm64"],
+            "Runtime": "python3.12",
+            "Handler": "publisher_handler.handler",
+            "Environment": {
+                "Variables": {
+                    "NAMESPACE": "GreenConstructs/Carbon",
+                    "WINDOW_MINUTES": "60",
+                    "RESOURCES": Match.any_value(),
+                }
+            },
+        },
+    )
+    (function,) = template.find_resources(
+        "AWS::Lambda::Function", {"Properties": {"Runtime": "python3.12"}}
+    ).values()
+    resources = json.dumps(function["Properties"]["Environment"]["Variables"]["RESOURCES"])
+    for expected in ("ml.inf2.xlarge", "AllTraffic", "eu-north-1", "EndpointName"):
+        assert expected in resources
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    template.has_resource_properties(
+        "AWS::Events::Rule", {"ScheduleExpression": "rate(1 hour)", "State": "ENABLED"}
+    )
+
+
+def test_role_reads_metrics_and_publishes_only_its_namespace(template) -> None:
+    policies = template.find_resources("AWS::IAM::Policy")
+    statements = [
+        statement
+        for policy in policies.values()
+        if "CarbonRole" in json.dumps(policy["Properties"]["Roles"])
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    actions = {json.dumps(s["Action"]): s for s in statements}
+    assert actions['"cloudwatch:GetMetricData"']["Resource"] == "*"
+    put = actions['"cloudwatch:PutMetricData"']
+    assert put["Condition"] == {"StringEquals": {"cloudwatch:namespace": "GreenConstructs/Carbon"}}
+    assert {json.dumps(s["Action"]) for s in statements} == {
+        '"cloudwatch:GetMetricData"',
+        '"cloudwatch:PutMetricData"',
+        '["logs:CreateLogStream", "logs:PutLogEvents"]',
+    }
+    template.resource_count_is("AWS::IAM::ManagedPolicy", 0)
+
+
+def test_asset_ships_only_the_estimator_and_catalog() -> None:
+    root = Path(publisher_asset_dir())
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    assert "publisher_handler.py" in files
+    assert "green_constructs/estimate/footprint.py" in files
+    assert "green_constructs/catalog/data/instances.csv" in files
+    assert all(
+        f == "publisher_handler.py"
+        or f.startswith(("green_constructs/catalog/", "green_constructs/estimate/"))
+        or f == "green_constructs/__init__.py"
+        for f in files
+    ), files
+    cdk_import = re.compile(r"^\s*(from|import)\s+(aws_cdk|constructs|jsii|cdk_nag)\b", re.M)
+    for path in root.rglob("*.py"):
+        assert not cdk_import.search(path.read_text()), path
+
+
+def test_handler_imports_from_the_asset_alone() -> None:
+    """Only the asset and boto3 on the path, as in Lambda: no aws_cdk gets imported."""
+    boto = str(Path(boto3.__file__).parent.parent)
+    code = (
+        "import sys; import publisher_handler as h; "
+        "from green_constructs.catalog import Catalog; "
+        "assert h.instance_footprint('ml.inf2.xlarge', hours=1, region='eu-north-1').kwh > 0; "
+        "assert not any(m.startswith(('aws_cdk', 'jsii', 'green_constructs.monitoring')) "
+        "for m in sys.modules), sorted(sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([publisher_asset_dir(), boto])}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, cwd="/"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"endpoints": []}, "endpoints: give at least one endpoint"),
+        ({"schedule": cdk.Duration.minutes(1)}, "schedule must be a whole number of minutes"),
+        (
+            {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.zz9.huge")]},
+            "unknown instance type 'ml.zz9.huge'",
+        ),
+    ],
+)
+def test_bad_props_name_the_property(kwargs, message) -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    props = {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge")]}
+    with pytest.raises(Exception, match=message):
+        CarbonMetricsPublisher(stack, "Carbon", **{**props, **kwargs})
+
+
+def test_published_metrics_are_exposed_as_metrics() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="eu-west-3"))
+    endpoint = MonitoredEndpoint(endpoint_name="llm", instance_type="ml.inf2.xlarge")
+    publisher = CarbonMetricsPublisher(stack, "Carbon", endpoints=[endpoint])
+    energy = publisher.metric_energy_wh(endpoint)
+    assert (energy.namespace, energy.metric_name, energy.statistic) == (
+        "GreenConstructs/Carbon", "EnergyWh", "Sum"
+    )
+    assert energy.dimensions == {"EndpointName": "llm", "VariantName": "AllTraffic", "Region": "eu-west-3"}
+    assert publisher.metric_co2e_grams(endpoint).metric_name == "EmissionsGramsCO2e"
+    assert publisher.metric_region_co2e_grams().dimensions == {"Region": "eu-west-3"}
