@@ -14,7 +14,7 @@ from typing import NoReturn, Sequence
 from .commands import CommandError
 
 PROG = "green-constructs"
-COMMANDS = ("lint", "rules")
+COMMANDS = ("lint", "rules", "estimate", "regions")
 
 
 class _Parser(argparse.ArgumentParser):

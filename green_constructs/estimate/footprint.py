@@ -10,6 +10,11 @@ One implementation, used by the synth-time estimator and by the carbon metrics L
 
 CCF's memory term applies only to memory above the SPECpower average of the microarchitecture,
 which the catalog does not hold, so it is not applied (and said so in the coefficients listed).
+:func:`shape_footprint` applies the same formula to a shape the catalog does not list (the
+compute behind a serverless endpoint); :func:`storage_footprint` is CCF's storage term::
+
+    kWh    = TB * hours * Wh_per_TB_hour * replication_factor * PUE / 1000
+
 Pure Python: no CDK, no boto3.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog, InstanceType
+from ..catalog import Catalog, InstanceType, Region
 
 
 @dataclass(frozen=True)
@@ -127,11 +132,32 @@ def instance_footprint(
     ``instance_type`` instances for ``hours`` each at ``utilization`` (default: the catalog's
     ``default_utilization``) in ``region`` (an unknown region uses the catalog's average)."""
     catalog = catalog or Catalog.default()
+    return shape_footprint(
+        catalog.instance(instance_type),
+        hours=hours,
+        region=region,
+        utilization=utilization,
+        count=count,
+        catalog=catalog,
+    )
+
+
+def shape_footprint(
+    shape: InstanceType,
+    *,
+    hours: float,
+    region: str,
+    utilization: float | None = None,
+    count: float = 1,
+    catalog: Catalog | None = None,
+) -> InstanceFootprint:
+    """:func:`instance_footprint` of an instance shape that need not be in the catalog (the
+    compute behind a serverless endpoint, described by the estimator's assumptions)."""
+    catalog = catalog or Catalog.default()
     if hours < 0 or count < 0:
         raise ValueError(f"hours and count must be >= 0, got hours={hours}, count={count}")
     if utilization is None:
         utilization = catalog.constant("default_utilization").value
-    shape = catalog.instance(instance_type)
     watts, used = instance_watts(shape, utilization, catalog)
     pue = catalog.constant("pue_aws")
     grid = catalog.region(region, fallback=True)
@@ -140,9 +166,7 @@ def instance_footprint(
     embodied = embodied_kgco2e(shape, instance_hours, catalog)
     used += [
         Coefficient("PUE", pue.value, pue.unit, "published", pue.source),
-        Coefficient(
-            f"grid intensity ({grid.name})", grid.kgco2e_per_kwh, "kgCO2e/kWh", grid.basis, grid.source
-        ),
+        _grid_coefficient(grid),
         Coefficient(
             f"embodied emissions ({shape.family} platform)",
             shape.embodied_platform_kgco2e,
@@ -164,7 +188,7 @@ def instance_footprint(
         ),
     ]
     return InstanceFootprint(
-        instance_type=instance_type,
+        instance_type=shape.name,
         region=grid.name,
         count=count,
         hours=hours,
@@ -175,4 +199,62 @@ def instance_footprint(
         embodied_kgco2e=embodied,
         usd=shape.usd_per_hour * instance_hours if shape.usd_per_hour is not None else None,
         coefficients=tuple(used),
+    )
+
+
+def _grid_coefficient(grid: Region) -> Coefficient:
+    return Coefficient(
+        f"grid intensity ({grid.name})", grid.kgco2e_per_kwh, "kgCO2e/kWh", grid.basis, grid.source
+    )
+
+
+@dataclass(frozen=True)
+class StorageFootprint:
+    """The footprint of ``gb`` gigabytes stored for ``hours`` (CCF's storage method)."""
+
+    gb: float
+    hours: float
+    region: str
+    kwh: float
+    kgco2e: float
+    coefficients: tuple[Coefficient, ...] = field(default_factory=tuple)
+
+
+def storage_footprint(
+    *,
+    gb: float,
+    hours: float,
+    region: str,
+    medium: str = "hdd",
+    replication: str = "s3_replication_factor",
+    catalog: Catalog | None = None,
+) -> StorageFootprint:
+    """CCF storage energy: ``TB x hours x Wh per TB-hour x replication x PUE / 1000`` kWh.
+
+    ``medium`` is ``hdd`` (S3, as CCF classifies it) or ``ssd``; ``replication`` names the
+    catalog constant with the copies the service keeps.
+    """
+    if gb < 0 or hours < 0:
+        raise ValueError(f"gb and hours must be >= 0, got gb={gb}, hours={hours}")
+    if medium not in ("hdd", "ssd"):
+        raise ValueError(f"medium must be hdd or ssd, got {medium!r}")
+    catalog = catalog or Catalog.default()
+    per_tb = catalog.constant(f"{medium}_wh_per_tb_hour")
+    copies = catalog.constant(replication)
+    pue = catalog.constant("pue_aws")
+    grid = catalog.region(region, fallback=True)
+    kwh = gb / 1000 * hours * per_tb.value * copies.value * pue.value / 1000
+    used = (
+        Coefficient(f"{medium} energy", per_tb.value, per_tb.unit, "published", per_tb.source),
+        Coefficient(replication, copies.value, copies.unit, "published", copies.source),
+        Coefficient("PUE", pue.value, pue.unit, "published", pue.source),
+        _grid_coefficient(grid),
+    )
+    return StorageFootprint(
+        gb=gb,
+        hours=hours,
+        region=grid.name,
+        kwh=kwh,
+        kgco2e=kwh * grid.kgco2e_per_kwh,
+        coefficients=used,
     )

@@ -1,0 +1,67 @@
+"""``green-constructs estimate PATH``: energy, emissions and cost of a design under a workload."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import CommandError, emit
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "estimate",
+        help="estimate monthly energy, emissions and cost of a cdk.out or template",
+        description="Estimate the monthly energy (kWh), location-based emissions (kg CO2e, "
+        "operational and embodied) and indicative cost of the SageMaker endpoints, jobs, "
+        "HyperPod clusters and sized buckets of a cdk.out directory or template, under a "
+        "workload profile, beside a naive 24/7 GPU baseline in us-east-1. Exit 0: report "
+        "written; 2: bad usage or unreadable input.",
+    )
+    parser.add_argument("path", metavar="PATH", help="cdk.out directory or template file")
+    parser.add_argument(
+        "--workload", metavar="FILE", help="workload profile, YAML or JSON (see docs/WORKLOADS.md)"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (text)")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE, not stdout (markdown: the chart goes to FILE's .svg)",
+    )
+    parser.add_argument(
+        "--region", help="deployment region of templates whose cdk.out manifest does not say"
+    )
+    parser.add_argument(
+        "--coefficients",
+        metavar="FILE",
+        help="coefficient overrides, YAML or JSON (grid_intensity, power, constants)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..estimate.coefficients import load_coefficients
+    from ..estimate.estimator import estimate_path
+    from ..estimate.report import render, svg_chart
+    from ..estimate.workload import Workload, WorkloadError, load_workload
+    from ..lint.decode import TemplateDecodeError
+
+    if not Path(args.path).exists():
+        raise CommandError(f"{args.path}: no such file or directory")
+    try:
+        workload = load_workload(args.workload) if args.workload else Workload()
+        overrides = load_coefficients(args.coefficients) if args.coefficients else None
+        estimate = estimate_path(
+            args.path, workload=workload, region=args.region, coefficient_overrides=overrides
+        )
+    except (WorkloadError, TemplateDecodeError) as error:
+        raise CommandError(str(error)) from None
+    chart_href = None
+    if args.format == "markdown" and args.output:
+        chart = Path(args.output).with_suffix(".svg")
+        emit(svg_chart(estimate), str(chart))
+        chart_href = chart.name
+    emit(render(args.format, estimate, chart_href=chart_href), args.output)
+    return 0

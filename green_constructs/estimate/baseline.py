@@ -1,0 +1,166 @@
+"""The naive baseline: what the same work costs without the guidance.
+
+Inference (endpoints of every kind, batch transform): the same model on a real-time GPU
+endpoint running 24/7 in us-east-1, sized by :func:`~green_constructs.inference.right_size`
+over the catalog's current GPU families, with enough instances to serve the same demand at the
+same utilization. Training and HyperPod: the same node-hours in us-east-1, Neuron instances
+replaced by ``ml.p4d.24xlarge`` (the GPU instance the catalog's Trainium power assumption is
+derived from, at the same time to train). Storage: the same gigabytes in us-east-1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from ..catalog import Catalog, UnknownInstanceTypeError
+from ._sizing import right_sizing
+from .plans import DAYS_PER_MONTH
+from .results import ResourcePlan, UsagePlan
+
+BASELINE_REGION = "us-east-1"
+GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
+RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
+_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)B parameters in (\w+)")
+_SIZING = right_sizing()
+BYTES_PER_PARAMETER = _SIZING.BYTES_PER_PARAMETER
+_INFERENCE = ("realtime-endpoint", "async-endpoint", "serverless-endpoint", "transform-job")
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """A model's parameters and precision, and how they were found."""
+
+    parameters_billion: float
+    dtype: str
+    how: str
+
+
+def gpu_families(catalog: Catalog) -> tuple[str, ...]:
+    """Current-generation GPU families with instances in the catalog."""
+    return tuple(sorted({i.family for i in catalog.instances("gpu")}))
+
+
+def model_size(plan: ResourcePlan, catalog: Catalog) -> ModelSize | None:
+    """From the model's right-sizing metadata, else from the accelerator memory of the
+    instance serving it (the model taken to fill it: an upper bound); None if neither."""
+    metadata = plan.model.metadata.get(RIGHT_SIZING_METADATA) if plan.model is not None else None
+    if isinstance(metadata, dict):
+        match = _SIZE.search(str(metadata.get("reason", "")))
+        if match and match.group(2) in BYTES_PER_PARAMETER:
+            return ModelSize(float(match.group(1)), match.group(2), "right-sizing metadata")
+        required = metadata.get("required_gib")
+        if isinstance(required, (int, float)) and required > 0:
+            return ModelSize(
+                _billions(required, "bf16"),
+                "bf16",
+                "right-sizing metadata (required GiB, bf16 assumed)",
+            )
+    try:
+        shape = catalog.instance(plan.instance_type) if plan.instance_type else None
+    except UnknownInstanceTypeError:
+        shape = None
+    if shape is not None and shape.accelerator_memory_gib:
+        return ModelSize(
+            _billions(shape.accelerator_memory_gib, "bf16"),
+            "bf16",
+            f"assumed to fill the {shape.accelerator_memory_gib:g} GiB of {shape.name} (upper bound)",
+        )
+    return None
+
+
+def _billions(required_gib: float, dtype: str) -> float:
+    weights = required_gib / (1 + _SIZING.DEFAULT_KV_CACHE_HEADROOM)
+    return weights * 2**30 / BYTES_PER_PARAMETER[dtype] / 1e9
+
+
+def baseline_plan(plan: ResourcePlan, catalog: Catalog) -> ResourcePlan:
+    """The naive counterpart of ``plan`` (``reason`` set when it cannot be built)."""
+    naive = replace(plan, region=BASELINE_REGION, usages=[], notes=[], reason=plan.reason)
+    if plan.reason is not None:
+        return naive
+    if plan.kind in _INFERENCE:
+        _endpoint(naive, plan, catalog)
+    else:
+        naive.usages = [_same_on_gpu(u, catalog) for u in plan.usages]
+        naive.instance_type = _types(naive.usages)
+        if plan.kind != "storage":
+            naive.notes.append(f"same node-hours; Neuron instances as {GPU_TRAINING_INSTANCE}")
+    return naive
+
+
+def _types(usages: list[UsagePlan]) -> str | None:
+    names = list(dict.fromkeys(u.instance_type for u in usages if u.instance_type))
+    return ", ".join(names) or None
+
+
+def _same_on_gpu(usage: UsagePlan, catalog: Catalog) -> UsagePlan:
+    if usage.instance_type is None:
+        return usage
+    family = catalog.find_family(usage.instance_type)
+    if family is not None and family.kind in ("trainium", "inferentia"):
+        return replace(usage, instance_type=GPU_TRAINING_INSTANCE)
+    return usage
+
+
+def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None:
+    size = model_size(plan, catalog)
+    families = gpu_families(catalog)
+    try:
+        if size is None:
+            decision = _SIZING.right_size(
+                parameters_billion=0.1, dtype="bf16", families=families, catalog=catalog
+            )
+            naive.notes.append("model size unknown: the smallest GPU instance assumed")
+        else:
+            decision = _SIZING.right_size(
+                parameters_billion=size.parameters_billion,
+                dtype=size.dtype,
+                families=families,
+                catalog=catalog,
+            )
+            naive.notes.append(
+                f"{size.parameters_billion:.1f}B parameters in {size.dtype} ({size.how})"
+            )
+    except ValueError as error:
+        naive.reason = f"no GPU instance holds the model: {error}"
+        return
+    work = plan.work
+    assert work is not None  # every inference plan without a reason has its work
+    if work.full_load_hours_per_day is None:
+        count = max(1, math.ceil(work.instances))
+        busy = work.utilization
+    else:
+        load = work.full_load_hours_per_day
+        count = (
+            max(1, math.ceil(load / work.active_hours / work.utilization - 1e-9))
+            if work.utilization > 0
+            else 1
+        )
+        busy = min(1.0, load / (count * work.active_hours))
+    naive.instance_type = decision.instance_type
+    naive.kind = "realtime-endpoint"
+    naive.usages = [
+        UsagePlan(
+            "active",
+            work.active_hours * DAYS_PER_MONTH,
+            count,
+            busy,
+            instance_type=decision.instance_type,
+        )
+    ]
+    if work.active_hours < 24:
+        naive.usages.append(
+            UsagePlan(
+                "idle",
+                (24 - work.active_hours) * DAYS_PER_MONTH,
+                count,
+                0.0,
+                instance_type=decision.instance_type,
+            )
+        )
+    naive.notes.append(
+        f"{count} x {decision.instance_type} 24/7 (right-sized over {', '.join(families)}), "
+        f"{busy:.0%} utilized for {work.active_hours:g} h a day, idle otherwise"
+    )

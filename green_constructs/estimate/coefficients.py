@@ -1,0 +1,93 @@
+"""User overrides of catalog coefficients, from a ``--coefficients`` file or a workload section.
+
+::
+
+    grid_intensity: {eu-north-1: 0.02}        # kgCO2e per kWh, per region
+    power: {Inferentia2: [10, 90]}            # idle and maximum watts, per component
+    constants: {pue_aws: 1.15}                # any constant of the catalog
+
+Each override is applied with :meth:`Catalog.with_overrides`; overridden rows say so in the
+coefficients an estimate lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..catalog import Catalog, CatalogError
+from .workload import WorkloadError
+
+SECTIONS = ("grid_intensity", "power", "constants")
+
+
+def load_coefficients(path: str | Path) -> Mapping[str, Any]:
+    """Decoded content of a coefficients file (YAML or JSON); validated by :func:`apply`."""
+    from ..lint.decode import load_yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkloadError(f"{path}: coefficients file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise WorkloadError(
+            f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    try:
+        data = load_yaml(text)
+    except Exception as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise WorkloadError(f"{path}: not valid YAML or JSON: {first}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise WorkloadError(f"{path}: coefficients must be a mapping of {', '.join(SECTIONS)}")
+    return data
+
+
+def apply(
+    catalog: Catalog, overrides: Mapping[str, Any], *, where: str = "coefficients"
+) -> Catalog:
+    """``catalog`` with ``overrides`` applied; a bad entry raises WorkloadError naming it."""
+    if not overrides:
+        return catalog
+    for key in overrides:
+        if key not in SECTIONS:
+            raise WorkloadError(f"{where}.{key}: unknown section; allowed: {', '.join(SECTIONS)}")
+    grid = _mapping(overrides.get("grid_intensity"), f"{where}.grid_intensity")
+    power = _mapping(overrides.get("power"), f"{where}.power")
+    constants = _mapping(overrides.get("constants"), f"{where}.constants")
+    watts = {}
+    for name, pair in power.items():
+        if (
+            not isinstance(pair, (list, tuple))
+            or len(pair) != 2
+            or not all(_is_number(v) and v >= 0 for v in pair)
+            or pair[0] > pair[1]
+        ):
+            raise WorkloadError(
+                f"{where}.power.{name}: must be [idle_watts, max_watts] with 0 <= idle <= max, got {pair!r}"
+            )
+        watts[name] = (float(pair[0]), float(pair[1]))
+    for section, values in (("grid_intensity", grid), ("constants", constants)):
+        for name, value in values.items():
+            if not _is_number(value) or value < 0:
+                raise WorkloadError(
+                    f"{where}.{section}.{name}: must be a number >= 0, got {value!r}"
+                )
+    try:
+        return catalog.with_overrides(grid_intensity=grid, power=watts, constants=constants)
+    except CatalogError as error:
+        raise WorkloadError(f"{where}: {error}") from None
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise WorkloadError(f"{where}: must be a mapping, got {type(value).__name__}")
+    return {str(k): v for k, v in value.items()}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

@@ -1,0 +1,183 @@
+"""Estimate a synthesized design under a workload: ours, the naive baseline, comparisons.
+
+Pure Python (no CDK, no jsii): templates come from cdk.out or template files through the lint
+loader, resources are read with the rules' helpers, every number goes through
+:mod:`.footprint`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..catalog import Catalog, UnknownRegionError
+from ..lint.decode import DecodedTemplate
+from ..rules import TemplateContext
+from . import coefficients as overrides
+from .baseline import BASELINE_REGION, baseline_plan
+from .comparisons import greenest_region, region_comparison, strategy_comparison
+from .evaluate import CoefficientLog, evaluate
+from .paths import construct_paths
+from .plans import resource_plans
+from .results import Estimate, Problem, ResourceEstimate, ResourcePlan
+from .workload import HOURS_PER_MONTH, Workload, WorkloadError
+
+FALLBACK_REGION = "*"
+ASSUMPTIONS = (
+    f"A month is {HOURS_PER_MONTH:g} hours (8760 / 12).",
+    "Emissions are location-based (grid averages), never market-based; embodied emissions are "
+    "reported apart and only where the catalog has the platform's figure.",
+    "Instances with no request to serve draw idle power (utilization 0); workload defaults are "
+    "listed in docs/WORKLOADS.md.",
+    "Costs are indicative: EC2 on-demand prices in us-east-1 (2023), lower than SageMaker's; "
+    "instances without a price in the catalog are left out of the cost and listed as problems.",
+)
+
+
+def estimate_path(
+    path: str | Path,
+    *,
+    workload: Workload | None = None,
+    region: str | None = None,
+    coefficient_overrides: dict | None = None,
+) -> Estimate:
+    """Estimate every template of a cdk.out directory or a template file.
+
+    Raises :class:`~green_constructs.lint.decode.TemplateDecodeError` on unreadable input and
+    :class:`~green_constructs.estimate.workload.WorkloadError` on bad overrides or region.
+    """
+    from ..lint.runner import load_templates
+
+    return estimate_templates(
+        load_templates([path]),
+        workload=workload,
+        region=region,
+        coefficient_overrides=coefficient_overrides,
+    )
+
+
+def estimate_templates(
+    templates: Sequence[DecodedTemplate],
+    *,
+    workload: Workload | None = None,
+    region: str | None = None,
+    coefficient_overrides: dict | None = None,
+) -> Estimate:
+    """Estimate decoded templates; ``region`` applies where the assembly does not say."""
+    workload = workload or Workload()
+    catalog = overrides.apply(
+        Catalog.default(), workload.coefficients, where="workload.coefficients"
+    )
+    catalog = overrides.apply(catalog, coefficient_overrides or {}, where="coefficients")
+    if region is not None:
+        try:
+            catalog.region(region)
+        except UnknownRegionError as error:
+            raise WorkloadError(f"--region: {error}") from None
+    problems: list[Problem] = []
+    plans = list(_plans(templates, workload, region, catalog, problems))
+    log = CoefficientLog()
+    ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
+    naive = [evaluate(baseline_plan(p, catalog), catalog=catalog, log=log) for p in plans]
+    problems += _problems(ours, "")
+    problems += _problems(naive, "baseline: ")
+    problems += _unmatched(workload, plans, templates)
+    problems += _unpriced(ours)
+    comparisons = _comparisons(plans, workload, catalog, log)
+    coefficients = log.listed()
+    return Estimate(
+        resources=ours,
+        baseline=naive,
+        comparisons=comparisons,
+        coefficients=coefficients,
+        problems=problems,
+        workload=workload.source,
+        assumptions=[*ASSUMPTIONS, *_assumed(coefficients)],
+    )
+
+
+def _plans(
+    templates: Iterable[DecodedTemplate],
+    workload: Workload,
+    region: str | None,
+    catalog: Catalog,
+    problems: list[Problem],
+) -> Iterable[ResourcePlan]:
+    for decoded in templates:
+        where = decoded.region or region
+        if where is None:
+            problems.append(
+                Problem(
+                    decoded.display_name,
+                    "region unknown: the catalog's average grid intensity is used (pass --region)",
+                )
+            )
+        context = TemplateContext(
+            decoded.template, name=decoded.display_name, region=where, catalog=catalog
+        )
+        yield from resource_plans(
+            context,
+            workload=workload,
+            region=where or FALLBACK_REGION,
+            paths=construct_paths(decoded.path, decoded.template),
+        )
+
+
+def _problems(estimates: list[ResourceEstimate], prefix: str) -> list[Problem]:
+    return [
+        Problem(e.plan.resource, f"{prefix}not estimated: {e.reason}")
+        for e in estimates
+        if not e.estimated
+    ]
+
+
+def _unmatched(
+    workload: Workload, plans: list[ResourcePlan], templates: Sequence[DecodedTemplate]
+) -> list[Problem]:
+    used = {p.workload_key for p in plans}
+    known_ids = {
+        str(logical_id) for t in templates for logical_id in (t.template.get("Resources") or {})
+    }
+    return [
+        Problem(f"workload.resources.{key}", "matches no estimated resource")
+        for key in workload.resources
+        if key not in used and key not in known_ids
+    ]
+
+
+def _unpriced(estimates: list[ResourceEstimate]) -> list[Problem]:
+    missing = sorted(
+        {
+            "S3 storage" if line.phase == "storage" else line.what
+            for e in estimates
+            for line in e.lines
+            if line.usd is None
+        }
+    )
+    return [Problem(what, "no price in the catalog: left out of the cost") for what in missing]
+
+
+def _assumed(coefficients: list) -> list[str]:
+    return [
+        f"{c.name} is an assumption: {c.source}" for c in coefficients if c.basis == "assumption"
+    ]
+
+
+def _comparisons(
+    plans: list[ResourcePlan], workload: Workload, catalog: Catalog, log: CoefficientLog
+) -> dict:
+    comparisons: dict = {}
+    if plans:
+        best, kind = greenest_region(plans, catalog)
+        comparisons["greenest_region"] = {
+            **region_comparison(plans, catalog=catalog, log=log, region=best),
+            "accelerator": kind or "any",
+        }
+        comparisons["in_baseline_region"] = region_comparison(
+            plans, catalog=catalog, log=log, region=BASELINE_REGION
+        )
+    home = next((p.region for p in plans), FALLBACK_REGION)
+    comparisons["strategies"] = strategy_comparison(
+        workload.strategies, region=home, catalog=catalog, log=log
+    )
+    return comparisons

@@ -1,0 +1,264 @@
+"""What an estimate is made of: planned instance-hours, their footprints, totals, problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..catalog import InstanceType
+from .footprint import Coefficient
+
+
+@dataclass(frozen=True)
+class UsagePlan:
+    """``count`` instances for ``hours`` a month each at ``utilization``.
+
+    ``instance_type`` names a catalog instance; ``shape`` replaces it for compute the catalog
+    does not list (serverless); ``storage_gb`` makes it a storage line instead.
+    """
+
+    phase: str
+    hours: float
+    count: float = 1
+    utilization: float = 0.0
+    instance_type: str | None = None
+    shape: InstanceType | None = None
+    storage_gb: float | None = None
+
+    @property
+    def label(self) -> str:
+        if self.storage_gb is not None:
+            return f"{self.storage_gb:g} GB"
+        return self.instance_type or (self.shape.name if self.shape else "?")
+
+
+@dataclass(frozen=True)
+class Work:
+    """The demand an inference resource serves: instance-hours of full load a day, arriving
+    over ``active_hours`` a day; ``instances`` is what our design runs while active."""
+
+    full_load_hours_per_day: float | None
+    active_hours: float
+    utilization: float
+    instances: float
+
+
+@dataclass
+class ResourcePlan:
+    """A resource, how it runs in a month under the workload, and how that was derived."""
+
+    resource: str
+    template: str
+    type: str
+    kind: str
+    region: str
+    path: str | None = None
+    workload_key: str | None = None
+    usages: list[UsagePlan] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reason: str | None = None  # set when it cannot be estimated
+    work: Work | None = None
+    model: Any = None  # the AWS::SageMaker::Model resource it serves, when known
+    instance_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """The footprint of one :class:`UsagePlan`."""
+
+    phase: str
+    what: str
+    count: float
+    hours: float
+    utilization: float
+    kwh: float
+    kgco2e: float
+    embodied_kgco2e: float | None
+    usd: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "what": self.what,
+            "count": round(self.count, 4),
+            "hours_month": round(self.hours, 3),
+            "utilization": round(self.utilization, 4),
+            "kwh_month": round(self.kwh, 4),
+            "kgco2e_month": round(self.kgco2e, 4),
+            "embodied_kgco2e_month": _round(self.embodied_kgco2e),
+            "usd_month": _round(self.usd),
+        }
+
+
+@dataclass
+class ResourceEstimate:
+    """One resource's monthly footprint; ``estimated`` False with ``reason`` when unknown."""
+
+    plan: ResourcePlan
+    lines: list[Line] = field(default_factory=list)
+    estimated: bool = True
+    reason: str | None = None
+
+    @property
+    def kwh(self) -> float:
+        return sum(line.kwh for line in self.lines)
+
+    @property
+    def kgco2e(self) -> float:
+        return sum(line.kgco2e for line in self.lines)
+
+    @property
+    def embodied_kgco2e(self) -> float | None:
+        known = [line.embodied_kgco2e for line in self.lines if line.embodied_kgco2e is not None]
+        return sum(known) if known else None
+
+    @property
+    def usd(self) -> float | None:
+        known = [line.usd for line in self.lines if line.usd is not None]
+        return sum(known) if known else None
+
+    @property
+    def label(self) -> str:
+        """The workload key, else the construct path below the stack, else the logical id."""
+        plan = self.plan
+        if plan.workload_key:
+            return plan.workload_key
+        if plan.path and "/" in plan.path.strip("/"):
+            short = plan.path.strip("/").partition("/")[2]
+            short = short[: -len("/Resource")] if short.endswith("/Resource") else short
+            return short + plan.resource[len(plan.resource.split(" ")[0]) :]
+        return plan.resource
+
+    def to_dict(self) -> dict[str, Any]:
+        plan = self.plan
+        return {
+            "resource": plan.resource,
+            "template": plan.template,
+            "type": plan.type,
+            "kind": plan.kind,
+            "path": plan.path,
+            "workload_key": plan.workload_key,
+            "region": plan.region,
+            "instance_type": plan.instance_type,
+            "estimated": self.estimated,
+            "reason": self.reason,
+            "kwh_month": round(self.kwh, 4) if self.estimated else None,
+            "kgco2e_month": round(self.kgco2e, 4) if self.estimated else None,
+            "embodied_kgco2e_month": _round(self.embodied_kgco2e) if self.estimated else None,
+            "usd_month": _round(self.usd) if self.estimated else None,
+            "lines": [line.to_dict() for line in self.lines],
+            "notes": list(plan.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over estimated resources; ``unknown`` counts resources left out."""
+
+    kwh: float
+    kgco2e: float
+    embodied_kgco2e: float | None
+    usd: float
+    unknown: int
+    usd_complete: bool
+    embodied_complete: bool
+
+    @classmethod
+    def of(cls, estimates: list[ResourceEstimate]) -> "Totals":
+        known = [e for e in estimates if e.estimated]
+        return cls(
+            kwh=sum(e.kwh for e in known),
+            kgco2e=sum(e.kgco2e for e in known),
+            embodied_kgco2e=_known_sum(e.embodied_kgco2e for e in known),
+            usd=sum(e.usd or 0.0 for e in known),
+            unknown=len(estimates) - len(known),
+            usd_complete=all(line.usd is not None for e in known for line in e.lines),
+            embodied_complete=all(
+                line.embodied_kgco2e is not None
+                for e in known
+                for line in e.lines
+                if line.phase != "storage"
+            ),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kwh_month": round(self.kwh, 3),
+            "kgco2e_month": round(self.kgco2e, 3),
+            "embodied_kgco2e_month": _round(self.embodied_kgco2e, 3),
+            "usd_month": round(self.usd, 2),
+            "usd_complete": self.usd_complete,
+            "embodied_complete": self.embodied_complete,
+            "unknown_resources": self.unknown,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the estimate could not know or had to assume, on a resource or the input."""
+
+    where: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"where": self.where, "message": self.message}
+
+
+@dataclass
+class Estimate:
+    """The whole estimate: our design, the naive baseline, comparisons, what it used."""
+
+    resources: list[ResourceEstimate]
+    baseline: list[ResourceEstimate]
+    comparisons: dict[str, Any]
+    coefficients: list[Coefficient]
+    problems: list[Problem]
+    workload: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Totals:
+        return Totals.of(self.resources)
+
+    @property
+    def baseline_total(self) -> Totals:
+        return Totals.of(self.baseline)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of ``green-constructs estimate --format json``."""
+        total, baseline = self.total, self.baseline_total
+        return {
+            "workload": self.workload,
+            "total": total.to_dict(),
+            "baseline": {
+                **baseline.to_dict(),
+                "description": BASELINE_DESCRIPTION,
+                "resources": [e.to_dict() for e in self.baseline],
+            },
+            "ratio_to_baseline": _ratio(baseline.kgco2e, total.kgco2e),
+            "resources": [e.to_dict() for e in self.resources],
+            "comparisons": self.comparisons,
+            "coefficients": [c.to_dict() for c in self.coefficients],
+            "assumptions": list(self.assumptions),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+BASELINE_DESCRIPTION = (
+    "the same model on a 24/7 real-time GPU endpoint sized by the same right-sizing rules, "
+    "in us-east-1, serving the same demand (training: the same node-hours on GPUs there)"
+)
+
+
+def _known_sum(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _ratio(baseline: float, ours: float) -> float | None:
+    """How many times ours the baseline emits (None when ours is zero)."""
+    return round(baseline / ours, 2) if ours > 0 else None

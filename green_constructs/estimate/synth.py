@@ -1,0 +1,74 @@
+"""Write the estimate into a cloud assembly after synthesis, and print a short summary.
+
+``write_report(app)`` in an app's ``__main__`` (after ``app.synth()``) writes
+``green-constructs-estimate.json``, ``.html`` and ``.md`` (+ ``.svg``) into cdk.out and prints
+four lines on stderr, so ``cdk synth``'s template output on stdout stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from .estimator import estimate_path
+from .report import render, svg_chart
+from .report.rows import money, number
+from .results import Estimate
+from .workload import Workload, load_workload
+
+REPORT_NAME = "green-constructs-estimate"
+
+
+def write_report(
+    app_or_outdir: Any,
+    *,
+    workload: Workload | str | Path | None = None,
+    stream: TextIO | None = None,
+) -> Estimate:
+    """Estimate the assembly of ``app_or_outdir`` (a synthesized ``aws_cdk.App``, or a cdk.out
+    path) under ``workload`` (a :class:`Workload` or a file), write the reports next to the
+    templates and print the summary to ``stream`` (default stderr)."""
+    outdir = Path(_outdir(app_or_outdir))
+    if isinstance(workload, (str, Path)):
+        workload = load_workload(workload)
+    estimate = estimate_path(outdir, workload=workload)
+    (outdir / f"{REPORT_NAME}.json").write_text(render("json", estimate), encoding="utf-8")
+    (outdir / f"{REPORT_NAME}.html").write_text(render("html", estimate), encoding="utf-8")
+    (outdir / f"{REPORT_NAME}.svg").write_text(svg_chart(estimate), encoding="utf-8")
+    (outdir / f"{REPORT_NAME}.md").write_text(
+        render("markdown", estimate, chart_href=f"{REPORT_NAME}.svg"), encoding="utf-8"
+    )
+    print(summary(estimate, report=outdir / f"{REPORT_NAME}.html"), file=stream or sys.stderr)
+    return estimate
+
+
+def summary(estimate: Estimate, *, report: Path | None = None) -> str:
+    """Three to five lines: ours, the baseline and ratio, the greenest region, problems, file."""
+    ours, naive = estimate.total, estimate.baseline_total
+    ratio = estimate.to_dict()["ratio_to_baseline"]
+    lines = [
+        f"Estimated footprint ({Path(estimate.workload).name if estimate.workload else 'default workload'}): "
+        f"{number(ours.kwh)} kWh, {number(ours.kgco2e)} kg CO2e, {money(ours.usd)} a month",
+        f"Naive 24/7 GPU baseline in us-east-1: {number(naive.kgco2e)} kg CO2e, {money(naive.usd)}"
+        + (f" ({ratio:g}x ours)" if ratio is not None else ""),
+    ]
+    greenest = estimate.comparisons.get("greenest_region")
+    if greenest:
+        lines.append(
+            f"Greenest suitable region: {greenest['region']} ({number(greenest['kgco2e_month'])} kg CO2e)"
+        )
+    if estimate.problems:
+        lines.append(f"{len(estimate.problems)} problem(s) noted in the report")
+    if report is not None:
+        lines.append(f"Report: {report}")
+    return "\n".join(lines)
+
+
+def _outdir(app_or_outdir: Any) -> str:
+    if isinstance(app_or_outdir, (str, Path)):
+        return str(app_or_outdir)
+    synth = getattr(app_or_outdir, "synth", None)
+    if synth is None:
+        raise TypeError("app_or_outdir must be an aws_cdk.App or a cdk.out directory")
+    return synth().directory

@@ -1,0 +1,271 @@
+"""Workload profiles: how much work a design does in a month (YAML or JSON).
+
+::
+
+    default:                      # applies to every resource the profile does not name
+      utilization: 0.5
+    resources:
+      Llm:                        # a logical id, a construct path, or a construct id in it
+        requests_per_day: 2000
+        active_hours_per_day: 6
+        seconds_per_request: 4
+      Finetune:
+        training_hours_per_month: 12
+        nodes: 1
+      Summaries:
+        jobs_per_day: 1
+        job_hours: 2
+    strategies:                   # declared compute per customization strategy (optional)
+      rag: {instance_type: ml.inf2.xlarge, hours_per_month: 30}
+    coefficients:                 # overrides, same shape as a --coefficients file
+      grid_intensity: {eu-north-1: 0.02}
+
+Every field is optional; docs/WORKLOADS.md lists the defaults. A bad value raises
+:class:`WorkloadError` naming the field: ``workload.resources.Llm.utilization: must be between
+0 and 1, got 1.5``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+HOURS_PER_MONTH = 730.0
+"""8760 hours a year over 12 months."""
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
+
+STRATEGIES = ("prompt_engineering", "rag", "peft", "full_fine_tuning", "pre_training")
+"""Customization strategies, from the least to the most compute they usually need."""
+
+
+class WorkloadError(ValueError):
+    """A workload profile that cannot be used; the message names the field."""
+
+
+@dataclass(frozen=True)
+class ResourceProfile:
+    """What one resource does in a month; ``None`` means the documented default.
+
+    ``seconds_per_request`` is the instance time one request occupies (batching included).
+    ``utilization`` is the average utilization of a running instance while it works (0..1).
+    """
+
+    requests_per_day: float | None = None
+    active_hours_per_day: float | None = None
+    seconds_per_request: float | None = None
+    utilization: float | None = None
+    jobs_per_day: float | None = None
+    job_hours: float | None = None
+    training_hours_per_month: float | None = None
+    nodes: int | None = None
+    hours_per_month: float | None = None
+    storage_gb: float | None = None
+
+    def merged_over(self, base: "ResourceProfile") -> "ResourceProfile":
+        """This profile with its unset fields taken from ``base``."""
+        return replace(
+            base,
+            **{
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if getattr(self, f.name) is not None
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """Declared compute of one customization strategy: ``nodes`` x ``instance_type`` for
+    ``hours_per_month`` hours at ``utilization``."""
+
+    name: str
+    instance_type: str
+    hours_per_month: float
+    nodes: int = 1
+    utilization: float | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A parsed workload profile."""
+
+    default: ResourceProfile = field(default_factory=ResourceProfile)
+    resources: Mapping[str, ResourceProfile] = field(default_factory=dict)
+    strategies: tuple[Strategy, ...] = ()
+    coefficients: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+    def match(self, *, logical_id: str, path: str | None) -> str | None:
+        """The ``resources`` key that applies to a resource: its logical id, its construct path
+        (with or without the stack), or a construct above it; the most specific key wins."""
+        names = _path_forms(path)
+        matching = []
+        for key in self.resources:
+            if key == logical_id:
+                return key
+            wanted = key.strip("/")
+            if any(n == wanted or n.startswith(wanted + "/") for n in names):
+                matching.append(key)
+        return max(matching, key=lambda k: len(k.strip("/")), default=None)
+
+    def profile(self, key: str | None) -> ResourceProfile:
+        """The profile of a ``resources`` key (None: the default) over the default section."""
+        return self.default if key is None else self.resources[key].merged_over(self.default)
+
+
+def _path_forms(path: str | None) -> list[str]:
+    """``Stack/Llm/Config`` and ``Llm/Config`` for the construct path ``/Stack/Llm/Config``."""
+    if not path:
+        return []
+    full = path.strip("/")
+    return [full, full.partition("/")[2]] if "/" in full else [full]
+
+
+# field name -> (lowest, highest, integer); highest None: unbounded
+_LIMITS: dict[str, tuple[float, float | None, bool]] = {
+    "requests_per_day": (0, None, False),
+    "active_hours_per_day": (0, 24, False),
+    "seconds_per_request": (0, None, False),
+    "utilization": (0, 1, False),
+    "jobs_per_day": (0, None, False),
+    "job_hours": (0, 24, False),
+    "training_hours_per_month": (0, HOURS_PER_MONTH, False),
+    "nodes": (1, None, True),
+    "hours_per_month": (0, HOURS_PER_MONTH, False),
+    "storage_gb": (0, None, False),
+}
+_POSITIVE = ("active_hours_per_day", "seconds_per_request")
+_SECTIONS = ("default", "resources", "strategies", "coefficients")
+
+
+def load_workload(path: str | Path) -> Workload:
+    """Read and validate a YAML or JSON workload file."""
+    from ..lint.decode import load_yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkloadError(f"{path}: workload file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise WorkloadError(
+            f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    try:
+        data = json.loads(text) if str(path).endswith(".json") else load_yaml(text)
+    except Exception as error:  # yaml and json parse errors alike
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise WorkloadError(f"{path}: not valid YAML or JSON: {first}") from None
+    return parse_workload(data, source=str(path))
+
+
+def parse_workload(data: Any, *, source: str | None = None) -> Workload:
+    """Validate decoded workload data (an empty document is an empty workload)."""
+    if data is None:
+        return Workload(source=source)
+    if not isinstance(data, dict):
+        raise WorkloadError(f"workload: must be a mapping, got {_kind(data)}")
+    for key in data:
+        if key not in _SECTIONS:
+            raise WorkloadError(f"workload.{key}: unknown section; allowed: {', '.join(_SECTIONS)}")
+    resources = {} if data.get("resources") is None else data["resources"]
+    if not isinstance(resources, dict):
+        raise WorkloadError(f"workload.resources: must be a mapping, got {_kind(resources)}")
+    coefficients = {} if data.get("coefficients") is None else data["coefficients"]
+    if not isinstance(coefficients, dict):
+        raise WorkloadError(f"workload.coefficients: must be a mapping, got {_kind(coefficients)}")
+    return Workload(
+        default=_profile(data.get("default"), "workload.default"),
+        resources={
+            str(name): _profile(entry, f"workload.resources.{name}")
+            for name, entry in resources.items()
+        },
+        strategies=_strategies(data.get("strategies"), "workload.strategies"),
+        coefficients=coefficients,
+        source=source,
+    )
+
+
+def _profile(entry: Any, where: str) -> ResourceProfile:
+    if entry is None:
+        return ResourceProfile()
+    if not isinstance(entry, dict):
+        raise WorkloadError(f"{where}: must be a mapping, got {_kind(entry)}")
+    values = {}
+    for key, value in entry.items():
+        if key not in _LIMITS:
+            raise WorkloadError(f"{where}.{key}: unknown field; allowed: {', '.join(_LIMITS)}")
+        values[key] = _number(value, f"{where}.{key}", *_LIMITS[key], positive=key in _POSITIVE)
+    return ResourceProfile(**values)
+
+
+def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
+    if section is None:
+        return ()
+    if not isinstance(section, dict):
+        raise WorkloadError(
+            f"{where}: must be a mapping of strategy to compute, got {_kind(section)}"
+        )
+    found = []
+    for name, entry in section.items():
+        here = f"{where}.{name}"
+        if name not in STRATEGIES:
+            raise WorkloadError(f"{here}: unknown strategy; allowed: {', '.join(STRATEGIES)}")
+        if not isinstance(entry, dict):
+            raise WorkloadError(f"{here}: must be a mapping, got {_kind(entry)}")
+        allowed = ("instance_type", "hours_per_month", "nodes", "utilization")
+        for key in entry:
+            if key not in allowed:
+                raise WorkloadError(f"{here}.{key}: unknown field; allowed: {', '.join(allowed)}")
+        instance_type = entry.get("instance_type")
+        if not isinstance(instance_type, str) or not instance_type:
+            raise WorkloadError(
+                f"{here}.instance_type: required, an instance type such as ml.trn1.32xlarge"
+            )
+        if "hours_per_month" not in entry:
+            raise WorkloadError(f"{here}.hours_per_month: required")
+        found.append(
+            Strategy(
+                name=name,
+                instance_type=instance_type,
+                hours_per_month=_number(
+                    entry["hours_per_month"], f"{here}.hours_per_month", 0, None, False
+                ),
+                nodes=int(_number(entry.get("nodes", 1), f"{here}.nodes", 1, None, True)),
+                utilization=(
+                    None
+                    if entry.get("utilization") is None
+                    else _number(entry["utilization"], f"{here}.utilization", 0, 1, False)
+                ),
+            )
+        )
+    order = {name: index for index, name in enumerate(STRATEGIES)}
+    return tuple(sorted(found, key=lambda s: order[s.name]))
+
+
+def _number(
+    value: Any,
+    where: str,
+    lowest: float,
+    highest: float | None,
+    integer: bool,
+    *,
+    positive: bool = False,
+) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise WorkloadError(f"{where}: must be a number, got {value!r}")
+    if integer and int(value) != value:
+        raise WorkloadError(f"{where}: must be a whole number, got {value!r}")
+    if positive and value <= 0:
+        raise WorkloadError(f"{where}: must be greater than 0, got {value!r}")
+    if value < lowest or (highest is not None and value > highest):
+        bound = f"between {lowest:g} and {highest:g}" if highest is not None else f">= {lowest:g}"
+        raise WorkloadError(f"{where}: must be {bound}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )

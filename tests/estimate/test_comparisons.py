@@ -1,0 +1,101 @@
+"""Baseline sizing, the greenest region and customization strategies."""
+
+from __future__ import annotations
+
+import pytest
+
+from green_constructs.estimate.footprint import instance_footprint
+from templates import endpoint, state_machine, training_state, transform_state
+
+DAYS = 730 / 24
+SIZED_7B = {
+    "reason": "7.6B parameters in bf16 = 14.2 GiB of weights + 25% KV-cache headroom = 17.7 GiB",
+    "required_gib": 17.7,
+}
+
+
+def test_baseline_is_a_right_sized_gpu_endpoint_24_7_in_us_east_1(run) -> None:
+    template = endpoint(
+        asynchronous=True, scaling={"MinCapacity": 0, "MaxCapacity": 2}, sizing=SIZED_7B
+    )
+    workload = {
+        "default": {"requests_per_day": 1800, "seconds_per_request": 2, "active_hours_per_day": 6}
+    }
+    estimate = run(template, workload, region="eu-north-1")
+    naive = estimate.baseline[0]
+    assert naive.plan.region == "us-east-1" and naive.plan.instance_type == "ml.g5.xlarge"
+    active = instance_footprint(
+        "ml.g5.xlarge", hours=6 * DAYS, region="us-east-1", utilization=1 / 6
+    )
+    idle = instance_footprint("ml.g5.xlarge", hours=18 * DAYS, region="us-east-1", utilization=0.0)
+    assert naive.kgco2e == pytest.approx(active.kgco2e + idle.kgco2e)
+    assert sum(line.hours for line in naive.lines) == pytest.approx(730)
+    assert estimate.to_dict()["ratio_to_baseline"] == pytest.approx(
+        naive.kgco2e / estimate.total.kgco2e, rel=0.01
+    )
+
+
+def test_baseline_serves_the_same_demand_with_more_gpus_when_needed(run) -> None:
+    workload = {
+        "default": {"requests_per_day": 36000, "seconds_per_request": 4, "active_hours_per_day": 10}
+    }
+    estimate = run(
+        endpoint(scaling={"MinCapacity": 1, "MaxCapacity": 10}, sizing=SIZED_7B), workload
+    )
+    # 40 instance-hours over 10 h at 50%: 8 instances, ours and the baseline's
+    assert estimate.resources[0].lines[0].count == 8
+    assert estimate.baseline[0].lines[0].count == 8
+
+
+def test_model_size_from_accelerator_memory_without_metadata(run) -> None:
+    estimate = run(endpoint(instance_type="ml.inf2.xlarge"))
+    naive = estimate.baseline[0]
+    # assumed to fill 32 GiB: needs a 4-GPU g5 (96 GiB) instance
+    assert naive.plan.instance_type == "ml.g5.12xlarge"
+    assert any("upper bound" in note for note in naive.plan.notes)
+
+
+def test_transform_baseline_uses_the_served_model(run) -> None:
+    template = state_machine(transform_state(), model=True)
+    estimate = run(template, {"default": {"jobs_per_day": 1, "job_hours": 2}})
+    naive = estimate.baseline[0]
+    assert naive.plan.instance_type == "ml.g5.xlarge"
+    assert any("1.5B parameters" in note for note in naive.plan.notes)
+    assert sum(line.hours for line in naive.lines) == pytest.approx(730)
+
+
+def test_training_baseline_runs_the_same_hours_on_gpus(run) -> None:
+    estimate = run(state_machine(training_state()), {"default": {"training_hours_per_month": 10}})
+    naive = estimate.baseline[0]
+    expected = instance_footprint("ml.p4d.24xlarge", hours=10, region="us-east-1")
+    assert naive.plan.instance_type == "ml.p4d.24xlarge"
+    assert naive.kgco2e == pytest.approx(expected.kgco2e)
+
+
+def test_greenest_region_offers_the_accelerators_in_use(run) -> None:
+    estimate = run(endpoint(), region="ap-southeast-2")
+    greenest = estimate.comparisons["greenest_region"]
+    assert greenest["region"] == "eu-north-1" and greenest["accelerator"] == "inferentia"
+    assert greenest["kgco2e_month"] < estimate.total.kgco2e
+    assert estimate.comparisons["in_baseline_region"]["region"] == "us-east-1"
+
+
+def test_strategies_compare_declared_compute(run) -> None:
+    workload = {
+        "strategies": {
+            "rag": {"instance_type": "ml.inf2.xlarge", "hours_per_month": 10},
+            "full_fine_tuning": {
+                "instance_type": "ml.trn1.32xlarge",
+                "hours_per_month": 24,
+                "nodes": 4,
+            },
+            "pre_training": {"instance_type": "ml.zz.huge", "hours_per_month": 1},
+        }
+    }
+    rows = run(endpoint(), workload).comparisons["strategies"]
+    rag, full, pre = rows
+    assert rag["kgco2e_month"] == pytest.approx(
+        instance_footprint("ml.inf2.xlarge", hours=10, region="us-east-1").kgco2e, abs=1e-3
+    )
+    assert full["kgco2e_month"] > rag["kgco2e_month"]
+    assert pre["estimated"] is False and "unknown instance type" in pre["reason"]

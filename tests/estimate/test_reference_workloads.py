@@ -1,0 +1,100 @@
+"""The reference workloads on the synthesized example apps they describe, the peer designs of
+benchmarks/estimates.py, and the report the default app writes after synthesis."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from green_constructs.estimate.estimator import estimate_path
+from green_constructs.estimate.synth import REPORT_NAME, write_report
+from green_constructs.estimate.workload import load_workload
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKLOADS = ROOT / "examples" / "workloads"
+PAIRS = {
+    "bursty_chat": "async_llm_endpoint",
+    "nightly_batch_summarization": "batch_summarization",
+    "weekly_finetune": "finetune_on_trainium",
+}
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def assemblies(tmp_path_factory) -> dict[str, Path]:
+    """Each example synthesized once for this module."""
+    found = {}
+    for example in sorted(set(PAIRS.values())):
+        module = _load(ROOT / "examples" / example / "app.py", f"estimate_example_{example}")
+        app = module.build_app(outdir=str(tmp_path_factory.mktemp(example)))
+        found[example] = Path(app.synth().directory)
+    return found
+
+
+@pytest.mark.parametrize("workload", sorted(PAIRS))
+def test_reference_workload_is_at_least_5x_below_the_baseline(assemblies, workload) -> None:
+    estimate = estimate_path(
+        assemblies[PAIRS[workload]], workload=load_workload(WORKLOADS / f"{workload}.yaml")
+    )
+    report = estimate.to_dict()
+    assert report["total"]["unknown_resources"] == 0
+    assert all(r["workload_key"] for r in report["resources"])  # the workload named every resource
+    assert report["ratio_to_baseline"] >= 5
+    assert report["comparisons"]["greenest_region"]["region"] == "eu-north-1"
+    assert not [p for p in estimate.problems if "matches no" in p.message]
+
+
+def test_weekly_finetune_compares_strategies(assemblies) -> None:
+    estimate = estimate_path(
+        assemblies["finetune_on_trainium"],
+        workload=load_workload(WORKLOADS / "weekly_finetune.yaml"),
+    )
+    rows = estimate.comparisons["strategies"]
+    assert [r["strategy"] for r in rows] == [
+        "prompt_engineering",
+        "rag",
+        "peft",
+        "full_fine_tuning",
+        "pre_training",
+    ]
+    kg = [r["kgco2e_month"] for r in rows]
+    assert kg[2] < kg[3] < kg[4]
+
+
+def test_every_workload_file_parses() -> None:
+    for path in WORKLOADS.glob("*.yaml"):
+        load_workload(path)
+
+
+def test_peer_designs_estimate_with_the_same_estimator(tmp_path) -> None:
+    benchmark = _load(ROOT / "benchmarks" / "estimates.py", "benchmark_estimates")
+    for case in benchmark.CASES:
+        path = tmp_path / f"{case.workload}.json"
+        path.write_text(json.dumps(case.peer))
+        estimate = estimate_path(
+            path, workload=load_workload(WORKLOADS / f"{case.workload}.yaml"), region=case.region
+        )
+        assert estimate.total.unknown == 0 and estimate.total.kgco2e > 0
+
+
+def test_write_report_into_cdk_out(assemblies) -> None:
+    stream = io.StringIO()
+    outdir = assemblies["async_llm_endpoint"]
+    write_report(outdir, workload=WORKLOADS / "bursty_chat.yaml", stream=stream)
+    lines = stream.getvalue().strip().splitlines()
+    assert 3 <= len(lines) <= 5 and "kg CO2e" in lines[0] and "baseline" in lines[1]
+    for suffix in ("json", "html", "md", "svg"):
+        assert (outdir / f"{REPORT_NAME}.{suffix}").stat().st_size > 0
+    assert json.loads((outdir / f"{REPORT_NAME}.json").read_text())["total"]["kgco2e_month"] > 0
