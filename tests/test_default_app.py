@@ -12,7 +12,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
 from compliance import cfn_lint_errors, our_findings
-from green_constructs.inference.inference_model import RIGHT_SIZING_METADATA
+from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,18 @@ import re
 from dataclasses import dataclass, replace
 
 from ..catalog import Catalog, UnknownInstanceTypeError
-from ._sizing import right_sizing
+from ..catalog.right_sizing import (
+    BYTES_PER_PARAMETER,
+    DEFAULT_KV_CACHE_HEADROOM,
+    RIGHT_SIZING_METADATA,
+    right_size,
+)
 from .plans import DAYS_PER_MONTH
 from .results import ResourcePlan, UsagePlan
 
 BASELINE_REGION = "us-east-1"
 GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
-RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)B parameters in (\w+)")
-_SIZING = right_sizing()
-BYTES_PER_PARAMETER = _SIZING.BYTES_PER_PARAMETER
 _INFERENCE = ("realtime-endpoint", "async-endpoint", "serverless-endpoint", "transform-job")
 
 
@@ -71,7 +73,7 @@ def model_size(plan: ResourcePlan, catalog: Catalog) -> ModelSize | None:
 
 
 def _billions(required_gib: float, dtype: str) -> float:
-    weights = required_gib / (1 + _SIZING.DEFAULT_KV_CACHE_HEADROOM)
+    weights = required_gib / (1 + DEFAULT_KV_CACHE_HEADROOM)
     return weights * 2**30 / BYTES_PER_PARAMETER[dtype] / 1e9
 
 
@@ -109,12 +111,12 @@ def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None
     families = gpu_families(catalog)
     try:
         if size is None:
-            decision = _SIZING.right_size(
+            decision = right_size(
                 parameters_billion=0.1, dtype="bf16", families=families, catalog=catalog
             )
             naive.notes.append("model size unknown: the smallest GPU instance assumed")
         else:
-            decision = _SIZING.right_size(
+            decision = right_size(
                 parameters_billion=size.parameters_billion,
                 dtype=size.dtype,
                 families=families,

@@ -7,7 +7,7 @@ from .huggingface import HuggingFaceNeuronModel
 from .inference_model import InferenceModel
 from .model_source import ContainerConfig, CustomImage, ModelSource, S3ModelArtifact
 from .realtime_endpoint import OffHoursSchedule, RealtimeEndpoint
-from .right_sizing import SizingDecision, right_size
+from ..catalog.right_sizing import SizingDecision, right_size
 
 __all__ = [
     "AssembleWith",

@@ -27,10 +27,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..catalog import Catalog, family_of
-from . import right_sizing
+from ..catalog import right_sizing
 from .images import neuron_dlc_image
 from .model_source import ContainerConfig, ModelSource
-from .right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
+from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
 
 MODEL_DIR = "/opt/ml/model"
 NEURON_FAMILIES = ("inf2", "trn1", "trn1n")

@@ -10,11 +10,11 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..catalog import Catalog, CatalogError
+from ..catalog.right_sizing import RIGHT_SIZING_METADATA
 from ..nag.acknowledge import acknowledge
 from .model_source import ModelSource
 
 DEFAULT_FAMILIES = ("inf2",)
-RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
 
 
 class InferenceModel(Construct):

@@ -15,7 +15,7 @@ from constructs import Construct
 from ..catalog import Catalog
 
 if TYPE_CHECKING:
-    from .right_sizing import SizingDecision
+    from ..catalog.right_sizing import SizingDecision
 
 IMAGE_ACCELERATORS = ("neuron", "gpu", "cpu")
 _ECR_IMAGE = re.compile(

@@ -11,7 +11,8 @@ from aws_cdk.assertions import Match, Template
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from green_constructs.inference.huggingface import HuggingFaceNeuronModel
 from green_constructs.inference.images import MAPPING_ID
-from green_constructs.inference.inference_model import RIGHT_SIZING_METADATA, InferenceModel
+from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
+from green_constructs.inference.inference_model import InferenceModel
 from green_constructs.inference.model_source import CustomImage
 from green_constructs.rules.engine import evaluate
 from green_constructs.rules.registry import get_rule

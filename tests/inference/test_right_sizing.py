@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from green_constructs.inference.right_sizing import (
+from green_constructs.catalog.right_sizing import (
     BYTES_PER_PARAMETER,
     required_gib,
     right_size,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
-from ..catalog import Catalog, InstanceType
+from .catalog import Catalog
+from .records import InstanceType
 
 BYTES_PER_PARAMETER = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
 DEFAULT_KV_CACHE_HEADROOM = 0.25
+RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
+"""Template metadata key of the ``AWS::SageMaker::Model`` recording the decision."""
 
 
 @dataclass(frozen=True)
