@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cached_property
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
@@ -69,18 +68,16 @@ class TemplateContext:
         """Resources of any of ``types``, in template order within each type."""
         return [r for t in types for r in self._by_type.get(t, ())]
 
-    @cached_property
-    def _referrers(self) -> dict[str, list[Resource]]:
+    def referencing(self, logical_id: str, *types: str) -> list[Resource]:
+        """Resources (optionally of ``types``) whose properties refer to ``logical_id``."""
+        return self.memo(("referrers", types), lambda: self._referrers(types)).get(logical_id, [])
+
+    def _referrers(self, types: tuple[str, ...]) -> dict[str, list[Resource]]:
         index: dict[str, list[Resource]] = defaultdict(list)
-        for resource in self.resources.values():
+        for resource in self.of_type(*types) if types else self.resources.values():
             for target in self._references[resource.logical_id]:
                 index[target].append(resource)
         return index
-
-    def referencing(self, logical_id: str, *types: str) -> list[Resource]:
-        """Resources (optionally of ``types``) whose properties refer to ``logical_id``."""
-        found = self._referrers.get(logical_id, [])
-        return [r for r in found if not types or r.type in types]
 
     def target(self, value: Any) -> Resource | None:
         """The resource a ``Ref``/``Fn::GetAtt`` value points to, if it is in this template."""
