@@ -116,7 +116,14 @@ def notify(
     status: str,
     details: Mapping[str, Any],
 ) -> tasks.SnsPublish:
-    """Publish the job's outcome: ``status``, the execution, the job name, then ``details``."""
+    """Publish the job's outcome: ``status``, the execution, the job name, ``details``, and for
+    a ``Failed`` status the error and cause caught in ``$.failure``."""
+    if status == "Failed":
+        details = {
+            **details,
+            "error": sfn.JsonPath.string_at("$.failure.Error"),
+            "cause": sfn.JsonPath.string_at("$.failure.Cause"),
+        }
     return tasks.SnsPublish(
         scope,
         construct_id,

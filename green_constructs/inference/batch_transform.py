@@ -382,8 +382,6 @@ class BatchTransformPipeline(Construct):
             status="Failed",
             details={
                 "input": sfn.JsonPath.string_at("$.job.input"),
-                "error": sfn.JsonPath.string_at("$.failure.Error"),
-                "cause": sfn.JsonPath.string_at("$.failure.Cause"),
             },
         )
         retry_failed_jobs(

@@ -479,8 +479,6 @@ class TrainiumTrainingJob(Construct):
             status="Failed",
             details={
                 "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
-                "error": sfn.JsonPath.string_at("$.failure.Error"),
-                "cause": sfn.JsonPath.string_at("$.failure.Cause"),
             },
         )
         retry_failed_jobs(
