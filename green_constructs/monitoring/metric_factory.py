@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 
+from ..inference.endpoint_scaling import sagemaker_metric
 from ..job_workflow import job_instance_metric
 from .power import PowerModel
 
 ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
-INVOCATION_NAMESPACE = "AWS/SageMaker"
 ENDPOINT_UTILIZATION = ("CPUUtilization", "MemoryUtilization", "DiskUtilization")
 GPU_UTILIZATION = ("GPUUtilization", "GPUMemoryUtilization")
 _SECONDS_PER_HOUR = 3600
@@ -99,13 +99,10 @@ class MetricFactory:
     ) -> cloudwatch.Metric:
         """An ``AWS/SageMaker`` metric: per variant, or per endpoint without ``variant_name``
         (the asynchronous queue metrics)."""
-        dimensions = {"EndpointName": endpoint_name}
-        if variant_name is not None:
-            dimensions["VariantName"] = variant_name
-        return cloudwatch.Metric(
-            namespace=INVOCATION_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map=dimensions,
+        return sagemaker_metric(
+            metric_name,
+            endpoint_name=endpoint_name,
+            variant_name=variant_name,
             statistic=statistic,
             period=period or self.period,
         )
