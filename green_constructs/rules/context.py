@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
-from .intrinsics import references, resolve_collecting
+from .intrinsics import references, resolve
 from .model import Resource, RuleSettings
 
 T = TypeVar("T")
@@ -36,26 +36,27 @@ class TemplateContext:
         self.parameters: Mapping[str, Any] = parameters if isinstance(parameters, dict) else {}
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
-        self._references: dict[str, set[str]] = {}
+        self._raw: dict[str, Mapping[str, Any]] = {}
         self._memo: dict[Hashable, Any] = {}
         raw = template.get("Resources") if isinstance(template, dict) else None
         for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
             if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
                 continue
+            if type(logical_id) is not str:  # YAML allows other key types
+                logical_id = str(logical_id)
             properties = body.get("Properties")
+            if type(properties) is not dict:
+                properties = {}
             metadata = body.get("Metadata")
-            refers_to: set[str] = set()
             resource = Resource(
-                logical_id=str(logical_id),
-                type=body["Type"],
-                properties=resolve_collecting(properties, self.parameters, refers_to)
-                if isinstance(properties, dict)
-                else {},
-                metadata=metadata if isinstance(metadata, dict) else {},
+                logical_id,
+                body["Type"],
+                resolve(properties, self.parameters),
+                metadata if type(metadata) is dict else {},
             )
-            self.resources[resource.logical_id] = resource
+            self.resources[logical_id] = resource
             self._by_type[resource.type].append(resource)
-            self._references[resource.logical_id] = refers_to
+            self._raw[logical_id] = properties
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per template and ``key``: derived facts several rules share
@@ -75,7 +76,7 @@ class TemplateContext:
     def _referrers(self, types: tuple[str, ...]) -> dict[str, list[Resource]]:
         index: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.of_type(*types) if types else self.resources.values():
-            for target in self._references[resource.logical_id]:
+            for target in references(self._raw[resource.logical_id]):
                 index[target].append(resource)
         return index
 

@@ -19,15 +19,10 @@ def is_intrinsic(value: Any) -> bool:
 
 def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     """``value`` with parameter ``Ref``s (to their ``Default``), literal ``Fn::Join`` and
-    ``Fn::Sub`` without variables replaced by plain values; everything else kept as is."""
-    return resolve_collecting(value, parameters, set())
+    ``Fn::Sub`` without variables replaced by plain values; everything else kept as is.
 
-
-def resolve_collecting(value: Any, parameters: Mapping[str, Any], found: set[str]) -> Any:
-    """:func:`resolve`, adding what ``value`` refers to (:func:`references`) to ``found``.
-
-    One walk for both, and unchanged nodes are returned as they are, not copied: rules run
-    on every resource, so this is the engine's hot path.
+    Unchanged nodes are returned as they are, not copied: every resource of every template
+    goes through here, so this is the engine's hot path.
     """
     kind = type(value)
     if kind is list:
@@ -35,7 +30,7 @@ def resolve_collecting(value: Any, parameters: Mapping[str, Any], found: set[str
         for index, item in enumerate(value):
             if type(item) in _LEAVES:
                 continue
-            result = resolve_collecting(item, parameters, found)
+            result = resolve(item, parameters)
             if result is not item:
                 if changed is None:
                     changed = list(value)
@@ -46,34 +41,23 @@ def resolve_collecting(value: Any, parameters: Mapping[str, Any], found: set[str
     if len(value) == 1:
         key, arg = next(iter(value.items()))
         if key == "Ref":
-            if type(arg) is str:
-                found.add(arg)
-                parameter = parameters.get(arg)
-                default = parameter.get("Default") if type(parameter) is dict else None
-                return value if default is None else default
-            return value
+            parameter = parameters.get(arg) if type(arg) is str else None
+            default = parameter.get("Default") if type(parameter) is dict else None
+            return value if default is None else default
         if key == "Fn::GetAtt":
-            target = arg[0] if type(arg) is list and arg else arg
-            if type(target) is str:
-                found.add(target.split(".", 1)[0])
             return value
         if key == "Fn::Join" and type(arg) is list and len(arg) == 2:
-            parts = resolve_collecting(arg[1], parameters, found)
+            parts = resolve(arg[1], parameters)
             if type(parts) is list and all(type(p) in (str, int, float) for p in parts):
                 return str(arg[0]).join(str(p) for p in parts)
             return value if parts is arg[1] else {key: [arg[0], parts]}
-        if key == "Fn::Sub":
-            text = arg[0] if type(arg) is list and arg else arg
-            if type(text) is str:
-                variables = _SUB_VARIABLE.findall(text)
-                if not variables and text is arg:
-                    return arg.replace("${!", "${")
-                found.update(m.split(".", 1)[0] for m in variables)
+        if key == "Fn::Sub" and type(arg) is str and not _SUB_VARIABLE.search(arg):
+            return arg.replace("${!", "${")
     changed_map = None
     for key, item in value.items():
         if type(item) in _LEAVES:
             continue
-        result = resolve_collecting(item, parameters, found)
+        result = resolve(item, parameters)
         if result is not item:
             if changed_map is None:
                 changed_map = dict(value)
