@@ -6,7 +6,6 @@ The parity test checks that the packs and ``green-constructs lint`` report the s
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import aws_cdk as cdk
 import cdk_nag
