@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import aws_cdk as cdk
@@ -11,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
 from green_constructs.inference import CustomImage
 from green_constructs.inference.batch_transform import (
     AssembleWith,
@@ -53,20 +53,6 @@ def _logical_id(template: Template, resource_type: str, prefix: str) -> str:
     return found[0]
 
 
-def _definition(template: Template) -> dict:
-    """The state machine definition, with CloudFormation references as ``<Ref:X>`` text."""
-    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(p if isinstance(p, str) else _placeholder(p) for p in parts)
-    return json.loads(text)
-
-
-def _placeholder(intrinsic: dict) -> str:
-    """``<Ref:X>`` or ``<Fn::GetAtt:X.Attr>``."""
-    [(function, argument)] = intrinsic.items()
-    return f"<{function}:{argument if isinstance(argument, str) else '.'.join(argument)}>"
-
-
 @pytest.fixture(scope="module")
 def default_assembly(tmp_path_factory):
     app = cdk.App(outdir=str(tmp_path_factory.mktemp("batch-default")))
@@ -83,7 +69,7 @@ def template(default_assembly) -> Template:
 
 @pytest.fixture(scope="module")
 def definition(template) -> dict:
-    return _definition(template)
+    return state_machine_definition(template)
 
 
 @pytest.fixture(scope="module")
@@ -229,26 +215,7 @@ def test_success_and_failure_are_published_to_the_encrypted_topic(template, defi
         assert task["Parameters"]["Message"]["status"] == status
     assert states["Transform"]["Next"] == "NotifySuccess"
     assert states["NotifyFailure"]["Next"] == "Failed"
-    template.has_resource_properties(
-        "AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()}
-    )
-    template.has_resource_properties(
-        "AWS::SNS::TopicPolicy",
-        {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        Match.object_like(
-                            {
-                                "Effect": "Deny",
-                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                            }
-                        )
-                    ]
-                )
-            }
-        },
-    )
+    assert_encrypted_ssl_only_topic(template)
 
 
 def test_state_machine_logs_all_events_with_retention_and_traces(template) -> None:
@@ -310,7 +277,7 @@ def test_grant_submit_writes_the_input_prefix_only(template) -> None:
 
 def test_graviton_settings_reach_the_job(graviton_assembly) -> None:
     template = Template.from_json(graviton_assembly.get_stack_by_name("Cpu").template)
-    parameters = _definition(template)["States"]["Transform"]["Parameters"]
+    parameters = state_machine_definition(template)["States"]["Transform"]["Parameters"]
     assert parameters["TransformResources"] == {"InstanceCount": 2, "InstanceType": "ml.c7g.xlarge"}
     assert parameters["BatchStrategy"] == "MultiRecord"
     assert parameters["MaxPayloadInMB"] == 10

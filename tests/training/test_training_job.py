@@ -14,10 +14,11 @@ import botocore.session
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
 from green_constructs.rules import TemplateContext, evaluate, get_rule
 from green_constructs.rules.training_jobs import UNRESOLVED, training_jobs
 from green_constructs.training import DistributedConfig, TrainingImage, TrainiumTrainingJob
@@ -100,20 +101,8 @@ def multi_node(tmp_path_factory, source_dir) -> Template:
     return Template.from_json(assembly.get_stack_by_name("MultiNode").template)
 
 
-def definition(template: Template) -> dict:
-    """The state machine definition with CloudFormation references as ``<Ref:X>`` text."""
-    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
-    return json.loads("".join(p if isinstance(p, str) else _placeholder(p) for p in parts))
-
-
-def _placeholder(intrinsic: dict) -> str:
-    [(function, argument)] = intrinsic.items()
-    return f"<{function}:{argument if isinstance(argument, str) else '.'.join(argument)}>"
-
-
 def parameters(template: Template) -> dict:
-    return definition(template)["States"]["Train"]["Parameters"]
+    return state_machine_definition(template)["States"]["Train"]["Parameters"]
 
 
 def logical_id(template: Template, resource_type: str, prefix: str) -> str:
@@ -237,7 +226,7 @@ def test_spot_checkpoints_stopping_condition_and_trainium(template) -> None:
 
 
 def test_checkpoints_are_shared_by_the_attempts_of_an_execution(template) -> None:
-    name_job = definition(template)["States"]["NameJob"]["Parameters"]
+    name_job = state_machine_definition(template)["States"]["NameJob"]["Parameters"]
     bucket = logical_id(template, "AWS::S3::Bucket", "FinetuneCheckpointsBucket")
     assert name_job["checkpoints.$"] == (
         f"States.Format('s3://<Ref:{bucket}>/checkpoints/finetune-{{}}/', "
@@ -317,7 +306,7 @@ def test_buckets_are_retained_and_checkpoints_expire(template) -> None:
 
 
 def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template) -> None:
-    states = definition(template)["States"]
+    states = state_machine_definition(template)["States"]
     [retry] = states["Train"]["Retry"]
     assert retry["ErrorEquals"] == [
         "SageMaker.AmazonSageMakerException",
@@ -340,33 +329,14 @@ def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template)
 
 
 def test_success_and_failure_are_published_to_the_encrypted_ssl_only_topic(template) -> None:
-    states = definition(template)["States"]
+    states = state_machine_definition(template)["States"]
     topic = logical_id(template, "AWS::SNS::Topic", "FinetuneTopic")
     assert states["Train"]["Next"] == "NotifySuccess"
     assert states["CapacityFailure?"]["Default"] == "NotifyFailure"
     for state in ("NotifySuccess", "NotifyFailure"):
         assert states[state]["Parameters"]["TopicArn"] == f"<Ref:{topic}>"
     assert states["NotifyFailure"]["Next"] == "Failed"
-    template.has_resource_properties(
-        "AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()}
-    )
-    template.has_resource_properties(
-        "AWS::SNS::TopicPolicy",
-        {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        Match.object_like(
-                            {
-                                "Effect": "Deny",
-                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                            }
-                        )
-                    ]
-                )
-            }
-        },
-    )
+    assert_encrypted_ssl_only_topic(template)
 
 
 def test_state_machine_logs_traces_and_times_out(template) -> None:
@@ -375,7 +345,8 @@ def test_state_machine_logs_traces_and_times_out(template) -> None:
     assert props["TracingConfiguration"] == {"Enabled": True}
     assert props["LoggingConfiguration"]["Level"] == "ALL"
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
-    assert definition(template)["TimeoutSeconds"] > 4 * 49 * 3600  # four attempts of 49 hours
+    timeout = state_machine_definition(template)["TimeoutSeconds"]
+    assert timeout > 4 * 49 * 3600  # four attempts of 49 hours
 
 
 # -- IAM ----------------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Reading synthesized templates in tests: state machine definitions, SSL-only policies."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk.assertions import Match, Template
+
+SSL_ONLY_STATEMENT = Match.object_like(
+    {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+)
+
+
+def state_machine_definition(template: Template) -> dict:
+    """The (only) state machine's definition, CloudFormation references as ``<Ref:X>`` text."""
+    [machine] = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    return json.loads("".join(p if isinstance(p, str) else _placeholder(p) for p in parts))
+
+
+def _placeholder(intrinsic: dict) -> str:
+    """``<Ref:X>`` or ``<Fn::GetAtt:X.Attr>``."""
+    [(function, argument)] = intrinsic.items()
+    return f"<{function}:{argument if isinstance(argument, str) else '.'.join(argument)}>"
+
+
+def assert_encrypted_ssl_only_topic(template: Template) -> None:
+    """An SNS topic with a KMS key, and a topic policy denying requests without TLS."""
+    template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {"PolicyDocument": {"Statement": Match.array_with([SSL_ONLY_STATEMENT])}},
+    )
