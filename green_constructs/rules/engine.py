@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from ..catalog import Catalog
 from .acknowledgements import acknowledgements_of
 from .context import TemplateContext
-from .model import Finding, Resource, Rule, RuleSettings
+from .model import Check, Finding, Resource, Rule, RuleSettings
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -36,16 +36,18 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
     by_type, everywhere = _index(rules)
     template_acks = acknowledgements_of(context.template.get("Metadata"))
     findings: list[Finding] = []
+    checks: dict[str, list[tuple[Rule, Check]]] = {}  # per resource type, built on first use
     for resource in context.resources.values():
-        applicable = by_type.get(resource.type, [])
-        if everywhere:
-            applicable = [*applicable, *everywhere]
+        applicable = checks.get(resource.type)
+        if applicable is None:
+            listed = (*by_type.get(resource.type, ()), *everywhere)
+            applicable = checks[resource.type] = [(r, r.check) for r in listed]
         if not applicable:
             continue
         acks: dict[str, str] | None = None  # read only for resources with findings
-        for r in applicable:
+        for r, check in applicable:
             try:
-                message = r.check(resource, context)
+                message = check(resource, context)
             except Exception as error:  # one rule's bug must not stop the others (cfn-lint E0002)
                 message = _crash_message(r, resource, error)
             if message is None:

@@ -69,16 +69,24 @@ def async_scale_to_zero(resource: Resource, template: TemplateContext) -> str | 
 
 
 def _wakes_up(target: Resource, endpoint: Resource, template: TemplateContext) -> bool:
+    return any(
+        _scales(policy, target) and watches_endpoint(alarm, endpoint, template)
+        for policy, alarm in template.memo("wake-up-policies", lambda: _wake_up_policies(template))
+    )
+
+
+def _wake_up_policies(template: TemplateContext) -> list[tuple[Resource, Resource]]:
+    """(step-scaling policy, alarm on HasBacklogWithoutCapacity whose action it is) pairs."""
+    found = []
     for policy in template.of_type(SCALING_POLICY):
-        if policy.get("PolicyType") != "StepScaling" or not _scales(policy, target):
+        if policy.get("PolicyType") != "StepScaling":
             continue
         for alarm in template.referencing(policy.logical_id, ALARM):
             if policy.logical_id not in references(alarm.get("AlarmActions")):
                 continue
-            names = {m.get("MetricName") for m in metrics(alarm.properties)}
-            if WAKE_UP_METRIC in names and watches_endpoint(alarm, endpoint, template):
-                return True
-    return False
+            if WAKE_UP_METRIC in {m.get("MetricName") for m in metrics(alarm.properties)}:
+                found.append((policy, alarm))
+    return found
 
 
 def _scales(policy: Resource, target: Resource) -> bool:

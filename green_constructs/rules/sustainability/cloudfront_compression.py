@@ -13,14 +13,21 @@ from ._values import as_bool
 ENCODINGS = ("EnableAcceptEncodingGzip", "EnableAcceptEncodingBrotli")
 
 
-def _behaviors(config: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _behaviors(config: Mapping[str, Any]) -> Iterator[tuple[bool, Mapping[str, Any]]]:
+    """``(is the default behavior, behavior)`` for every cache behavior."""
     default = config.get("DefaultCacheBehavior")
     if not is_intrinsic(default):
-        yield "the default cache behavior", default if isinstance(default, dict) else {}
+        yield True, default if isinstance(default, dict) else {}
     behaviors = config.get("CacheBehaviors")
     for behavior in behaviors if isinstance(behaviors, list) else ():
         if isinstance(behavior, dict) and not is_intrinsic(behavior):
-            yield f"cache behavior {behavior.get('PathPattern', '?')}", behavior
+            yield False, behavior
+
+
+def _name(is_default: bool, behavior: Mapping[str, Any]) -> str:
+    if is_default:
+        return "the default cache behavior"
+    return f"cache behavior {behavior.get('PathPattern', '?')}"
 
 
 def _policy_allows_compression(policy: Resource) -> bool:
@@ -74,9 +81,10 @@ def cloudfront_compression(resource: Resource, template: TemplateContext) -> str
     config = resource.get("DistributionConfig")
     if is_intrinsic(config):
         return None
+    config = config if isinstance(config, dict) else {}
     problems = [
-        f"{name} ({problem})"
-        for name, behavior in _behaviors(config if isinstance(config, dict) else {})
+        f"{_name(is_default, behavior)} ({problem})"
+        for is_default, behavior in _behaviors(config)
         if (problem := _problem(behavior, template)) is not None
     ]
     if not problems:
