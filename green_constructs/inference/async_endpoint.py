@@ -18,6 +18,7 @@ from constructs import Construct
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
+from ..storage.sustainable_bucket import check_whole_days
 from .endpoint_scaling import (
     check_capacity,
     check_duration,
@@ -30,7 +31,6 @@ from .notification_topic import encrypted_topic, notification_key
 
 _Config = sagemaker.CfnEndpointConfig
 DEFAULT_RESULTS_EXPIRY = cdk.Duration.days(30)
-_DAY_MS = 24 * 60 * 60 * 1000
 _ONE_DAY = cdk.Duration.days(1)
 
 
@@ -461,12 +461,7 @@ def _results_bucket(
             )
         return bucket
     expire_after = expire_after or DEFAULT_RESULTS_EXPIRY
-    millis = expire_after.to_milliseconds()
-    if millis < _DAY_MS or millis % _DAY_MS:
-        raise ValueError(
-            "results_expire_after must be a whole number of days, at least 1; got "
-            f"{expire_after.to_human_string()}"
-        )
+    check_whole_days("results_expire_after", expire_after)
     return SustainableBucket(scope, "Results", expire_after=expire_after).bucket
 
 
