@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 ACCELERATOR_KINDS = ("inferentia", "trainium", "gpu", "gpu-previous", "cpu", "graviton")
 
@@ -106,6 +107,7 @@ class Constant:
 _CLASS_PREFIXES = ("ml.", "db.", "cache.")
 
 
+@lru_cache(maxsize=4096)  # rules ask for the same few types on every resource
 def family_of(instance_type: str) -> str:
     """Family of an EC2, SageMaker, RDS or ElastiCache type: ``ml.g5.2xlarge`` -> ``g5``."""
     name = instance_type.strip().lower()

@@ -6,14 +6,15 @@ from collections import defaultdict
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
-from .intrinsics import references, resolve
+from .intrinsics import LEAVES, parameter_defaults, references
 from .model import Resource, RuleSettings
 
 T = TypeVar("T")
 
 
 class TemplateContext:
-    """A decoded template with intrinsics resolved once per resource.
+    """A decoded template: its resources (properties resolved on demand, see ``Resource``),
+    indexed by type, with memoized facts that rules share.
 
     ``region`` is the deployment region when known (template, manifest or ``--region``).
     """
@@ -34,29 +35,30 @@ class TemplateContext:
         self.catalog = catalog or Catalog.default()
         parameters = template.get("Parameters") if isinstance(template, dict) else None
         self.parameters: Mapping[str, Any] = parameters if isinstance(parameters, dict) else {}
+        defaults = parameter_defaults(parameters)
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
-        self._raw: dict[str, Mapping[str, Any]] = {}
         self._memo: dict[Hashable, Any] = {}
         raw = template.get("Resources") if isinstance(template, dict) else None
         for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
-            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            if type(body) is not dict:
+                continue
+            resource_type = body.get("Type")
+            if type(resource_type) is not str:
                 continue
             if type(logical_id) is not str:  # YAML allows other key types
                 logical_id = str(logical_id)
             properties = body.get("Properties")
-            if type(properties) is not dict:
-                properties = {}
             metadata = body.get("Metadata")
             resource = Resource(
                 logical_id,
-                body["Type"],
-                resolve(properties, self.parameters),
+                resource_type,
+                properties if type(properties) is dict else {},
                 metadata if type(metadata) is dict else {},
+                defaults,
             )
             self.resources[logical_id] = resource
-            self._by_type[resource.type].append(resource)
-            self._raw[logical_id] = properties
+            self._by_type[resource_type].append(resource)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per template and ``key``: derived facts several rules share
@@ -76,12 +78,14 @@ class TemplateContext:
     def _referrers(self, types: tuple[str, ...]) -> dict[str, list[Resource]]:
         index: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.of_type(*types) if types else self.resources.values():
-            for target in references(self._raw[resource.logical_id]):
+            for target in references(resource.raw_properties):
                 index[target].append(resource)
         return index
 
     def target(self, value: Any) -> Resource | None:
         """The resource a ``Ref``/``Fn::GetAtt`` value points to, if it is in this template."""
+        if type(value) in LEAVES:  # most values asked about are names or absent
+            return None
         for logical_id in references(value):
             if logical_id in self.resources:
                 return self.resources[logical_id]

@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
-_LEAVES = frozenset({str, int, float, bool, type(None)})
+LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -17,20 +17,39 @@ def is_intrinsic(value: Any) -> bool:
     return key == "Ref" or key.startswith("Fn::") or key == "Condition"
 
 
-def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
-    """``value`` with parameter ``Ref``s (to their ``Default``), literal ``Fn::Join`` and
-    ``Fn::Sub`` without variables replaced by plain values; everything else kept as is.
+def parameter_defaults(parameters: Any) -> dict[str, Any]:
+    """Name to ``Default`` of a template's ``Parameters``: the values a ``Ref`` stands for
+    unless overridden. SSM parameter types are left out: their default names an SSM
+    parameter, not the value (CDK's ``BootstrapVersion``)."""
+    if type(parameters) is not dict:
+        return {}
+    return {
+        name: spec["Default"]
+        for name, spec in parameters.items()
+        if type(spec) is dict
+        and spec.get("Default") is not None
+        and not str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value")
+    }
 
-    Unchanged nodes are returned as they are, not copied: every resource of every template
-    goes through here, so this is the engine's hot path.
+
+def resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
+    """``value`` with parameter ``Ref``s (to their ``defaults``, see ``parameter_defaults``),
+    literal ``Fn::Join`` and ``Fn::Sub`` without variables replaced by plain values;
+    everything else kept as is, not copied.
+
+    Every property a rule reads goes through here: the engine's hot path.
     """
+    return _resolve(value, defaults)
+
+
+def _resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
     kind = type(value)
     if kind is list:
         changed = None
         for index, item in enumerate(value):
-            if type(item) in _LEAVES:
+            if type(item) in LEAVES:
                 continue
-            result = resolve(item, parameters)
+            result = _resolve(item, defaults)
             if result is not item:
                 if changed is None:
                     changed = list(value)
@@ -41,13 +60,12 @@ def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     if len(value) == 1:
         key, arg = next(iter(value.items()))
         if key == "Ref":
-            parameter = parameters.get(arg) if type(arg) is str else None
-            default = parameter.get("Default") if type(parameter) is dict else None
+            default = defaults.get(arg) if type(arg) is str else None
             return value if default is None else default
         if key == "Fn::GetAtt":
             return value
         if key == "Fn::Join" and type(arg) is list and len(arg) == 2:
-            parts = resolve(arg[1], parameters)
+            parts = _resolve(arg[1], defaults)
             if type(parts) is list and all(type(p) in (str, int, float) for p in parts):
                 return str(arg[0]).join(str(p) for p in parts)
             return value if parts is arg[1] else {key: [arg[0], parts]}
@@ -55,9 +73,9 @@ def resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
             return arg.replace("${!", "${")
     changed_map = None
     for key, item in value.items():
-        if type(item) in _LEAVES:
+        if type(item) in LEAVES:
             continue
-        result = resolve(item, parameters)
+        result = _resolve(item, defaults)
         if result is not item:
             if changed_map is None:
                 changed_map = dict(value)
@@ -87,7 +105,12 @@ def references(value: Any) -> set[str]:
                     continue
                 if key == "Fn::Sub":
                     text = arg[0] if type(arg) is list and arg else arg
+                    own = arg[1] if type(arg) is list and len(arg) > 1 else None  # its variables
                     if type(text) is str:
-                        found.update(m.split(".", 1)[0] for m in _SUB_VARIABLE.findall(text))
+                        found.update(
+                            name
+                            for m in _SUB_VARIABLE.findall(text)
+                            if (name := m.split(".", 1)[0]) not in (own if type(own) is dict else ())
+                        )
             stack.extend(node.values())
     return found

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from .intrinsics import is_intrinsic, resolve
+
 if TYPE_CHECKING:
     from .context import TemplateContext
 
@@ -33,25 +35,63 @@ class Severity(str, Enum):
 _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
+_MISSING = object()
+
+
 @dataclass(slots=True, eq=False)  # built for every resource of every template: kept cheap
 class Resource:
-    """One template resource, with intrinsics resolved where the template alone allows."""
+    """One template resource; its properties read with intrinsics resolved where the template
+    alone decides them (``resolve``).
+
+    Resolution is lazy, since most properties are never read: ``get`` resolves the value it
+    returns, once per path. An intrinsic read directly is always resolved. Lists and mappings
+    are walked for nested intrinsics only when the template's parameters have defaults: the
+    other nested intrinsics a template alone decides (a join of literals, a substitution
+    without variables) are only ever written by hand, never synthesized by CDK, and walking
+    every value for them would cost rules more than all their checks.
+    """
 
     logical_id: str
     type: str
-    properties: Mapping[str, Any]
+    raw_properties: Mapping[str, Any]
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    parameter_defaults: Mapping[str, Any] = field(default_factory=dict)
+    _by_path: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def properties(self) -> Mapping[str, Any]:
+        """All properties, resolved as ``get`` resolves each."""
+        return {key: self.get(key) for key in self.raw_properties}
 
     def get(self, path: str, default: Any = None) -> Any:
-        """Property at a dotted path (``AsyncInferenceConfig.OutputConfig.S3FailurePath``)."""
-        if "." not in path:
-            return self.properties.get(path, default)
-        value: Any = self.properties
-        for key in path.split("."):
-            if type(value) is not dict or key not in value:
-                return default
-            value = value[key]
-        return value
+        """Property at a dotted path (``AsyncInferenceConfig.OutputConfig.S3FailurePath``).
+
+        The path is followed in the raw properties: resolving only ever turns an intrinsic
+        into a scalar, which a longer path cannot enter either way.
+        """
+        head, _, rest = path.partition(".")
+        value = self.raw_properties.get(head, _MISSING)
+        if rest:
+            for key in rest.split("."):
+                if type(value) is not dict:
+                    return default
+                value = value.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        kind = type(value)
+        if kind is not dict and kind is not list:  # scalars (YAML adds dates)
+            return value
+        if not self.parameter_defaults and (
+            kind is list or len(value) != 1 or not is_intrinsic(value)
+        ):
+            return value  # not walked: see the class docstring
+        cache = self._by_path
+        if cache is None:
+            cache = self._by_path = {}
+        elif path in cache:
+            return cache[path]
+        resolved = cache[path] = resolve(value, self.parameter_defaults)
+        return resolved
 
 
 Check = Callable[[Resource, "TemplateContext"], "str | None"]
