@@ -85,7 +85,13 @@ def _resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
 
 def references(value: Any) -> set[str]:
     """Logical ids that ``value`` refers to through ``Ref``, ``Fn::GetAtt`` or ``Fn::Sub``."""
-    found: set[str] = set()
+    return {logical_id for logical_id, _ in attribute_references(value)}
+
+
+def attribute_references(value: Any) -> set[tuple[str, str | None]]:
+    """``(logical id, attribute)`` pairs ``value`` refers to: the attribute of an
+    ``Fn::GetAtt`` or ``${Id.Attribute}``, ``None`` for a ``Ref`` or ``${Id}``."""
+    found: set[tuple[str, str | None]] = set()
     stack = [value]
     while stack:
         node = stack.pop()
@@ -96,21 +102,28 @@ def references(value: Any) -> set[str]:
             if len(node) == 1:
                 key, arg = next(iter(node.items()))
                 if key == "Ref" and type(arg) is str:
-                    found.add(arg)
+                    found.add((arg, None))
                     continue
                 if key == "Fn::GetAtt":
-                    target = arg[0] if type(arg) is list and arg else arg
-                    if type(target) is str:
-                        found.add(target.split(".", 1)[0])
+                    if type(arg) is list and len(arg) == 2 and type(arg[0]) is str:
+                        found.add((arg[0], arg[1] if type(arg[1]) is str else None))
+                    elif type(arg) is str:
+                        found.add(_split_attribute(arg))
                     continue
                 if key == "Fn::Sub":
                     text = arg[0] if type(arg) is list and arg else arg
                     own = arg[1] if type(arg) is list and len(arg) > 1 else None  # its variables
                     if type(text) is str:
                         found.update(
-                            name
+                            pair
                             for m in _SUB_VARIABLE.findall(text)
-                            if (name := m.split(".", 1)[0]) not in (own if type(own) is dict else ())
+                            if (pair := _split_attribute(m))[0]
+                            not in (own if type(own) is dict else ())
                         )
             stack.extend(node.values())
     return found
+
+
+def _split_attribute(text: str) -> tuple[str, str | None]:
+    logical_id, _, attribute = text.partition(".")
+    return logical_id, attribute or None

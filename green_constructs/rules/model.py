@@ -93,6 +93,19 @@ class Resource:
         resolved = cache[path] = resolve(value, self.parameter_defaults)
         return resolved
 
+    def unknown(self, path: str) -> bool:
+        """True when the template alone cannot tell the value at ``path``: the path runs into
+        an intrinsic that does not resolve (``Fn::If``, ``Fn::ImportValue``, a ``Ref`` to a
+        parameter without default...). ``get`` then returns its default or the intrinsic."""
+        value: Any = self.raw_properties
+        for key in path.split("."):
+            if is_intrinsic(value):
+                break
+            if type(value) is not dict or key not in value:
+                return False
+            value = value[key]
+        return is_intrinsic(value) and is_intrinsic(resolve(value, self.parameter_defaults))
+
 
 Check = Callable[[Resource, "TemplateContext"], "str | None"]
 """A rule's test: ``None`` when the resource complies, else the finding's message."""

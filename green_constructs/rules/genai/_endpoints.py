@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from ..context import TemplateContext
-from ..intrinsics import is_intrinsic, references
+from ..intrinsics import attribute_references, is_intrinsic, references
 from ..model import Resource
 from ..training_jobs import is_unknown
 
@@ -44,14 +44,17 @@ def instance_variants(config: Resource) -> list[Mapping[str, Any]]:
 
 
 def names_endpoint(value: Any, endpoint: Resource, template: TemplateContext) -> bool | None:
-    """Whether a name value denotes ``endpoint``; ``None`` when the template cannot tell."""
+    """Whether a name value denotes ``endpoint``; ``None`` when the template cannot tell.
+
+    Only the ``EndpointName`` attribute names it: a ``Ref`` to an endpoint is its ARN.
+    """
     if isinstance(value, str):
         literal = endpoint.get("EndpointName")
         return None if is_unknown(literal) else value == literal
-    targets = references(value)
-    if endpoint.logical_id in targets:
+    targets = attribute_references(value)
+    if (endpoint.logical_id, "EndpointName") in targets:
         return True
-    return False if any(t in template.resources for t in targets) else None
+    return False if any(t in template.resources for t, _ in targets) else None
 
 
 def variant_targets(

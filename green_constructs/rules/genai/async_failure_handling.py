@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..context import TemplateContext
-from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
+
+_OUTPUT = "AsyncInferenceConfig.OutputConfig"
+_DESTINATIONS = {
+    "S3FailurePath": f"{_OUTPUT}.S3FailurePath",
+    "NotificationConfig.ErrorTopic": f"{_OUTPUT}.NotificationConfig.ErrorTopic",
+}
 
 
 @rule(
@@ -29,20 +32,20 @@ from ..registry import rule
 def async_failure_handling(resource: Resource, template: TemplateContext) -> str | None:
     if resource.get("AsyncInferenceConfig") is None:
         return None
-    output = resource.get("AsyncInferenceConfig.OutputConfig")
-    if is_intrinsic(output):
+    missing = [
+        name
+        for name, path in _DESTINATIONS.items()
+        if not resource.get(path) and not resource.unknown(path)
+    ]
+    if not missing:
         return None
-    output = output if isinstance(output, dict) else {}
-    notification: Any = output.get("NotificationConfig")
-    missing = []
-    if not output.get("S3FailurePath"):
-        missing.append("S3FailurePath")
-    topic = notification.get("ErrorTopic") if isinstance(notification, dict) else None
-    if not is_intrinsic(notification) and not topic:
-        missing.append("NotificationConfig.ErrorTopic")
-    if missing:
-        return (
-            f"Async endpoint config {resource.logical_id} has no {' and no '.join(missing)}: "
-            "failed requests are not recorded."
-        )
-    return None
+    if len(missing) == 2:
+        consequence = "failed requests are neither stored nor announced"
+    elif missing[0] == "S3FailurePath":
+        consequence = "failed requests are announced, but their errors are not stored"
+    else:
+        consequence = "failed requests are stored, but nobody is notified"
+    return (
+        f"Async endpoint config {resource.logical_id} has no {' and no '.join(missing)}: "
+        f"{consequence}."
+    )

@@ -6,6 +6,7 @@ from ..context import TemplateContext
 from ..intrinsics import references
 from ..model import Resource, Severity
 from ..registry import rule
+from ..training_jobs import is_unknown
 from ._compute import variant_label
 from ._endpoints import (
     ALARM,
@@ -41,7 +42,8 @@ WAKE_UP_METRIC = "HasBacklogWithoutCapacity"
     notes=(
         "The wake-up counts when a StepScaling policy on the variant's target (ScalingTargetId "
         "or the same ResourceId) is an action of an alarm on HasBacklogWithoutCapacity whose "
-        "EndpointName is this endpoint (Ref, GetAtt or literal name) or cannot be resolved. "
+        "EndpointName is this endpoint (its EndpointName attribute or literal name; a Ref is "
+        "the endpoint's ARN and does not count) or cannot be resolved. "
         "Endpoints whose config is not in the template are not reported."
     ),
 )
@@ -84,7 +86,8 @@ def _wake_up_policies(template: TemplateContext) -> list[tuple[Resource, Resourc
         for alarm in template.referencing(policy.logical_id, ALARM):
             if policy.logical_id not in references(alarm.get("AlarmActions")):
                 continue
-            if WAKE_UP_METRIC in {m.get("MetricName") for m in metrics(alarm.properties)}:
+            names = [m.get("MetricName") for m in metrics(alarm.properties)]
+            if any(name == WAKE_UP_METRIC or is_unknown(name) for name in names):
                 found.append((policy, alarm))
     return found
 

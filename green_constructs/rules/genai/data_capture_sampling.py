@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
+from ..values import as_bool, as_int
 
 MAX_SAMPLING_PERCENTAGE = 20
 """Sampling above this share of requests is reported: drift detection works on samples."""
@@ -32,14 +33,12 @@ MAX_SAMPLING_PERCENTAGE = 20
     ),
 )
 def data_capture_sampling(resource: Resource, template: TemplateContext) -> str | None:
-    if resource.get("DataCaptureConfig.EnableCapture", True) is not True:
+    if as_bool(resource.get("DataCaptureConfig.EnableCapture", True)) is not True:
         return None
-    percentage = resource.get("DataCaptureConfig.InitialSamplingPercentage")
-    if isinstance(percentage, bool) or not isinstance(percentage, (int, float)):
-        return None
-    if percentage <= MAX_SAMPLING_PERCENTAGE:
+    percentage = as_int(resource.get("DataCaptureConfig.InitialSamplingPercentage"))
+    if percentage is None or percentage <= MAX_SAMPLING_PERCENTAGE:
         return None
     return (
-        f"Endpoint config {resource.logical_id} captures {percentage:g}% of requests: lower "
+        f"Endpoint config {resource.logical_id} captures {percentage}% of requests: lower "
         f"DataCaptureConfig.InitialSamplingPercentage to {MAX_SAMPLING_PERCENTAGE} or less."
     )

@@ -25,8 +25,9 @@ from ._endpoints import ALARM, watches_endpoint
     resource_types=("AWS::SageMaker::Endpoint",),
     notes=(
         "An alarm counts when one of its metrics (metric math included) has an EndpointName "
-        "dimension referring to the endpoint by Ref or GetAtt, equal to its literal "
-        "EndpointName, or not resolvable from the template."
+        "dimension naming the endpoint (GetAtt or ${X.EndpointName}, or equal to its literal "
+        "EndpointName) or not resolvable from the template. A Ref to an endpoint is its ARN, "
+        "not its name: an alarm on it never receives data and does not count."
     ),
 )
 def endpoint_monitoring(resource: Resource, template: TemplateContext) -> str | None:

@@ -44,8 +44,9 @@ def notebook_idle_shutdown(resource: Resource, template: TemplateContext) -> str
             "lifecycle configuration that stops it when idle."
         )
     scopes = ("DefaultUserSettings", "DefaultSpaceSettings")
-    if any(_enabled_or_unknown(resource.get(f"{scope}.{_IDLE}")) for scope in scopes):
-        return None
+    for path in (f"{scope}.{_IDLE}" for scope in scopes):
+        if _enabled_or_unknown(resource.get(path)) or resource.unknown(path):
+            return None
     return (
         f"Studio domain {resource.logical_id} does not enable JupyterLab idle shutdown: set "
         f"DefaultUserSettings.{_IDLE} to ENABLED with an IdleTimeoutInMinutes."

@@ -24,7 +24,17 @@ VALID_DIMENSIONS: Mapping[str, frozenset[str]] = {
     "/aws/sagemaker/TransformJobs": _JOBS,
 }
 """Dimension names SageMaker publishes, by namespace (other namespaces are not checked)."""
-_JOB_NAMESPACES = frozenset(ns for ns, names in VALID_DIMENSIONS.items() if names == _JOBS)
+_TRAINING_JOBS = "/aws/sagemaker/TrainingJobs"
+_INSTANCE_METRICS = frozenset(
+    {"CPUUtilization", "MemoryUtilization", "DiskUtilization"}
+    | {"GPUUtilization", "GPUMemoryUtilization"}
+    | {"CPUReservation", "MemoryReservation", "GPUReservation"}
+)
+"""Instance metrics of jobs, published per Host only; the metrics a training job defines
+(``MetricDefinitions``, such as ``train:loss``) are published per ``TrainingJobName``."""
+_JOB_NAMESPACES = frozenset(
+    {"/aws/sagemaker/TrainingJobs", "/aws/sagemaker/ProcessingJobs", "/aws/sagemaker/TransformJobs"}
+)
 
 
 @rule(
@@ -40,7 +50,8 @@ _JOB_NAMESPACES = frozenset(ns for ns, names in VALID_DIMENSIONS.items() if name
     remediation=(
         "Use the published dimensions: EndpointName and VariantName (or "
         "InferenceComponentName) for endpoint metrics, Host for /aws/sagemaker/TrainingJobs, "
-        "ProcessingJobs and TransformJobs."
+        "ProcessingJobs and TransformJobs (TrainingJobName for the metrics a training job "
+        "defines)."
     ),
     best_practices=("SUS02-BP01", "MLSUS-15"),
     resource_types=(ALARM, SCALING_POLICY),
@@ -48,7 +59,9 @@ _JOB_NAMESPACES = frozenset(ns for ns, names in VALID_DIMENSIONS.items() if name
         "Checks AWS::CloudWatch::Alarm metrics (metric math Metrics[].MetricStat included) and "
         "target-tracking CustomizedMetricSpecification on AWS/SageMaker and "
         "/aws/sagemaker/{Endpoints,InferenceComponents,TrainingJobs,ProcessingJobs,"
-        "TransformJobs}. Enhanced-metric dimensions (InstanceId, ContainerId, AcceleratorId) "
+        "TransformJobs}. On TrainingJobs, TrainingJobName is valid for the metrics a job defines "
+        "(MetricDefinitions), not for instance metrics (CPUUtilization, GPUUtilization...). "
+        "Enhanced-metric dimensions (InstanceId, ContainerId, AcceleratorId) "
         "and Feature Store dimensions count as valid. Model Monitor data-metric namespaces "
         "carry user-chosen dimensions and are not checked."
     ),
@@ -65,6 +78,8 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
     for metric in metrics(source):
         namespace = metric.get("Namespace")
         valid = VALID_DIMENSIONS.get(namespace) if isinstance(namespace, str) else None
+        if namespace == _TRAINING_JOBS and metric.get("MetricName") not in _INSTANCE_METRICS:
+            valid = _JOBS | {"TrainingJobName"}
         dimensions = metric.get("Dimensions")
         for dimension in dimensions if valid is not None and isinstance(dimensions, list) else ():
             name = dimension.get("Name") if isinstance(dimension, dict) else None
@@ -74,7 +89,7 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
         return None
     described = "; ".join(f"{', '.join(sorted(names))} on {ns}" for ns, names in wrong.items())
     expected = (
-        "Host"
+        "Host (or TrainingJobName for a training job's own metrics)"
         if all(ns in _JOB_NAMESPACES for ns in wrong)
         else "EndpointName and VariantName (or InferenceComponentName)"
     )

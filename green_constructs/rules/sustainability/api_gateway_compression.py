@@ -6,7 +6,7 @@ from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
-from ._values import as_int
+from ..values import as_int
 
 MIN_BYTES, MAX_BYTES = 1024, 2048
 OPENAPI_KEY = "x-amazon-apigateway-minimum-compression-size"

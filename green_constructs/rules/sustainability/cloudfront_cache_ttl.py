@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._values import as_int
+from ..values import as_int
 
 ONE_DAY = 86400
 

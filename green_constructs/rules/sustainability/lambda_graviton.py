@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..context import TemplateContext
-from ..intrinsics import is_intrinsic
+from ..intrinsics import is_intrinsic, references
 from ..model import Resource, Severity
 from ..registry import rule
 
@@ -24,10 +26,14 @@ from ..registry import rule
         "Architectures is a list in CloudFormation; the scanner compares it to the plain "
         "string 'arm64', so a correct Architectures: [arm64] fails it. Both the list and the "
         "string forms are accepted here. A missing Architectures means x86_64 and is flagged, "
-        "as in the scanner; an unresolved intrinsic is not judged."
+        "as in the scanner; an unresolved intrinsic is not judged. Lambda@Edge functions "
+        "(whose version or alias a CloudFront distribution in the same template associates) "
+        "are not flagged: Lambda@Edge does not support arm64."
     ),
 )
 def lambda_graviton(resource: Resource, template: TemplateContext) -> str | None:
+    if resource.logical_id in template.memo("edge-functions", lambda: _edge_functions(template)):
+        return None
     architectures = resource.get("Architectures")
     if architectures is None:
         return (
@@ -41,3 +47,34 @@ def lambda_graviton(resource: Resource, template: TemplateContext) -> str | None
         f"Lambda function {resource.logical_id} runs on {', '.join(map(str, values))} instead "
         "of arm64 (Graviton)."
     )
+
+
+def _edge_functions(template: TemplateContext) -> set[str]:
+    """Functions that distributions of the template run at the edge, through a version, an
+    alias or the function itself."""
+    found: set[str] = set()
+    for distribution in template.of_type("AWS::CloudFront::Distribution"):
+        for association in _associations(distribution):
+            arn = association.get("LambdaFunctionARN")
+            for target in map(template.resources.get, references(arn)):
+                if target is None:
+                    continue
+                if target.type in ("AWS::Lambda::Version", "AWS::Lambda::Alias"):
+                    found |= references(target.get("FunctionName"))
+                elif target.type == "AWS::Lambda::Function":
+                    found.add(target.logical_id)
+    return found
+
+
+def _associations(distribution: Resource) -> list[dict[str, Any]]:
+    """``LambdaFunctionAssociations`` of every cache behavior of a distribution."""
+    behaviors = distribution.get("DistributionConfig.CacheBehaviors")
+    listed = behaviors if isinstance(behaviors, list) else []
+    found = []
+    for behavior in [distribution.get("DistributionConfig.DefaultCacheBehavior"), *listed]:
+        if not isinstance(behavior, dict):
+            continue
+        associations = behavior.get("LambdaFunctionAssociations")
+        if isinstance(associations, list):
+            found += [a for a in associations if isinstance(a, dict)]
+    return found

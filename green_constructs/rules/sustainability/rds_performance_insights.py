@@ -8,7 +8,7 @@ from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
-from ._values import as_bool
+from ..values import as_bool
 
 
 def _enabled(flag: Any, mode: Any) -> bool:
