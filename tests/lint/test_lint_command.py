@@ -24,7 +24,7 @@ def test_text_lists_findings_with_lines_then_acknowledged_then_summary(cli) -> N
     assert lines == [
         f"{ENDPOINT}:11: warning GenAI-AsyncFailureHandling Config "
         "(AWS::SageMaker::EndpointConfig): Async endpoint config Config has no S3FailurePath: "
-        "failed requests are not recorded.",
+        "failed requests are announced, but their errors are not stored.",
         f"{LOG_GROUPS}:10: warning Sustainability-LogGroupRetention Forever (AWS::Logs::LogGroup): "
         "Log group Forever has no RetentionInDays: its logs never expire.",
         f"{ENDPOINT}:32: warning Sustainability-LogGroupRetention Audit (AWS::Logs::LogGroup): "
