@@ -10,13 +10,14 @@ from ..context import TemplateContext
 from ..model import Resource
 from ..training_jobs import JOB_SOURCES, is_unknown, jobs, training_instances
 
+BATCH = "AWS::Batch::ComputeEnvironment"
 COMPUTE_TYPES = (
     "AWS::SageMaker::EndpointConfig",
     "AWS::SageMaker::InferenceComponent",
     "AWS::SageMaker::NotebookInstance",
     *JOB_SOURCES,
     "AWS::SageMaker::Cluster",
-    "AWS::Batch::ComputeEnvironment",
+    BATCH,
 )
 NEURON_KINDS = ("inferentia", "trainium")
 GPU_KINDS = ("gpu", "gpu-previous")
@@ -34,14 +35,19 @@ class Usage:
 
 
 def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
-    """Known instance types of ``resource`` (cached per template and resource)."""
-    return template.memo(
-        ("usages", resource.logical_id),
-        lambda: tuple(
-            Usage(purpose, where, t, template.catalog.find_family(t))
-            for purpose, where, t in _raw_usages(resource, template)
-        ),
+    """Known instance types of ``resource`` (cached per template and resource). A Batch
+    compute environment is ML compute only on its GPU and Neuron instances."""
+    return template.memo(("usages", resource.logical_id), lambda: _usages(resource, template))
+
+
+def _usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
+    found = (
+        Usage(purpose, where, t, template.catalog.find_family(t))
+        for purpose, where, t in _raw_usages(resource, template)
     )
+    if resource.type != BATCH:
+        return tuple(found)
+    return tuple(u for u in found if u.family and u.family.kind in (*GPU_KINDS, *NEURON_KINDS))
 
 
 def variants(config: Resource) -> list[Mapping[str, Any]]:

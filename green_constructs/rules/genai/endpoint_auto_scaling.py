@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
 from ._compute import variant_label
 from ._endpoints import capacity, endpoint_config, instance_variants, variant_targets
+
+_BURSTABLE = re.compile(r"^ml\.t\d")
 
 
 @rule(
@@ -29,7 +33,9 @@ from ._endpoints import capacity, endpoint_config, instance_variants, variant_ta
     notes=(
         "Only real-time variants on instances: asynchronous endpoints are checked by "
         "GenAI-AsyncScaleToZero, serverless variants scale by themselves, and variants with "
-        "ManagedInstanceScaling enabled (inference components) are compliant. Endpoints whose "
+        "ManagedInstanceScaling enabled (inference components) are compliant; variants hosting "
+        "inference components need it. Burstable variants (ml.t*) are not reported: SageMaker "
+        "cannot scale them. Endpoints whose "
         "config is not in the template, and scalable targets whose ResourceId cannot be "
         "resolved, are not reported."
     ),
@@ -43,17 +49,25 @@ def endpoint_auto_scaling(resource: Resource, template: TemplateContext) -> str 
         managed = variant.get("ManagedInstanceScaling")
         if isinstance(managed, dict) and managed.get("Status") == "ENABLED":
             continue
+        if _BURSTABLE.match(str(variant.get("InstanceType"))):
+            continue  # SageMaker cannot scale burstable instances
+        if not variant.get("ModelName"):
+            problems.append(
+                f"{variant_label(variant)} hosts inference components without "
+                "ManagedInstanceScaling (enable it, with MinInstanceCount below MaxInstanceCount)"
+            )
+            continue
         targets = variant_targets(resource, variant, template)
         if not targets:
-            problems.append(f"{variant_label(variant)} has no scalable target")
+            problems.append(
+                f"{variant_label(variant)} has no scalable target (add one with MinCapacity "
+                "below MaxCapacity and a target-tracking policy)"
+            )
         elif all(_fixed(t) for t in targets):
             problems.append(f"{variant_label(variant)} has MinCapacity equal to MaxCapacity")
     if not problems:
         return None
-    return (
-        f"Endpoint {resource.logical_id}: {'; '.join(problems)}, so it cannot follow demand; "
-        "add a scalable target with MinCapacity < MaxCapacity and a target-tracking policy."
-    )
+    return f"Endpoint {resource.logical_id} cannot follow demand: {'; '.join(problems)}."
 
 
 def _fixed(target: Resource) -> bool:

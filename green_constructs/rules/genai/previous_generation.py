@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._compute import COMPUTE_TYPES, usages
+from ._compute import COMPUTE_TYPES, Usage, usages
 
 _TYPES = tuple(t for t in COMPUTE_TYPES if t != "AWS::SageMaker::InferenceComponent")
 
@@ -28,13 +28,15 @@ _TYPES = tuple(t for t in COMPUTE_TYPES if t != "AWS::SageMaker::InferenceCompon
     notes=(
         "Generations and successors come from the catalog (families.csv). Covers endpoint config "
         "variants, notebook instances, training, tuning, transform and processing jobs in state "
-        "machines and pipelines, HyperPod instance groups and Batch compute environments. "
-        "Inference components are covered through their endpoint config."
+        "machines and pipelines, HyperPod instance groups and Batch compute environments (their "
+        "GPU and Neuron instances). Inference components are covered through their endpoint "
+        "config. Successors that cannot do the work are not suggested (Inferentia for training, "
+        "Trainium for inference)."
     ),
 )
 def previous_generation(resource: Resource, template: TemplateContext) -> str | None:
     found = [
-        f"{u.where} on {u.instance_type} (use {u.family.superseded_by or 'a current family'})"
+        f"{u.where} on {u.instance_type} (use {_successors(u, template)})"
         for u in usages(resource, template)
         if u.family is not None and u.family.previous_generation
     ]
@@ -43,3 +45,26 @@ def previous_generation(resource: Resource, template: TemplateContext) -> str | 
     return (
         f"{resource.logical_id} uses previous-generation instances: {'; '.join(found)}."
     )
+
+
+def _successors(usage: Usage, template: TemplateContext) -> str:
+    """The catalog's successors of the usage's family that can do its work."""
+    family = usage.family
+    named = family.superseded_by.split(" or ") if family and family.superseded_by else []
+    fitting = [
+        name
+        for name in named
+        if (successor := template.catalog.find_family(name)) is None
+        or _fits(successor.kind, usage.purpose)
+    ]
+    return " or ".join(fitting) or "a current family"
+
+
+def _fits(kind: str, purpose: str) -> bool:
+    """Whether a family of ``kind`` can do ``purpose``: Inferentia only serves, Trainium only
+    trains."""
+    if kind == "inferentia":
+        return purpose in ("inference", "transform")
+    if kind == "trainium":
+        return purpose == "training"
+    return True

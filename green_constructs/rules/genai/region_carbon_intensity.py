@@ -27,7 +27,8 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
     resource_types=COMPUTE_TYPES,
     notes=(
         "Reported once per template, on the first resource that runs SageMaker compute (any "
-        "endpoint config, or a resource with a known instance type), and only when the region is "
+        "endpoint config, or a resource with a known instance type; Batch compute environments "
+        "count on GPU or Neuron instances only), and only when the region is "
         "known and in the catalog. The threshold is RuleSettings.carbon_intensity_ratio (default "
         "2: more than twice the greenest region offering the accelerators in use; Inferentia or "
         "Trainium restrict the comparison to regions offering Neuron instances); "

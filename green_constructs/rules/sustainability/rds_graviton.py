@@ -5,17 +5,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-
-WITHOUT_GRAVITON = ("sqlserver", "oracle", "db2", "custom-")
-
-
-def _engine(resource: Resource, template: TemplateContext) -> str | None:
-    """The instance's Engine, or its DB cluster's when the instance does not say."""
-    engine = resource.get("Engine")
-    if engine is None:
-        cluster = template.target(resource.get("DBClusterIdentifier"))
-        engine = cluster.get("Engine") if cluster is not None else None
-    return engine.lower() if isinstance(engine, str) else None
+from ._rds import engine, has_graviton
 
 
 @rule(
@@ -38,13 +28,14 @@ def _engine(resource: Resource, template: TemplateContext) -> str | None:
         "('db.m6g'...), so every real class ('db.m6g.large') fails it and newer Graviton "
         "families are missing. Here the class's family is looked up in the catalog: arm64 "
         "families comply and families the catalog does not know are not judged. Engines "
-        "without Graviton classes (SQL Server, Oracle, Db2, RDS Custom) are not flagged; a "
+        "without Graviton classes (SQL Server, Oracle, Db2, RDS Custom) are not flagged, the "
+        "engine coming from the instance, its DB cluster or, for a read replica, its source "
+        "instance; a "
         "missing or unresolved DBInstanceClass is not judged (the scanner fails it)."
     ),
 )
 def rds_graviton(resource: Resource, template: TemplateContext) -> str | None:
-    engine = _engine(resource, template)
-    if engine is not None and engine.startswith(WITHOUT_GRAVITON):
+    if not has_graviton(engine(resource, template)):
         return None
     instance_class = resource.get("DBInstanceClass")
     if not isinstance(instance_class, str):

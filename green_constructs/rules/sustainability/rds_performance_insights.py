@@ -9,6 +9,7 @@ from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
 from ..values import as_bool
+from ._rds import db_cluster, engine
 
 
 def _enabled(flag: Any, mode: Any) -> bool:
@@ -32,20 +33,21 @@ def _enabled(flag: Any, mode: Any) -> bool:
     resource_types=("AWS::RDS::DBInstance",),
     equivalents=("sustainability-scanner:check_rds_performanceinsights_enabled",),
     notes=(
-        "Beyond the scanner, an instance complies when its DB cluster in the same template "
+        "Beyond the scanner, an instance complies when its DB cluster in the same template (by "
+        "reference or literal identifier) "
         "enables Performance Insights, when Database Insights is in advanced mode (which "
         "requires it), or when the setting is an unresolved intrinsic. RDS Custom instances "
         "(engine custom-*) do not support it and are not flagged."
     ),
 )
 def rds_performance_insights(resource: Resource, template: TemplateContext) -> str | None:
-    engine = resource.get("Engine")
-    if isinstance(engine, str) and engine.lower().startswith("custom-"):
+    name = engine(resource, template)
+    if name is not None and name.startswith("custom-"):
         return None
     if _enabled(resource.get("EnablePerformanceInsights"), resource.get("DatabaseInsightsMode")):
         return None
-    cluster = template.target(resource.get("DBClusterIdentifier"))
-    if cluster is not None and cluster.type == "AWS::RDS::DBCluster":
+    cluster = db_cluster(resource, template)
+    if cluster is not None:
         if _enabled(cluster.get("PerformanceInsightsEnabled"), cluster.get("DatabaseInsightsMode")):
             return None
     return (

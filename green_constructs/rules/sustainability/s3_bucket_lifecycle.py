@@ -7,6 +7,18 @@ from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
 
+ACTIONS = (
+    "ExpirationInDays",
+    "ExpirationDate",
+    "Transitions",
+    "Transition",
+    "NoncurrentVersionExpiration",
+    "NoncurrentVersionExpirationInDays",
+    "NoncurrentVersionTransitions",
+    "NoncurrentVersionTransition",
+)
+"""Rule settings that expire objects or move them to colder storage."""
+
 
 @rule(
     id="Sustainability-S3BucketLifecycle",
@@ -25,7 +37,9 @@ from ..registry import rule
     equivalents=("sustainability-scanner:ensure_all_buckets_have_lifecycle_configuration",),
     notes=(
         "The scanner only checks that LifecycleConfiguration exists; here a configuration "
-        "whose rules are all Disabled (or that has none) is flagged too. Intelligent-Tiering "
+        "without an enabled rule that expires or transitions objects (current or noncurrent "
+        "versions) is flagged too: rules that only abort incomplete multipart uploads or "
+        "remove expired delete markers keep the data as it is. Intelligent-Tiering "
         "configurations do not count: they neither expire data nor apply to other storage "
         "classes. An unresolved LifecycleConfiguration or rule is not judged."
     ),
@@ -41,9 +55,11 @@ def s3_bucket_lifecycle(resource: Resource, template: TemplateContext) -> str | 
     if is_intrinsic(config) or is_intrinsic(rules):
         return None
     for entry in rules if isinstance(rules, list) else ():
-        if not isinstance(entry, dict) or is_intrinsic(entry) or entry.get("Status") != "Disabled":
+        if not isinstance(entry, dict) or is_intrinsic(entry):
+            return None
+        if entry.get("Status") != "Disabled" and any(entry.get(k) is not None for k in ACTIONS):
             return None
     return (
-        f"Bucket {resource.logical_id} has a LifecycleConfiguration without any enabled rule, "
-        "so its objects are kept forever in their original storage class."
+        f"Bucket {resource.logical_id} has no enabled lifecycle rule that expires or "
+        "transitions objects, so they are kept forever in their original storage class."
     )
