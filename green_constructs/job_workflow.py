@@ -8,6 +8,7 @@ machine whose run time covers every attempt.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Mapping, Sequence
 
@@ -30,6 +31,7 @@ API_RETRY_ERRORS = (
 CAPACITY_FAILURE = "*CapacityError*"
 """How a job that found no instances fails (in the task's failure cause)."""
 _JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+_PATH_HASH_LENGTH = 8
 
 JobTask = sfn.TaskStateBase | sfn.CustomState
 """A state that runs a job: an L2 task or a ``CustomState`` (for parameters L2s lack)."""
@@ -207,10 +209,15 @@ def or_placeholder(value: str, pseudo: str) -> str:
     return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
 
 
-def default_job_name_prefix(construct_id: str, fallback: str) -> str:
-    """A job name prefix from a construct id: lower-case letters, digits and hyphens."""
-    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", construct_id).strip("-").lower()
-    return (cleaned[:MAX_JOB_NAME_PREFIX].rstrip("-")) or fallback
+def default_job_name_prefix(scope: Construct, fallback: str) -> str:
+    """A job name prefix of lower-case letters, digits and hyphens: ``<id>-<hash>``, the
+    construct's id (else ``fallback``) and 8 hex digits of a hash of its path, so constructs of
+    the same id in other scopes or stacks get other prefixes (their IAM scopes and dashboard
+    searches stay apart)."""
+    cleaned = re.sub(r"[^a-zA-Z0-9]+", "-", scope.node.id).strip("-").lower()
+    digest = hashlib.sha256(scope.node.path.encode()).hexdigest()[:_PATH_HASH_LENGTH]
+    readable = cleaned[: MAX_JOB_NAME_PREFIX - _PATH_HASH_LENGTH - 1].rstrip("-") or fallback
+    return f"{readable}-{digest}"
 
 
 def check_job_name_prefix(prefix: str) -> None:

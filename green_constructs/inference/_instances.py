@@ -1,4 +1,4 @@
-"""Instance checks shared by the real-time endpoint and the batch transform pipeline."""
+"""Instance checks shared by the endpoints and the batch transform pipeline."""
 
 from __future__ import annotations
 

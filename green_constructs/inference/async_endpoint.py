@@ -19,9 +19,12 @@ from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
 from ..storage.sustainable_bucket import check_whole_days
+from ._instances import check_current_generation
 from .endpoint_scaling import (
     check_capacity,
     check_duration,
+    check_variant,
+    production_variant,
     sagemaker_metric,
     variant_scalable_target,
 )
@@ -49,7 +52,9 @@ class AsyncInferenceEndpoint(Construct):
 
     :param source: the model to serve; the construct builds its :class:`InferenceModel`.
     :param model: an existing :class:`InferenceModel` (instead of ``source``).
-    :param instance_type: instance type for ``source``. Default: right-sized from ``families``.
+    :param instance_type: instance type for ``source``; previous-generation instances (``ml.p3``,
+        ``ml.g4dn``, ``ml.inf1``...) fail, like the model's own. Default: right-sized from
+        ``families``.
     :param families: families right-sizing chooses from. Default: ``("inf2",)``.
     :param variant_name: the production variant's name. Default: ``AllTraffic``.
     :param min_capacity: fewest instances. Default: 0 (scale to zero).
@@ -80,6 +85,17 @@ class AsyncInferenceEndpoint(Construct):
         :attr:`oldest_request_alarm`. Default: 1 hour.
     :param volume_key: KMS key for the instances' storage volumes (``KmsKeyId``). Default:
         SageMaker's own encryption (instance types with local NVMe storage reject a key).
+    :param alarm_topic: SNS topic :attr:`oldest_request_alarm` notifies when it fires. Default:
+        none, the alarm has no action (``SustainabilityMonitor`` is the place for
+        notifications). An encrypted topic's key must let CloudWatch use it.
+    :param container_startup_health_check_timeout: how long a new instance's container may take
+        to pass its first health check (1 minute to 1 hour). Default: what the source asks for
+        (1 hour for ``HuggingFaceNeuronModel``), else SageMaker's default.
+    :param model_data_download_timeout: how long downloading the model data from S3 to an
+        instance may take (1 minute to 1 hour). Default: SageMaker's.
+    :param volume_size_gb: each instance's EBS storage volume, 1 to 512 GB (room for weights
+        the container downloads and compiles). Default: SageMaker's. ``ml.inf2`` instances
+        accept it; types with local NVMe storage only (``ml.trn1``, ``ml.g5``...) reject it.
     """
 
     def __init__(
@@ -111,8 +127,18 @@ class AsyncInferenceEndpoint(Construct):
         error_topic: sns.ITopic | None = None,
         oldest_request_alarm_threshold: cdk.Duration = cdk.Duration.hours(1),
         volume_key: kms.IKey | None = None,
+        alarm_topic: sns.ITopic | None = None,
+        container_startup_health_check_timeout: cdk.Duration | None = None,
+        model_data_download_timeout: cdk.Duration | None = None,
+        volume_size_gb: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_variant(
+            variant_name=variant_name,
+            container_startup_health_check_timeout=container_startup_health_check_timeout,
+            model_data_download_timeout=model_data_download_timeout,
+            volume_size_gb=volume_size_gb,
+        )
         check_capacity(
             min_capacity=min_capacity,
             max_capacity=max_capacity,
@@ -137,7 +163,10 @@ class AsyncInferenceEndpoint(Construct):
             maximum=_ONE_DAY,
         )
         _check_prefixes(input=input_prefix, output=output_prefix, failure=failure_prefix)
+        if instance_type is not None:
+            check_current_generation("instance_type", instance_type)
         self.model = _model(self, source, model, instance_type, families)
+        check_current_generation("instance_type", self.model.instance_type)
         self.variant_name = variant_name
         self.input_prefix = input_prefix
         self.output_prefix = output_prefix
@@ -162,12 +191,13 @@ class AsyncInferenceEndpoint(Construct):
             "Config",
             kms_key_id=volume_key.key_arn if volume_key is not None else None,
             production_variants=[
-                _Config.ProductionVariantProperty(
+                production_variant(
                     variant_name=variant_name,
-                    model_name=self.model.model_name,
-                    instance_type=self.model.instance_type,
+                    model=self.model,
                     initial_instance_count=initial_instance_count,
-                    initial_variant_weight=1,
+                    container_startup_health_check_timeout=container_startup_health_check_timeout,
+                    model_data_download_timeout=model_data_download_timeout,
+                    volume_size_gb=volume_size_gb,
                 )
             ],
             async_inference_config=_Config.AsyncInferenceConfigProperty(
@@ -247,6 +277,8 @@ class AsyncInferenceEndpoint(Construct):
             evaluation_periods=1,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+        if alarm_topic is not None:
+            self.oldest_request_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
 
     # -- names and locations -------------------------------------------------------------
 

@@ -56,8 +56,9 @@ _PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
 class BatchTransformPipeline(Construct):
     """Event-driven SageMaker batch transform on Inferentia2 (or Graviton/CPU).
 
-    Each object created under ``input_prefix`` of ``bucket`` starts one execution, which runs a
-    transform job on that object and writes the results under
+    Each non-empty object created under ``input_prefix`` of ``bucket`` starts one execution (empty
+    objects, such as the console's folders, do not), which runs a transform job on that object
+    and writes the results under
     ``<output_prefix><job name>/``. The job name is ``<job_name_prefix>-<MD5 of the execution
     name>-<attempt>``: unique per execution and attempt, and always within SageMaker's 63
     characters. Calls SageMaker rejects (throttling, quotas) are retried with exponential
@@ -131,7 +132,7 @@ class BatchTransformPipeline(Construct):
         network_isolation: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
-        job_name_prefix = job_name_prefix or default_job_name_prefix(construct_id, "batch")
+        job_name_prefix = job_name_prefix or default_job_name_prefix(self, "batch")
         _check_props(
             instance_count=instance_count,
             input_prefix=input_prefix,
@@ -224,7 +225,10 @@ class BatchTransformPipeline(Construct):
                 detail_type=["Object Created"],
                 detail={
                     "bucket": {"name": [self.bucket.bucket_name]},
-                    "object": {"key": [{"prefix": input_prefix}]},
+                    # Folders made in the console are empty objects named '<prefix>/': a job on
+                    # one would transform everything below it. (An anything-but suffix filter
+                    # on the key would be ORed with its prefix filter, not ANDed.)
+                    "object": {"key": [{"prefix": input_prefix}], "size": [{"numeric": [">", 0]}]},
                 },
             ),
             targets=[targets.SfnStateMachine(self.state_machine)],

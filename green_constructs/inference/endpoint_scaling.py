@@ -1,12 +1,18 @@
-"""Building blocks shared by endpoint constructs: capacity checks, scalable targets, metrics."""
+"""Building blocks shared by endpoint constructs: capacity and variant checks, the production
+variant, scalable targets, metrics."""
 
 from __future__ import annotations
+
+import re
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
+
+from .inference_model import InferenceModel
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -14,6 +20,10 @@ SERVICE_LINKED_ROLE = (
     "aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
     "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
+VARIANT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # SageMaker's, at most 63
+MAX_VOLUME_SIZE_GB = 512
+_ONE_MINUTE = cdk.Duration.minutes(1)
+_ONE_HOUR = cdk.Duration.hours(1)
 
 
 def check_capacity(*, min_capacity: int, max_capacity: int, initial_instance_count: int) -> None:
@@ -36,6 +46,70 @@ def check_capacity(*, min_capacity: int, max_capacity: int, initial_instance_cou
             "initial_instance_count must be between 1 (SageMaker creates an endpoint with at "
             f"least one instance) and max_capacity ({max_capacity}), got {initial_instance_count}"
         )
+
+
+def check_variant(
+    *,
+    variant_name: str,
+    container_startup_health_check_timeout: cdk.Duration | None,
+    model_data_download_timeout: cdk.Duration | None,
+    volume_size_gb: int | None,
+) -> None:
+    """Fail synth on production variant settings SageMaker rejects, naming the property."""
+    if not cdk.Token.is_unresolved(variant_name) and not (
+        isinstance(variant_name, str)
+        and len(variant_name) <= 63
+        and VARIANT_NAME.fullmatch(variant_name)
+    ):
+        raise ValueError(
+            "variant_name must be 1 to 63 letters, digits and hyphens, starting and ending with "
+            f"a letter or digit (e.g. 'AllTraffic'), got {variant_name!r}"
+        )
+    for name, timeout in (
+        ("container_startup_health_check_timeout", container_startup_health_check_timeout),
+        ("model_data_download_timeout", model_data_download_timeout),
+    ):
+        if timeout is not None:
+            check_duration(name, timeout, minimum=_ONE_MINUTE, maximum=_ONE_HOUR)
+    if volume_size_gb is not None and (
+        isinstance(volume_size_gb, bool)
+        or not isinstance(volume_size_gb, int)
+        or not 1 <= volume_size_gb <= MAX_VOLUME_SIZE_GB
+    ):
+        raise ValueError(
+            f"volume_size_gb must be a whole number from 1 to {MAX_VOLUME_SIZE_GB} (GB), "
+            f"got {volume_size_gb!r}"
+        )
+
+
+def production_variant(
+    *,
+    variant_name: str,
+    model: InferenceModel,
+    initial_instance_count: int,
+    container_startup_health_check_timeout: cdk.Duration | None,
+    model_data_download_timeout: cdk.Duration | None,
+    volume_size_gb: int | None,
+) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
+    """The one production variant serving ``model``; the startup health check timeout defaults
+    to the one its container asks for."""
+    health_check = (
+        container_startup_health_check_timeout or model.container.startup_health_check_timeout
+    )
+    return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+        variant_name=variant_name,
+        model_name=model.model_name,
+        instance_type=model.instance_type,
+        initial_instance_count=initial_instance_count,
+        initial_variant_weight=1,
+        container_startup_health_check_timeout_in_seconds=_seconds(health_check),
+        model_data_download_timeout_in_seconds=_seconds(model_data_download_timeout),
+        volume_size_in_gb=volume_size_gb,
+    )
+
+
+def _seconds(duration: cdk.Duration | None) -> int | None:
+    return int(duration.to_seconds()) if duration is not None else None
 
 
 def check_duration(

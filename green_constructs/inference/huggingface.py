@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -29,7 +30,7 @@ from constructs import Construct
 from ..catalog import Catalog, family_of
 from ..catalog import right_sizing
 from .images import neuron_dlc_image
-from .model_source import ContainerConfig, ModelSource
+from .model_source import ContainerConfig, ModelSource, grant_model_data_read
 from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
 
 MODEL_DIR = "/opt/ml/model"
@@ -40,6 +41,9 @@ MAX_BATCH_SIZE = 256
 MAX_SEQUENCE_LENGTH = 32768
 DTYPES = ("bf16", "fp16")
 FULL_PRECISION = "fp32"
+# Downloading, compiling (unless cached) and loading an LLM onto NeuronCores before the first
+# health check passes takes minutes to most of an hour: SageMaker's maximum.
+STARTUP_HEALTH_CHECK_TIMEOUT = cdk.Duration.hours(1)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,11 @@ class HuggingFaceNeuronModel(ModelSource):
     :param model_key: key of the export in ``model_bucket``. Default: None.
     :param environment: extra container variables (e.g. ``MESSAGES_API_ENABLED`` for TGI); may
         not override the variables set from the properties above. Default: none.
+
+    Endpoints serving it give the container an hour (SageMaker's maximum) to pass its first
+    health check unless told otherwise (``container_startup_health_check_timeout``). Without
+    ``model_bucket``/``model_key`` the weights come from the Hub, so the model cannot run with
+    ``network_isolation``.
     """
 
     def __init__(
@@ -217,18 +226,29 @@ class HuggingFaceNeuronModel(ModelSource):
             tensor_parallel_degree=self.tensor_parallel_degree,
         )
 
+    @property
+    def network_requirement(self) -> str | None:
+        if self.model_key is not None:
+            return None
+        return (
+            f"model_id {self.model_id!r} is downloaded from the Hugging Face Hub at startup; "
+            "pass model_bucket and model_key (an optimum-neuron export in S3) to serve it "
+            "without network access"
+        )
+
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
         cores = self._check_instance(instance_type)
         image = neuron_dlc_image(scope, repository=self.server.repository, tag=self.image_tag)
         image.grant_pull(role)
         model_data_url = None
         if self.model_bucket is not None and self.model_key is not None:
-            self.model_bucket.grant_read(role, self.model_key)
+            grant_model_data_read(role, self.model_bucket, self.model_key)
             model_data_url = self.model_bucket.s3_url_for_object(self.model_key)
         return ContainerConfig(
             image=image.uri,
             environment={**self.environment, **self._environment(cores=cores)},
             model_data_url=model_data_url,
+            startup_health_check_timeout=STARTUP_HEALTH_CHECK_TIMEOUT,
         )
 
     def _environment(self, *, cores: int) -> dict[str, str]:

@@ -12,7 +12,7 @@ from constructs import Construct
 from ..catalog import Catalog, CatalogError
 from ..catalog.right_sizing import RIGHT_SIZING_METADATA
 from ..nag.acknowledge import acknowledge
-from .model_source import ModelSource
+from .model_source import ContainerConfig, ModelSource
 
 DEFAULT_FAMILIES = ("inf2",)
 
@@ -27,7 +27,9 @@ class InferenceModel(Construct):
         ``families`` that holds the model (right-sizing; needs a source that knows its size).
     :param families: instance families right-sizing may choose from. Default: ``("inf2",)``.
     :param network_isolation: run the container without network access. Default: False (Hugging
-        Face images download weights from the Hub unless they are in S3).
+        Face images download weights from the Hub unless they are in S3). A source that needs the
+        network to start (``HuggingFaceNeuronModel`` without ``model_bucket``/``model_key``)
+        fails with it.
     """
 
     def __init__(
@@ -41,6 +43,11 @@ class InferenceModel(Construct):
         network_isolation: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        if network_isolation and source.network_requirement:
+            raise ValueError(
+                f"network_isolation=True leaves the container without network access, but "
+                f"{source.network_requirement} (or set network_isolation=False)"
+            )
         self.sizing = None
         if instance_type is None:
             self.sizing = source.right_size(families=tuple(families))
@@ -72,7 +79,7 @@ class InferenceModel(Construct):
             primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
                 image=container.image,
                 environment=dict(container.environment) or None,
-                model_data_url=container.model_data_url,
+                **_model_data(container),
             ),
         )
         self.cfn_model.node.add_dependency(self.role)
@@ -118,3 +125,18 @@ class InferenceModel(Construct):
                 "Resource::*",
             ],
         )
+
+
+def _model_data(container: ContainerConfig) -> dict:
+    """``ModelDataUrl`` for an archive; ``ModelDataSource`` for a prefix (URL ending with '/'),
+    which SageMaker copies uncompressed."""
+    url = container.model_data_url
+    if url is None or not url.endswith("/"):
+        return {"model_data_url": url}
+    return {
+        "model_data_source": sagemaker.CfnModel.ModelDataSourceProperty(
+            s3_data_source=sagemaker.CfnModel.S3DataSourceProperty(
+                s3_uri=url, s3_data_type="S3Prefix", compression_type="None"
+            )
+        )
+    }

@@ -13,6 +13,8 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..catalog import Catalog
+from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
 
 if TYPE_CHECKING:
     from ..catalog.right_sizing import SizingDecision
@@ -26,11 +28,18 @@ _ECR_IMAGE = re.compile(
 
 @dataclass(frozen=True)
 class ContainerConfig:
-    """What ``AWS::SageMaker::Model`` needs for its primary container."""
+    """What ``AWS::SageMaker::Model`` needs for its primary container.
+
+    :param model_data_url: S3 URL of the weights: a ``.tar.gz`` archive (``ModelDataUrl``), or
+        an uncompressed prefix ending with ``/`` (``ModelDataSource``, ``S3Prefix``).
+    :param startup_health_check_timeout: how long the container needs to pass its first health
+        check; endpoints use it unless given their own. None: SageMaker's default.
+    """
 
     image: str
     environment: Mapping[str, str] = field(default_factory=dict)
     model_data_url: str | None = None
+    startup_health_check_timeout: cdk.Duration | None = None
 
 
 def image_accelerator(image: str) -> str | None:
@@ -98,6 +107,32 @@ def grant_repository_pull(role: iam.IRole, *, account: str, region: str, reposit
     )
 
 
+def grant_model_data_read(role: iam.IRole, bucket: s3.IBucket, key_pattern: str) -> None:
+    """Let ``role`` read the model data at ``key_pattern`` (a key, or ``<prefix>*``) and list
+    a prefix, decrypting with the bucket's key; a wildcard is acknowledged on the role."""
+    objects = bucket.arn_for_objects(key_pattern)
+    role.add_to_principal_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[objects]))
+    if bucket.encryption_key is not None:
+        bucket.encryption_key.grant_decrypt(role)
+    if "*" not in key_pattern:
+        return
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=["s3:ListBucket"],
+            resources=[bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [key_pattern]}},
+        )
+    )
+    if isinstance(role, Construct):
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            "SageMaker copies every file of the model data under its prefix; the role reads "
+            "only that prefix.",
+            applies_to=[resource_finding(role, objects)],
+        )
+
+
 class ModelSource(ABC):
     """A model to serve: binds to an instance type and a role, returns the container config."""
 
@@ -110,9 +145,15 @@ class ModelSource(ABC):
         """The smallest fitting instance when the source knows the model's size, else None."""
         return None
 
+    @property
+    def network_requirement(self) -> str | None:
+        """Why the container needs network access to start (and how to avoid it), else None."""
+        return None
+
 
 class CustomImage(ModelSource):
-    """Any serving image (``image``), with optional weights (``model_data_url``, an S3 URL).
+    """Any serving image (``image``), with optional weights (``model_data_url``: the S3 URL of a
+    ``.tar.gz``, or of an uncompressed prefix ending with ``/``).
 
     :param accelerator: what the image is built for (``neuron``, ``gpu``, ``cpu``). Default:
         guessed from the image name and tag (``neuronx``, ``-gpu``, ``cu124``...).
@@ -145,14 +186,15 @@ class CustomImage(ModelSource):
         check_image_fits_instance(self.image, self.accelerator, instance_type)
         grant_image_pull(role, self.image)
         if self.model_bucket is not None:
-            self.model_bucket.grant_read(role, self.model_key_pattern)
+            grant_model_data_read(role, self.model_bucket, self.model_key_pattern)
         return ContainerConfig(
             image=self.image, environment=self.environment, model_data_url=self.model_data_url
         )
 
 
 class S3ModelArtifact(CustomImage):
-    """Weights in S3 (``bucket``/``key``, a ``model.tar.gz`` or a prefix) served by ``image``."""
+    """Weights in S3 served by ``image``: ``key`` names a ``.tar.gz`` archive, or else a prefix
+    whose uncompressed files SageMaker copies to /opt/ml/model."""
 
     def __init__(
         self,
@@ -163,11 +205,13 @@ class S3ModelArtifact(CustomImage):
         environment: Mapping[str, str] | None = None,
         accelerator: str | None = None,
     ) -> None:
+        if not key.endswith(".tar.gz"):
+            key = f"{key.rstrip('/')}/"
         super().__init__(
             image,
             environment=environment,
             model_data_url=bucket.s3_url_for_object(key),
             model_bucket=bucket,
-            model_key_pattern=key if key.endswith(".tar.gz") else f"{key.rstrip('/')}/*",
+            model_key_pattern=f"{key}*" if key.endswith("/") else key,
             accelerator=accelerator,
         )

@@ -8,8 +8,11 @@ from typing import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..nag.acknowledge import acknowledge
@@ -19,6 +22,8 @@ from ._instances import check_current_generation
 from .endpoint_scaling import (
     check_capacity,
     check_duration,
+    check_variant,
+    production_variant,
     sagemaker_metric,
     variant_scalable_target,
 )
@@ -85,6 +90,19 @@ class RealtimeEndpoint(Construct):
         endpoint is then a candidate for deletion or an asynchronous endpoint). Whole hours,
         1 to 24. Default: 24 hours.
     :param network_isolation: see :class:`InferenceModel`. Default: False.
+    :param alarm_topic: SNS topic ``errors_alarm`` and ``idle_alarm`` notify when they fire.
+        Default: none, the alarms have no action (``SustainabilityMonitor`` is the place for
+        notifications). An encrypted topic's key must let CloudWatch use it.
+    :param volume_key: KMS key for the instances' storage volumes (``KmsKeyId``). Default:
+        SageMaker's own encryption (instance types with local NVMe storage reject a key).
+    :param container_startup_health_check_timeout: how long a new instance's container may take
+        to pass its first health check (1 minute to 1 hour). Default: what the source asks for
+        (1 hour for ``HuggingFaceNeuronModel``), else SageMaker's default.
+    :param model_data_download_timeout: how long downloading the model data from S3 to an
+        instance may take (1 minute to 1 hour). Default: SageMaker's.
+    :param volume_size_gb: each instance's EBS storage volume, 1 to 512 GB (room for weights
+        the container downloads and compiles). Default: SageMaker's. ``ml.inf2`` instances
+        accept it; types with local NVMe storage only (``ml.trn1``, ``ml.g5``...) reject it.
     """
 
     def __init__(
@@ -108,8 +126,19 @@ class RealtimeEndpoint(Construct):
         error_alarm_threshold: int = 1,
         idle_alarm_after: cdk.Duration = cdk.Duration.hours(24),
         network_isolation: bool = False,
+        alarm_topic: sns.ITopic | None = None,
+        volume_key: kms.IKey | None = None,
+        container_startup_health_check_timeout: cdk.Duration | None = None,
+        model_data_download_timeout: cdk.Duration | None = None,
+        volume_size_gb: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_variant(
+            variant_name=variant_name,
+            container_startup_health_check_timeout=container_startup_health_check_timeout,
+            model_data_download_timeout=model_data_download_timeout,
+            volume_size_gb=volume_size_gb,
+        )
         _check_props(
             min_capacity=min_capacity,
             max_capacity=max_capacity,
@@ -145,13 +174,15 @@ class RealtimeEndpoint(Construct):
         self.cfn_endpoint_config = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
+            kms_key_id=volume_key.key_arn if volume_key is not None else None,
             production_variants=[
-                sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                production_variant(
                     variant_name=variant_name,
-                    model_name=self.model.model_name,
-                    instance_type=self.model.instance_type,
+                    model=self.model,
                     initial_instance_count=min_capacity,
-                    initial_variant_weight=1,
+                    container_startup_health_check_timeout=container_startup_health_check_timeout,
+                    model_data_download_timeout=model_data_download_timeout,
+                    volume_size_gb=volume_size_gb,
                 )
             ],
             data_capture_config=data_capture,
@@ -206,6 +237,10 @@ class RealtimeEndpoint(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
         )
+        if alarm_topic is not None:
+            action = cloudwatch_actions.SnsAction(alarm_topic)
+            self.errors_alarm.add_alarm_action(action)
+            self.idle_alarm.add_alarm_action(action)
 
     @property
     def endpoint_name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -15,13 +16,16 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ..catalog import Catalog
+from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
 from ..nag.acknowledge import acknowledge
+from . import _checks
 from .publisher_asset import HANDLER, publisher_asset_dir
 from .publisher_handler import EMISSIONS_METRIC, ENERGY_METRIC
 
 DEFAULT_NAMESPACE = "GreenConstructs/Carbon"
+# CloudWatch's namespace characters; "AWS/" is reserved for AWS services.
+_NAMESPACE = re.compile(r"(?!AWS/)[0-9A-Za-z._#/ -][0-9A-Za-z._#/: -]{0,254}")
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,21 @@ class CarbonMetricsPublisher(Construct):
     Metrics go to ``namespace`` with dimensions ``EndpointName``, ``VariantName``, ``Region``
     (per variant) and ``Region`` (every monitored variant of a region).
 
-    :param endpoints: the endpoint variants (:class:`MonitoredEndpoint` or endpoint constructs).
-    :param schedule: how often the function runs; each run covers that many past minutes.
-        Whole minutes, 5 minutes to 1 day. Default: 1 hour.
+    Each run covers the ``schedule``'s length of whole minutes ending
+    ``publisher_handler.INGESTION_DELAY_MINUTES`` (5) before its scheduled time, when
+    SageMaker's datapoints have arrived; consecutive runs cover consecutive windows. A failed
+    run is not retried: it may have published part of its window, and CloudWatch would add a
+    second copy to the first.
+
+    :param endpoints: the endpoint variants (:class:`MonitoredEndpoint` or endpoint constructs),
+        each once, in regions of the catalog.
+    :param schedule: how often the function runs, and the minutes each run covers. Whole
+        minutes, 5 minutes to 1 day. Default: 1 hour.
     :param namespace: CloudWatch namespace of the published metrics (the only one the function
-        may publish to). Default: ``GreenConstructs/Carbon``.
-    :param log_retention: retention of the function's log group. Default: one month.
+        may publish to): up to 255 letters, digits and ``. - _ / # :`` or spaces, not starting
+        with ``:`` or ``AWS/``. Default: ``GreenConstructs/Carbon``.
+    :param log_retention: retention of the function's log group (a ``logs.RetentionDays``).
+        Default: one month.
     """
 
     def __init__(
@@ -79,14 +92,19 @@ class CarbonMetricsPublisher(Construct):
         namespace: str = DEFAULT_NAMESPACE,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
+        minutes = _checks.whole_minutes("schedule", schedule, minimum=5, maximum=24 * 60)
+        _check_namespace(namespace)
+        if not isinstance(log_retention, logs.RetentionDays):
+            raise ValueError(
+                "log_retention must be a logs.RetentionDays such as ONE_MONTH, "
+                f"got {log_retention!r}"
+            )
+        if isinstance(endpoints, (str, MonitoredEndpoint)) or not endpoints:
+            raise ValueError("endpoints: give a list of at least one endpoint to report on")
         super().__init__(scope, construct_id)
-        if not endpoints:
-            raise ValueError("endpoints: give at least one endpoint to report on")
-        minutes = _check_schedule(schedule)
         self.namespace = namespace
         self.endpoints = [self._monitored(each) for each in endpoints]
-        for each in self.endpoints:
-            Catalog.default().instance(each.instance_type)  # fails synth on an unknown type
+        _check_endpoints(self.endpoints)
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -107,6 +125,9 @@ class CarbonMetricsPublisher(Construct):
             log_group=self.log_group,
             memory_size=256,
             timeout=cdk.Duration.minutes(2),
+            # no retry of a failed run: it may have published part of its window, and CloudWatch
+            # sums duplicates; the next scheduled run covers the next window
+            retry_attempts=0,
             environment={
                 "RESOURCES": stack.to_json_string([_config(each) for each in self.endpoints]),
                 "NAMESPACE": namespace,
@@ -124,6 +145,8 @@ class CarbonMetricsPublisher(Construct):
             "Schedule",
             description="Runs the carbon metrics publisher",
             schedule=events.Schedule.rate(schedule),
+            # EventBridge resends only events Lambda did not accept (the function did not run),
+            # and the window follows the event's time, so a late delivery covers the same minutes
             targets=[targets.LambdaFunction(self.function, retry_attempts=2)],
         )
 
@@ -159,12 +182,16 @@ class CarbonMetricsPublisher(Construct):
         }
 
     def _monitored(self, endpoint: Monitored) -> MonitoredEndpoint:
-        monitored = (
-            endpoint if isinstance(endpoint, MonitoredEndpoint) else MonitoredEndpoint.of(endpoint)
-        )
-        if monitored.region is None:
-            return dataclasses.replace(monitored, region=cdk.Stack.of(self).region)
-        return monitored
+        if isinstance(endpoint, (AsyncInferenceEndpoint, RealtimeEndpoint)):
+            endpoint = MonitoredEndpoint.of(endpoint)
+        if not isinstance(endpoint, MonitoredEndpoint):
+            raise ValueError(
+                "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint or "
+                f"RealtimeEndpoint, got {endpoint!r}"
+            )
+        if endpoint.region is None:
+            return dataclasses.replace(endpoint, region=cdk.Stack.of(self).region)
+        return endpoint
 
     def _role(self) -> iam.Role:
         role = iam.Role(
@@ -204,11 +231,34 @@ def _config(endpoint: MonitoredEndpoint) -> dict[str, str]:
     }
 
 
-def _check_schedule(schedule: cdk.Duration) -> int:
-    seconds = schedule.to_seconds()
-    if seconds % 60 or not 5 * 60 <= seconds <= 24 * 3600:
+def _check_namespace(namespace: str) -> None:
+    if isinstance(namespace, str) and cdk.Token.is_unresolved(namespace):
+        return
+    if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
         raise ValueError(
-            "schedule must be a whole number of minutes from 5 minutes to 1 day, got "
-            f"{schedule.to_human_string()}"
+            "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, "
+            f"not starting with ':' or 'AWS/' (reserved for AWS services), got {namespace!r}"
         )
-    return int(seconds // 60)
+
+
+def _check_endpoints(endpoints: list[MonitoredEndpoint]) -> None:
+    catalog = Catalog.default()
+    seen = set()
+    for index, each in enumerate(endpoints):
+        name = f"endpoints[{index}]"
+        for field in ("endpoint_name", "variant_name", "instance_type"):
+            value = getattr(each, field)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name}.{field} must be a non-empty string, got {value!r}")
+        try:
+            catalog.instance(each.instance_type)
+        except CatalogError as error:
+            raise ValueError(f"{name}.instance_type: {error}") from None
+        _checks.region(f"{name}.region", each.region, catalog)
+        key = (each.endpoint_name, each.variant_name, each.region)
+        if key in seen:
+            raise ValueError(
+                f"{name}: {each.endpoint_name}/{each.variant_name} in {each.region} is listed "
+                "twice; its emissions would count twice in the region's total"
+            )
+        seen.add(key)

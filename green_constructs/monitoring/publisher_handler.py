@@ -1,10 +1,11 @@
 """Lambda handler of :class:`CarbonMetricsPublisher`: energy and emissions of endpoints.
 
 For each monitored endpoint variant (environment ``RESOURCES``: a JSON list of
-``{"endpoint_name", "variant_name", "instance_type", "region"}``) it reads the previous whole
-window (``WINDOW_MINUTES``) of ``CPUUtilization`` from ``/aws/sagemaker/Endpoints`` at one-minute
-resolution in the endpoint's region: the ``SampleCount`` of a minute is the number of instances
-in service, the ``Average`` their utilization (0-100 per vCPU, summed). Each minute's energy and
+``{"endpoint_name", "variant_name", "instance_type", "region"}``) it reads a window of
+``WINDOW_MINUTES`` whole minutes, ending ``INGESTION_DELAY_MINUTES`` before the run's scheduled
+time, of ``CPUUtilization`` from ``/aws/sagemaker/Endpoints`` at one-minute resolution in the
+endpoint's region: the ``SampleCount`` of a minute is the number of instances in service, the
+``Average`` their utilization (0-100 per vCPU, summed). Each minute's energy and
 emissions come from :func:`green_constructs.estimate.footprint.instance_footprint`, the
 estimator's own code, and are published to ``NAMESPACE`` as ``EnergyWh`` and ``EmissionsGramsCO2e``
 with dimensions ``EndpointName``, ``VariantName``, ``Region`` (per resource) and ``Region``
@@ -34,6 +35,9 @@ LOG.setLevel(logging.INFO)
 
 ENERGY_METRIC = "EnergyWh"
 EMISSIONS_METRIC = "EmissionsGramsCO2e"
+INGESTION_DELAY_MINUTES = 5
+"""How long before the run a window ends: CloudWatch may take minutes to make a datapoint
+readable, and a minute read before its data arrived would be published short, for good."""
 _MINUTE = 60
 _PUT_BATCH = 500  # PutMetricData accepts up to 1,000 metric data items per request
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
@@ -42,7 +46,9 @@ ClientFactory = Callable[[str], Any]
 
 
 def handler(event: dict, context: object) -> dict:
-    """Scheduled entry point: publish the previous window's energy and emissions."""
+    """Scheduled entry point: publish the previous window's energy and emissions. The window
+    follows the event's ``time`` (the scheduled time; now when absent), so a late delivery
+    covers the same minutes."""
     resources = json.loads(os.environ["RESOURCES"])
     publisher_region = os.environ.get("AWS_REGION", "us-east-1")
 
@@ -55,8 +61,15 @@ def handler(event: dict, context: object) -> dict:
         publisher=client(publisher_region),
         namespace=os.environ["NAMESPACE"],
         window_minutes=int(os.environ.get("WINDOW_MINUTES", "60")),
-        now=datetime.now(timezone.utc),
+        now=_scheduled_time(event),
     )
+
+
+def _scheduled_time(event: dict) -> datetime:
+    scheduled = event.get("time")
+    if not scheduled:
+        return datetime.now(timezone.utc)
+    return datetime.fromisoformat(scheduled.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
 def publish(
@@ -69,13 +82,14 @@ def publish(
     now: datetime,
     catalog: Catalog | None = None,
 ) -> dict:
-    """Read, estimate and publish for every resource; return what was published and skipped.
+    """Read, estimate and publish for every resource; return the window and what was published
+    and skipped.
 
-    The window is the last ``window_minutes`` whole minutes before ``now``, so runs on a
-    schedule of that length cover every minute once.
+    The window is the ``window_minutes`` whole minutes ending ``INGESTION_DELAY_MINUTES`` before
+    ``now``, so runs on a schedule of that length cover every minute once.
     """
     catalog = catalog or Catalog.default()
-    end = now.replace(second=0, microsecond=0)
+    end = now.replace(second=0, microsecond=0) - timedelta(minutes=INGESTION_DELAY_MINUTES)
     start = end - timedelta(minutes=window_minutes)
     published: list[dict] = []
     skipped: list[dict] = []
@@ -121,8 +135,13 @@ def publish(
             _put(publisher, namespace, [{"Name": "Region", "Value": region}], minutes)
         except (ClientError, BotoCoreError) as error:
             skipped.append(_skip(f"region {region}", f"could not publish: {_describe(error)}"))
-    LOG.info(json.dumps({"published": published, "skipped": skipped}))
-    return {"published": published, "skipped": skipped}
+    result = {
+        "window": {"start": start.isoformat(), "end": end.isoformat()},
+        "published": published,
+        "skipped": skipped,
+    }
+    LOG.info(json.dumps(result))
+    return result
 
 
 def _energy_by_minute(

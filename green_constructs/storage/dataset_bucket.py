@@ -18,7 +18,11 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from .prefix_access import grant_prefix
-from .sustainable_bucket import SustainableBucket, check_whole_days
+from .sustainable_bucket import (
+    SustainableBucket,
+    check_expires_after_transition,
+    check_whole_days,
+)
 
 DATASET_STORAGE_CLASSES = (
     s3.StorageClass.INTELLIGENT_TIERING,
@@ -90,13 +94,11 @@ def _check(
     check_whole_days("transition_after", transition_after)
     if expire_after is not None:
         check_whole_days("expire_after", expire_after)
-    if storage_class.value not in {c.value for c in DATASET_STORAGE_CLASSES}:
+    allowed = [c.value for c in DATASET_STORAGE_CLASSES]
+    if not isinstance(storage_class, s3.StorageClass) or storage_class.value not in allowed:
+        shown = getattr(storage_class, "value", repr(storage_class))
         raise ValueError(
-            f"storage_class: {storage_class.value} is not allowed for training data; allowed: "
-            + ", ".join(c.value for c in DATASET_STORAGE_CLASSES)
+            f"storage_class: {shown} is not allowed for training data; allowed: "
+            + ", ".join(allowed)
         )
-    if expire_after is not None and expire_after.to_days() <= transition_after.to_days():
-        raise ValueError(
-            f"expire_after ({expire_after.to_human_string()}) must be longer than "
-            f"transition_after ({transition_after.to_human_string()})"
-        )
+    check_expires_after_transition(expire_after, "transition_after", transition_after)

@@ -23,8 +23,8 @@ class SustainableBucket(Construct):
     :param expire_after: delete current objects this long after creation. Default: never.
     :param noncurrent_expire_after: delete overwritten or deleted versions after this. Default:
         30 days.
-    :param intelligent_tiering_after: move objects to S3 Intelligent-Tiering after this. Default:
-        no transition.
+    :param intelligent_tiering_after: move objects to S3 Intelligent-Tiering after this; when
+        ``expire_after`` is set too, it must come first. Default: no transition.
     :param encryption_key: customer managed key. Default: a new key with rotation, retained.
     :param server_access_logs_bucket: where to write access logs. Default: none (see the
         acknowledgement of ``AwsSolutions-S1`` in the construct).
@@ -99,6 +99,9 @@ class SustainableBucket(Construct):
         ):
             if value is not None:
                 check_whole_days(name, value)
+        check_expires_after_transition(
+            expire_after, "intelligent_tiering_after", intelligent_tiering_after
+        )
 
     @property
     def bucket_name(self) -> str:
@@ -126,8 +129,24 @@ class SustainableBucket(Construct):
 def check_whole_days(name: str, value: cdk.Duration) -> None:
     """Fail with a message naming ``name`` unless ``value`` is a whole number of days (S3
     lifecycle rules count in days)."""
+    if not isinstance(value, cdk.Duration):
+        raise ValueError(f"{name} must be a cdk.Duration of whole days, got {value!r}")
     millis = value.to_milliseconds()
     if millis < _DAY_MS or millis % _DAY_MS:
         raise ValueError(
             f"{name} must be a whole number of days, at least 1; got {value.to_human_string()}"
+        )
+
+
+def check_expires_after_transition(
+    expire_after: cdk.Duration | None, transition_name: str, transition_after: cdk.Duration | None
+) -> None:
+    """Fail unless objects expire after they transition (S3 rejects the rule otherwise); both
+    are whole days (see :func:`check_whole_days`)."""
+    if expire_after is None or transition_after is None:
+        return
+    if expire_after.to_days() <= transition_after.to_days():
+        raise ValueError(
+            f"expire_after ({expire_after.to_human_string()}) must be longer than "
+            f"{transition_name} ({transition_after.to_human_string()})"
         )

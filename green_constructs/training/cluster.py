@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -79,12 +79,17 @@ class LustreStorage:
     :param throughput_per_tib: MB/s per TiB for ``PERSISTENT_2`` (125, 250, 500 or 1000).
         Default: 125.
     :param mount_path: where nodes mount it. Default: ``/fsx``.
+    :param removal_policy: what happens to the file system when it leaves the stack
+        (keyword-only). Default: ``RETAIN`` for ``PERSISTENT_2`` (its data may outlive the
+        stack), ``DESTROY`` for ``SCRATCH_2`` (a scratch file system left behind would keep
+        running and costing).
     """
 
     deployment_type: fsx.LustreDeploymentType = fsx.LustreDeploymentType.PERSISTENT_2
     storage_capacity_gib: int = 1200
     throughput_per_tib: int = 125
     mount_path: str = "/fsx"
+    removal_policy: cdk.RemovalPolicy | None = field(default=None, kw_only=True)
 
 
 class TrainiumCluster(Construct):
@@ -95,7 +100,9 @@ class TrainiumCluster(Construct):
     Trainium nodes neuron-monitor publishing NeuronCore utilization to CloudWatch
     (:meth:`metric_neuron_core_utilization`). Faulty nodes are replaced automatically; workers
     run one thread per core; nodes share a security group that lets EFA traffic flow between
-    them, in a private subnet with an S3 gateway endpoint.
+    them, in a private subnet with an S3 gateway endpoint. The cluster is created only once the
+    scripts, its role's policy, its security group rules and (in a VPC of its own) the NAT
+    route and S3 endpoint exist: nodes download the scripts and reach AWS as they start.
 
     :param worker_groups: Trainium worker groups. Default: one ``ml.trn1.32xlarge`` node.
     :param controller_instance_type: Slurm controller, one of
@@ -158,7 +165,11 @@ class TrainiumCluster(Construct):
         self.lifecycle_bucket = SustainableBucket(self, "LifecycleScripts")
         deployment = self._deploy_lifecycle_scripts(shared_storage)
         self.cluster = self._cluster(controller_instance_type, controller_volume_size_gb)
-        self.cluster.node.add_dependency(deployment)
+        self.cluster.node.add_dependency(deployment, self.role, self.security_group)
+        if vpc is None:
+            self.cluster.node.add_dependency(
+                self.subnet.internet_connectivity_established, self.vpc.node.find_child("S3")
+            )
 
     # public API ------------------------------------------------------------------------------
     @property
@@ -346,6 +357,7 @@ class TrainiumCluster(Construct):
         self, storage: LustreStorage, dataset_bucket: s3.IBucket | None
     ) -> fsx.LustreFileSystem:
         persistent = storage.deployment_type == fsx.LustreDeploymentType.PERSISTENT_2
+        default_removal = cdk.RemovalPolicy.RETAIN if persistent else cdk.RemovalPolicy.DESTROY
         file_system = fsx.LustreFileSystem(
             self,
             "SharedStorage",
@@ -359,6 +371,7 @@ class TrainiumCluster(Construct):
                 per_unit_storage_throughput=storage.throughput_per_tib if persistent else None,
                 data_compression_type=fsx.LustreDataCompressionType.LZ4,
             ),
+            removal_policy=storage.removal_policy or default_removal,
         )
         if dataset_bucket is not None:
             _let_fsx_decrypt(dataset_bucket)
@@ -628,4 +641,14 @@ def _check_lustre(storage: LustreStorage) -> None:
         raise ValueError(
             "shared_storage.throughput_per_tib: allowed 125, 250, 500, 1000; "
             f"got {storage.throughput_per_tib}"
+        )
+    policies = (
+        cdk.RemovalPolicy.RETAIN,
+        cdk.RemovalPolicy.DESTROY,
+        cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    )
+    if storage.removal_policy is not None and storage.removal_policy not in policies:
+        raise ValueError(
+            "shared_storage.removal_policy: allowed RETAIN, DESTROY, RETAIN_ON_UPDATE_OR_DELETE "
+            f"(FSx file systems take no CloudFormation snapshot); got {storage.removal_policy}"
         )

@@ -23,6 +23,9 @@ EFA_ENVIRONMENT = {
     "FI_EFA_FORK_SAFE": "1",
 }
 """libfabric settings for collectives between nodes over EFA (Neuron multi-node training)."""
+EFA_INSTANCE_TYPES = ("ml.trn1.32xlarge", "ml.trn1n.32xlarge", "ml.trn2.48xlarge")
+"""Trainium types with EFA: the only ones that train on more than one node (the Neuron
+collectives between nodes run over EFA; ``ml.trn1.2xlarge`` has none)."""
 _LNC_ACCELERATORS = {"Trainium2": (2, (1, 2))}
 """Accelerators with logical NeuronCores: (default, allowed) physical cores per logical core."""
 
@@ -59,12 +62,20 @@ class DistributedConfig:
     ) -> "DistributedSettings":
         """Check the config against ``instance_count`` nodes of ``instance_type``.
 
-        Raises ValueError naming the property that does not fit.
+        Several nodes need an instance type of :data:`EFA_INSTANCE_TYPES`: Neuron's collectives
+        between nodes run over EFA only, so a job spread over nodes without it would fail once
+        it starts. Raises ValueError naming the property that does not fit.
         """
         for name in ("tensor_parallel", "pipeline_parallel", "microbatches",
                      "gradient_accumulation"):
             check_whole(name, getattr(self, name), 1)
         check_whole("instance_count", instance_count, 1)
+        if instance_count > 1 and instance_type not in EFA_INSTANCE_TYPES:
+            raise ValueError(
+                f"instance_count: {instance_type} has no EFA, which Neuron needs between nodes, "
+                f"so it trains on 1 node only (got {instance_count}); for several nodes use "
+                f"one of {', '.join(EFA_INSTANCE_TYPES)}"
+            )
         catalog = catalog or Catalog.default()
         physical = catalog.neuron_cores(instance_type)
         if physical == 0:
@@ -149,7 +160,8 @@ class DistributedSettings:
         }
 
     def environment(self) -> dict[str, str]:
-        """Neuron compiler and runtime settings, and EFA settings on more than one node."""
+        """Neuron compiler and runtime settings, and EFA settings on more than one node (which
+        :meth:`DistributedConfig.resolve` allows only on :data:`EFA_INSTANCE_TYPES`)."""
         found = {"NEURON_CC_FLAGS": self.compiler_flags}
         if self.logical_nc_config is not None:
             found["NEURON_LOGICAL_NC_CONFIG"] = str(self.logical_nc_config)

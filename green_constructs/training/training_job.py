@@ -78,13 +78,17 @@ class TrainiumTrainingJob(Construct):
         custom image that runs its own code.
     :param entry_point: script in ``source_dir`` the container runs. Default: ``"train.py"``.
     :param instance_type: one of :data:`TRAINING_INSTANCE_TYPES`. Default: ``ml.trn1.32xlarge``.
-    :param instance_count: nodes (>= 1); EFA settings are added when above 1. Default: 1.
+    :param instance_count: nodes (>= 1); more than 1 needs an instance type with EFA (not
+        ``ml.trn1.2xlarge``) and adds EFA settings. Default: 1.
     :param distributed: tensor/pipeline parallelism, microbatches, gradient accumulation,
         checked against the instances. Default: ``DistributedConfig()`` (data parallel only).
     :param image: the training container. Default: the Neuron PyTorch training Deep Learning
         Container (:meth:`TrainingImage.neuron_dlc`) of the stack's region.
-    :param hyperparameters: passed to the script as ``--name value``; the distributed settings
-        and ``sagemaker_*`` entries are added. Default: none.
+    :param hyperparameters: passed to the script as ``--name value``. The construct adds the
+        distributed settings (:meth:`DistributedSettings.hyperparameters`) and, with
+        ``source_dir``, ``sagemaker_program`` and ``sagemaker_submit_directory``; a key among
+        them fails (set those through ``distributed``, ``instance_type``, ``instance_count``,
+        ``source_dir`` and ``entry_point``). Default: none.
     :param environment: extra container environment. Default: none.
     :param dataset: where training data lives. Default: a new :class:`DatasetBucket`.
     :param channels: input channel name -> key prefix in ``dataset`` (read only there).
@@ -112,7 +116,9 @@ class TrainiumTrainingJob(Construct):
     :param network_isolation: ``EnableNetworkIsolation``. Default: False.
     :param metric_definitions: metric name -> regex over the job's logs
         (``AlgorithmSpecification.MetricDefinitions``). Default: none.
-    :param job_name_prefix: start of every job name. Default: derived from the construct id.
+    :param job_name_prefix: start of every job name (at most 28 characters). Default: the
+        construct id and a hash of the construct path (unique per construct), e.g.
+        ``finetune-1a2b3c4d``.
     :param capacity_retries: new jobs after a capacity failure or an exhausted Spot wait (0-9).
         Default: 3.
     :param capacity_retry_wait: wait before the first of them, doubling after each.
@@ -157,8 +163,9 @@ class TrainiumTrainingJob(Construct):
         self.settings: DistributedSettings = (distributed or DistributedConfig()).resolve(
             instance_type=instance_type, instance_count=instance_count
         )
+        _check_hyperparameters(hyperparameters or {}, self.settings, source_dir is not None)
         max_wait = _check_stopping(max_runtime, managed_spot, max_wait)
-        self.job_name_prefix = job_name_prefix or default_job_name_prefix(construct_id, "train")
+        self.job_name_prefix = job_name_prefix or default_job_name_prefix(self, "train")
         check_job_name_prefix(self.job_name_prefix)
         self.channels = dict(channels if channels is not None else {"train": "train/"})
         _check_channels(self.channels)
@@ -665,6 +672,21 @@ def _check_instance_type(instance_type: str) -> None:
         raise ValueError(
             f"instance_type: {instance_type} is {what}; TrainiumTrainingJob trains on Trainium "
             f"(allowed: {', '.join(TRAINING_INSTANCE_TYPES)})"
+        )
+
+
+def _check_hyperparameters(
+    given: Mapping[str, Any], settings: DistributedSettings, ships_source: bool
+) -> None:
+    derived = set(settings.hyperparameters())
+    shipped = {"sagemaker_program", "sagemaker_submit_directory"} if ships_source else set()
+    clashes = sorted((derived | shipped) & set(given))
+    if clashes:
+        raise ValueError(
+            f"hyperparameters: {', '.join(clashes)} would be overwritten by the values the "
+            "construct derives; set parallelism, microbatches and gradient accumulation with "
+            "distributed=DistributedConfig(...), nodes with instance_type and instance_count, "
+            "and the script with source_dir and entry_point"
         )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
-from green_constructs.storage import SustainableBucket
+from green_constructs.storage import DatasetBucket, SustainableBucket
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
 
@@ -116,6 +119,51 @@ def test_bad_duration_names_the_property(duration) -> None:
     stack = cdk.Stack(cdk.App(), "S")
     with pytest.raises(ValueError, match="expire_after must be a whole number of days"):
         SustainableBucket(stack, "B", expire_after=duration)
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        (
+            {"expire_after": cdk.Duration.days(10), "intelligent_tiering_after": cdk.Duration.days(30)},
+            "expire_after (10 days) must be longer than intelligent_tiering_after (30 days)",
+        ),
+        (
+            {"expire_after": cdk.Duration.days(30), "intelligent_tiering_after": cdk.Duration.days(30)},
+            "expire_after (30 days) must be longer than intelligent_tiering_after (30 days)",
+        ),
+        ({"expire_after": "10"}, "expire_after must be a cdk.Duration of whole days, got '10'"),
+        ({"noncurrent_expire_after": 30}, "noncurrent_expire_after must be a cdk.Duration of whole days, got 30"),
+        ({"intelligent_tiering_after": 30.0}, "intelligent_tiering_after must be a cdk.Duration of whole days"),
+    ],
+)
+def test_bad_lifecycle_names_the_property(props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        SustainableBucket(stack, "B", **props)
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"storage_class": "INTELLIGENT_TIERING"}, "storage_class: 'INTELLIGENT_TIERING' is not allowed for training data; allowed: INTELLIGENT_TIERING, GLACIER_IR"),
+        ({"transition_after": 30}, "transition_after must be a cdk.Duration of whole days, got 30"),
+        ({"expire_after": cdk.Duration.days(10)}, "expire_after (10 days) must be longer than transition_after (30 days)"),
+    ],
+)
+def test_dataset_bucket_shares_the_checks(props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DatasetBucket(stack, "D", **props)
+
+
+def test_expiry_after_tiering_is_accepted() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    SustainableBucket(
+        stack, "B", expire_after=cdk.Duration.days(31), intelligent_tiering_after=cdk.Duration.days(30)
+    )
+    SustainableBucket(stack, "OnlyExpiry", expire_after=cdk.Duration.days(1))
+    DatasetBucket(stack, "D", storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL)
 
 
 def test_grant_read_scopes_objects_and_key() -> None:

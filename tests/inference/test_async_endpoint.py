@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from moto_deploy import create_stack, for_moto
-from green_constructs.inference import CustomImage, S3ModelArtifact
+from green_constructs.inference import CustomImage, InferenceModel, S3ModelArtifact
 from green_constructs.inference.async_endpoint import AsyncInferenceEndpoint
 from green_constructs.rules import evaluate, get_rule
 from green_constructs.runtime import AsyncInferenceClient
@@ -27,6 +27,10 @@ ENV = cdk.Environment(account="111111111111", region=REGION)
 NEURON_IMAGE = (
     f"763104351884.dkr.ecr.{REGION}.amazonaws.com/huggingface-pytorch-tgi-inference:"
     "2.1.2-optimum0.0.28-neuronx-py310-ubuntu22.04"
+)
+GPU_IMAGE = (
+    f"763104351884.dkr.ecr.{REGION}.amazonaws.com/huggingface-pytorch-inference:"
+    "2.1.0-transformers4.37.0-gpu-py310-cu118-ubuntu20.04"
 )
 SKIPPED_BY_MOTO = {
     # moto's CloudFormation does not model these: listed here and removed with references.
@@ -105,6 +109,14 @@ def test_endpoint_is_created_with_one_instance(template) -> None:
     (variant,) = config["Properties"]["ProductionVariants"]
     assert variant["InitialInstanceCount"] == 1
     assert variant["InstanceType"] == "ml.inf2.xlarge"
+    assert variant["VariantName"] == "AllTraffic"
+    # a custom image asks for no startup time: SageMaker's defaults apply
+    for name in (
+        "ContainerStartupHealthCheckTimeoutInSeconds",
+        "ModelDataDownloadTimeoutInSeconds",
+        "VolumeSizeInGB",
+    ):
+        assert name not in variant
 
 
 def test_target_tracking_on_backlog_per_instance_by_endpoint_name(template) -> None:
@@ -165,6 +177,7 @@ def test_oldest_request_alarm_watches_the_endpoint(template) -> None:
             "MetricName": "ApproximateAgeOfOldestRequest",
             "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name_ref(template)}],
             "Threshold": 3600,
+            "AlarmActions": Match.absent(),
         },
     )
 
@@ -336,6 +349,9 @@ def test_user_bucket_and_topics_are_used() -> None:
     error_topic = sns.Topic.from_topic_arn(
         stack, "Errors", f"arn:aws:sns:{REGION}:111111111111:errors"
     )
+    alarm_topic = sns.Topic.from_topic_arn(
+        stack, "Alarms", f"arn:aws:sns:{REGION}:111111111111:alarms"
+    )
     endpoint = AsyncInferenceEndpoint(
         stack,
         "Llm",
@@ -346,6 +362,11 @@ def test_user_bucket_and_topics_are_used() -> None:
         input_prefix="requests/",
         max_concurrent_invocations_per_instance=4,
         volume_key=kms.Key(stack, "VolumeKey", enable_key_rotation=True),
+        alarm_topic=alarm_topic,
+        variant_name="llm-v2",
+        container_startup_health_check_timeout=cdk.Duration.minutes(40),
+        model_data_download_timeout=cdk.Duration.minutes(20),
+        volume_size_gb=128,
     )
     assert endpoint.bucket is bucket and endpoint.error_topic is error_topic
     template = Template.from_stack(stack)
@@ -366,8 +387,26 @@ def test_user_bucket_and_topics_are_used() -> None:
                 "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 4},
             },
             "KmsKeyId": {"Fn::GetAtt": [Match.string_like_regexp("^VolumeKey"), "Arn"]},
+            "ProductionVariants": [
+                Match.object_like(
+                    {
+                        "VariantName": "llm-v2",
+                        "ContainerStartupHealthCheckTimeoutInSeconds": 2400,
+                        "ModelDataDownloadTimeoutInSeconds": 1200,
+                        "VolumeSizeInGB": 128,
+                    }
+                )
+            ],
         },
     )
+    alarms = {
+        alarm["Properties"]["MetricName"]: alarm["Properties"]["AlarmActions"]
+        for alarm in template.find_resources("AWS::CloudWatch::Alarm").values()
+    }
+    assert alarms["ApproximateAgeOfOldestRequest"] == [alarm_topic.topic_arn]
+    # the wake-up alarm only starts an instance
+    [wake_up_action] = alarms["HasBacklogWithoutCapacity"]
+    assert "Ref" in wake_up_action
 
 
 @pytest.mark.parametrize(
@@ -392,6 +431,16 @@ def test_user_bucket_and_topics_are_used() -> None:
             {"oldest_request_alarm_threshold": cdk.Duration.seconds(10)},
             "oldest_request_alarm_threshold must be between",
         ),
+        ({"variant_name": "All Traffic"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
+        (
+            {"container_startup_health_check_timeout": cdk.Duration.seconds(59)},
+            "container_startup_health_check_timeout must be between 1 minute and 1 hour",
+        ),
+        (
+            {"model_data_download_timeout": cdk.Duration.hours(2)},
+            "model_data_download_timeout must be between 1 minute and 1 hour",
+        ),
+        ({"volume_size_gb": 1024}, "volume_size_gb must be a whole number from 1 to 512"),
     ],
 )
 def test_bad_input_names_the_property(props, message) -> None:
@@ -400,6 +449,20 @@ def test_bad_input_names_the_property(props, message) -> None:
         AsyncInferenceEndpoint(
             stack, "Llm", source=CustomImage(NEURON_IMAGE), instance_type="ml.inf2.xlarge", **props
         )
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "use"), [("ml.p3.2xlarge", "trn1 or p5"), ("ml.g4dn.xlarge", "inf2 or g6")]
+)
+def test_previous_generation_instances_fail_like_the_other_endpoints(instance_type, use) -> None:
+    message = f"^instance_type: {instance_type} is a previous-generation instance; use {use}"
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    source = CustomImage(GPU_IMAGE)
+    with pytest.raises(ValueError, match=message):
+        AsyncInferenceEndpoint(stack, "Llm", source=source, instance_type=instance_type)
+    model = InferenceModel(stack, "Model", source=source, instance_type=instance_type)
+    with pytest.raises(ValueError, match=message):
+        AsyncInferenceEndpoint(stack, "FromModel", model=model)
 
 
 def test_source_or_model_but_not_both() -> None:
@@ -473,3 +536,10 @@ def test_hugging_face_neuron_model_source() -> None:
     assembly = synth_checked(app)
     assert our_findings(assembly) == []
     assert cfn_lint_errors(assembly) == []
+    # the Neuron image downloads, compiles and loads the model: an hour unless told otherwise
+    _, config = only(
+        Template.from_json(assembly.get_stack_by_name("Hf").template),
+        "AWS::SageMaker::EndpointConfig",
+    )
+    [variant] = config["Properties"]["ProductionVariants"]
+    assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == 3600

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import aws_cdk as cdk
+import boto3
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
+from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
@@ -34,6 +37,10 @@ GPU_IMAGE = (
     "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-pytorch-inference:"
     "2.1.0-transformers4.37.0-gpu-py310-cu118-ubuntu20.04"
 )
+
+
+PREFIX = "summarize-28229154"
+"""The default job name prefix of ``Batch/Summarize``: its id and a hash of its path."""
 
 
 def _pipeline(stack: cdk.Stack, construct_id: str = "Summarize", **props) -> BatchTransformPipeline:
@@ -113,23 +120,59 @@ def test_new_objects_under_the_input_prefix_start_the_state_machine(template) ->
         "AWS::S3::Bucket",
         {"NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}},
     )
-    template.has_resource_properties(
-        "AWS::Events::Rule",
-        {
-            "EventPattern": {
-                "source": ["aws.s3"],
-                "detail-type": ["Object Created"],
-                "detail": {
-                    "bucket": {"name": [{"Ref": bucket}]},
-                    "object": {"key": [{"prefix": "input/"}]},
-                },
-            },
-            "Targets": [Match.object_like({"Arn": {"Ref": machine}})],
+    [rule] = template.find_resources("AWS::Events::Rule").values()
+    # console folders ('input/batch-1/', empty) would transform every object below them
+    assert rule["Properties"]["EventPattern"] == {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {
+            "bucket": {"name": [{"Ref": bucket}]},
+            "object": {"key": [{"prefix": "input/"}], "size": [{"numeric": [">", 0]}]},
         },
-    )
+    }
+    [target] = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": machine}
     # EventBridge is enabled on the bucket itself: no notification custom resource (Lambda)
     assert template.find_resources("AWS::Lambda::Function") == {}
     assert template.find_resources("Custom::S3BucketNotifications") == {}
+
+
+def test_only_new_non_empty_objects_under_the_input_prefix_match(template) -> None:
+    """The synthesized pattern, routed by moto's EventBridge to a queue."""
+    [rule] = template.find_resources("AWS::Events::Rule").values()
+    pattern = json.loads(
+        json.dumps(rule["Properties"]["EventPattern"]).replace(
+            json.dumps({"Ref": _logical_id(template, "AWS::S3::Bucket", "SummarizeBucket")}),
+            '"inputs"',
+        )
+    )
+    created = [
+        ("input/a.jsonl", 120),
+        ("input/batch-1/", 0),  # console "Create folder"
+        ("input/empty.jsonl", 0),
+        ("input/batch-1/b.jsonl", 80),
+        ("output/a.jsonl", 50),
+    ]
+    with mock_aws():
+        events = boto3.client("events", region_name="eu-north-1")
+        sqs = boto3.client("sqs", region_name="eu-north-1")
+        queue = sqs.create_queue(QueueName="started")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+        events.put_rule(Name="ObjectCreated", EventPattern=json.dumps(pattern))
+        events.put_targets(
+            Rule="ObjectCreated",
+            Targets=[{"Id": "queue", "Arn": queue_arn["Attributes"]["QueueArn"]}],
+        )
+        for key, size in created:
+            detail = {"bucket": {"name": "inputs"}, "object": {"key": key, "size": size}}
+            events.put_events(
+                Entries=[
+                    {"Source": "aws.s3", "DetailType": "Object Created", "Detail": json.dumps(detail)}
+                ]
+            )
+        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    started = sorted(json.loads(m["Body"])["detail"]["object"]["key"] for m in messages)
+    assert started == ["input/a.jsonl", "input/batch-1/b.jsonl"]
 
 
 def test_transform_job_runs_to_completion_with_the_settings(definition) -> None:
@@ -156,12 +199,12 @@ def test_transform_job_runs_to_completion_with_the_settings(definition) -> None:
 
 def test_job_names_are_unique_per_execution_and_attempt(definition) -> None:
     job = definition["States"]["NameJob"]["Parameters"]
-    name = "States.Format('{}-{}-{}', 'summarize', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
+    name = f"States.Format('{{}}-{{}}-{{}}', '{PREFIX}', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
     assert job["name.$"] == name
     assert job["output.$"] == f"States.Format('s3://{{}}/{{}}{{}}/', $.object.bucket, 'output/', {name})"
     assert job["input.$"] == "States.Format('s3://{}/{}', $.object.bucket, $.object.key)"
     # prefix + '-' + 32 hex digits + '-' + one attempt digit
-    assert len("summarize") + 1 + 32 + 1 + 1 <= 63
+    assert len(PREFIX) + 1 + 32 + 1 + 1 <= 63
 
 
 def test_api_rejections_are_retried_with_backoff(definition) -> None:
@@ -314,7 +357,7 @@ def test_metrics() -> None:
     search = pipeline.metric_transform_utilization("MemoryUtilization")
     assert search.expression == (
         "SEARCH('{\"/aws/sagemaker/TransformJobs\",Host} MetricName=\"MemoryUtilization\" "
-        "Host=summarize', 'Average', 300)"
+        "Host=summarize-a220b5c8', 'Average', 300)"  # the prefix of Metrics/Summarize
     )
     assert (pipeline.input_prefix, pipeline.output_prefix) == ("input/", "output/")
     assert pipeline.topic is not None and pipeline.bucket is not None

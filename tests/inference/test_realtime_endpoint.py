@@ -8,10 +8,12 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Match, Template
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from green_constructs.inference import CustomImage
+from green_constructs.inference.notification_topic import encrypted_topic, notification_key
 from green_constructs.inference.realtime_endpoint import OffHoursSchedule, RealtimeEndpoint
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
@@ -51,6 +53,9 @@ def default_template(default_assembly) -> Template:
 def tuned_assembly(tmp_path_factory):
     app = cdk.App(outdir=str(tmp_path_factory.mktemp("realtime-tuned")))
     stack = cdk.Stack(app, "Tuned", env=ENV)
+    alarms = encrypted_topic(
+        stack, "Alarms", master_key=notification_key(stack, "AlarmKey"), display_name="Alarms"
+    )
     _endpoint(
         stack,
         min_capacity=2,
@@ -59,6 +64,11 @@ def tuned_assembly(tmp_path_factory):
         scale_in_cooldown=cdk.Duration.minutes(10),
         off_hours=_off_hours(time_zone=cdk.TimeZone.of("Europe/Stockholm")),
         data_capture_sampling_percent=5,
+        alarm_topic=alarms,
+        volume_key=kms.Key(stack, "VolumeKey", enable_key_rotation=True),
+        container_startup_health_check_timeout=cdk.Duration.minutes(30),
+        model_data_download_timeout=cdk.Duration.minutes(15),
+        volume_size_gb=256,
     )
     _endpoint(
         stack,
@@ -105,12 +115,40 @@ def test_default_variant_runs_on_inferentia2_without_capture(default_template) -
                         "InstanceType": "ml.inf2.xlarge",
                         "InitialInstanceCount": 1,
                         "VariantName": "AllTraffic",
+                        "ContainerStartupHealthCheckTimeoutInSeconds": Match.absent(),
+                        "ModelDataDownloadTimeoutInSeconds": Match.absent(),
+                        "VolumeSizeInGB": Match.absent(),
                     }
                 )
             ],
             "DataCaptureConfig": Match.absent(),
+            "KmsKeyId": Match.absent(),
         },
     )
+
+
+def test_tuned_variant_startup_volume_and_key_reach_the_config(tuned_template) -> None:
+    key = _logical_id(tuned_template, "AWS::KMS::Key", "VolumeKey")
+    config = _logical_id(tuned_template, "AWS::SageMaker::EndpointConfig", "ChatEndpointConfig")
+    properties = tuned_template.to_json()["Resources"][config]["Properties"]
+    assert properties["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+    [variant] = properties["ProductionVariants"]
+    assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == 1800
+    assert variant["ModelDataDownloadTimeoutInSeconds"] == 900
+    assert variant["VolumeSizeInGB"] == 256
+
+
+def test_alarm_topic_is_notified_by_the_errors_and_idle_alarms(tuned_template) -> None:
+    topic = _logical_id(tuned_template, "AWS::SNS::Topic", "Alarms")
+    alarms = tuned_template.find_resources("AWS::CloudWatch::Alarm")
+    actions = {
+        logical_id.removeprefix("Chat")[:-8]: alarm["Properties"].get("AlarmActions")
+        for logical_id, alarm in alarms.items()
+        if logical_id.startswith("Chat")
+    }
+    assert actions == {"ErrorsAlarm": [{"Ref": topic}], "IdleAlarm": [{"Ref": topic}]}
+    audited = [a for i, a in alarms.items() if i.startswith("Audited")]
+    assert len(audited) == 2 and all("AlarmActions" not in a["Properties"] for a in audited)
 
 
 def test_scalable_target_and_target_tracking(default_template) -> None:
@@ -165,6 +203,7 @@ def test_alarms_watch_the_published_dimensions(default_template) -> None:
             "Statistic": "Sum",
             "Threshold": 1,
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "AlarmActions": Match.absent(),
         },
     )
     default_template.has_resource_properties(
@@ -177,6 +216,7 @@ def test_alarms_watch_the_published_dimensions(default_template) -> None:
             "EvaluationPeriods": 24,
             "ComparisonOperator": "LessThanThreshold",
             "TreatMissingData": "breaching",
+            "AlarmActions": Match.absent(),
         },
     )
 
@@ -253,18 +293,28 @@ def test_right_sized_huggingface_model(tmp_path) -> None:
 
     app = cdk.App(outdir=str(tmp_path))
     stack = cdk.Stack(app, "Hf", env=ENV)
-    endpoint = RealtimeEndpoint(
-        stack,
-        "Llama",
-        source=HuggingFaceNeuronModel(
-            model_id="meta-llama/Llama-3.1-8B-Instruct", parameters_billion=8
-        ),
+    source = HuggingFaceNeuronModel(
+        model_id="meta-llama/Llama-3.1-8B-Instruct", parameters_billion=8
+    )
+    endpoint = RealtimeEndpoint(stack, "Llama", source=source)
+    RealtimeEndpoint(
+        stack, "Quick", source=source, container_startup_health_check_timeout=cdk.Duration.minutes(20)
     )
     assert endpoint.model.instance_type.startswith("ml.inf2.")
-    Template.from_stack(stack).has_resource_properties(
-        "AWS::SageMaker::EndpointConfig",
-        {"ProductionVariants": [Match.object_like({"InstanceType": endpoint.model.instance_type})]},
-    )
+    template = Template.from_stack(stack)
+    # the Neuron image downloads, compiles and loads the model: an hour unless told otherwise
+    for prefix, seconds in (("Llama", 3600), ("Quick", 1200)):
+        config = _logical_id(template, "AWS::SageMaker::EndpointConfig", f"{prefix}EndpointConfig")
+        [variant] = template.to_json()["Resources"][config]["Properties"]["ProductionVariants"]
+        assert variant["InstanceType"] == endpoint.model.instance_type
+        assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == seconds
+        assert "ModelDataDownloadTimeoutInSeconds" not in variant and "VolumeSizeInGB" not in variant
+
+
+@pytest.mark.parametrize("variant_name", ["AllTraffic", "llama-3-8b", "a--b", "7", "x" * 63])
+def test_variant_names_sagemaker_accepts(variant_name) -> None:
+    endpoint = _endpoint(cdk.Stack(cdk.App(), "Ok", env=ENV), variant_name=variant_name)
+    assert endpoint.cfn_endpoint_config.production_variants[0].variant_name == variant_name
 
 
 def test_metrics_use_endpoint_and_variant_dimensions() -> None:
@@ -340,6 +390,25 @@ def test_metrics_use_endpoint_and_variant_dimensions() -> None:
             {"instance_type": "ml.g5.xlarge"},
             "image: .* is a neuron image, but instance_type ml.g5.xlarge needs a gpu image",
         ),
+        ({"variant_name": "All_Traffic"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
+        ({"variant_name": "-blue"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
+        ({"variant_name": "blue-"}, "variant_name must be 1 to 63"),
+        ({"variant_name": ""}, "variant_name must be 1 to 63"),
+        ({"variant_name": "x" * 64}, "variant_name must be 1 to 63"),
+        (
+            {"container_startup_health_check_timeout": cdk.Duration.seconds(30)},
+            "container_startup_health_check_timeout must be between 1 minute and 1 hour",
+        ),
+        (
+            {"container_startup_health_check_timeout": cdk.Duration.hours(2)},
+            "container_startup_health_check_timeout must be between 1 minute and 1 hour",
+        ),
+        (
+            {"model_data_download_timeout": cdk.Duration.minutes(61)},
+            "model_data_download_timeout must be between 1 minute and 1 hour",
+        ),
+        ({"volume_size_gb": 0}, r"volume_size_gb must be a whole number from 1 to 512 \(GB\), got 0"),
+        ({"volume_size_gb": 513}, "volume_size_gb must be a whole number from 1 to 512"),
     ],
 )
 def test_bad_input_names_the_property(props, message) -> None:

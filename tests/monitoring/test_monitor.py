@@ -143,7 +143,10 @@ def test_batch_pipeline_and_cluster_segments() -> None:
     [
         ({"idle_after": cdk.Duration.minutes(90)}, "idle_after must be whole hours from 1 to 24"),
         ({"low_utilization_after": cdk.Duration.hours(48)}, "low_utilization_after must be whole"),
-        ({"low_utilization_percent": 0}, "low_utilization_percent must be between 0 and 100"),
+        ({"low_utilization_percent": 0}, "low_utilization_percent must be a number between 0"),
+        ({"low_utilization_percent": "10"}, "low_utilization_percent must be a number between 0"),
+        ({"idle_after": 6}, "idle_after must be a cdk.Duration, got 6"),
+        ({"utilization": "NeuronCoreUtilization"}, "utilization must be a cloudwatch.Metric"),
     ],
 )
 def test_bad_thresholds_name_the_property(kwargs, message) -> None:
@@ -151,3 +154,53 @@ def test_bad_thresholds_name_the_property(kwargs, message) -> None:
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
     with pytest.raises(ValueError, match=message):
         SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"period": cdk.Duration.seconds(30)}, "period must be a whole number of minutes, at least 1 minute, got 30 seconds"),
+        ({"period": cdk.Duration.seconds(90)}, "period must be a whole number of minutes, at least 1 minute"),
+        ({"period": "300"}, "period must be a cdk.Duration, got '300'"),
+        ({"carbon_period": cdk.Duration.seconds(0)}, "carbon_period must be a whole number of minutes, at least 1 minute"),
+        ({"region": "mars-1"}, "region: unknown region 'mars-1'; known: af-south-1, "),
+        ({"region": "eu-nort-1"}, "region: unknown region 'eu-nort-1'; did you mean eu-north-1"),
+        ({"region": 5}, "region must be a region name such as 'eu-north-1', got 5"),
+        ({"dashboard_name": "my dashboard"}, "dashboard_name must be 1 to 255 letters, digits"),
+        ({"catalog": "default"}, "catalog must be a green_constructs Catalog"),
+    ],
+)
+def test_bad_monitor_props_name_the_property(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        SustainabilityMonitor(stack(), "Monitor", **kwargs)
+
+
+def test_region_sets_the_grid_and_a_token_region_is_accepted() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    monitor = SustainabilityMonitor(
+        scope, "Monitor", region="us-east-1", period=cdk.Duration.minutes(1)
+    )
+    (power,) = monitor.monitor_realtime_endpoint(endpoint).power
+    assert power.region == "us-east-1"
+    assert SustainabilityMonitor(scope, "Agnostic", region=cdk.Aws.REGION).region == cdk.Aws.REGION
+
+
+def test_a_resource_is_monitored_once_per_monitor() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    monitor = SustainabilityMonitor(scope, "Monitor")
+    monitor.monitor_realtime_endpoint(endpoint)
+    with pytest.raises(ValueError, match="endpoint: S/Chat is already monitored by S/Monitor"):
+        monitor.monitor_realtime_endpoint(endpoint, idle_after=cdk.Duration.hours(2))
+    assert len(monitor.monitored) == 1
+    SustainabilityMonitor(scope, "Other").monitor_realtime_endpoint(endpoint)  # its own alarms
+    alarms = Template.from_stack(scope).find_resources("AWS::CloudWatch::Alarm")
+    assert sum(name.startswith(("Monitor", "Other")) for name in alarms) == 4
+
+
+def test_wrong_resource_type_names_the_parameter() -> None:
+    scope = stack()
+    endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    with pytest.raises(ValueError, match="endpoint must be of type AsyncInferenceEndpoint, got RealtimeEndpoint"):
+        SustainabilityMonitor(scope, "Monitor").monitor_async_endpoint(endpoint)

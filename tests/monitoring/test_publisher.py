@@ -3,6 +3,7 @@ estimator's pure-Python code; a stack with the monitor and the publisher passes 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 import aws_cdk as cdk
 import boto3
 import pytest
+from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 from app import GreenGenAIStack
@@ -66,6 +68,19 @@ def test_function_is_arm64_python_312_with_its_config(template) -> None:
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
     template.has_resource_properties(
         "AWS::Events::Rule", {"ScheduleExpression": "rate(1 hour)", "State": "ENABLED"}
+    )
+
+
+def test_failed_runs_are_not_retried(template) -> None:
+    # a retried run would publish again what it had published before failing
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {"MaximumRetryAttempts": 0, "Qualifier": "$LATEST"},
+    )
+    # EventBridge still resends events Lambda did not accept (the window follows the event time)
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {"Targets": [Match.object_like({"RetryPolicy": {"MaximumRetryAttempts": 2}})]},
     )
 
 
@@ -123,22 +138,63 @@ def test_handler_imports_from_the_asset_alone() -> None:
     assert result.returncode == 0, result.stderr
 
 
+X = MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"endpoints": []}, "endpoints: give at least one endpoint"),
-        ({"schedule": cdk.Duration.minutes(1)}, "schedule must be a whole number of minutes"),
+        ({"endpoints": []}, "endpoints: give a list of at least one endpoint"),
+        ({"endpoints": X}, "endpoints: give a list of at least one endpoint"),
+        ({"endpoints": ["x"]}, "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint"),
+        (
+            {"endpoints": [dataclasses.replace(X, region="eu-west-1")] * 2},
+            "endpoints[1]: x/AllTraffic in eu-west-1 is listed twice",
+        ),
         (
             {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.zz9.huge")]},
-            "unknown instance type 'ml.zz9.huge'",
+            "endpoints[0].instance_type: unknown instance type 'ml.zz9.huge'",
         ),
+        (
+            {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge", region="mars-1")]},
+            "endpoints[0].region: unknown region 'mars-1'; known: af-south-1",
+        ),
+        (
+            {"endpoints": [MonitoredEndpoint(endpoint_name=3, instance_type="ml.inf2.xlarge")]},
+            "endpoints[0].endpoint_name must be a non-empty string, got 3",
+        ),
+        ({"schedule": cdk.Duration.minutes(1)}, "schedule must be a whole number of minutes from 5 minutes to 1 day, got 1 minute"),
+        ({"schedule": cdk.Duration.seconds(330)}, "schedule must be a whole number of minutes"),
+        ({"schedule": "60"}, "schedule must be a cdk.Duration, got '60'"),
+        ({"namespace": "AWS/Carbon"}, "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, not starting with ':' or 'AWS/'"),
+        ({"namespace": ""}, "namespace must be 1 to 255 letters"),
+        ({"namespace": ":Carbon"}, "namespace must be 1 to 255 letters"),
+        ({"namespace": "Carbon\n"}, "namespace must be 1 to 255 letters"),
+        ({"namespace": "C" * 256}, "namespace must be 1 to 255 letters"),
+        ({"namespace": 5}, "namespace must be 1 to 255 letters"),
+        ({"log_retention": 30}, "log_retention must be a logs.RetentionDays such as ONE_MONTH, got 30"),
     ],
 )
 def test_bad_props_name_the_property(kwargs, message) -> None:
     stack = cdk.Stack(cdk.App(), "S")
-    props = {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge")]}
-    with pytest.raises(Exception, match=message):
-        CarbonMetricsPublisher(stack, "Carbon", **{**props, **kwargs})
+    with pytest.raises(ValueError, match=re.escape(message)):
+        CarbonMetricsPublisher(stack, "Carbon", **{"endpoints": [X], **kwargs})
+
+
+def test_namespace_and_retention_are_settable() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    CarbonMetricsPublisher(
+        stack, "Carbon", endpoints=[X], namespace="MyTeam/Carbon footprint",
+        log_retention=logs.RetentionDays.ONE_WEEK, schedule=cdk.Duration.minutes(15),
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"Environment": {"Variables": Match.object_like(
+            {"NAMESPACE": "MyTeam/Carbon footprint", "WINDOW_MINUTES": "15"}
+        )}},
+    )
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 7})
 
 
 def test_published_metrics_are_exposed_as_metrics() -> None:

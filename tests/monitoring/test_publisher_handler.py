@@ -13,11 +13,12 @@ from moto import mock_aws
 
 from green_constructs.estimate.footprint import instance_footprint
 from green_constructs.monitoring import publisher_handler
-from green_constructs.monitoring.publisher_handler import publish
+from green_constructs.monitoring.publisher_handler import INGESTION_DELAY_MINUTES, publish
 
 REGION = "eu-north-1"
 NAMESPACE = "GreenConstructs/Carbon"
 NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=5)
+END = NOW - timedelta(minutes=INGESTION_DELAY_MINUTES)  # the end of the window of a run at NOW
 ENDPOINT = {
     "endpoint_name": "llm",
     "variant_name": "AllTraffic",
@@ -32,7 +33,7 @@ def cloudwatch():
         yield boto3.client("cloudwatch", region_name=REGION)
 
 
-def put_cpu(cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end=NOW) -> None:
+def put_cpu(cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end=END) -> None:
     """``instances`` datapoints per minute (one per instance), as SageMaker publishes them."""
     data = [
         {
@@ -52,15 +53,43 @@ def put_cpu(cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end
         cloudwatch.put_metric_data(Namespace="/aws/sagemaker/Endpoints", MetricData=data[first : first + 20])
 
 
-def run(cloudwatch, resources, clients=None) -> dict:
+def run(cloudwatch, resources, clients=None, now=NOW) -> dict:
     return publish(
         resources,
         clients=clients or (lambda region: cloudwatch),
         publisher=cloudwatch,
         namespace=NAMESPACE,
         window_minutes=60,
-        now=NOW,
+        now=now,
     )
+
+
+def published_minutes(cloudwatch) -> dict[datetime, float]:
+    """Datapoints published per minute for the endpoint (``SampleCount`` of ``EnergyWh``)."""
+    response = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "points",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": NAMESPACE,
+                        "MetricName": "EnergyWh",
+                        "Dimensions": [
+                            {"Name": "EndpointName", "Value": "llm"},
+                            {"Name": "VariantName", "Value": "AllTraffic"},
+                            {"Name": "Region", "Value": REGION},
+                        ],
+                    },
+                    "Period": 60,
+                    "Stat": "SampleCount",
+                },
+            }
+        ],
+        StartTime=NOW - timedelta(hours=4),
+        EndTime=NOW + timedelta(hours=1),
+    )
+    (result,) = response["MetricDataResults"]
+    return {t.astimezone(timezone.utc): v for t, v in zip(result["Timestamps"], result["Values"])}
 
 
 def published_sum(cloudwatch, metric: str, dimensions: list[dict]) -> float:
@@ -100,6 +129,25 @@ def test_energy_of_a_known_series_equals_the_estimators(cloudwatch) -> None:
         for metric in cloudwatch.list_metrics(Namespace=NAMESPACE)["Metrics"]
     }
     assert published_sets == {("EndpointName", "Region", "VariantName"), ("Region",)}
+
+
+def test_window_ends_the_ingestion_delay_before_the_run(cloudwatch) -> None:
+    # data every minute, from before the window to the run itself (seconds into its minute)
+    put_cpu(cloudwatch, minutes=80, instances=1, cpu_percent=50, end=NOW + timedelta(minutes=1))
+    result = run(cloudwatch, [ENDPOINT], now=NOW + timedelta(seconds=42))
+    start = END - timedelta(minutes=60)
+    assert result["window"] == {"start": start.isoformat(), "end": END.isoformat()}
+    assert sorted(published_minutes(cloudwatch)) == [start + timedelta(minutes=m) for m in range(60)]
+
+
+def test_consecutive_runs_publish_each_minute_once(cloudwatch) -> None:
+    put_cpu(cloudwatch, minutes=130, instances=1, cpu_percent=50, end=NOW + timedelta(minutes=1))
+    run(cloudwatch, [ENDPOINT], now=NOW - timedelta(hours=1))
+    run(cloudwatch, [ENDPOINT], now=NOW)
+    minutes = published_minutes(cloudwatch)
+    start = END - timedelta(hours=2)
+    assert sorted(minutes) == [start + timedelta(minutes=m) for m in range(120)]
+    assert set(minutes.values()) == {1}
 
 
 def test_minutes_follow_the_instances_in_service(cloudwatch) -> None:
@@ -173,10 +221,26 @@ def test_throttled_publishing_is_logged_and_skipped(cloudwatch) -> None:
 
 
 def test_handler_reads_its_configuration_from_the_environment(cloudwatch, monkeypatch) -> None:
-    put_cpu(cloudwatch, minutes=5, instances=1, cpu_percent=50, end=datetime.now(timezone.utc))
+    put_cpu(cloudwatch, minutes=5, instances=1, cpu_percent=50)
     monkeypatch.setenv("RESOURCES", json.dumps([ENDPOINT]))
     monkeypatch.setenv("NAMESPACE", NAMESPACE)
-    monkeypatch.setenv("WINDOW_MINUTES", "60")
+    monkeypatch.setenv("WINDOW_MINUTES", "30")
     monkeypatch.setenv("AWS_REGION", REGION)
-    result = publisher_handler.handler({}, None)
+    # a late delivery of the event scheduled at NOW covers the window of NOW
+    event = {"detail-type": "Scheduled Event", "time": NOW.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    result = publisher_handler.handler(event, None)
     assert [p["resource"] for p in result["published"]] == ["llm/AllTraffic"]
+    start = END - timedelta(minutes=30)
+    assert result["window"] == {"start": start.isoformat(), "end": END.isoformat()}
+
+
+def test_handler_without_an_event_time_ends_its_window_before_now(cloudwatch, monkeypatch) -> None:
+    monkeypatch.setenv("RESOURCES", json.dumps([ENDPOINT]))
+    monkeypatch.setenv("NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    before = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    window = publisher_handler.handler({}, None)["window"]
+    end = datetime.fromisoformat(window["end"])
+    delay = timedelta(minutes=INGESTION_DELAY_MINUTES)
+    assert before - delay <= end <= datetime.now(timezone.utc) - delay
+    assert end - datetime.fromisoformat(window["start"]) == timedelta(minutes=60)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
 from aws_cdk.assertions import Match, Template
 
@@ -125,6 +126,29 @@ def test_every_group_runs_on_create_from_the_deployed_prefix(default) -> None:
     (cluster,) = Template.from_json(template).find_resources(CLUSTER).values()
     deployment = _logical_id(template, "Custom::CDKBucketDeployment", "LifecycleDeployment")
     assert deployment in cluster["DependsOn"]
+
+
+def test_cluster_waits_for_its_role_policy_security_group_rules_and_network(default) -> None:
+    _, template, _ = default
+    (cluster,) = Template.from_json(template).find_resources(CLUSTER).values()
+    depends_on = set(cluster["DependsOn"])
+    for resource_type, contains in [
+        ("AWS::IAM::Role", "ExecutionRole"),
+        ("AWS::IAM::Policy", "ExecutionRoleDefaultPolicy"),
+        ("AWS::EC2::SecurityGroupIngress", "NodesSecurityGroup"),
+        ("AWS::EC2::SecurityGroupEgress", "NodesSecurityGroup"),
+        ("AWS::EC2::Route", "NodesSubnet1DefaultRoute"),  # through the NAT gateway
+        ("AWS::EC2::VPCEndpoint", "VpcS3"),
+    ]:
+        assert _logical_id(template, resource_type, contains) in depends_on
+
+
+def test_in_a_given_vpc_the_cluster_waits_for_none_of_its_resources() -> None:
+    stack = cdk.Stack(cdk.App(), "Training")
+    vpc = ec2.Vpc(stack, "Shared", max_azs=1)
+    TrainiumCluster(stack, "Cluster", vpc=vpc)
+    (cluster,) = Template.from_stack(stack).find_resources(CLUSTER).values()
+    assert not [d for d in cluster["DependsOn"] if d.startswith("Shared")]
 
 
 def test_lifecycle_scripts_are_uploaded_as_an_asset(default) -> None:
@@ -265,6 +289,44 @@ def test_dataset_bucket_is_imported_into_fsx(with_fsx) -> None:
     )
 
 
+def test_scratch_fsx_is_destroyed_with_the_stack(with_fsx) -> None:
+    _, template, _ = with_fsx
+    (file_system,) = Template.from_json(template).find_resources("AWS::FSx::FileSystem").values()
+    assert (file_system["DeletionPolicy"], file_system["UpdateReplacePolicy"]) == (
+        "Delete",
+        "Delete",
+    )
+
+
+@pytest.fixture(scope="module")
+def removal_policies() -> dict:
+    """One stack, a cluster per case: persistent by default, and both policies given."""
+    stack = cdk.Stack(cdk.App(), "Training")
+    scratch = fsx.LustreDeploymentType.SCRATCH_2
+    for construct_id, storage in {
+        "Persistent": LustreStorage(),
+        "PersistentDestroyed": LustreStorage(removal_policy=cdk.RemovalPolicy.DESTROY),
+        "ScratchRetained": LustreStorage(
+            deployment_type=scratch, removal_policy=cdk.RemovalPolicy.RETAIN
+        ),
+    }.items():
+        TrainiumCluster(stack, construct_id, shared_storage=storage)
+    return Template.from_stack(stack).to_json()
+
+
+@pytest.mark.parametrize(
+    ("cluster", "policy"),
+    [("Persistent", "Retain"), ("PersistentDestroyed", "Delete"), ("ScratchRetained", "Retain")],
+)
+def test_persistent_fsx_is_retained_and_the_policy_can_be_chosen(
+    removal_policies, cluster, policy
+) -> None:
+    file_system = removal_policies["Resources"][
+        _logical_id(removal_policies, "AWS::FSx::FileSystem", f"{cluster}SharedStorage")
+    ]
+    assert (file_system["DeletionPolicy"], file_system["UpdateReplacePolicy"]) == (policy, policy)
+
+
 def test_without_fsx_there_is_no_file_system(default) -> None:
     _, template, _ = default
     Template.from_json(template).resource_count_is("AWS::FSx::FileSystem", 0)
@@ -297,6 +359,8 @@ def test_without_fsx_there_is_no_file_system(default) -> None:
          "shared_storage.deployment_type"),
         ({"shared_storage": LustreStorage(throughput_per_tib=200)},
          "shared_storage.throughput_per_tib"),
+        ({"shared_storage": LustreStorage(removal_policy=cdk.RemovalPolicy.SNAPSHOT)},
+         "shared_storage.removal_policy"),
     ],
 )
 def test_bad_input_fails_naming_the_property(props, names) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from green_constructs.training import DistributedConfig
-from green_constructs.training.distributed import DEFAULT_COMPILER_FLAGS
+from green_constructs.training.distributed import DEFAULT_COMPILER_FLAGS, EFA_INSTANCE_TYPES
 
 
 def test_data_parallel_is_derived_from_nodes_and_neuron_cores() -> None:
@@ -44,6 +44,12 @@ def test_several_nodes_get_efa_settings() -> None:
     assert "--auto-cast-type=bf16" in environment["NEURON_CC_FLAGS"]
 
 
+@pytest.mark.parametrize("instance_type", EFA_INSTANCE_TYPES)
+def test_several_nodes_train_on_every_type_with_efa(instance_type) -> None:
+    settings = DistributedConfig().resolve(instance_type=instance_type, instance_count=2)
+    assert settings.environment()["FI_PROVIDER"] == "efa"
+
+
 def test_trainium2_uses_logical_neuron_cores() -> None:
     default = DistributedConfig(tensor_parallel=64).resolve(
         instance_type="ml.trn2.48xlarge", instance_count=1
@@ -61,8 +67,12 @@ def test_trainium2_uses_logical_neuron_cores() -> None:
     [
         (DistributedConfig(tensor_parallel=3), "ml.trn1.32xlarge", 1,
          "tensor_parallel (3) must divide the 32 NeuronCores of one ml.trn1.32xlarge node"),
-        (DistributedConfig(tensor_parallel=4), "ml.trn1.2xlarge", 2,
+        (DistributedConfig(tensor_parallel=4), "ml.trn1.2xlarge", 1,
          "tensor_parallel (4) must divide the 2 NeuronCores"),
+        (DistributedConfig(), "ml.trn1.2xlarge", 2,
+         "instance_count: ml.trn1.2xlarge has no EFA, which Neuron needs between nodes, so it "
+         "trains on 1 node only (got 2); for several nodes use one of ml.trn1.32xlarge, "
+         "ml.trn1n.32xlarge, ml.trn2.48xlarge"),
         (DistributedConfig(tensor_parallel=8, pipeline_parallel=3, microbatches=3),
          "ml.trn1.32xlarge", 1, "pipeline_parallel: tensor_parallel x pipeline_parallel (8 x 3)"),
         (DistributedConfig(pipeline_parallel=4, microbatches=2), "ml.trn1.32xlarge", 1,

@@ -15,10 +15,16 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
+from constructs import Construct
 from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
+from green_constructs.job_workflow import (
+    MAX_JOB_NAME_PREFIX,
+    check_job_name_prefix,
+    default_job_name_prefix,
+)
 from green_constructs.rules import TemplateContext, evaluate, get_rule
 from green_constructs.rules.training_jobs import UNRESOLVED, training_jobs
 from green_constructs.training import DistributedConfig, TrainingImage, TrainiumTrainingJob
@@ -33,6 +39,8 @@ SKIPPED_BY_MOTO = {
     "AWS::S3::BucketPolicy",
     "AWS::SNS::TopicPolicy",
 }
+PREFIX = "finetune-cb3f4d66"
+"""The default job name prefix of ``Training/Finetune``: its id and a hash of its path."""
 TRAINING_RULES = (
     "GenAI-ManagedSpotTraining",
     "GenAI-TrainingCheckpoint",
@@ -229,11 +237,12 @@ def test_checkpoints_are_shared_by_the_attempts_of_an_execution(template) -> Non
     name_job = state_machine_definition(template)["States"]["NameJob"]["Parameters"]
     bucket = logical_id(template, "AWS::S3::Bucket", "FinetuneCheckpointsBucket")
     assert name_job["checkpoints.$"] == (
-        f"States.Format('s3://<Ref:{bucket}>/checkpoints/finetune-{{}}/', "
+        f"States.Format('s3://<Ref:{bucket}>/checkpoints/{PREFIX}-{{}}/', "
         "States.Hash($$.Execution.Name, 'MD5'))"
     )
     assert name_job["name.$"] == (
-        "States.Format('{}-{}-{}', 'finetune', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
+        f"States.Format('{{}}-{{}}-{{}}', '{PREFIX}', States.Hash($$.Execution.Name, 'MD5'), "
+        "$.attempt)"
     )
 
 
@@ -382,7 +391,7 @@ def test_state_machine_runs_only_its_own_jobs(template) -> None:
             [
                 "arn:",
                 {"Ref": "AWS::Partition"},
-                f":sagemaker:{REGION}:111111111111:training-job/finetune-*",
+                f":sagemaker:{REGION}:111111111111:training-job/{PREFIX}-*",
             ],
         ]
     }
@@ -428,7 +437,7 @@ def test_metrics() -> None:
     search = job.metric_training("NeuronCoreUtilization")
     assert search.expression == (
         "SEARCH('{\"/aws/sagemaker/TrainingJobs\",Host} MetricName=\"NeuronCoreUtilization\" "
-        "Host=job', 'Average', 300)"
+        f"Host={job.job_name_prefix}', 'Average', 300)"
     )
 
 
@@ -511,12 +520,70 @@ def test_environment_agnostic_stack_maps_the_image_per_region(source_dir) -> Non
         ({"job_name_prefix": "x" * 29}, "job_name_prefix must be 1 to 28"),
         ({"entry_point": "missing.py"}, "entry_point: missing.py is not a file"),
         ({"image": TrainingImage.from_uri(GPU_IMAGE)}, "is a gpu image; Trainium needs"),
+        (
+            {"instance_type": "ml.trn1.2xlarge", "instance_count": 2},
+            "instance_count: ml.trn1.2xlarge has no EFA",
+        ),
+        (
+            {"hyperparameters": {"lr": 1e-4, "gradient_accumulation_steps": 4}},
+            "hyperparameters: gradient_accumulation_steps would be overwritten",
+        ),
+        (
+            {"hyperparameters": {"tensor_parallel_size": 8, "nnodes": 2}},
+            "hyperparameters: nnodes, tensor_parallel_size would be overwritten",
+        ),
+        ({"hyperparameters": {"sagemaker_program": "x.py"}}, "hyperparameters: sagemaker_program"),
     ],
 )
 def test_bad_input_names_the_property(source_dir, props, message) -> None:
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     with pytest.raises(ValueError, match=re.escape(message)):
         _job(stack, source_dir, **props)
+
+
+def test_hyperparameter_clash_points_to_distributed_config(source_dir) -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    with pytest.raises(ValueError, match=r"distributed=DistributedConfig\(\.\.\.\)"):
+        _job(stack, source_dir, hyperparameters={"pipeline_parallel_size": 2})
+
+
+def test_image_running_its_own_code_may_name_its_program() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    job = TrainiumTrainingJob(
+        stack,
+        "Job",
+        image=TrainingImage.from_uri(f"{DLC}2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04"),
+        hyperparameters={"sagemaker_program": "train.py"},
+    )
+    request = parameters(Template.from_stack(stack))
+    assert request["HyperParameters"]["sagemaker_program"] == "train.py"
+    assert job.job_name_prefix == "job-c027527f"
+
+
+def test_same_id_in_other_scopes_gets_its_own_jobs_and_searches(source_dir) -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    jobs = [_job(Construct(stack, team), source_dir) for team in ("TeamA", "TeamB")]
+    prefixes = [job.job_name_prefix for job in jobs]
+    assert len(set(prefixes)) == 2
+    assert all(re.fullmatch(r"finetune-[0-9a-f]{8}", prefix) for prefix in prefixes)
+    template = Template.from_stack(stack)
+    for team, job in zip(("TeamA", "TeamB"), jobs):
+        [scope] = [
+            s["Resource"]
+            for s in statements(template, f"{team}FinetuneStateMachineRole")
+            if "sagemaker:CreateTrainingJob" in _actions(s)
+        ]
+        assert scope["Fn::Join"][1][-1].endswith(f"training-job/{job.job_name_prefix}-*")
+        assert f"Host={job.job_name_prefix}'" in job.metric_training().expression
+
+
+def test_default_prefix_of_a_long_id_fits_the_job_name_limit() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    scope = Construct(stack, "A_scope_with a long, long name")
+    prefix = default_job_name_prefix(Construct(scope, "Pre-training run #1 of a large model"), "x")
+    assert len(prefix) <= MAX_JOB_NAME_PREFIX
+    assert re.fullmatch(r"pre-training-run-1-[0-9a-f]{8}", prefix)
+    check_job_name_prefix(prefix)
 
 
 def test_source_dir_is_required_with_the_neuron_dlc() -> None:
