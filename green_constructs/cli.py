@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from importlib import metadata
 import sys
 from typing import NoReturn, Sequence
 
@@ -29,10 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Sustainability checks for AWS CDK and CloudFormation generative-AI stacks.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"{__package__}.commands.{name}").register(subparsers)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("green-constructs")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

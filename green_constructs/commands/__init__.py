@@ -6,6 +6,7 @@ A subcommand is one module with ``register(subparsers)``, which adds its parser 
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -16,10 +17,22 @@ class CommandError(Exception):
 def emit(text: str, output: str | None = None) -> None:
     """Write ``text`` to the file ``output``, or to stdout."""
     if output is None:
-        sys.stdout.write(text)
+        _write_stdout(text)
         return
     try:
         with open(output, "w", encoding="utf-8") as stream:
             stream.write(text)
     except OSError as error:
         raise CommandError(f"{output}: cannot write: {error.strerror or error}") from None
+
+
+def _write_stdout(text: str) -> None:
+    if sys.stdout is None:  # started with standard output closed
+        raise CommandError("standard output is closed")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (``| head``): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        raise CommandError(f"cannot write to standard output: {error.strerror or error}") from None

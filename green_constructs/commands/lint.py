@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from . import CommandError, emit
 
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         rules = select_rules(packs=args.pack, include=args.rule, exclude=args.exclude)
     except ValueError as error:
         raise CommandError(str(error)) from None
+    if not rules:
+        raise CommandError("--pack, --rule and --exclude leave no rule to run")
     if args.region is not None:
         try:
             Catalog.default().region(args.region)
@@ -77,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         result = lint(args.paths, rules, region=args.region, settings=settings)
     except TemplateDecodeError as error:
         raise CommandError(str(error)) from None
+    for name in result.unknown_regions:
+        print(
+            f"green-constructs: warning: region {name!r} is not in the catalog: "
+            "GenAI-RegionCarbonIntensity cannot judge it",
+            file=sys.stderr,
+        )
     emit(render(args.format, result), args.output)
     threshold = None if args.fail_on == "never" else Severity(args.fail_on)
     return 1 if result.fails(threshold) else 0

@@ -180,11 +180,22 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
     return DecodedTemplate(path=path, template=data, lines=lines)
 
 
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
+"""Larger input is refused unread (CloudFormation takes at most 1 MB; ``/dev/zero`` never
+ends)."""
+
+
 def decode_file(path: str | Path) -> DecodedTemplate:
     """Read and decode one template file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_TEMPLATE_BYTES + 1)
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateDecodeError(
+            f"{path}: more than {MAX_TEMPLATE_BYTES // 2**20} MiB, not a CloudFormation template"
+        )
     return decode_text(text, str(path))

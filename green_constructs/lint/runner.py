@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..catalog import Catalog
+from ..catalog import Catalog, UnknownRegionError
 from ..rules import Finding, Rule, RuleSettings, Severity, TemplateContext, evaluate_context
 from .assembly import read_assembly
-from .decode import DecodedTemplate, decode_file
+from .decode import DecodedTemplate, TemplateDecodeError, decode_file
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class LintResult:
     summary: dict[str, Any]
     rules: tuple[Rule, ...]
     paths: Mapping[str, str]  # Finding.template -> template file path
+    unknown_regions: tuple[str, ...] = ()  # deployment regions the catalog does not know
 
     def fails(self, threshold: Severity | None) -> bool:
         """Whether an unacknowledged finding is at or above ``threshold`` (None: never)."""
@@ -51,7 +52,7 @@ def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
     seen: set[str] = set()
     names: set[str] = set()
     for path in paths:
-        found = read_assembly(path) if Path(path).is_dir() else [decode_file(path)]
+        found = read_assembly(path) if _is_directory(path) else [decode_file(path)]
         for decoded in found:
             real = os.path.realpath(decoded.path)
             if real in seen:
@@ -62,6 +63,13 @@ def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
             names.add(decoded.display_name)
             templates.append(decoded)
     return templates
+
+
+def _is_directory(path: str | Path) -> bool:
+    try:
+        return Path(path).is_dir()
+    except OSError as error:  # a name too long for the file system...
+        raise TemplateDecodeError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def lint(
@@ -79,7 +87,10 @@ def lint(
     findings: list[Finding] = []
     resources = 0
     paths_by_name: dict[str, str] = {}
+    unknown_regions: dict[str, None] = {}
     for decoded in load_templates(paths):
+        if decoded.region and not _known_region(catalog, decoded.region):
+            unknown_regions[decoded.region] = None
         context = TemplateContext(
             decoded.template,
             name=decoded.display_name,
@@ -97,7 +108,16 @@ def lint(
         summary=_summary(findings, templates=len(paths_by_name), resources=resources, rules=rules),
         rules=tuple(rules),
         paths=paths_by_name,
+        unknown_regions=tuple(unknown_regions),
     )
+
+
+def _known_region(catalog: Catalog, name: str) -> bool:
+    try:
+        catalog.region(name)
+    except UnknownRegionError:
+        return False
+    return True
 
 
 def _summary(

@@ -1,8 +1,12 @@
 """Odd input the property test may not reach: deep nesting, huge numbers, self-references,
-and a rule that raises (reported as a finding; the other rules still run)."""
+endless files, closed output, and a rule that raises (reported as a finding; the other rules
+still run)."""
 
 from __future__ import annotations
 
+import errno
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,67 @@ def test_non_utf8_file_is_unreadable_input(cli, tmp_path: Path) -> None:
     path.write_bytes("Resources: {A: {Type: caf\xe9}}".encode("latin-1"))
     run = cli("lint", path)
     assert run.code == 2 and "cannot read" in run.err and run.err.count("\n") == 1
+
+
+def test_endless_input_is_refused_unread(cli, monkeypatch) -> None:
+    monkeypatch.setattr("green_constructs.lint.decode.MAX_TEMPLATE_BYTES", 1024)
+    run = cli("lint", "/dev/zero")
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "more than 0 MiB, not a CloudFormation template" in run.err
+
+
+def test_a_name_too_long_for_the_file_system_is_unreadable_input(cli) -> None:
+    run = cli("lint", "x" * 5000)
+    assert run.code == 2 and run.err.count("\n") == 1 and "cannot read" in run.err
+
+
+def test_a_selection_without_rules_is_bad_usage(cli) -> None:
+    rule = "Sustainability-LogGroupRetention"
+    run = cli("lint", "/dev/null", "--rule", rule, "--exclude", rule)
+    assert run.code == 2
+    assert run.err == "green-constructs: error: --pack, --rule and --exclude leave no rule to run\n"
+
+
+def test_a_region_the_catalog_does_not_know_is_warned_about(cli, tmp_path: Path) -> None:
+    assembly = tmp_path / "cdk.out"
+    assembly.mkdir()
+    (assembly / "App.template.json").write_text('{"Resources": {}}')
+    manifest = {
+        "version": "36.0.0",
+        "artifacts": {
+            "App": {
+                "type": "aws:cloudformation:stack",
+                "environment": "aws://123456789012/mars-9",
+                "properties": {"templateFile": "App.template.json"},
+            }
+        },
+    }
+    (assembly / "manifest.json").write_text(json.dumps(manifest))
+    run = cli("lint", assembly)
+    assert run.code == 0
+    assert run.err == (
+        "green-constructs: warning: region 'mars-9' is not in the catalog: "
+        "GenAI-RegionCarbonIntensity cannot judge it\n"
+    )
+
+
+class _FullDevice(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_closed_or_failing_standard_output_is_one_line(cli, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdout", None)
+    run = cli("rules")
+    assert (run.code, run.err) == (2, "green-constructs: error: standard output is closed\n")
+    monkeypatch.setattr("sys.stdout", _FullDevice())
+    run = cli("rules")
+    assert run.code == 2
+    assert run.err == (
+        "green-constructs: error: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_version(cli) -> None:
+    run = cli("--version")
+    assert run.code == 0 and run.out.startswith("green-constructs ")
