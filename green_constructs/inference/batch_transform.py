@@ -216,6 +216,7 @@ class BatchTransformPipeline(Construct):
             log_retention=log_retention,
         )
         key.grant(self.state_machine, "kms:GenerateDataKey", "kms:Decrypt")  # encrypted topic
+        self.node.default_child = self.state_machine.node.default_child
         self.rule = events.Rule(
             self,
             "ObjectCreated",

@@ -83,6 +83,7 @@ class InferenceModel(Construct):
             ),
         )
         self.cfn_model.node.add_dependency(self.role)
+        self.node.default_child = self.cfn_model
         if self.sizing is not None:
             self.cfn_model.add_metadata(RIGHT_SIZING_METADATA, self.sizing.to_metadata())
 

@@ -196,6 +196,7 @@ class RealtimeEndpoint(Construct):
             "Endpoint",
             endpoint_config_name=self.cfn_endpoint_config.attr_endpoint_config_name,
         )
+        self.node.default_child = self.cfn_endpoint
 
         self.scalable_target = variant_scalable_target(
             self,

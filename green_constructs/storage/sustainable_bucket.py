@@ -78,6 +78,7 @@ class SustainableBucket(Construct):
                 )
             ],
         )
+        self.node.default_child = self.bucket.node.default_child
         if server_access_logs_bucket is None:
             acknowledge(
                 self.bucket,

@@ -165,6 +165,7 @@ class TrainiumCluster(Construct):
         self.lifecycle_bucket = SustainableBucket(self, "LifecycleScripts")
         deployment = self._deploy_lifecycle_scripts(shared_storage)
         self.cluster = self._cluster(controller_instance_type, controller_volume_size_gb)
+        self.node.default_child = self.cluster
         self.cluster.node.add_dependency(deployment, self.role, self.security_group)
         if vpc is None:
             self.cluster.node.add_dependency(

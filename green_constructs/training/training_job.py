@@ -246,6 +246,7 @@ class TrainiumTrainingJob(Construct):
             log_retention=log_retention,
         )
         key.grant(self.state_machine, "kms:GenerateDataKey", "kms:Decrypt")  # encrypted topic
+        self.node.default_child = self.state_machine.node.default_child
         self._grant_run_jobs()
 
     # -- public API -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import re
 
 import aws_cdk as cdk
+from aws_cdk import aws_stepfunctions as sfn
 import boto3
 import pytest
 from aws_cdk import aws_iam as iam
@@ -351,6 +352,7 @@ def test_gpu_instances_synthesize_but_fail_inference_accelerator(tmp_path) -> No
 def test_metrics() -> None:
     stack = cdk.Stack(cdk.App(), "Metrics", env=ENV)
     pipeline = _pipeline(stack)
+    assert isinstance(pipeline.node.default_child, sfn.CfnStateMachine)  # the L1 escape hatch
     assert pipeline.metric_executions_failed().metric_name == "ExecutionsFailed"
     assert pipeline.metric_executions_succeeded().metric_name == "ExecutionsSucceeded"
     assert pipeline.metric_executions_failed().namespace == "AWS/States"

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_sagemaker as sagemaker
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
@@ -310,7 +311,8 @@ def removal_policies() -> dict:
             deployment_type=scratch, removal_policy=cdk.RemovalPolicy.RETAIN
         ),
     }.items():
-        TrainiumCluster(stack, construct_id, shared_storage=storage)
+        cluster = TrainiumCluster(stack, construct_id, shared_storage=storage)
+        assert isinstance(cluster.node.default_child, sagemaker.CfnCluster)  # the L1 escape hatch
     return Template.from_stack(stack).to_json()
 
 

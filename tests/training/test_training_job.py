@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_stepfunctions as sfn
 import boto3
 import botocore.session
 import pytest
@@ -431,6 +432,7 @@ def test_metrics() -> None:
     job = TrainiumTrainingJob(
         stack, "Job", image=TrainingImage.from_uri(f"{DLC}2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04")
     )
+    assert isinstance(job.node.default_child, sfn.CfnStateMachine)  # the L1 escape hatch
     assert job.metric_executions_failed().metric_name == "ExecutionsFailed"
     assert job.metric_executions_succeeded().namespace == "AWS/States"
     assert job.metric_executions_started().metric_name == "ExecutionsStarted"
