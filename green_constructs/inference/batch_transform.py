@@ -51,7 +51,8 @@ AssembleWith = tasks.AssembleWith
 
 TRANSFORM_JOBS_NAMESPACE = "/aws/sagemaker/TransformJobs"
 _PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
-
+DEFAULT_EXPIRY = cdk.Duration.days(30)
+"""Lifetime of inputs and results in the bucket a pipeline creates."""
 
 class BatchTransformPipeline(Construct):
     """Event-driven SageMaker batch transform on Inferentia2 (or Graviton/CPU).
@@ -76,7 +77,8 @@ class BatchTransformPipeline(Construct):
     :param instance_count: instances per job. Default: 1.
     :param bucket: where inputs and results live. Default: a new :class:`SustainableBucket`
         whose objects expire after ``expire_after``. EventBridge notifications are turned on.
-    :param expire_after: expiry of inputs and results in the bucket created. Default: 30 days.
+    :param expire_after: expiry of inputs and results in the bucket created (not allowed with
+        ``bucket``: set its lifecycle yourself). Default: 30 days.
     :param input_prefix: new objects under it are transformed. Default: ``"input/"``.
     :param output_prefix: results go under it; must not overlap ``input_prefix``. Default:
         ``"output/"``.
@@ -112,7 +114,7 @@ class BatchTransformPipeline(Construct):
         families: Sequence[str] = DEFAULT_FAMILIES,
         instance_count: int = 1,
         bucket: SustainableBucket | None = None,
-        expire_after: cdk.Duration = cdk.Duration.days(30),
+        expire_after: cdk.Duration | None = None,
         input_prefix: str = "input/",
         output_prefix: str = "output/",
         batch_strategy: tasks.BatchStrategy = tasks.BatchStrategy.SINGLE_RECORD,
@@ -161,7 +163,7 @@ class BatchTransformPipeline(Construct):
             network_isolation=network_isolation,
         )
         check_current_generation("instance_type", self.model.instance_type)
-        self.bucket = bucket or SustainableBucket(self, "Bucket", expire_after=expire_after)
+        self.bucket = _pipeline_bucket(self, bucket, expire_after)
         self.bucket.bucket.node.default_child.add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )
@@ -476,3 +478,21 @@ def _check_props(
         capacity_retries=capacity_retries,
         capacity_retry_wait=capacity_retry_wait,
     )
+
+
+def _pipeline_bucket(
+    scope: Construct, bucket: SustainableBucket | None, expire_after: cdk.Duration | None
+) -> SustainableBucket:
+    if bucket is None:
+        return SustainableBucket(scope, "Bucket", expire_after=expire_after or DEFAULT_EXPIRY)
+    if not isinstance(bucket, SustainableBucket):
+        raise ValueError(
+            "bucket must be a SustainableBucket (the pipeline turns on its EventBridge "
+            f"notifications and encrypts with its key), got {type(bucket).__name__}"
+        )
+    if expire_after is not None:
+        raise ValueError(
+            "expire_after: applies only to the bucket the pipeline creates; set the lifecycle "
+            "of the bucket you pass yourself"
+        )
+    return bucket

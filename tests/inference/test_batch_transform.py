@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
+from green_constructs.storage import SustainableBucket
 from green_constructs.inference import CustomImage
 from green_constructs.inference.batch_transform import (
     AssembleWith,
@@ -405,9 +406,16 @@ def test_metrics() -> None:
         ({"job_name_prefix": "bad_name"}, "job_name_prefix must be 1 to 28"),
         ({"capacity_retries": 10}, "capacity_retries must be a whole number from 0 to 9"),
         ({"job_timeout": cdk.Duration.seconds(30)}, "job_timeout must be at least 1 minute"),
+        ({"bucket": "my-bucket"}, "bucket must be a SustainableBucket .*, got str"),
     ],
 )
 def test_bad_input_names_the_property(props, message) -> None:
     stack = cdk.Stack(cdk.App(), "Bad", env=ENV)
     with pytest.raises(ValueError, match=message):
         _pipeline(stack, **props)
+
+
+def test_expiry_belongs_to_the_bucket_the_pipeline_creates() -> None:
+    stack = cdk.Stack(cdk.App(), "Own", env=ENV)
+    with pytest.raises(ValueError, match="^expire_after: applies only to the bucket the pipeline"):
+        _pipeline(stack, bucket=SustainableBucket(stack, "Mine"), expire_after=cdk.Duration.days(7))
