@@ -6,16 +6,15 @@ import json
 import re
 
 import aws_cdk as cdk
-from aws_cdk import aws_stepfunctions as sfn
 import boto3
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Match, Template
 from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
-from green_constructs.storage import SustainableBucket
 from green_constructs.inference import CustomImage
 from green_constructs.inference.batch_transform import (
     AssembleWith,
@@ -25,6 +24,7 @@ from green_constructs.inference.batch_transform import (
 )
 from green_constructs.rules import all_rules
 from green_constructs.rules.engine import evaluate
+from green_constructs.storage import SustainableBucket
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
 NEURON_IMAGE = (

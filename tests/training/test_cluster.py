@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_sagemaker as sagemaker
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.assertions import Match, Template
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
