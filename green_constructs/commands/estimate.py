@@ -48,8 +48,13 @@ def run(args: argparse.Namespace) -> int:
     from ..estimate.workload import Workload, WorkloadError, load_workload
     from ..lint.decode import TemplateDecodeError
 
-    if not Path(args.path).exists():
+    try:
+        found = Path(args.path).exists()
+    except OSError as error:  # a name too long for the file system, for one
+        raise CommandError(f"{args.path}: cannot read: {error.strerror or error}") from None
+    if not found:
         raise CommandError(f"{args.path}: no such file or directory")
+    chart = _chart_path(args.output) if args.format == "markdown" and args.output else None
     try:
         workload = load_workload(args.workload) if args.workload else Workload()
         overrides = load_coefficients(args.coefficients) if args.coefficients else None
@@ -59,9 +64,22 @@ def run(args: argparse.Namespace) -> int:
     except (WorkloadError, TemplateDecodeError) as error:
         raise CommandError(str(error)) from None
     chart_href = None
-    if args.format == "markdown" and args.output:
-        chart = Path(args.output).with_suffix(".svg")
+    if chart is not None:
         emit(svg_chart(estimate), str(chart))
         chart_href = chart.name
     emit(render(args.format, estimate, chart_href=chart_href), args.output)
     return 0
+
+
+def _chart_path(output: str) -> Path:
+    """Where a Markdown report written to ``output`` puts its chart: ``output`` as ``.svg``."""
+    report = Path(output)
+    if not report.name:
+        raise CommandError(f"--output: {output!r} names no file")
+    chart = report.with_suffix(".svg")
+    if chart == report:
+        raise CommandError(
+            f"--output: the Markdown report and its chart would both be {output}; "
+            "name the report .md"
+        )
+    return chart

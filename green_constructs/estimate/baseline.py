@@ -21,8 +21,9 @@ from ..catalog.right_sizing import (
     RIGHT_SIZING_METADATA,
     right_size,
 )
-from .plans import DAYS_PER_MONTH
+from .plans import DAYS_PER_MONTH, instances_for
 from .results import ResourcePlan, UsagePlan
+from .workload import MAX_NODES
 
 BASELINE_REGION = "us-east-1"
 GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
@@ -135,11 +136,9 @@ def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None
         busy = work.utilization
     else:
         load = work.full_load_hours_per_day
-        count = (
-            max(1, math.ceil(load / work.active_hours / work.utilization - 1e-9))
-            if work.utilization > 0
-            else 1
-        )
+        count = max(1, instances_for(load, work.active_hours, work.utilization, MAX_NODES))
+        if count == MAX_NODES:
+            naive.notes.append(f"demand capped at {MAX_NODES:,} instances")
         busy = min(1.0, load / (count * work.active_hours))
     naive.instance_type = decision.instance_type
     naive.kind = "realtime-endpoint"

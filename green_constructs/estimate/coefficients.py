@@ -12,13 +12,26 @@ coefficients an estimate lists.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..catalog import Catalog, CatalogError
-from .workload import WorkloadError
+from .workload import WorkloadError, field_name
 
 SECTIONS = ("grid_intensity", "power", "constants")
+CEILING = 1e6
+"""Upper bound of a constant without a range of its own: keeps every product finite."""
+CONSTANTS = {
+    "pue_aws": (1.0, 10.0),
+    "default_utilization": (0.0, 1.0),
+    "server_lifespan_hours": (1.0, CEILING),
+}
+"""Allowed range of constants, lowest and highest (others: 0 to CEILING)."""
+GRID_INTENSITY = (0.0, 10.0)
+"""kg CO2e per kWh (the most carbon-intensive grids are near 1)."""
+MAX_WATTS = 10_000.0
+"""Most watts one chip or vCPU may draw."""
 
 
 def load_coefficients(path: str | Path) -> Mapping[str, Any]:
@@ -53,7 +66,9 @@ def apply(
         return catalog
     for key in overrides:
         if key not in SECTIONS:
-            raise WorkloadError(f"{where}.{key}: unknown section; allowed: {', '.join(SECTIONS)}")
+            raise WorkloadError(
+                f"{where}.{field_name(key)}: unknown section; allowed: {', '.join(SECTIONS)}"
+            )
     grid = _mapping(overrides.get("grid_intensity"), f"{where}.grid_intensity")
     power = _mapping(overrides.get("power"), f"{where}.power")
     constants = _mapping(overrides.get("constants"), f"{where}.constants")
@@ -62,19 +77,18 @@ def apply(
         if (
             not isinstance(pair, (list, tuple))
             or len(pair) != 2
-            or not all(_is_number(v) and v >= 0 for v in pair)
+            or not all(_is_number(v) and 0 <= v <= MAX_WATTS for v in pair)
             or pair[0] > pair[1]
         ):
             raise WorkloadError(
-                f"{where}.power.{name}: must be [idle_watts, max_watts] with 0 <= idle <= max, got {pair!r}"
+                f"{where}.power.{field_name(name)}: must be [idle_watts, max_watts] with "
+                f"0 <= idle <= max <= {MAX_WATTS:g}, got {pair!r}"
             )
         watts[name] = (float(pair[0]), float(pair[1]))
-    for section, values in (("grid_intensity", grid), ("constants", constants)):
-        for name, value in values.items():
-            if not _is_number(value) or value < 0:
-                raise WorkloadError(
-                    f"{where}.{section}.{name}: must be a number >= 0, got {value!r}"
-                )
+    for name, value in grid.items():
+        _check(value, f"{where}.grid_intensity.{field_name(name)}", *GRID_INTENSITY)
+    for name, value in constants.items():
+        _check(value, f"{where}.constants.{field_name(name)}", *CONSTANTS.get(name, (0, CEILING)))
     try:
         return catalog.with_overrides(grid_intensity=grid, power=watts, constants=constants)
     except CatalogError as error:
@@ -89,5 +103,17 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     return {str(k): v for k, v in value.items()}
 
 
+def _check(value: Any, where: str, lowest: float, highest: float) -> None:
+    if not _is_number(value) or not lowest <= value <= highest:
+        raise WorkloadError(
+            f"{where}: must be a number between {lowest:g} and {highest:g}, got {value!r}"
+        )
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    """A finite int or float (not a bool)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and -math.inf < value < math.inf
+    )

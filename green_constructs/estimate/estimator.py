@@ -7,6 +7,7 @@ loader, resources are read with the rules' helpers, every number goes through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -78,12 +79,17 @@ def estimate_templates(
     plans = list(_plans(templates, workload, region, catalog, problems))
     log = CoefficientLog()
     ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
-    naive = [evaluate(baseline_plan(p, catalog), catalog=catalog, log=log) for p in plans]
+    naive = [_naive(e, catalog, log) for e in ours]
     problems += _problems(ours, "")
-    problems += _problems(naive, "baseline: ")
+    problems += _problems([n for n, o in zip(naive, ours) if o.estimated], "baseline: ")
     problems += _unmatched(workload, plans, templates)
     problems += _unpriced(ours)
     comparisons = _comparisons(plans, workload, catalog, log)
+    problems += [
+        Problem(f"workload.strategies.{row['strategy']}", f"not estimated: {row['reason']}")
+        for row in comparisons["strategies"]
+        if not row["estimated"]
+    ]
     coefficients = log.listed()
     return Estimate(
         resources=ours,
@@ -112,6 +118,14 @@ def _plans(
                     "region unknown: the catalog's average grid intensity is used (pass --region)",
                 )
             )
+        elif where not in catalog.region_names():
+            problems.append(
+                Problem(
+                    decoded.display_name,
+                    f"region {where!r} is unknown to the catalog: its average grid intensity "
+                    "is used",
+                )
+            )
         context = TemplateContext(
             decoded.template, name=decoded.display_name, region=where, catalog=catalog
         )
@@ -121,6 +135,15 @@ def _plans(
             region=where or FALLBACK_REGION,
             paths=construct_paths(decoded.path, decoded.template),
         )
+
+
+def _naive(ours: ResourceEstimate, catalog: Catalog, log: CoefficientLog) -> ResourceEstimate:
+    """The baseline's counterpart of one of our resources: none for a resource we could not
+    estimate, so that both totals leave out the same resources."""
+    plan = ours.plan
+    if not ours.estimated:
+        plan = replace(plan, reason="not compared: our design's figure is unknown")
+    return evaluate(baseline_plan(plan, catalog), catalog=catalog, log=log)
 
 
 def _problems(estimates: list[ResourceEstimate], prefix: str) -> list[Problem]:

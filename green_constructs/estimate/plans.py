@@ -135,11 +135,7 @@ def _instances(
     targets = variant_targets(endpoint, variant, context)
     if targets:
         floor_active, floor_idle, ceiling = _capacities(targets, variant)
-        needed = (
-            math.ceil(work / active / utilization - 1e-9)
-            if work is not None and utilization > 0
-            else 0
-        )
+        needed = instances_for(work, active, utilization, ceiling) if work is not None else 0
         running = min(ceiling, max(floor_active, needed, 1))
         idle_count = floor_idle
         plan.notes.append(
@@ -149,7 +145,13 @@ def _instances(
     else:
         running = idle_count = _initial_count(variant)
         plan.notes.append(f"{running} instance(s) around the clock (no scalable target)")
-    busy = utilization if work is None else min(1.0, work / (running * active))
+    if running == 0 and work:
+        plan.reason = (
+            f"no instance serves its {profile.requests_per_day:g} requests a day "
+            "(InitialInstanceCount 0 and no scalable target)"
+        )
+        return
+    busy = utilization if work is None else min(1.0, work / (max(running, 1) * active))
     if work is not None and work > running * active:
         plan.notes.append(
             f"demand of {work:.1f} instance-hours a day exceeds {running} instance(s) over "
@@ -182,16 +184,23 @@ def _capacities(targets: list[Resource], variant: Mapping[str, Any]) -> tuple[in
     for target in targets:
         actions = target.get("ScheduledActions")
         for action in actions if isinstance(actions, list) else ():
-            low = (
-                action.get("ScalableTargetAction", {}).get("MinCapacity")
-                if isinstance(action, dict)
-                else None
-            )
+            change = action.get("ScalableTargetAction") if isinstance(action, dict) else None
+            low = change.get("MinCapacity") if isinstance(change, dict) else None
             if isinstance(low, int) and not isinstance(low, bool):
                 scheduled.append(low)
     floor = max(floors) if floors else _initial_count(variant)
     ceiling = max(ceilings) if ceilings else max(floor, 1)
     return floor, min([floor, *scheduled]), max(ceiling, 1)
+
+
+def instances_for(load: float, active: float, utilization: float, most: int) -> int:
+    """Instances that keep ``load`` instance-hours a day over ``active`` hours at
+    ``utilization``, at most ``most`` (0 at utilization 0)."""
+    if utilization <= 0:
+        return 0
+    if load > most * active * utilization:
+        return most
+    return math.ceil(load / active / utilization - 1e-9)
 
 
 def _initial_count(variant: Mapping[str, Any]) -> int:

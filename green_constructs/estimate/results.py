@@ -153,12 +153,13 @@ class ResourceEstimate:
 
 @dataclass(frozen=True)
 class Totals:
-    """Sums over estimated resources; ``unknown`` counts resources left out."""
+    """Sums over estimated resources; ``unknown`` counts resources left out, which makes the
+    sums partial (None when no resource could be estimated: unknown, never zero)."""
 
-    kwh: float
-    kgco2e: float
+    kwh: float | None
+    kgco2e: float | None
     embodied_kgco2e: float | None
-    usd: float
+    usd: float | None
     unknown: int
     usd_complete: bool
     embodied_complete: bool
@@ -166,27 +167,40 @@ class Totals:
     @classmethod
     def of(cls, estimates: list[ResourceEstimate]) -> "Totals":
         known = [e for e in estimates if e.estimated]
+        unknown = len(estimates) - len(known)
+        lines = [line for e in known for line in e.lines]
+        if unknown and not known:
+            return cls(
+                kwh=None,
+                kgco2e=None,
+                embodied_kgco2e=None,
+                usd=None,
+                unknown=unknown,
+                usd_complete=False,
+                embodied_complete=False,
+            )
         return cls(
             kwh=sum(e.kwh for e in known),
             kgco2e=sum(e.kgco2e for e in known),
             embodied_kgco2e=_known_sum(e.embodied_kgco2e for e in known),
             usd=sum(e.usd or 0.0 for e in known),
-            unknown=len(estimates) - len(known),
-            usd_complete=all(line.usd is not None for e in known for line in e.lines),
-            embodied_complete=all(
-                line.embodied_kgco2e is not None
-                for e in known
-                for line in e.lines
-                if line.phase != "storage"
-            ),
+            unknown=unknown,
+            usd_complete=not unknown and all(line.usd is not None for line in lines),
+            embodied_complete=not unknown
+            and all(line.embodied_kgco2e is not None for line in lines if line.phase != "storage"),
         )
+
+    @property
+    def complete(self) -> bool:
+        """Every resource estimated."""
+        return self.unknown == 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kwh_month": round(self.kwh, 3),
-            "kgco2e_month": round(self.kgco2e, 3),
+            "kwh_month": _round(self.kwh, 3),
+            "kgco2e_month": _round(self.kgco2e, 3),
             "embodied_kgco2e_month": _round(self.embodied_kgco2e, 3),
-            "usd_month": round(self.usd, 2),
+            "usd_month": _round(self.usd, 2),
             "usd_complete": self.usd_complete,
             "embodied_complete": self.embodied_complete,
             "unknown_resources": self.unknown,
@@ -224,6 +238,15 @@ class Estimate:
     def baseline_total(self) -> Totals:
         return Totals.of(self.baseline)
 
+    @property
+    def ratio_to_baseline(self) -> float | None:
+        """How many times ours the baseline emits; None when either side left a resource out
+        (not comparable) or ours is zero."""
+        ours, naive = self.total, self.baseline_total
+        if not (ours.complete and naive.complete) or not ours.kgco2e:
+            return None
+        return round((naive.kgco2e or 0.0) / ours.kgco2e, 2)
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of ``green-constructs estimate --format json``."""
         total, baseline = self.total, self.baseline_total
@@ -235,7 +258,7 @@ class Estimate:
                 "description": BASELINE_DESCRIPTION,
                 "resources": [e.to_dict() for e in self.baseline],
             },
-            "ratio_to_baseline": _ratio(baseline.kgco2e, total.kgco2e),
+            "ratio_to_baseline": self.ratio_to_baseline,
             "resources": [e.to_dict() for e in self.resources],
             "comparisons": self.comparisons,
             "coefficients": [c.to_dict() for c in self.coefficients],
@@ -257,8 +280,3 @@ def _known_sum(values: Iterable[float | None]) -> float | None:
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def _ratio(baseline: float, ours: float) -> float | None:
-    """How many times ours the baseline emits (None when ours is zero)."""
-    return round(baseline / ours, 2) if ours > 0 else None

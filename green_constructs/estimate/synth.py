@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from .estimator import estimate_path
 from .report import render, svg_chart
-from .report.rows import money, number
+from .report.rows import left_out, money, number
 from .results import Estimate
 from .workload import Workload, load_workload
 
@@ -46,11 +46,13 @@ def write_report(
 def summary(estimate: Estimate, *, report: Path | None = None) -> str:
     """Three to five lines: ours, the baseline and ratio, the greenest region, problems, file."""
     ours, naive = estimate.total, estimate.baseline_total
-    ratio = estimate.to_dict()["ratio_to_baseline"]
+    ratio = estimate.ratio_to_baseline
     lines = [
         f"Estimated footprint ({Path(estimate.workload).name if estimate.workload else 'default workload'}): "
-        f"{number(ours.kwh)} kWh, {number(ours.kgco2e)} kg CO2e, {money(ours.usd)} a month",
+        f"{number(ours.kwh)} kWh, {number(ours.kgco2e)} kg CO2e, {money(ours.usd)} a month"
+        + left_out(ours),
         f"Naive 24/7 GPU baseline in us-east-1: {number(naive.kgco2e)} kg CO2e, {money(naive.usd)}"
+        + left_out(naive)
         + (f" ({ratio:g}x ours)" if ratio is not None else ""),
     ]
     greenest = estimate.comparisons.get("greenest_region")

@@ -28,6 +28,7 @@ Every field is optional; docs/WORKLOADS.md lists the defaults. A bad value raise
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -123,18 +124,22 @@ def _path_forms(path: str | None) -> list[str]:
     return [full, full.partition("/")[2]] if "/" in full else [full]
 
 
-# field name -> (lowest, highest, integer); highest None: unbounded
-_LIMITS: dict[str, tuple[float, float | None, bool]] = {
-    "requests_per_day": (0, None, False),
+MAX_NODES = 10_000
+"""Most instances a workload declares, or an estimate sizes, for one resource."""
+
+# field name -> (lowest, highest, integer); the upper bounds (docs/WORKLOADS.md) keep every
+# product of the estimate finite
+_LIMITS: dict[str, tuple[float, float, bool]] = {
+    "requests_per_day": (0, 1e10, False),
     "active_hours_per_day": (0, 24, False),
-    "seconds_per_request": (0, None, False),
+    "seconds_per_request": (0, 3600, False),
     "utilization": (0, 1, False),
-    "jobs_per_day": (0, None, False),
+    "jobs_per_day": (0, 1440, False),
     "job_hours": (0, 24, False),
     "training_hours_per_month": (0, HOURS_PER_MONTH, False),
-    "nodes": (1, None, True),
+    "nodes": (1, MAX_NODES, True),
     "hours_per_month": (0, HOURS_PER_MONTH, False),
-    "storage_gb": (0, None, False),
+    "storage_gb": (0, 1e9, False),
 }
 _POSITIVE = ("active_hours_per_day", "seconds_per_request")
 _SECTIONS = ("default", "resources", "strategies", "coefficients")
@@ -168,7 +173,9 @@ def parse_workload(data: Any, *, source: str | None = None) -> Workload:
         raise WorkloadError(f"workload: must be a mapping, got {_kind(data)}")
     for key in data:
         if key not in _SECTIONS:
-            raise WorkloadError(f"workload.{key}: unknown section; allowed: {', '.join(_SECTIONS)}")
+            raise WorkloadError(
+                f"workload.{field_name(key)}: unknown section; allowed: {', '.join(_SECTIONS)}"
+            )
     resources = {} if data.get("resources") is None else data["resources"]
     if not isinstance(resources, dict):
         raise WorkloadError(f"workload.resources: must be a mapping, got {_kind(resources)}")
@@ -178,7 +185,7 @@ def parse_workload(data: Any, *, source: str | None = None) -> Workload:
     return Workload(
         default=_profile(data.get("default"), "workload.default"),
         resources={
-            str(name): _profile(entry, f"workload.resources.{name}")
+            str(name): _profile(entry, f"workload.resources.{field_name(name)}")
             for name, entry in resources.items()
         },
         strategies=_strategies(data.get("strategies"), "workload.strategies"),
@@ -195,7 +202,9 @@ def _profile(entry: Any, where: str) -> ResourceProfile:
     values = {}
     for key, value in entry.items():
         if key not in _LIMITS:
-            raise WorkloadError(f"{where}.{key}: unknown field; allowed: {', '.join(_LIMITS)}")
+            raise WorkloadError(
+                f"{where}.{field_name(key)}: unknown field; allowed: {', '.join(_LIMITS)}"
+            )
         values[key] = _number(value, f"{where}.{key}", *_LIMITS[key], positive=key in _POSITIVE)
     return ResourceProfile(**values)
 
@@ -209,7 +218,7 @@ def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
         )
     found = []
     for name, entry in section.items():
-        here = f"{where}.{name}"
+        here = f"{where}.{field_name(name)}"
         if name not in STRATEGIES:
             raise WorkloadError(f"{here}: unknown strategy; allowed: {', '.join(STRATEGIES)}")
         if not isinstance(entry, dict):
@@ -217,7 +226,9 @@ def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
         allowed = ("instance_type", "hours_per_month", "nodes", "utilization")
         for key in entry:
             if key not in allowed:
-                raise WorkloadError(f"{here}.{key}: unknown field; allowed: {', '.join(allowed)}")
+                raise WorkloadError(
+                    f"{here}.{field_name(key)}: unknown field; allowed: {', '.join(allowed)}"
+                )
         instance_type = entry.get("instance_type")
         if not isinstance(instance_type, str) or not instance_type:
             raise WorkloadError(
@@ -230,13 +241,15 @@ def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
                 name=name,
                 instance_type=instance_type,
                 hours_per_month=_number(
-                    entry["hours_per_month"], f"{here}.hours_per_month", 0, None, False
+                    entry["hours_per_month"], f"{here}.hours_per_month", *_LIMITS["hours_per_month"]
                 ),
-                nodes=int(_number(entry.get("nodes", 1), f"{here}.nodes", 1, None, True)),
+                nodes=int(_number(entry.get("nodes", 1), f"{here}.nodes", *_LIMITS["nodes"])),
                 utilization=(
                     None
                     if entry.get("utilization") is None
-                    else _number(entry["utilization"], f"{here}.utilization", 0, 1, False)
+                    else _number(
+                        entry["utilization"], f"{here}.utilization", *_LIMITS["utilization"]
+                    )
                 ),
             )
         )
@@ -248,21 +261,38 @@ def _number(
     value: Any,
     where: str,
     lowest: float,
-    highest: float | None,
+    highest: float,
     integer: bool,
     *,
     positive: bool = False,
 ) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise WorkloadError(f"{where}: must be a number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise WorkloadError(f"{where}: must be a number, got {value!r}{_text_hint(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise WorkloadError(f"{where}: must be a finite number, got {value!r}")
     if integer and int(value) != value:
         raise WorkloadError(f"{where}: must be a whole number, got {value!r}")
     if positive and value <= 0:
         raise WorkloadError(f"{where}: must be greater than 0, got {value!r}")
-    if value < lowest or (highest is not None and value > highest):
-        bound = f"between {lowest:g} and {highest:g}" if highest is not None else f">= {lowest:g}"
-        raise WorkloadError(f"{where}: must be {bound}, got {value!r}")
+    if not lowest <= value <= highest:
+        raise WorkloadError(f"{where}: must be between {lowest:g} and {highest:g}, got {value!r}")
     return int(value) if integer else float(value)
+
+
+def _text_hint(value: Any) -> str:
+    """A hint for a number YAML 1.1 read as text (``1e6``, ``"3000"``), else nothing."""
+    try:
+        number = float(value) if isinstance(value, str) else math.nan
+    except ValueError:
+        return ""
+    if not math.isfinite(number):
+        return ""
+    return " (YAML 1.1 reads 1e6 and quoted numbers as text: write 1.0e+6 or 1000000)"
+
+
+def field_name(key: Any) -> str:
+    """A key as messages show it: as written when printable, else quoted with escapes."""
+    return key if isinstance(key, str) and key.isprintable() and key else repr(key)
 
 
 def _kind(value: Any) -> str:

@@ -128,6 +128,41 @@ def test_coefficients_file(capsys, tmp_path, template) -> None:
         (["--coefficients", "{w}"], "constants: {no_such: 1}\n", "unknown constant 'no_such'"),
         (["--region", "mars-1"], None, "--region: unknown region 'mars-1'"),
         (["--format", "pdf"], None, "invalid choice: 'pdf'"),
+        (
+            ["--workload", "{w}"],
+            "resources:\n  Endpoint: {requests_per_day: .inf}\n",
+            "workload.resources.Endpoint.requests_per_day: must be a finite number, got inf",
+        ),
+        (
+            ["--workload", "{w}"],
+            "resources:\n  Endpoint: {requests_per_day: 1e6}\n",
+            "got '1e6' (YAML 1.1 reads 1e6 and quoted numbers as text: write 1.0e+6 or 1000000)",
+        ),
+        (
+            ["--workload", "{w}"],
+            'resources:\n  "a\\nb": {utilization: 5}\n',
+            "workload.resources.'a\\nb'.utilization: must be between 0 and 1, got 5",
+        ),
+        (
+            ["--workload", "{w}"],
+            "coefficients: {constants: {server_lifespan_hours: 0}}\n",
+            "workload.coefficients.constants.server_lifespan_hours: must be a number between 1",
+        ),
+        (
+            ["--coefficients", "{w}"],
+            "constants: {pue_aws: .inf}\n",
+            "coefficients.constants.pue_aws: must be a number between 1 and 10, got inf",
+        ),
+        (
+            ["--workload", "{w}"],
+            "strategies:\n  rag: {instance_type: ml.inf2.xlarge, hours_per_month: 100000}\n",
+            "workload.strategies.rag.hours_per_month: must be between 0 and 730, got 100000",
+        ),
+        (
+            ["--format", "markdown", "--output", "{w}.svg"],
+            None,
+            "--output: the Markdown report and its chart would both be",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -139,6 +174,7 @@ def test_bad_input_is_one_line_and_exit_2(
     code, out, err = _run(capsys, "estimate", str(template), *(a.format(w=path) for a in extra))
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not list(tmp_path.glob("*.svg"))  # nothing written
 
 
 def test_unreadable_paths_exit_2(capsys, tmp_path) -> None:
@@ -147,6 +183,47 @@ def test_unreadable_paths_exit_2(capsys, tmp_path) -> None:
     (tmp_path / "t.json").write_text("{not json")
     code, _, err = _run(capsys, "estimate", str(tmp_path / "t.json"))
     assert code == 2 and err.count("\n") == 1
+    code, _, err = _run(capsys, "estimate", str(tmp_path / ("t" * 5000)))
+    assert code == 2 and "cannot read: File name too long" in err and err.count("\n") == 1
+
+
+def test_resources_not_estimated_make_totals_partial_and_the_ratio_absent(
+    capsys, tmp_path
+) -> None:
+    template = endpoint(instance_type="ml.inf2.xlarge")
+    variants = template["Resources"]["Config"]["Properties"]["ProductionVariants"]
+    variants.append({**variants[0], "VariantName": "Old", "InstanceType": "ml.inf1.xlarge"})
+    path = tmp_path / "mixed.template.json"
+    path.write_text(json.dumps(template))
+    code, out, _ = _run(capsys, "estimate", str(path), "--region", "us-east-1")
+    assert code == 0
+    total = next(line for line in out.splitlines() if line.startswith("TOTAL"))
+    assert total.count("(partial)") == 3  # kWh, kg CO2e and USD
+    assert "(partial: 1 resource(s) not estimated)" in out
+    assert "no ratio: resources not estimated are left out" in out
+    _, out, _ = _run(capsys, "estimate", str(path), "--region", "us-east-1", "--format", "json")
+    report = json.loads(out)
+    assert report["ratio_to_baseline"] is None and report["total"]["usd_complete"] is False
+
+
+def test_a_manifest_region_unknown_to_the_catalog_is_a_problem(capsys, tmp_path) -> None:
+    (tmp_path / "S.template.json").write_text(json.dumps(endpoint()))
+    manifest = {
+        "version": "36.0.0",
+        "artifacts": {
+            "S": {
+                "type": "aws:cloudformation:stack",
+                "environment": "aws://1/mars-9",
+                "properties": {"templateFile": "S.template.json"},
+            }
+        },
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    code, out, _ = _run(capsys, "estimate", str(tmp_path), "--format", "json")
+    assert code == 0
+    problems = [(p["where"], p["message"]) for p in json.loads(out)["problems"]]
+    unknown = "region 'mars-9' is unknown to the catalog: its average grid intensity is used"
+    assert ("S", unknown) in problems
 
 
 def test_regions_ranks_neuron_regions(capsys) -> None:

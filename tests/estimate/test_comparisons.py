@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 
 from green_constructs.estimate.footprint import instance_footprint
+from green_constructs.estimate.report import render
+from green_constructs.estimate.synth import summary
 from templates import endpoint, state_machine, training_state, transform_state
 
 DAYS = 730 / 24
@@ -99,3 +104,61 @@ def test_strategies_compare_declared_compute(run) -> None:
     )
     assert full["kgco2e_month"] > rag["kgco2e_month"]
     assert pre["estimated"] is False and "unknown instance type" in pre["reason"]
+    assert [p.where for p in run(endpoint(), workload).problems] == [
+        "workload.strategies.pre_training"
+    ]
+
+
+def _with_inf1_variant(template: dict) -> dict:
+    """``template``'s endpoint with a second variant on ml.inf1 (no power figure: unknown)."""
+    variants = template["Resources"]["Config"]["Properties"]["ProductionVariants"]
+    variants.append({**variants[0], "VariantName": "Old", "InstanceType": "ml.inf1.xlarge"})
+    return template
+
+
+def test_a_resource_we_cannot_estimate_gets_no_baseline_and_no_ratio(run) -> None:
+    estimate = run(_with_inf1_variant(endpoint(instance_type="ml.inf2.xlarge")))
+    known, unknown = estimate.resources
+    assert known.estimated and not unknown.estimated
+    naive_known, naive_unknown = estimate.baseline
+    assert not naive_unknown.estimated and "not compared" in naive_unknown.reason
+    assert estimate.baseline_total.kgco2e == pytest.approx(naive_known.kgco2e)
+    report = estimate.to_dict()
+    assert report["ratio_to_baseline"] is None
+    for side in (report["total"], report["baseline"]):
+        assert side["unknown_resources"] == 1
+        assert side["usd_complete"] is False and side["embodied_complete"] is False
+    assert [p.where for p in estimate.problems] == ["Endpoint (variant Old)"]  # once, not per side
+
+
+def test_nothing_estimated_is_unknown_never_zero(run) -> None:
+    estimate = run(endpoint(instance_type="ml.inf1.xlarge"))
+    total = estimate.to_dict()["total"]
+    assert total["kgco2e_month"] is None and total["usd_month"] is None
+    assert total["kwh_month"] is None and total["unknown_resources"] == 1
+    text = render("text", estimate)
+    assert "Our design: unknown (1 resource(s) not estimated)" in text
+    assert "no ratio: resources not estimated are left out" in text
+    assert "$0.00" not in text and " 0 kg" not in text
+    assert "unknown a month (1 resource(s) not estimated)" in summary(estimate)
+
+
+def test_the_largest_workload_allowed_stays_finite(run) -> None:
+    # the upper bounds of docs/WORKLOADS.md, over the shortest day and the lowest utilization
+    workload = {
+        "default": {
+            "requests_per_day": 1e10,
+            "seconds_per_request": 3600,
+            "active_hours_per_day": 1e-300,
+            "utilization": 1e-300,
+        },
+        "resources": {"Data": {"storage_gb": 1e9}},
+    }
+    template = endpoint(scaling={"MinCapacity": 1, "MaxCapacity": 4})
+    template["Resources"]["Data"] = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    estimate = run(template, workload)
+    assert estimate.resources[0].lines[0].count == 4  # capped at MaxCapacity
+    assert estimate.baseline[0].lines[0].count == 10_000  # capped at the most the estimate sizes
+    numbers = json.loads(render("json", estimate), parse_constant=lambda c: pytest.fail(c))
+    assert math.isfinite(numbers["total"]["kgco2e_month"])
+    assert math.isfinite(numbers["baseline"]["kgco2e_month"])

@@ -77,6 +77,29 @@ def test_scheduled_floor_idles_outside_active_hours(run) -> None:
     assert idle.kwh == pytest.approx(idle_power.kwh)
 
 
+@pytest.mark.parametrize("action", [None, [{"MinCapacity": 0}], 3, "0"])
+def test_malformed_scheduled_actions_are_ignored(run, action) -> None:
+    scaling = {
+        "MinCapacity": 1,
+        "MaxCapacity": 4,
+        "ScheduledActions": [{"ScalableTargetAction": action, "Schedule": "cron(0 20 * * ? *)"}],
+    }
+    workload = {"default": {"active_hours_per_day": 12}}
+    found = _only(run(endpoint(scaling=scaling), workload))
+    active, idle = found.lines
+    assert (active.count, idle.count) == (1, 1)  # the floor stays MinCapacity all day
+
+
+def test_no_instance_to_serve_requests_is_a_problem_not_a_crash(run) -> None:
+    template = endpoint(instance_type="ml.g5.2xlarge", count=0)
+    estimate = run(template, {"resources": {"Endpoint": {"requests_per_day": 100}}})
+    found = _only(estimate)
+    assert not found.estimated and "no instance serves its 100 requests a day" in found.reason
+    assert [p.where for p in estimate.problems] == ["Endpoint"]
+    idle = _only(run(template))  # no requests: nothing runs, nothing is owed
+    assert idle.estimated and idle.kwh == 0
+
+
 def test_async_endpoint_scales_to_zero_outside_active_hours(run) -> None:
     template = endpoint(asynchronous=True, scaling={"MinCapacity": 0, "MaxCapacity": 4})
     workload = {
@@ -252,6 +275,12 @@ def test_unknown_region_uses_the_average_and_is_a_problem(run) -> None:
     estimate = run(endpoint(), region=None)
     assert estimate.resources[0].plan.region == "*"
     assert any("region unknown" in p.message for p in estimate.problems)
+    named = run(endpoint(), region="mars-9")  # as a cdk.out manifest can say
+    average = CATALOG.region("mars-9", fallback=True).kgco2e_per_kwh
+    assert named.resources[0].kgco2e == pytest.approx(named.resources[0].kwh * average)
+    assert [p.message for p in named.problems] == [
+        "region 'mars-9' is unknown to the catalog: its average grid intensity is used"
+    ]
 
 
 def test_coefficient_overrides_flow_into_the_numbers_and_the_list(run) -> None:

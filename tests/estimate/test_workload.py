@@ -69,6 +69,51 @@ def test_empty_document_is_all_defaults() -> None:
             "workload.strategies.rag.hours_per_month: required",
         ),
         ([1, 2], "workload: must be a mapping, got a list"),
+        (
+            {"resources": {"Llm": {"requests_per_day": float("inf")}}},
+            "workload.resources.Llm.requests_per_day: must be a finite number, got inf",
+        ),
+        (
+            {"resources": {"Llm": {"seconds_per_request": float("nan")}}},
+            "workload.resources.Llm.seconds_per_request: must be a finite number, got nan",
+        ),
+        (
+            {"resources": {"Llm": {"nodes": float("inf")}}},
+            "workload.resources.Llm.nodes: must be a finite number, got inf",
+        ),
+        (
+            {"default": {"jobs_per_day": float("-inf")}},
+            "workload.default.jobs_per_day: must be a finite number, got -inf",
+        ),
+        (
+            {"resources": {"Llm": {"requests_per_day": 1e308}}},
+            "workload.resources.Llm.requests_per_day: must be between 0 and 1e+10, got 1e+308",
+        ),
+        (
+            {"resources": {"Llm": {"seconds_per_request": 1e308}}},
+            "workload.resources.Llm.seconds_per_request: must be between 0 and 3600",
+        ),
+        ({"default": {"jobs_per_day": 1e308}}, "workload.default.jobs_per_day: must be between"),
+        ({"default": {"nodes": 10**400}}, "workload.default.nodes: must be between 1 and 10000"),
+        ({"default": {"storage_gb": 1e308}}, "workload.default.storage_gb: must be between 0 and"),
+        (
+            {"strategies": {"rag": {"instance_type": "ml.inf2.xlarge", "hours_per_month": 1e5}}},
+            "workload.strategies.rag.hours_per_month: must be between 0 and 730, got 100000",
+        ),
+        (
+            {
+                "strategies": {
+                    "rag": {"instance_type": "ml.inf2.xlarge", "hours_per_month": 1, "nodes": 1e300}
+                }
+            },
+            "workload.strategies.rag.nodes: must be between 1 and 10000",
+        ),
+        (
+            {"resources": {"a\nb": {"utilization": 5}}},
+            "workload.resources.'a\\nb'.utilization: must be between 0 and 1, got 5",
+        ),
+        ({"resources": {"Llm": {"x\ny": 1}}}, "workload.resources.Llm.'x\\ny': unknown field"),
+        ({"x\ny": {}}, "workload.'x\\ny': unknown section"),
     ],
 )
 def test_errors_name_the_field(data, message) -> None:
@@ -76,6 +121,22 @@ def test_errors_name_the_field(data, message) -> None:
         parse_workload(data)
     assert str(raised.value).startswith(message)
     assert "\n" not in str(raised.value)
+
+
+def test_a_number_yaml_reads_as_text_gets_a_hint(tmp_path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("resources:\n  Llm: {requests_per_day: 1e6}\n")  # YAML 1.1: a string
+    with pytest.raises(WorkloadError) as raised:
+        load_workload(path)
+    assert str(raised.value) == (
+        "workload.resources.Llm.requests_per_day: must be a number, got '1e6' "
+        "(YAML 1.1 reads 1e6 and quoted numbers as text: write 1.0e+6 or 1000000)"
+    )
+    path.write_text("resources:\n  Llm: {requests_per_day: 1.0e+6}\n")
+    assert load_workload(path).resources["Llm"].requests_per_day == 1e6
+    with pytest.raises(WorkloadError) as raised:
+        parse_workload({"resources": {"Llm": {"requests_per_day": "many"}}})
+    assert "YAML 1.1" not in str(raised.value)  # no hint for text that is no number
 
 
 def test_files_yaml_json_and_unreadable(tmp_path) -> None:

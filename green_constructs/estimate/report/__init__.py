@@ -15,7 +15,7 @@ def render(format: str, estimate: Estimate, *, chart_href: str | None = None) ->
     """The report in ``format``; Markdown links the chart at ``chart_href`` when given, else
     embeds it as a data URI."""
     if format == "json":
-        return json.dumps(estimate.to_dict(), indent=2) + "\n"
+        return json.dumps(estimate.to_dict(), indent=2, allow_nan=False) + "\n"
     if format == "text":
         return text.render(estimate)
     if format == "markdown":

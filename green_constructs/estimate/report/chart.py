@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from ..results import Estimate
+from .rows import partial
 
 OURS = "#2e7d32"
 GREENEST = "#81c784"
@@ -64,12 +65,15 @@ def _resource_rows(estimate: Estimate) -> list[tuple[str, list[tuple[str, float 
 
 
 def _total_rows(estimate: Estimate) -> list[tuple[str, list[tuple[str, float | None]]]]:
-    rows = [("Our design", [(OURS, estimate.total.kgco2e)])]
+    ours, naive = estimate.total, estimate.baseline_total
+    rows = [(partial("Our design", ours.unknown), [(OURS, ours.kgco2e)])]
     for key in ("greenest_region", "in_baseline_region"):
         found = estimate.comparisons.get(key)
         if found:
-            rows.append((f"Ours in {found['region']}", [(GREENEST, found["kgco2e_month"])]))
-    rows.append(("Naive baseline (us-east-1)", [(BASELINE, estimate.baseline_total.kgco2e)]))
+            label = partial(f"Ours in {found['region']}", found["unknown_resources"])
+            rows.append((label, [(GREENEST, found["kgco2e_month"])]))
+    label = "Naive baseline (partial)" if naive.unknown else "Naive baseline (us-east-1)"
+    rows.append((label, [(BASELINE, naive.kgco2e)]))
     return rows
 
 

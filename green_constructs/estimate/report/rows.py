@@ -34,28 +34,66 @@ def resource_row(estimate: ResourceEstimate) -> tuple[str, ...]:
     )
 
 
+def partial(text: str, unknown: int) -> str:
+    """A total as shown: marked partial when it leaves out resources not estimated."""
+    return f"{text} (partial)" if unknown and text != "unknown" else text
+
+
 def total_row(label: str, totals: Totals) -> tuple[str, ...]:
-    cost = money(totals.usd) + ("" if totals.usd_complete else " (partial)")
+    cost = money(totals.usd)
+    cost += "" if totals.usd_complete or totals.usd is None else " (partial)"
     embodied = number(totals.embodied_kgco2e)
     if totals.embodied_kgco2e is not None and not totals.embodied_complete:
         embodied += " (partial)"
-    return (label, "", "", number(totals.kwh), number(totals.kgco2e), embodied, cost)
+    return (
+        label,
+        "",
+        "",
+        partial(number(totals.kwh), totals.unknown),
+        partial(number(totals.kgco2e), totals.unknown),
+        embodied,
+        cost,
+    )
 
 
 def headline(estimate: Estimate) -> str:
-    """One sentence: ours, the baseline, the ratio."""
+    """One sentence: ours, the baseline, the ratio (or why there is none)."""
     ours, naive = estimate.total, estimate.baseline_total
-    ratio = estimate.to_dict()["ratio_to_baseline"]
-    times = f"{ratio:g} times ours" if ratio is not None else "n/a (ours is zero)"
-    return (
-        f"Our design: {number(ours.kgco2e)} kg CO2e and {money(ours.usd)} a month; "
-        f"the naive baseline: {number(naive.kgco2e)} kg CO2e and {money(naive.usd)} ({times})."
-    )
+    ratio = estimate.ratio_to_baseline
+    if ratio is not None:
+        times = f"{ratio:g} times ours"
+    elif not (ours.complete and naive.complete):
+        times = "no ratio: resources not estimated are left out"
+    else:
+        times = "no ratio: ours is zero"
+    return f"Our design: {_amounts(ours)}; the naive baseline: {_amounts(naive)}; {times}."
+
+
+def left_out(totals: Totals) -> str:
+    """`` (partial: 2 resource(s) not estimated)`` when a total leaves resources out, else
+    nothing."""
+    if not totals.unknown:
+        return ""
+    kind = "partial: " if totals.kgco2e is not None else ""
+    return f" ({kind}{totals.unknown} resource(s) not estimated)"
+
+
+def _amounts(totals: Totals) -> str:
+    if totals.kgco2e is None:
+        return "unknown" + left_out(totals)
+    return f"{number(totals.kgco2e)} kg CO2e and {money(totals.usd)} a month{left_out(totals)}"
 
 
 def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
     """Our design as synthesized, in other regions, and the baseline: kg CO2e and USD."""
-    rows = [("our design as synthesized", number(estimate.total.kgco2e), money(estimate.total.usd))]
+    total = estimate.total
+    rows = [
+        (
+            "our design as synthesized",
+            partial(number(total.kgco2e), total.unknown),
+            partial(money(total.usd), total.unknown),
+        )
+    ]
     for key, label in (
         ("greenest_region", "greenest region offering {accelerator}"),
         ("in_baseline_region", "baseline region"),
@@ -68,12 +106,18 @@ def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
             rows.append(
                 (
                     f"our design in the {title}",
-                    number(found["kgco2e_month"]),
-                    money(found["usd_month"]),
+                    partial(number(found["kgco2e_month"]), found["unknown_resources"]),
+                    partial(money(found["usd_month"]), found["unknown_resources"]),
                 )
             )
     naive = estimate.baseline_total
-    rows.append(("naive baseline (us-east-1)", number(naive.kgco2e), money(naive.usd)))
+    rows.append(
+        (
+            "naive baseline (us-east-1)",
+            partial(number(naive.kgco2e), naive.unknown),
+            partial(money(naive.usd), naive.unknown),
+        )
+    )
     return rows
 
 
