@@ -20,7 +20,7 @@ from ..rules.genai._endpoints import capacity, endpoint_config, variant_targets
 from ..rules.model import Resource
 from ..rules.training_jobs import JOB_SOURCES, Job, is_unknown, jobs
 from .results import ResourcePlan, UsagePlan, Work
-from .workload import DAYS_PER_MONTH, HOURS_PER_MONTH, ResourceProfile, Workload
+from .workload import DAYS_PER_MONTH, HOURS_PER_MONTH, MAX_NODES, ResourceProfile, Workload
 
 DEFAULT_ACTIVE_HOURS = 24.0
 DEFAULT_SECONDS_PER_REQUEST = 2.0
@@ -178,8 +178,8 @@ def _instances(
 
 def _capacities(targets: list[Resource], variant: Mapping[str, Any]) -> tuple[int, int, int]:
     """Floor while active, lowest floor (scheduled actions included), ceiling."""
-    floors = [f for f in (capacity(t, "MinCapacity") for t in targets) if f is not None]
-    ceilings = [c for c in (capacity(t, "MaxCapacity") for t in targets) if c is not None]
+    floors = [_bounded(f) for f in (capacity(t, "MinCapacity") for t in targets) if f is not None]
+    ceilings = [_bounded(c) for c in (capacity(t, "MaxCapacity") for t in targets) if c is not None]
     scheduled = []
     for target in targets:
         actions = target.get("ScheduledActions")
@@ -187,7 +187,7 @@ def _capacities(targets: list[Resource], variant: Mapping[str, Any]) -> tuple[in
             change = action.get("ScalableTargetAction") if isinstance(action, dict) else None
             low = change.get("MinCapacity") if isinstance(change, dict) else None
             if isinstance(low, int) and not isinstance(low, bool):
-                scheduled.append(low)
+                scheduled.append(_bounded(low))
     floor = max(floors) if floors else _initial_count(variant)
     ceiling = max(ceilings) if ceilings else max(floor, 1)
     return floor, min([floor, *scheduled]), max(ceiling, 1)
@@ -204,8 +204,19 @@ def instances_for(load: float, active: float, utilization: float, most: int) -> 
 
 
 def _initial_count(variant: Mapping[str, Any]) -> int:
-    count = variant.get("InitialInstanceCount")
-    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 1
+    return _template_count(variant.get("InitialInstanceCount"), minimum=0)
+
+
+def _template_count(value: Any, *, minimum: int = 1) -> int:
+    """An instance count a template gives: 1 when absent, unknown or below ``minimum``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+        return _bounded(value)
+    return 1
+
+
+def _bounded(count: int) -> int:
+    """Counts beyond any real fleet are capped, so the figures stay finite."""
+    return max(0, min(count, MAX_NODES))
 
 
 def _work(profile: ResourceProfile) -> float | None:
@@ -308,8 +319,7 @@ def _job_count(job: Job, profile: ResourceProfile) -> int:
     path = "ResourceConfig.InstanceCount" if job.trains else "TransformResources.InstanceCount"
     if job.kind == "processing":
         path = "ProcessingResources.ClusterConfig.InstanceCount"
-    count = job.get(path)
-    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 1
+    return _template_count(job.get(path))
 
 
 def _training(
@@ -381,7 +391,7 @@ def _cluster_plan(
             if not isinstance(instance_type, str) or is_unknown(instance_type):
                 plan.notes.append("an instance group's type is decided at deploy time: left out")
                 continue
-            count = count if isinstance(count, int) and not isinstance(count, bool) else 1
+            count = _template_count(count, minimum=0)
             plan.usages.append(
                 UsagePlan(
                     str(group.get("InstanceGroupName", "group")),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from green_constructs.catalog import Catalog
 from green_constructs.estimate.footprint import instance_footprint
+from green_constructs.estimate.workload import MAX_NODES
 from templates import endpoint, state_machine, training_state, transform_state
 
 DAYS = 730 / 24
@@ -98,6 +101,13 @@ def test_no_instance_to_serve_requests_is_a_problem_not_a_crash(run) -> None:
     assert [p.where for p in estimate.problems] == ["Endpoint"]
     idle = _only(run(template))  # no requests: nothing runs, nothing is owed
     assert idle.estimated and idle.kwh == 0
+
+
+def test_counts_beyond_any_fleet_are_capped_and_stay_finite(run) -> None:
+    huge = _only(run(endpoint(instance_type="ml.g5.2xlarge", count=10**400)))
+    capped = _only(run(endpoint(instance_type="ml.g5.2xlarge", count=MAX_NODES)))
+    assert huge.plan.usages[0].count == MAX_NODES
+    assert huge.kwh == pytest.approx(capped.kwh) and math.isfinite(huge.kwh)
 
 
 def test_async_endpoint_scales_to_zero_outside_active_hours(run) -> None:
