@@ -1,8 +1,9 @@
-"""Reading synthesized templates in tests: state machine definitions, SSL-only policies."""
+"""Templates in tests: state machine definitions, SSL-only policies, one-stack cdk.out dirs."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from aws_cdk.assertions import Match, Template
 
@@ -31,3 +32,21 @@ def assert_encrypted_ssl_only_topic(template: Template) -> None:
         "AWS::SNS::TopicPolicy",
         {"PolicyDocument": {"Statement": Match.array_with([SSL_ONLY_STATEMENT])}},
     )
+
+
+def write_assembly(directory: Path, template: dict, *, region: str, stack: str = "S") -> Path:
+    """A one-stack cdk.out in ``directory`` deploying ``template`` to ``region``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{stack}.template.json").write_text(json.dumps(template))
+    manifest = {
+        "version": "36.0.0",
+        "artifacts": {
+            stack: {
+                "type": "aws:cloudformation:stack",
+                "environment": f"aws://111111111111/{region}",
+                "properties": {"templateFile": f"{stack}.template.json"},
+            }
+        },
+    }
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    return directory

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from green_constructs.cli import main
+from template_helpers import write_assembly
 from templates import endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,18 +208,7 @@ def test_resources_not_estimated_make_totals_partial_and_the_ratio_absent(
 
 
 def test_a_manifest_region_unknown_to_the_catalog_is_a_problem(capsys, tmp_path) -> None:
-    (tmp_path / "S.template.json").write_text(json.dumps(endpoint()))
-    manifest = {
-        "version": "36.0.0",
-        "artifacts": {
-            "S": {
-                "type": "aws:cloudformation:stack",
-                "environment": "aws://1/mars-9",
-                "properties": {"templateFile": "S.template.json"},
-            }
-        },
-    }
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    write_assembly(tmp_path, endpoint(), region="mars-9")
     code, out, _ = _run(capsys, "estimate", str(tmp_path), "--format", "json")
     assert code == 0
     problems = [(p["where"], p["message"]) for p in json.loads(out)["problems"]]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from template_helpers import write_assembly
+
 from green_constructs.lint.assembly import read_assembly
 from green_constructs.lint.decode import TemplateDecodeError
 
@@ -32,17 +34,7 @@ def test_resource_lines_are_kept() -> None:
 
 
 def test_display_name_falls_back_to_artifact_id(tmp_path: Path) -> None:
-    (tmp_path / "S.template.json").write_text('{"Resources": {}}')
-    manifest = {
-        "artifacts": {
-            "S": {
-                "type": "aws:cloudformation:stack",
-                "environment": "aws://111111111111/us-west-2",
-                "properties": {"templateFile": "S.template.json"},
-            }
-        }
-    }
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    write_assembly(tmp_path, {"Resources": {}}, region="us-west-2")
     [stack] = read_assembly(tmp_path)
     assert (stack.name, stack.region) == ("S", "us-west-2")
 

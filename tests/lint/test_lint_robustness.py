@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 from pathlib import Path
 
 import pytest
+
+from template_helpers import write_assembly
 
 from green_constructs.lint.decode import MAX_DEPTH, TemplateDecodeError, decode_text
 from green_constructs.rules import Resource, Rule, Severity, evaluate, get_rule
@@ -93,20 +94,7 @@ def test_a_selection_without_rules_is_bad_usage(cli) -> None:
 
 
 def test_a_region_the_catalog_does_not_know_is_warned_about(cli, tmp_path: Path) -> None:
-    assembly = tmp_path / "cdk.out"
-    assembly.mkdir()
-    (assembly / "App.template.json").write_text('{"Resources": {}}')
-    manifest = {
-        "version": "36.0.0",
-        "artifacts": {
-            "App": {
-                "type": "aws:cloudformation:stack",
-                "environment": "aws://123456789012/mars-9",
-                "properties": {"templateFile": "App.template.json"},
-            }
-        },
-    }
-    (assembly / "manifest.json").write_text(json.dumps(manifest))
+    assembly = write_assembly(tmp_path / "cdk.out", {"Resources": {}}, region="mars-9")
     run = cli("lint", assembly)
     assert run.code == 0
     assert run.err == (
