@@ -86,6 +86,11 @@ class TemplateContext:
         """The resource a ``Ref``/``Fn::GetAtt`` value points to, if it is in this template."""
         if type(value) in LEAVES:  # most values asked about are names or absent
             return None
+        if type(value) is dict and len(value) == 1:  # the usual direct Ref or GetAtt
+            arg = value.get("Ref", value.get("Fn::GetAtt"))
+            name = arg[0] if type(arg) is list and arg else arg
+            if type(name) is str:
+                return self.resources.get(name.split(".", 1)[0])
         for logical_id in references(value):
             if logical_id in self.resources:
                 return self.resources[logical_id]

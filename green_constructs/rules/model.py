@@ -57,11 +57,14 @@ class Resource:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     parameter_defaults: Mapping[str, Any] = field(default_factory=dict)
     _by_path: dict[str, Any] | None = field(default=None, repr=False)
+    _properties: Mapping[str, Any] | None = field(default=None, repr=False)
 
     @property
     def properties(self) -> Mapping[str, Any]:
-        """All properties, resolved as ``get`` resolves each."""
-        return {key: self.get(key) for key in self.raw_properties}
+        """All properties, resolved as ``get`` resolves each (once)."""
+        if self._properties is None:
+            self._properties = {key: self.get(key) for key in self.raw_properties}
+        return self._properties
 
     def get(self, path: str, default: Any = None) -> Any:
         """Property at a dotted path (``AsyncInferenceConfig.OutputConfig.S3FailurePath``).

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from ...catalog import Family
 from ..context import TemplateContext
@@ -23,8 +22,7 @@ NEURON_KINDS = ("inferentia", "trainium")
 GPU_KINDS = ("gpu", "gpu-previous")
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):  # a tuple: several per compute resource, built on every lint
     """One instance type a resource runs on: ``purpose`` is inference, training, transform,
     processing or notebook; ``where`` names the variant, state, step or instance group."""
 

@@ -126,6 +126,9 @@ def _flatten_id(value: Any, template: TemplateContext) -> str | None:
         return None if None in pieces else str(arg[0]).join(p for p in pieces if p is not None)
     if key == "Fn::Sub" and isinstance(arg, str):
         return _SUB_VARIABLE.sub(lambda m: _token(m.group(1).split(".", 1)[0], template), arg)
+    if key in ("Ref", "Fn::GetAtt"):
+        found = template.target(value)
+        return f"ref:{found.logical_id}" if found is not None else _UNKNOWN
     targets = references(value)
     return _token(next(iter(targets)), template) if len(targets) == 1 else _UNKNOWN
 

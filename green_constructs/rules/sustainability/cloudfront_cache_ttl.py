@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
 from ..values import as_int
+from ._cloudfront import cache_policy_users
 
 ONE_DAY = 86400
 
@@ -46,7 +46,7 @@ def cloudfront_cache_ttl(resource: Resource, template: TemplateContext) -> str |
     ]
     if not short:
         return None
-    users = template.referencing(resource.logical_id, "AWS::CloudFront::Distribution")
+    users = cache_policy_users(template).get(resource.logical_id, [])
     used_by = f" (used by {', '.join(u.logical_id for u in users)})" if users else ""
     return (
         f"Cache policy {resource.logical_id}{used_by} sets {' and '.join(short)}, under 24 hours, "

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
 from ..values import as_bool
+from ._cloudfront import behaviors
 
 ENCODINGS = ("EnableAcceptEncodingGzip", "EnableAcceptEncodingBrotli")
-
-
-def _behaviors(config: Mapping[str, Any]) -> Iterator[tuple[bool, Mapping[str, Any]]]:
-    """``(is the default behavior, behavior)`` for every cache behavior."""
-    default = config.get("DefaultCacheBehavior")
-    if not is_intrinsic(default):
-        yield True, default if isinstance(default, dict) else {}
-    behaviors = config.get("CacheBehaviors")
-    for behavior in behaviors if isinstance(behaviors, list) else ():
-        if isinstance(behavior, dict) and not is_intrinsic(behavior):
-            yield False, behavior
 
 
 def _name(is_default: bool, behavior: Mapping[str, Any]) -> str:
@@ -78,13 +68,11 @@ def _problem(behavior: Mapping[str, Any], template: TemplateContext) -> str | No
     ),
 )
 def cloudfront_compression(resource: Resource, template: TemplateContext) -> str | None:
-    config = resource.get("DistributionConfig")
-    if is_intrinsic(config):
+    if is_intrinsic(resource.get("DistributionConfig")):
         return None
-    config = config if isinstance(config, dict) else {}
     problems = [
         f"{_name(is_default, behavior)} ({problem})"
-        for is_default, behavior in _behaviors(config)
+        for is_default, behavior in behaviors(resource)
         if (problem := _problem(behavior, template)) is not None
     ]
     if not problems:

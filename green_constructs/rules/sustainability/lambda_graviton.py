@@ -8,6 +8,7 @@ from ..context import TemplateContext
 from ..intrinsics import is_intrinsic, references
 from ..model import Resource, Severity
 from ..registry import rule
+from ._cloudfront import DISTRIBUTION, behaviors
 
 
 @rule(
@@ -53,28 +54,23 @@ def _edge_functions(template: TemplateContext) -> set[str]:
     """Functions that distributions of the template run at the edge, through a version, an
     alias or the function itself."""
     found: set[str] = set()
-    for distribution in template.of_type("AWS::CloudFront::Distribution"):
-        for association in _associations(distribution):
-            arn = association.get("LambdaFunctionARN")
-            for target in map(template.resources.get, references(arn)):
-                if target is None:
-                    continue
-                if target.type in ("AWS::Lambda::Version", "AWS::Lambda::Alias"):
-                    found |= references(target.get("FunctionName"))
-                elif target.type == "AWS::Lambda::Function":
-                    found.add(target.logical_id)
+    for distribution in template.of_type(DISTRIBUTION):
+        for _, behavior in behaviors(distribution):
+            associations = behavior.get("LambdaFunctionAssociations")
+            for association in associations if isinstance(associations, list) else ():
+                if isinstance(association, dict):
+                    found |= _functions(association.get("LambdaFunctionARN"), template)
     return found
 
 
-def _associations(distribution: Resource) -> list[dict[str, Any]]:
-    """``LambdaFunctionAssociations`` of every cache behavior of a distribution."""
-    behaviors = distribution.get("DistributionConfig.CacheBehaviors")
-    listed = behaviors if isinstance(behaviors, list) else []
-    found = []
-    for behavior in [distribution.get("DistributionConfig.DefaultCacheBehavior"), *listed]:
-        if not isinstance(behavior, dict):
+def _functions(arn: Any, template: TemplateContext) -> set[str]:
+    """Functions an association's ARN names, directly or through a version or alias."""
+    found: set[str] = set()
+    for target in map(template.resources.get, references(arn)):
+        if target is None:
             continue
-        associations = behavior.get("LambdaFunctionAssociations")
-        if isinstance(associations, list):
-            found += [a for a in associations if isinstance(a, dict)]
+        if target.type in ("AWS::Lambda::Version", "AWS::Lambda::Alias"):
+            found |= references(target.get("FunctionName"))
+        elif target.type == "AWS::Lambda::Function":
+            found.add(target.logical_id)
     return found
