@@ -95,7 +95,8 @@ class BatchTransformPipeline(Construct):
         else 1). ``max_concurrent_transforms * max_payload_mb`` may not exceed 100.
     :param invocation_timeout: timeout of one request (1 s to 1 h). Default: 10 minutes.
     :param invocation_max_retries: retries of a failed request (0-3). Default: 1.
-    :param job_name_prefix: start of every job name. Default: derived from the construct id.
+    :param job_name_prefix: start of every job name. Default: the construct id and a hash of
+        its path (``summarize-28229154``), unique per construct.
     :param job_timeout: a job running longer is stopped. Default: 12 hours.
     :param capacity_retries: new attempts after a ``CapacityError`` (0-9). Default: 3.
     :param capacity_retry_wait: wait before the first of them, doubling after each.

@@ -190,12 +190,13 @@ def decode_file(path: str | Path) -> DecodedTemplate:
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_TEMPLATE_BYTES + 1)
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise TemplateDecodeError(
+                f"{path}: more than {MAX_TEMPLATE_BYTES // 2**20} MiB, not a CloudFormation "
+                "template"
+            )
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateDecodeError(
-            f"{path}: more than {MAX_TEMPLATE_BYTES // 2**20} MiB, not a CloudFormation template"
-        )
     return decode_text(text, str(path))

@@ -102,7 +102,10 @@ class TrainiumCluster(Construct):
     run one thread per core; nodes share a security group that lets EFA traffic flow between
     them, in a private subnet with an S3 gateway endpoint. The cluster is created only once the
     scripts, its role's policy, its security group rules and (in a VPC of its own) the NAT
-    route and S3 endpoint exist: nodes download the scripts and reach AWS as they start.
+    route and S3 endpoint exist: nodes download the scripts and reach AWS as they start. So
+    permissions that name the cluster itself (:attr:`cluster_arn`) go in an ``iam.Policy``
+    attached to :attr:`role`, not in the role's default policy, which would then depend on the
+    cluster that depends on it.
 
     :param worker_groups: Trainium worker groups. Default: one ``ml.trn1.32xlarge`` node.
     :param controller_instance_type: Slurm controller, one of

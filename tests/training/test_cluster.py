@@ -13,6 +13,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.assertions import Match, Template
 
@@ -429,3 +430,27 @@ def test_node_role_finds_the_group_and_the_controller(tmp_path, monkeypatch) -> 
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
 def test_on_create_passes_shellcheck() -> None:
     subprocess.run(["shellcheck", str(LIFECYCLE_SCRIPTS / "on_create.sh")], check=True)
+
+
+def test_permissions_on_the_cluster_itself_go_in_a_policy_of_their_own() -> None:
+    """The cluster waits for its role's default policy, so statements naming the cluster go in
+    a separate policy: the documented way, free of a dependency cycle."""
+    env = cdk.Environment(account="111111111111", region="us-east-1")
+    stack = cdk.Stack(cdk.App(), "Self", env=env)
+    cluster = TrainiumCluster(stack, "Cluster")
+    iam.Policy(
+        stack,
+        "DescribeItself",
+        roles=[cluster.role],
+        statements=[
+            iam.PolicyStatement(
+                actions=["sagemaker:DescribeCluster"], resources=[cluster.cluster_arn]
+            )
+        ],
+    )
+    template = Template.from_stack(stack).to_json()
+    resources = template["Resources"]
+    cluster_id = _logical_id(template, "AWS::SageMaker::Cluster", "Cluster")
+    policy_id = _logical_id(template, "AWS::IAM::Policy", "DescribeItself")
+    assert cluster_id in json.dumps(resources[policy_id]["Properties"])
+    assert policy_id not in resources[cluster_id]["DependsOn"]

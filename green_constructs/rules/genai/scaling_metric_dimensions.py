@@ -78,7 +78,9 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
     for metric in metrics(source):
         namespace = metric.get("Namespace")
         valid = VALID_DIMENSIONS.get(namespace) if isinstance(namespace, str) else None
-        if namespace == _TRAINING_JOBS and metric.get("MetricName") not in _INSTANCE_METRICS:
+        name = metric.get("MetricName")
+        instance_metric = isinstance(name, str) and name in _INSTANCE_METRICS
+        if namespace == _TRAINING_JOBS and not instance_metric:
             valid = _JOBS | {"TrainingJobName"}
         dimensions = metric.get("Dimensions")
         for dimension in dimensions if valid is not None and isinstance(dimensions, list) else ():
