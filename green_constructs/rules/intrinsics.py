@@ -39,17 +39,13 @@ def resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
 
     Every property a rule reads goes through here: the engine's hot path.
     """
-    return _resolve(value, defaults)
-
-
-def _resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
     kind = type(value)
     if kind is list:
         changed = None
         for index, item in enumerate(value):
             if type(item) in LEAVES:
                 continue
-            result = _resolve(item, defaults)
+            result = resolve(item, defaults)
             if result is not item:
                 if changed is None:
                     changed = list(value)
@@ -65,7 +61,7 @@ def _resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
         if key == "Fn::GetAtt":
             return value
         if key == "Fn::Join" and type(arg) is list and len(arg) == 2:
-            parts = _resolve(arg[1], defaults)
+            parts = resolve(arg[1], defaults)
             if type(parts) is list and all(type(p) in (str, int, float) for p in parts):
                 return str(arg[0]).join(str(p) for p in parts)
             return value if parts is arg[1] else {key: [arg[0], parts]}
@@ -75,7 +71,7 @@ def _resolve(value: Any, defaults: Mapping[str, Any]) -> Any:
     for key, item in value.items():
         if type(item) in LEAVES:
             continue
-        result = _resolve(item, defaults)
+        result = resolve(item, defaults)
         if result is not item:
             if changed_map is None:
                 changed_map = dict(value)
@@ -105,8 +101,9 @@ def attribute_references(value: Any) -> set[tuple[str, str | None]]:
                     found.add((arg, None))
                     continue
                 if key == "Fn::GetAtt":
-                    if type(arg) is list and len(arg) == 2 and type(arg[0]) is str:
-                        found.add((arg[0], arg[1] if type(arg[1]) is str else None))
+                    if type(arg) is list and arg and type(arg[0]) is str:
+                        attribute = arg[1] if len(arg) > 1 and type(arg[1]) is str else None
+                        found.add((arg[0], attribute))
                     elif type(arg) is str:
                         found.add(_split_attribute(arg))
                     continue
