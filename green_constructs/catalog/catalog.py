@@ -86,6 +86,10 @@ class Catalog:
     def region_names(self) -> list[str]:
         return sorted(r for r in self._regions if r != FALLBACK_REGION)
 
+    def has_region(self, name: str) -> bool:
+        """Whether ``name`` is a region of the catalog (the ``*`` average is not)."""
+        return name in self._regions and name != FALLBACK_REGION
+
     def regions_by_intensity(self, accelerator_kind: str | None = None) -> list[Region]:
         """Regions from the lowest grid intensity up, among those offering the accelerator.
 

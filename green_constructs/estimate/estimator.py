@@ -118,7 +118,7 @@ def _plans(
                     "region unknown: the catalog's average grid intensity is used (pass --region)",
                 )
             )
-        elif where not in catalog.region_names():
+        elif not catalog.has_region(where):
             problems.append(
                 Problem(
                     decoded.display_name,

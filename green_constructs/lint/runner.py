@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..catalog import Catalog, UnknownRegionError
+from ..catalog import Catalog
 from ..rules import Finding, Rule, RuleSettings, Severity, TemplateContext, evaluate_context
 from .assembly import read_assembly
 from .decode import DecodedTemplate, TemplateDecodeError, decode_file
@@ -89,7 +89,7 @@ def lint(
     paths_by_name: dict[str, str] = {}
     unknown_regions: dict[str, None] = {}
     for decoded in load_templates(paths):
-        if decoded.region and not _known_region(catalog, decoded.region):
+        if decoded.region and not catalog.has_region(decoded.region):
             unknown_regions[decoded.region] = None
         context = TemplateContext(
             decoded.template,
@@ -110,14 +110,6 @@ def lint(
         paths=paths_by_name,
         unknown_regions=tuple(unknown_regions),
     )
-
-
-def _known_region(catalog: Catalog, name: str) -> bool:
-    try:
-        catalog.region(name)
-    except UnknownRegionError:
-        return False
-    return True
 
 
 def _summary(

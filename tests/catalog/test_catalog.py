@@ -40,6 +40,8 @@ def test_unknown_region_lists_known_regions_and_fallback_is_explicit() -> None:
     with pytest.raises(UnknownRegionError, match="unknown region 'mars-north-1'"):
         CATALOG.region("mars-north-1")
     assert CATALOG.region("mars-north-1", fallback=True).name == "*"
+    assert CATALOG.has_region("eu-north-1")
+    assert not CATALOG.has_region("mars-north-1") and not CATALOG.has_region("*")
     with pytest.raises(UnknownRegionError):
         CATALOG.region("*")
 
