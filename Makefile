@@ -5,11 +5,15 @@ NAG2_VENV := .venv-nag2
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test test-nag2 docs clean
+# sagemaker-core is read as data (its image_uri_config tables): no dependencies needed.
+SAGEMAKER_CORE := sagemaker-core==2.27.0
+
+.PHONY: synth test test-nag2 docs catalog clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "$(SAGEMAKER_CORE)"
 	touch $@
 
 # cdk-nag 2.x in a venv of its own: the nag tests run against both majors.
@@ -27,6 +31,7 @@ node_modules/.installed: package.json package-lock.json
 synth: $(VENV)/.installed node_modules/.installed
 	npx cdk synth --quiet
 	$(VENV)/bin/green-constructs lint cdk.out
+	$(VENV)/bin/green-constructs preflight cdk.out
 
 test: $(VENV)/.installed node_modules/.installed $(NAG2_VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
@@ -34,6 +39,10 @@ test: $(VENV)/.installed node_modules/.installed $(NAG2_VENV)/.installed
 
 test-nag2: $(NAG2_VENV)/.installed
 	$(NAG2_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/nag
+
+# Regenerate the catalog's generated tables (botocore's API enums, the SDK's image tables).
+catalog: $(VENV)/.installed
+	$(VENV)/bin/python -m green_constructs.catalog.refresh
 
 docs: $(VENV)/.installed
 	$(VENV)/bin/green-constructs rules --format markdown > docs/RULES.md

@@ -15,7 +15,7 @@ from typing import NoReturn, Sequence
 from .commands import CommandError
 
 PROG = "green-constructs"
-COMMANDS = ("lint", "rules", "estimate", "regions")
+COMMANDS = ("lint", "rules", "estimate", "regions", "preflight")
 
 
 class _Parser(argparse.ArgumentParser):

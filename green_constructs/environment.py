@@ -9,7 +9,11 @@ import aws_cdk as cdk
 from .catalog import Catalog, CatalogError
 
 DEFAULT_ACCOUNT = "123456789012"
-DEFAULT_REGION = "eu-north-1"  # the lowest-carbon grid among regions offering Neuron instances
+DEFAULT_REGION = "us-west-2"
+"""The default app's region: the lowest-carbon region where all it uses is offered (``green-constructs
+preflight cdk.out`` prints that list). Fine-tuning needs SageMaker training on ml.trn1, which EC2
+offers on demand only in us-east-1, us-east-2 and us-west-2, and the vLLM Neuron image, which the
+SageMaker SDK lists in 11 regions: us-west-2 has the cleanest grid of those."""
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 

@@ -26,12 +26,41 @@ def _placeholder(intrinsic: dict) -> str:
 
 
 def assert_encrypted_ssl_only_topic(template: Template) -> None:
-    """An SNS topic with a KMS key, and a topic policy denying requests without TLS."""
+    """An SNS topic with a KMS key, and a topic policy denying requests without TLS; every
+    topic open to the account's CloudWatch alarms (:func:`assert_alarms_can_publish`)."""
     template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
         {"PolicyDocument": {"Statement": Match.array_with([SSL_ONLY_STATEMENT])}},
     )
+    assert_alarms_can_publish(template)
+
+
+def _from_cloudwatch(statement: dict) -> bool:
+    return statement.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+
+
+def assert_alarms_can_publish(template: Template) -> None:
+    """A topic policy replaces SNS's default one: each must let ``cloudwatch.amazonaws.com``
+    publish (for alarms of the stack's account only), and each topic's key must let CloudWatch
+    encrypt, or alarm actions never reach the topic."""
+    resources = template.to_json()["Resources"]
+    topics = {k: v for k, v in resources.items() if v["Type"] == "AWS::SNS::Topic"}
+    assert topics
+    covered = set()
+    for policy in template.find_resources("AWS::SNS::TopicPolicy").values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        [allow] = [s for s in statements if _from_cloudwatch(s)]
+        assert allow["Effect"] == "Allow" and allow["Action"] == "sns:Publish"
+        assert "aws:SourceAccount" in allow["Condition"]["StringEquals"]
+        assert "aws:SourceArn" in allow["Condition"]["ArnLike"]
+        covered.update(t["Ref"] for t in policy["Properties"]["Topics"])
+    assert covered == set(topics)
+    for topic in topics.values():
+        key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]
+        statements = resources[key_id]["Properties"]["KeyPolicy"]["Statement"]
+        [allow] = [s for s in statements if _from_cloudwatch(s)]
+        assert set(allow["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
 
 
 def write_assembly(directory: Path, template: dict, *, region: str, stack: str = "S") -> Path:

@@ -12,6 +12,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
 from compliance import cfn_lint_errors, our_findings
+from green_constructs.cli import main
 from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 
 
@@ -30,7 +31,16 @@ def template(assembly) -> Template:
 
 def test_default_environment_is_explicit_and_overridable(assembly) -> None:
     stack = assembly.get_stack_by_name("GreenGenAI")
-    assert (stack.environment.account, stack.environment.region) == ("210987654321", "eu-north-1")
+    assert (stack.environment.account, stack.environment.region) == ("210987654321", "us-west-2")
+
+
+def test_default_region_is_the_greenest_where_everything_the_app_uses_is_offered(
+    assembly, capsys
+) -> None:
+    assert main(["preflight", assembly.directory, "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["blocker"], summary["unknown"]) == (0, 0)
+    assert summary["deployable_regions"][0] == "us-west-2"
 
 
 def test_default_app_has_no_findings(assembly) -> None:
@@ -42,10 +52,24 @@ def test_default_app_serves_a_right_sized_model_on_inferentia2_and_scales_to_zer
     models = template.find_resources("AWS::SageMaker::Model")
     (model,) = models.values()
     sizing = model["Metadata"][RIGHT_SIZING_METADATA]
-    assert sizing["instance_type"] == "ml.inf2.xlarge"
+    # 7.6B parameters in bf16: 14.2 GiB of weights, more than ml.inf2.xlarge's 16 GiB of host
+    # memory can load beside the OS and server
+    assert sizing["instance_type"] == "ml.inf2.8xlarge"
     template.has_resource_properties(
         "AWS::SageMaker::EndpointConfig",
-        {"ProductionVariants": [Match.object_like({"InstanceType": "ml.inf2.xlarge"})]},
+        {
+            "ProductionVariants": [
+                Match.object_like(
+                    {
+                        "InstanceType": "ml.inf2.8xlarge",
+                        "InferenceAmiVersion": "al2-ami-sagemaker-inference-neuron-2",
+                    }
+                )
+            ]
+        },
+    )
+    template.has_resource_properties(
+        "AWS::SageMaker::Endpoint", {"RetainAllVariantProperties": True}
     )
     template.has_resource_properties(
         "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 0}

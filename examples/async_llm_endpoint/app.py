@@ -56,7 +56,7 @@ class AsyncLlmEndpointStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     AsyncLlmEndpointStack(
-        app, "AsyncLlmEndpoint", env=cdk.Environment(account="123456789012", region="eu-north-1")
+        app, "AsyncLlmEndpoint", env=cdk.Environment(account="123456789012", region="eu-west-3")
     )
     enable_sustainability_checks(app)
     return app

@@ -58,7 +58,7 @@ class BatchSummarizationStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     BatchSummarizationStack(
-        app, "BatchSummarization", env=cdk.Environment(account="123456789012", region="eu-north-1")
+        app, "BatchSummarization", env=cdk.Environment(account="123456789012", region="eu-west-3")
     )
     enable_sustainability_checks(app)
     return app

@@ -74,7 +74,7 @@ class FinetuneStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     FinetuneStack(
-        app, "FinetuneOnTrainium", env=cdk.Environment(account="123456789012", region="eu-north-1")
+        app, "FinetuneOnTrainium", env=cdk.Environment(account="123456789012", region="us-west-2")
     )
     enable_sustainability_checks(app)
     return app

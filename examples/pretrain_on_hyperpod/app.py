@@ -26,7 +26,7 @@ from green_constructs.training import (  # noqa: E402
     TrainiumWorkerGroup,
 )
 
-ACCOUNT, REGION = "123456789012", "eu-north-1"
+ACCOUNT, REGION = "123456789012", "us-west-2"
 
 
 class PretrainOnHyperPodStack(cdk.Stack):

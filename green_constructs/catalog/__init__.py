@@ -7,8 +7,11 @@ CSV files (sources kept in their ``source`` column); ``with_overrides`` replaces
 from .catalog import Catalog, CatalogError, UnknownInstanceTypeError, UnknownRegionError
 from .records import (
     ACCELERATOR_KINDS,
+    FEATURES,
     Accelerator,
+    Availability,
     Constant,
+    DlcImage,
     DlcRegistry,
     Family,
     InstanceType,
@@ -19,10 +22,13 @@ from .records import (
 
 __all__ = [
     "ACCELERATOR_KINDS",
+    "FEATURES",
     "Accelerator",
+    "Availability",
     "Catalog",
     "CatalogError",
     "Constant",
+    "DlcImage",
     "DlcRegistry",
     "Family",
     "InstanceType",

@@ -10,8 +10,11 @@ from typing import Iterable, Mapping
 from . import loader
 from .records import (
     ACCELERATOR_KINDS,
+    FEATURES,
     Accelerator,
+    Availability,
     Constant,
+    DlcImage,
     DlcRegistry,
     Family,
     InstanceType,
@@ -59,6 +62,9 @@ class Catalog:
         constants: Mapping[str, Constant],
         accelerators: Mapping[str, Accelerator],
         dlc_registries: Mapping[str, DlcRegistry] | None = None,
+        api_instance_types: Mapping[str, frozenset[str]] | None = None,
+        dlc_images: Iterable[DlcImage] = (),
+        availability: Iterable[Availability] = (),
     ) -> None:
         self._regions = dict(regions)
         self._instances = dict(instances)
@@ -67,6 +73,13 @@ class Catalog:
         self._constants = dict(constants)
         self._accelerators = dict(accelerators)
         self._dlc_registries = dict(dlc_registries or {})
+        self._api_instance_types = dict(api_instance_types or {})
+        self._dlc_images = tuple(dlc_images)
+        self._availability: dict[tuple[str, str], dict[str, Availability]] = {}
+        for fact in availability:
+            self._availability.setdefault((fact.instance_type, fact.feature), {})[
+                fact.region
+            ] = fact
 
     @classmethod
     def default(cls) -> "Catalog":
@@ -90,24 +103,156 @@ class Catalog:
         """Whether ``name`` is a region of the catalog (the ``*`` average is not)."""
         return name in self._regions and name != FALLBACK_REGION
 
-    def regions_by_intensity(self, accelerator_kind: str | None = None) -> list[Region]:
+    def regions_by_intensity(
+        self,
+        accelerator_kind: str | None = None,
+        *,
+        accelerator: str | None = None,
+        feature: str | None = None,
+    ) -> list[Region]:
         """Regions from the lowest grid intensity up, among those offering the accelerator.
 
-        ``inferentia`` and ``trainium`` keep regions known to offer Neuron instances; other kinds
-        (GPU, CPU, Graviton) are offered everywhere.
+        ``accelerator_kind`` ``inferentia`` or ``trainium`` (or a chip, ``accelerator``:
+        ``Inferentia2``, ``Trainium``, ``Trainium2``) keeps the regions that offer a
+        current-generation instance type with it, for ``feature`` (any feature when None), by
+        the availability table; other kinds (GPU, CPU, Graviton) are offered everywhere.
         """
         if accelerator_kind is not None and accelerator_kind not in ACCELERATOR_KINDS:
             raise CatalogError(
                 f"unknown accelerator kind {accelerator_kind!r}; "
                 f"allowed: {', '.join(ACCELERATOR_KINDS)}"
             )
-        needs_neuron = accelerator_kind in ("inferentia", "trainium")
+        if accelerator is not None:
+            self.accelerator(accelerator)
+        _check_feature(feature)
+        chips = (
+            {accelerator}
+            if accelerator is not None
+            else {
+                f.accelerator
+                for f in self._families.values()
+                if f.kind == accelerator_kind and not f.previous_generation and f.accelerator
+            }
+            if accelerator_kind in ("inferentia", "trainium")
+            else None
+        )
+        offering = None
+        if chips is not None:
+            types = [i.name for i in self._instances.values() if i.accelerator in chips]
+            offering = {
+                region
+                for name in types
+                for region in self._offering(name, feature)
+            }
         regions = [
             r
             for name, r in self._regions.items()
-            if name != FALLBACK_REGION and (not needs_neuron or r.neuron_offered)
+            if name != FALLBACK_REGION and (offering is None or name in offering)
         ]
         return sorted(regions, key=lambda r: (r.kgco2e_per_kwh, r.name))
+
+    # availability ------------------------------------------------------------------------
+    def api_accepts(self, instance_type: str, feature: str) -> bool | None:
+        """Whether the SageMaker API of ``feature`` takes ``instance_type`` (botocore's
+        enums); None for ``ec2`` or when the table does not cover the feature."""
+        _check_feature(feature)
+        accepted = self._api_instance_types.get(feature)
+        return None if accepted is None else instance_type in accepted
+
+    def offered(self, instance_type: str, feature: str, region: str) -> bool | None:
+        """Whether ``region`` offers ``instance_type`` for ``feature``: False when the API
+        does not take the type or the availability table says it is not offered there, None
+        when no table covers the type in that region.
+
+        No public machine-readable source gives SageMaker's availability per feature and
+        region without credentials, so a SageMaker feature without rows of its own is bounded
+        by the EC2 offering of the same type (``ml.trn1.32xlarge`` -> ``trn1.32xlarge``):
+        SageMaker cannot run a type where EC2 does not offer it; where EC2 does, SageMaker
+        usually does too (``preflight --aws`` confirms through the account's quotas).
+        """
+        if self.api_accepts(instance_type, feature) is False:
+            return False
+        fact = self._facts(instance_type, feature).get(region)
+        return None if fact is None else fact.offered
+
+    def offering_regions(self, instance_type: str, feature: str) -> list[str] | None:
+        """Regions offering ``instance_type`` for ``feature``, greenest first (regions
+        without grid data last); None when no table covers the type."""
+        if self.api_accepts(instance_type, feature) is False:
+            return []
+        facts = self._facts(instance_type, feature)
+        if not facts:
+            return None
+        return self.greenest_first(self._offering(instance_type, feature))
+
+    def availability_source(self, instance_type: str, feature: str) -> str | None:
+        """Where the availability of ``instance_type`` for ``feature`` comes from."""
+        own = self._availability.get((instance_type, feature))
+        if own:
+            return next(iter(own.values())).source
+        facts = self._facts(instance_type, feature)
+        if not facts:
+            return None
+        return f"EC2 offering of {_ec2_name(instance_type)}: {next(iter(facts.values())).source}"
+
+    def _facts(self, instance_type: str, feature: str) -> dict[str, Availability]:
+        own = self._availability.get((instance_type, feature))
+        if own is not None or feature == "ec2":
+            return own or {}
+        return self._availability.get((_ec2_name(instance_type), "ec2"), {})
+
+    def _offering(self, instance_type: str, feature: str | None) -> set[str]:
+        features = FEATURES if feature is None else (feature,)
+        return {
+            region
+            for f in features
+            if self.api_accepts(instance_type, f) is not False
+            for region, fact in self._facts(instance_type, f).items()
+            if fact.offered
+        }
+
+    def greenest_first(self, regions: Iterable[str]) -> list[str]:
+        """``regions`` from the lowest grid intensity up; unknown regions last, by name."""
+        def key(name: str) -> tuple:
+            known = self._regions.get(name) if name != FALLBACK_REGION else None
+            return (known is None, known.kgco2e_per_kwh if known else 0.0, name)
+
+        return sorted(set(regions), key=key)
+
+    def dlc_images(self, repository: str | None = None) -> list[DlcImage]:
+        """Deep Learning Container images of the SDK's tables (of ``repository``)."""
+        return [i for i in self._dlc_images if repository is None or i.repository == repository]
+
+    def dlc_image(self, repository: str, tag: str) -> DlcImage | None:
+        """The table entry for ``repository:tag``, None when the tables do not list it."""
+        return next(
+            (i for i in self._dlc_images if i.repository == repository and i.tag == tag), None
+        )
+
+    def image_registries(self, repository: str, tag: str) -> dict[str, str]:
+        """Region -> registry account publishing ``repository:tag``: the tables' entry for the
+        tag, else every region a listed version of the repository is published in, else every
+        Deep Learning Container registry (an image the tables do not know)."""
+        image = self.dlc_image(repository, tag)
+        if image is not None:
+            return dict(image.registries)
+        versions = self.dlc_images(repository)
+        if versions:
+            return {region: account for i in versions for region, account in i.registries}
+        return {r.region: r.account for r in self.dlc_registries()}
+
+    def dlc_accounts(self) -> set[str]:
+        """Every registry account publishing Deep Learning Container images."""
+        return {r.account for r in self._dlc_registries.values()} | {
+            account for i in self._dlc_images for _, account in i.registries
+        }
+
+    def newest_dlc_image(self, image_table: str, scope: str) -> DlcImage:
+        """The newest version of an image table (``huggingface-vllm-neuronx``...)."""
+        found = [i for i in self._dlc_images if i.image_table == image_table and i.scope == scope]
+        if not found:
+            raise CatalogError(f"no {scope} image in table {image_table!r}")
+        return max(found, key=lambda i: _version_key(i.version))
 
     def dlc_registry(self, region: str) -> DlcRegistry:
         """Account hosting the Deep Learning Container images in ``region``."""
@@ -213,6 +358,9 @@ class Catalog:
             constants=named,
             accelerators=self._accelerators,
             dlc_registries=self._dlc_registries,
+            api_instance_types=self._api_instance_types,
+            dlc_images=self._dlc_images,
+            availability=(f for facts in self._availability.values() for f in facts.values()),
         )
 
 
@@ -226,4 +374,20 @@ def _default_catalog() -> Catalog:
         constants=loader.load_constants(),
         accelerators=loader.load_accelerators(),
         dlc_registries=loader.load_dlc_registries(),
+        api_instance_types=loader.load_api_instance_types(),
+        dlc_images=loader.load_dlc_images(),
+        availability=loader.load_availability(),
     )
+
+
+def _ec2_name(instance_type: str) -> str:
+    return instance_type[3:] if instance_type.startswith("ml.") else instance_type
+
+
+def _check_feature(feature: str | None) -> None:
+    if feature is not None and feature not in FEATURES:
+        raise CatalogError(f"unknown feature {feature!r}; allowed: {', '.join(FEATURES)}")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in "".join(c if c.isdigit() else " " for c in version).split())

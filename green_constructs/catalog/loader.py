@@ -8,7 +8,9 @@ from typing import Iterator
 
 from .records import (
     Accelerator,
+    Availability,
     Constant,
+    DlcImage,
     DlcRegistry,
     Family,
     InstanceType,
@@ -26,17 +28,12 @@ def _float(value: str) -> float | None:
     return float(value) if value.strip() else None
 
 
-def _neuron(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value.strip())
-
-
 def load_regions() -> dict[str, Region]:
     return {
         row["region"]: Region(
             name=row["region"],
             kgco2e_per_kwh=float(row["kgco2e_per_kwh"]),
             basis=row["basis"],
-            neuron_offered=_neuron(row["neuron_instances_offered"]),
             source=row["source"],
         )
         for row in _rows("grid_intensity.csv")
@@ -120,3 +117,43 @@ def load_dlc_registries() -> dict[str, DlcRegistry]:
         )
         for row in _rows("dlc_registries.csv")
     }
+
+
+def load_api_instance_types() -> dict[str, frozenset[str]]:
+    """Feature -> the instance types its SageMaker API accepts (generated from botocore)."""
+    accepted: dict[str, set[str]] = {}
+    for row in _rows("sagemaker_instance_types.csv"):
+        accepted.setdefault(row["feature"], set()).add(row["instance_type"])
+    return {feature: frozenset(types) for feature, types in accepted.items()}
+
+
+def load_dlc_images() -> list[DlcImage]:
+    """Neuron Deep Learning Container images and their regions (generated from sagemaker-core)."""
+    return [
+        DlcImage(
+            image_table=row["image_table"],
+            scope=row["scope"],
+            version=row["version"],
+            repository=row["repository"],
+            tag=row["tag"],
+            registries=tuple(
+                tuple(pair.split("=", 1)) for pair in row["registries"].split()  # type: ignore[misc]
+            ),
+            source=row["source"],
+        )
+        for row in _rows("dlc_images.csv")
+    ]
+
+
+def load_availability() -> list[Availability]:
+    """Which regions offer which instance types for which feature (a dated snapshot)."""
+    return [
+        Availability(
+            instance_type=row["instance_type"],
+            feature=row["feature"],
+            region=row["region"],
+            offered=row["offered"] == "yes",
+            source=row["source"],
+        )
+        for row in _rows("region_availability.csv")
+    ]

@@ -10,12 +10,11 @@ ACCELERATOR_KINDS = ("inferentia", "trainium", "gpu", "gpu-previous", "cpu", "gr
 
 @dataclass(frozen=True)
 class Region:
-    """An AWS region's location-based grid emission factor and Neuron availability."""
+    """An AWS region's location-based grid emission factor."""
 
     name: str
     kgco2e_per_kwh: float
     basis: str
-    neuron_offered: bool | None
     source: str
 
 
@@ -52,6 +51,43 @@ class DlcRegistry:
     def domain(self) -> str:
         """ECR's DNS suffix in the region's partition (``amazonaws.com.cn`` in China)."""
         return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+
+
+FEATURES = ("hosting", "transform", "training", "hyperpod", "ec2")
+"""Where an instance type is used: SageMaker endpoints (real-time and asynchronous), batch
+transform, training jobs, HyperPod clusters, and plain EC2."""
+
+
+@dataclass(frozen=True)
+class DlcImage:
+    """A Deep Learning Container image version and the regions it is published in."""
+
+    image_table: str
+    scope: str
+    version: str
+    repository: str
+    tag: str
+    registries: tuple[tuple[str, str], ...]
+    source: str
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(region for region, _ in self.registries)
+
+    def account(self, region: str) -> str | None:
+        """The registry account publishing the image in ``region`` (None when it is not)."""
+        return dict(self.registries).get(region)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a region offers an instance type for a feature, with the source of the fact."""
+
+    instance_type: str
+    feature: str
+    region: str
+    offered: bool
+    source: str
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Right-sizing: the smallest instance whose accelerator memory holds a model and its KV cache."""
+"""Right-sizing: the smallest instance whose accelerator memory holds a model and its KV cache,
+and whose host memory holds the weights while they load."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from .records import InstanceType
 
 BYTES_PER_PARAMETER = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
 DEFAULT_KV_CACHE_HEADROOM = 0.25
+HOST_OVERHEAD_GIB = 4.0
+"""Host memory beyond one copy of the weights: the OS, the Neuron runtime and the model server.
+Neuron serving images read the weights into host memory before placing them on the
+NeuronCores, so a Neuron instance whose host memory is smaller than the weights plus this runs
+out of memory while loading (an assumption, not a published figure: override with
+``host_overhead_gib``). GPU instances are not checked: GPU servers stream the weights."""
 RIGHT_SIZING_METADATA = "green-constructs:right-sizing"
 """Template metadata key of the ``AWS::SageMaker::Model`` recording the decision."""
 
@@ -23,6 +30,8 @@ class SizingDecision:
     tensor_parallel_degree: int
     required_gib: float
     available_gib: float
+    required_host_gib: float
+    host_memory_gib: float
     reason: str
 
     def to_metadata(self) -> dict:
@@ -47,6 +56,13 @@ def required_gib(
     return weights_gib(parameters_billion, dtype) * (1 + kv_cache_headroom)
 
 
+def required_host_gib(
+    parameters_billion: float, dtype: str, host_overhead_gib: float = HOST_OVERHEAD_GIB
+) -> float:
+    """Host memory loading the model takes: one copy of the weights plus the overhead."""
+    return weights_gib(parameters_billion, dtype) + host_overhead_gib
+
+
 def right_size(
     *,
     parameters_billion: float,
@@ -54,11 +70,14 @@ def right_size(
     families: Sequence[str] = ("inf2",),
     kv_cache_headroom: float = DEFAULT_KV_CACHE_HEADROOM,
     tensor_parallel_degree: int | None = None,
+    host_overhead_gib: float = HOST_OVERHEAD_GIB,
     catalog: Catalog | None = None,
 ) -> SizingDecision:
     """Smallest instance of ``families`` (by accelerator memory, then price) that holds
     ``parameters_billion`` parameters in ``dtype`` plus ``kv_cache_headroom`` of that for the
-    KV cache and activations. Raises ValueError naming the property when nothing fits.
+    KV cache and activations, and whose host memory holds the weights plus
+    ``host_overhead_gib`` while they load. Raises ValueError naming the property when nothing
+    fits.
 
     The model is sharded over ``tensor_parallel_degree`` NeuronCores (GPUs on GPU instances),
     which must divide the instance's cores, as the Neuron serving images require; it then gets
@@ -77,7 +96,11 @@ def right_size(
     ]
     if not shards:
         raise ValueError(_no_shard(families, tensor_parallel_degree, catalog))
-    fitting = sorted((s for s in shards if s.available_gib >= required), key=_smallest_first)
+    host = required_host_gib(parameters_billion, dtype, host_overhead_gib)
+    fitting = sorted(
+        (s for s in shards if s.available_gib >= required and _loads(s, host)),
+        key=_smallest_first,
+    )
     degree = tensor_parallel_degree
     sharding = f" with tensor_parallel_degree {degree}" if degree else ""
     if not fitting:
@@ -85,9 +108,10 @@ def right_size(
         raise ValueError(
             f"parameters_billion: a {parameters_billion:g}B-parameter model in {dtype} needs "
             f"{required:.1f} GiB of accelerator memory with {kv_cache_headroom:.0%} KV-cache "
-            f"headroom, more than any instance of families {', '.join(families)} "
-            f"({largest.instance.name} gives {largest.available_gib:g} GiB{sharding}); "
-            "quantize it, choose a smaller model or allow a larger family"
+            f"headroom and {host:.1f} GiB of host memory to load, more than any instance of "
+            f"families {', '.join(families)} ({largest.instance.name} gives "
+            f"{largest.available_gib:g} GiB{sharding} and {largest.instance.memory_gib:g} GiB of "
+            "host memory); quantize it, choose a smaller model or allow a larger family"
         )
     chosen = fitting[0]
     return SizingDecision(
@@ -96,11 +120,14 @@ def right_size(
         tensor_parallel_degree=chosen.degree,
         required_gib=round(required, 2),
         available_gib=chosen.available_gib,
+        required_host_gib=round(host, 2),
+        host_memory_gib=chosen.instance.memory_gib,
         reason=(
             f"{parameters_billion:g}B parameters in {dtype} = {weights:.1f} GiB of weights "
             f"+ {kv_cache_headroom:.0%} KV-cache headroom = {required:.1f} GiB; "
             f"{chosen.instance.name} is the smallest of {', '.join(families)} with enough "
-            f"accelerator memory ({chosen.available_gib:g} GiB{sharding})"
+            f"accelerator memory ({chosen.available_gib:g} GiB{sharding}) and host memory to "
+            f"load the weights ({chosen.instance.memory_gib:g} GiB >= {host:.1f} GiB)"
         ),
     )
 
@@ -111,6 +138,12 @@ class _Shard:
     neuron_cores: int
     degree: int
     available_gib: float
+
+
+def _loads(shard: _Shard, host_gib: float) -> bool:
+    """Whether the host can load the weights: Neuron serving reads them into host memory
+    before placing them on the NeuronCores (GPU servers stream safetensors to the GPUs)."""
+    return not shard.neuron_cores or shard.instance.memory_gib >= host_gib
 
 
 def _smallest_first(shard: _Shard) -> tuple:

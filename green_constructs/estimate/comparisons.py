@@ -33,9 +33,15 @@ def region_comparison(
     return {"region": region, **Totals.of(estimates).to_dict()}
 
 
-def greenest_region(plans: list[ResourcePlan], catalog: Catalog) -> tuple[str, str | None]:
-    """The lowest-intensity region offering the accelerators in use, and that kind."""
+def greenest_region(
+    plans: list[ResourcePlan], catalog: Catalog, deployable: list[str] | None = None
+) -> tuple[str, str | None]:
+    """The lowest-intensity region offering the accelerators in use, and that kind: the first
+    of ``deployable`` (regions where nothing the templates use is known to be missing, greenest
+    first) when given, else of the regions offering the accelerator kind."""
     kind = accelerator_kind(plans, catalog)
+    if deployable:
+        return deployable[0], kind
     return catalog.regions_by_intensity(kind)[0].name, kind
 
 

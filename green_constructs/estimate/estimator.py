@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from ..catalog import Catalog, UnknownRegionError
 from ..lint.decode import DecodedTemplate
+from ..preflight import deployable_regions, requirements
 from ..rules import TemplateContext
 from . import coefficients as overrides
 from .baseline import BASELINE_REGION, baseline_plan
@@ -76,7 +77,8 @@ def estimate_templates(
         except UnknownRegionError as error:
             raise WorkloadError(f"--region: {error}") from None
     problems: list[Problem] = []
-    plans = list(_plans(templates, workload, region, catalog, problems))
+    wanted: list = []
+    plans = list(_plans(templates, workload, region, catalog, problems, wanted))
     log = CoefficientLog()
     ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
     naive = [_naive(e, catalog, log) for e in ours]
@@ -84,7 +86,8 @@ def estimate_templates(
     problems += _problems([n for n, o in zip(naive, ours) if o.estimated], "baseline: ")
     problems += _unmatched(workload, plans, templates)
     problems += _unpriced(ours)
-    comparisons = _comparisons(plans, workload, catalog, log)
+    deployable = deployable_regions(wanted, catalog=catalog, allow_unknown=True)
+    comparisons = _comparisons(plans, workload, catalog, log, deployable)
     problems += [
         Problem(f"workload.strategies.{row['strategy']}", f"not estimated: {row['reason']}")
         for row in comparisons["strategies"]
@@ -108,6 +111,7 @@ def _plans(
     region: str | None,
     catalog: Catalog,
     problems: list[Problem],
+    wanted: list,
 ) -> Iterable[ResourcePlan]:
     for decoded in templates:
         where = decoded.region or region
@@ -129,6 +133,7 @@ def _plans(
         context = TemplateContext(
             decoded.template, name=decoded.display_name, region=where, catalog=catalog
         )
+        wanted += requirements(context)
         yield from resource_plans(
             context,
             workload=workload,
@@ -187,11 +192,15 @@ def _assumed(coefficients: list) -> list[str]:
 
 
 def _comparisons(
-    plans: list[ResourcePlan], workload: Workload, catalog: Catalog, log: CoefficientLog
+    plans: list[ResourcePlan],
+    workload: Workload,
+    catalog: Catalog,
+    log: CoefficientLog,
+    deployable: list[str],
 ) -> dict:
     comparisons: dict = {}
     if plans:
-        best, kind = greenest_region(plans, catalog)
+        best, kind = greenest_region(plans, catalog, deployable)
         comparisons["greenest_region"] = {
             **region_comparison(plans, catalog=catalog, log=log, region=best),
             "accelerator": kind or "any",

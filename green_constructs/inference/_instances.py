@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from constructs import Construct
+
+from ..availability import check_instance_offered
 from ..catalog import Catalog
 
 
@@ -18,3 +21,9 @@ def check_current_generation(name: str, instance_type: str) -> None:
             f"{family.superseded_by or 'a current family'} (allowed: current-generation "
             "instances, ml.inf2 by default)"
         )
+
+
+def check_instance(scope: Construct, name: str, instance_type: str, *, feature: str) -> None:
+    """Current generation, and offered for ``feature`` in the stack's region."""
+    check_current_generation(name, instance_type)
+    check_instance_offered(scope, property_name=name, instance_type=instance_type, feature=feature)

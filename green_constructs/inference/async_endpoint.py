@@ -19,12 +19,14 @@ from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
 from ..storage.sustainable_bucket import check_whole_days
-from ._instances import check_current_generation
+from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import (
     check_capacity,
     check_duration,
     check_variant,
+    endpoint,
     production_variant,
+    set_inference_ami,
     sagemaker_metric,
     variant_scalable_target,
 )
@@ -166,7 +168,7 @@ class AsyncInferenceEndpoint(Construct):
         if instance_type is not None:
             check_current_generation("instance_type", instance_type)
         self.model = _model(self, source, model, instance_type, families)
-        check_current_generation("instance_type", self.model.instance_type)
+        check_instance(self, "instance_type", self.model.instance_type, feature="hosting")
         self.variant_name = variant_name
         self.input_prefix = input_prefix
         self.output_prefix = output_prefix
@@ -220,11 +222,8 @@ class AsyncInferenceEndpoint(Construct):
                 ),
             ),
         )
-        self.cfn_endpoint = sagemaker.CfnEndpoint(
-            self,
-            "Resource",
-            endpoint_config_name=self.cfn_endpoint_config.attr_endpoint_config_name,
-        )
+        set_inference_ami(self.cfn_endpoint_config, self.model.instance_type)
+        self.cfn_endpoint = endpoint(self, "Resource", self.cfn_endpoint_config)
         # SageMaker checks the role's access to the bucket and topics when creating the endpoint.
         self.cfn_endpoint.node.add_dependency(self.model.role)
 

@@ -40,7 +40,7 @@ from ..job_workflow import (
 )
 from ..nag.acknowledge import acknowledge
 from ..storage import SustainableBucket
-from ._instances import check_current_generation
+from ._instances import check_current_generation, check_instance
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
 from .notification_topic import encrypted_topic, notification_key
@@ -163,7 +163,7 @@ class BatchTransformPipeline(Construct):
             families=families,
             network_isolation=network_isolation,
         )
-        check_current_generation("instance_type", self.model.instance_type)
+        check_instance(self, "instance_type", self.model.instance_type, feature="transform")
         self.bucket = _pipeline_bucket(self, bucket, expire_after)
         self.bucket.bucket.node.default_child.add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True

@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..catalog import Catalog
 from .inference_model import InferenceModel
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
@@ -22,6 +23,11 @@ SERVICE_LINKED_ROLE = (
 )
 VARIANT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # SageMaker's, at most 63
 MAX_VOLUME_SIZE_GB = 512
+NEURON_INFERENCE_AMI = "al2-ami-sagemaker-inference-neuron-2"
+"""``InferenceAmiVersion`` for Inferentia2 and Trainium variants (botocore's
+``ProductionVariantInferenceAmiVersion``): a host with the Neuron 2.x driver that current
+Neuron SDK (2.26) serving images need; the default host's driver is older. AWS's and Hugging
+Face's own inf2 deployments set it."""
 _ONE_MINUTE = cdk.Duration.minutes(1)
 _ONE_HOUR = cdk.Duration.hours(1)
 
@@ -105,6 +111,39 @@ def production_variant(
         container_startup_health_check_timeout_in_seconds=_seconds(health_check),
         model_data_download_timeout_in_seconds=_seconds(model_data_download_timeout),
         volume_size_in_gb=volume_size_gb,
+    )
+
+
+def inference_ami_version(instance_type: str) -> str | None:
+    """The host image a variant on ``instance_type`` needs (Neuron instances), else None."""
+    family = Catalog.default().find_family(instance_type)
+    if family is None or family.previous_generation:
+        return None
+    return NEURON_INFERENCE_AMI if family.kind in ("inferentia", "trainium") else None
+
+
+def set_inference_ami(config: sagemaker.CfnEndpointConfig, instance_type: str) -> None:
+    """Give the config's variant the host image its instance type needs (the L1 has no
+    property for ``InferenceAmiVersion`` yet; CloudFormation's schema does)."""
+    version = inference_ami_version(instance_type)
+    if version is not None:
+        config.add_property_override("ProductionVariants.0.InferenceAmiVersion", version)
+
+
+def endpoint(
+    scope: Construct, construct_id: str, config: sagemaker.CfnEndpointConfig
+) -> sagemaker.CfnEndpoint:
+    """The endpoint on ``config``, keeping its variants' instance counts on every update.
+
+    With ``RetainAllVariantProperties`` a stack update (a new endpoint config) keeps the
+    instance count Application Auto Scaling set instead of resetting it to the config's
+    ``InitialInstanceCount``.
+    """
+    return sagemaker.CfnEndpoint(
+        scope,
+        construct_id,
+        endpoint_config_name=config.attr_endpoint_config_name,
+        retain_all_variant_properties=True,
     )
 
 

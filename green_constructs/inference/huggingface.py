@@ -77,12 +77,22 @@ class NeuronServer:
         return env
 
 
+def _newest_image(image_table: str) -> tuple[str, str]:
+    """Repository and tag of the newest version in one of the SDK's image tables."""
+    image = Catalog.default().newest_dlc_image(image_table, "inference")
+    return image.repository, image.tag
+
+
+_VLLM_REPOSITORY, _VLLM_TAG = _newest_image("huggingface-vllm-neuronx")
+_TGI_REPOSITORY, _TGI_TAG = _newest_image("huggingface-llm-neuronx")
+
 SERVERS: Mapping[str, NeuronServer] = {
-    # Tag: Hugging Face's DLC listing (huggingface.co/docs/sagemaker dlcs, vLLM 0.11.0, Neuron SDK
-    # 2.26.1). Variables: optimum-neuron docker/vllm/entrypoint.sh (SM_ON_* -> serve options).
+    # Image: the newest huggingface-vllm-neuronx version of the SageMaker SDK's image tables
+    # (catalog/data/dlc_images.csv). Variables: optimum-neuron docker/vllm/entrypoint.sh
+    # (SM_ON_* -> serve options).
     "vllm": NeuronServer(
-        repository="huggingface-vllm-inference-neuronx",
-        tag="0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04",
+        repository=_VLLM_REPOSITORY,
+        tag=_VLLM_TAG,
         model_variable="SM_ON_MODEL",
         cores_variable="SM_ON_TENSOR_PARALLEL_SIZE",
         batch_variable="SM_ON_BATCH_SIZE",
@@ -91,11 +101,12 @@ SERVERS: Mapping[str, NeuronServer] = {
         dtype_names={"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"},
         served_name_variable="SM_ON_SERVED_MODEL_NAME",
     ),
-    # Tag: Hugging Face's DLC listing (TGI 3.3.6 Neuron backend). Variables: optimum-neuron
-    # text-generation-inference/sagemaker-entrypoint.sh and TGI backends/neuron/tgi_env.py.
+    # Image: the newest huggingface-llm-neuronx version of the SDK's image tables (TGI with the
+    # Neuron backend). Variables: optimum-neuron text-generation-inference/sagemaker-entrypoint.sh
+    # and TGI backends/neuron/tgi_env.py.
     "tgi": NeuronServer(
-        repository="huggingface-pytorch-tgi-inference",
-        tag="2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04",
+        repository=_TGI_REPOSITORY,
+        tag=_TGI_TAG,
         model_variable="HF_MODEL_ID",
         cores_variable="HF_NUM_CORES",
         batch_variable="MAX_BATCH_SIZE",
@@ -238,7 +249,9 @@ class HuggingFaceNeuronModel(ModelSource):
 
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
         cores = self._check_instance(instance_type)
-        image = neuron_dlc_image(scope, repository=self.server.repository, tag=self.image_tag)
+        image = neuron_dlc_image(
+            scope, repository=self.server.repository, tag=self.image_tag, property_name="source"
+        )
         image.grant_pull(role)
         model_data_url = None
         if self.model_bucket is not None and self.model_key is not None:
@@ -293,6 +306,16 @@ class HuggingFaceNeuronModel(ModelSource):
                     f"{what} gives {available:g} GiB of accelerator memory; a "
                     f"{self.parameters_billion:g}B-parameter model in {self.dtype} needs "
                     f"{needed:.1f} GiB with {self.kv_cache_headroom:.0%} KV-cache headroom"
+                )
+            host = catalog.instance(instance_type).memory_gib
+            host_needed = right_sizing.required_host_gib(self.parameters_billion, self.dtype)
+            if host < host_needed:
+                raise ValueError(
+                    f"instance_type {instance_type} has {host:g} GiB of host memory; loading a "
+                    f"{self.parameters_billion:g}B-parameter model in {self.dtype} needs "
+                    f"{host_needed:.1f} GiB (the weights plus "
+                    f"{right_sizing.HOST_OVERHEAD_GIB:g} GiB for the OS, runtime and server): "
+                    "choose a larger instance"
                 )
         return degree
 

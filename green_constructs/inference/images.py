@@ -1,19 +1,23 @@
 """Neuron Deep Learning Container image URIs, resolved for the stack's region.
 
-A stack with a concrete region gets a plain string; an environment-agnostic stack gets a
-``Fn::FindInMap`` over the regions that host the images and offer Neuron instances, so one
-template deploys to any of them. The registry accounts come from the catalog
-(``catalog/data/dlc_registries.csv``), never from a constant here.
+The regions an image is published in and its registry account there come from the SageMaker
+Python SDK's own image tables (``catalog/data/dlc_images.csv``, generated from sagemaker-core's
+``image_uri_config``). A stack with a concrete region gets a plain string, or fails synth when
+the image is not published there; an environment-agnostic stack gets a ``Fn::FindInMap`` over
+the regions that publish the image, so one template deploys to any of them. A tag the tables
+do not list takes the regions of its repository's listed versions.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ..availability import NotOfferedError, not_offered_message, note_unchecked
 from ..catalog import Catalog, CatalogError
 from .model_source import grant_repository_pull
 
@@ -38,26 +42,44 @@ class DlcImage:
         )
 
 
-def neuron_image_regions(catalog: Catalog | None = None) -> list[str]:
-    """Regions that host Deep Learning Container images and offer Neuron instances."""
+def image_registries(repository: str, tag: str, catalog: Catalog | None = None) -> dict[str, str]:
+    """Region -> registry account publishing ``repository:tag`` (see
+    :meth:`Catalog.image_registries`)."""
+    return (catalog or Catalog.default()).image_registries(repository, tag)
+
+
+def image_regions(repository: str, tag: str, catalog: Catalog | None = None) -> list[str]:
+    """Regions publishing ``repository:tag``, greenest first."""
     catalog = catalog or Catalog.default()
-    offered = {r.name for r in catalog.regions_by_intensity("inferentia")}
-    return sorted(r.region for r in catalog.dlc_registries() if r.region in offered)
+    return catalog.greenest_first(image_registries(repository, tag, catalog))
+
+
+def mapping_id(repository: str, tag: str) -> str:
+    """The ``Mappings`` entry of one image: region -> registry account."""
+    digest = hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()[:8].upper()
+    return f"{MAPPING_ID}{digest}"
 
 
 def neuron_dlc_image(
-    scope: Construct, *, repository: str, tag: str, catalog: Catalog | None = None
+    scope: Construct,
+    *,
+    repository: str,
+    tag: str,
+    property_name: str = "image_tag",
+    catalog: Catalog | None = None,
 ) -> DlcImage:
     """The image ``repository:tag`` in the registry of ``scope``'s stack region.
 
-    Raises ValueError naming the region, and listing the allowed ones, when a concrete region
-    has no registry or no Neuron instances.
+    Raises :class:`~green_constructs.availability.NotOfferedError` naming ``property_name``,
+    the region and the regions that publish the image (greenest first) when a concrete region
+    does not publish it.
     """
     catalog = catalog or Catalog.default()
     stack = cdk.Stack.of(scope)
-    allowed = neuron_image_regions(catalog)
+    registries = image_registries(repository, tag, catalog)
     if cdk.Token.is_unresolved(stack.region):
-        mapping = _registry_mapping(stack, allowed, catalog)
+        note_unchecked(stack, f"image {repository}:{tag} (published in {len(registries)} regions)")
+        mapping = _registry_mapping(stack, mapping_id(repository, tag), registries)
         account = mapping.find_in_map(cdk.Aws.REGION, _ACCOUNT_KEY)
         uri = cdk.Fn.join(
             "",
@@ -67,34 +89,37 @@ def neuron_dlc_image(
             uri=uri, account=account, region=cdk.Aws.REGION, repository=repository, tag=tag
         )
     region = stack.region
-    if region not in allowed:
-        raise ValueError(
-            f"region: {region} {_why_not(region, catalog)}; allowed regions: {', '.join(allowed)}"
+    account = registries.get(region)
+    if account is None:
+        raise NotOfferedError(
+            not_offered_message(
+                property_name,
+                f"image {repository}:{tag}",
+                region,
+                catalog.greenest_first(registries),
+                verb="published",
+            )
         )
-    registry = catalog.dlc_registry(region)
-    uri = f"{registry.account}.dkr.ecr.{region}.{registry.domain}/{repository}:{tag}"
-    return DlcImage(
-        uri=uri, account=registry.account, region=region, repository=repository, tag=tag
-    )
+    uri = f"{account}.dkr.ecr.{region}.{_domain(region, catalog)}/{repository}:{tag}"
+    return DlcImage(uri=uri, account=account, region=region, repository=repository, tag=tag)
 
 
-def _why_not(region: str, catalog: Catalog) -> str:
+def _domain(region: str, catalog: Catalog) -> str:
     try:
-        catalog.dlc_registry(region)
+        return catalog.dlc_registry(region).domain
     except CatalogError:
-        return "has no Deep Learning Container registry"
-    if catalog.region(region, fallback=True).neuron_offered is False:
-        return "offers no Neuron (Inferentia2 or Trainium) instances"
-    return "is not known to offer Neuron (Inferentia2 or Trainium) instances"
+        return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
 
 
-def _registry_mapping(stack: cdk.Stack, regions: list[str], catalog: Catalog) -> cdk.CfnMapping:
-    """One mapping per stack, shared by every model in it."""
-    found = stack.node.try_find_child(MAPPING_ID)
+def _registry_mapping(
+    stack: cdk.Stack, construct_id: str, registries: dict[str, str]
+) -> cdk.CfnMapping:
+    """One mapping per image and stack, shared by every construct using the image."""
+    found = stack.node.try_find_child(construct_id)
     if isinstance(found, cdk.CfnMapping):
         return found
     return cdk.CfnMapping(
         stack,
-        MAPPING_ID,
-        mapping={r: {_ACCOUNT_KEY: catalog.dlc_registry(r).account} for r in regions},
+        construct_id,
+        mapping={r: {_ACCOUNT_KEY: registries[r]} for r in sorted(registries)},
     )

@@ -18,12 +18,14 @@ from constructs import Construct
 from ..nag.acknowledge import acknowledge
 from ..rules.genai.data_capture_sampling import MAX_SAMPLING_PERCENTAGE
 from ..storage import SustainableBucket
-from ._instances import check_current_generation
+from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import (
     check_capacity,
     check_duration,
     check_variant,
+    endpoint,
     production_variant,
+    set_inference_ami,
     sagemaker_metric,
     variant_scalable_target,
 )
@@ -163,7 +165,7 @@ class RealtimeEndpoint(Construct):
             families=families,
             network_isolation=network_isolation,
         )
-        check_current_generation("instance_type", self.model.instance_type)
+        check_instance(self, "instance_type", self.model.instance_type, feature="hosting")
 
         self.data_capture_bucket: SustainableBucket | None = None
         data_capture = None
@@ -191,11 +193,8 @@ class RealtimeEndpoint(Construct):
             acknowledge(
                 self.cfn_endpoint_config, "GenAI-DataCaptureSampling", data_capture_audit_reason
             )
-        self.cfn_endpoint = sagemaker.CfnEndpoint(
-            self,
-            "Endpoint",
-            endpoint_config_name=self.cfn_endpoint_config.attr_endpoint_config_name,
-        )
+        set_inference_ami(self.cfn_endpoint_config, self.model.instance_type)
+        self.cfn_endpoint = endpoint(self, "Endpoint", self.cfn_endpoint_config)
         self.node.default_child = self.cfn_endpoint
 
         self.scalable_target = variant_scalable_target(

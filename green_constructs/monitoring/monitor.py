@@ -7,7 +7,6 @@ import re
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -371,18 +370,11 @@ class SustainabilityMonitor(Construct):
         return resource
 
     def _alarm_topic(self) -> sns.Topic:
-        key = notification_key(self, "AlarmKey")
-        stack = cdk.Stack.of(self)
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            )
-        )
         return encrypted_topic(
-            self, "AlarmTopic", master_key=key, display_name="Sustainability alarms"
+            self,
+            "AlarmTopic",
+            master_key=notification_key(self, "AlarmKey"),
+            display_name="Sustainability alarms",
         )
 
 

@@ -1,5 +1,10 @@
 """boto3 helpers for applications that use the deployed constructs (no CDK needed)."""
 
-from .async_client import AsyncInferenceClient, AsyncInferenceFailed, AsyncInvocation
+from .async_client import (
+    AsyncInferenceClient,
+    AsyncInferenceFailed,
+    AsyncInvocation,
+    generated_text,
+)
 
-__all__ = ["AsyncInferenceClient", "AsyncInferenceFailed", "AsyncInvocation"]
+__all__ = ["AsyncInferenceClient", "AsyncInferenceFailed", "AsyncInvocation", "generated_text"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +167,7 @@ class TrainiumCluster(Construct):
         if dataset is not None:
             self._grant_dataset_read(dataset)
         self.lifecycle_bucket = SustainableBucket(self, "LifecycleScripts")
+        self._name_lifecycle_bucket()
         deployment = self._deploy_lifecycle_scripts(shared_storage)
         self.cluster = self._cluster(controller_instance_type, controller_volume_size_gb)
         self.node.default_child = self.cluster
@@ -182,7 +184,8 @@ class TrainiumCluster(Construct):
 
     @property
     def lifecycle_scripts_uri(self) -> str:
-        """``s3://`` prefix holding the lifecycle scripts (``SourceS3Uri`` of every group)."""
+        """``s3://sagemaker-...`` prefix holding the lifecycle scripts (``SourceS3Uri`` of every
+        group)."""
         return f"s3://{self.lifecycle_bucket.bucket_name}/{_LIFECYCLE_PREFIX}"
 
     def metric_neuron_core_utilization(self, **props) -> cloudwatch.Metric:
@@ -393,6 +396,28 @@ class TrainiumCluster(Construct):
                 ),
             )
         return file_system
+
+    def _name_lifecycle_bucket(self) -> None:
+        """Name the lifecycle bucket ``sagemaker-lifecycle-<path hash>-<account>-<stack id>``.
+
+        HyperPod documents ``SourceS3Uri`` as an ``s3://sagemaker-...`` URI (the prefix
+        AmazonSageMakerClusterInstanceRolePolicy grants S3 access to); the role here keeps its
+        own grant, scoped to the scripts prefix of this bucket. The hash of the construct path
+        tells clusters of one stack apart; the account and the last group of the stack ID (a
+        random UUID, new each time the stack is created) make the name globally unique, also
+        when a stack is deleted or rolls back and created again while the retained bucket of
+        the previous one still exists. 54 characters whatever the account or region resolve
+        to; lowercase letters, digits and hyphens only.
+        """
+        stack = cdk.Stack.of(self)
+        path_hash = hashlib.sha256(self.lifecycle_bucket.node.path.encode()).hexdigest()[:8]
+        stack_uuid = cdk.Fn.select(2, cdk.Fn.split("/", stack.stack_id))
+        stack_suffix = cdk.Fn.select(4, cdk.Fn.split("-", stack_uuid))
+        # SustainableBucket takes no bucket_name: set it on its L1 bucket.
+        bucket: s3.CfnBucket = self.lifecycle_bucket.bucket.node.default_child
+        bucket.bucket_name = cdk.Fn.join(
+            "-", ["sagemaker-lifecycle", path_hash, stack.account, stack_suffix]
+        )
 
     def _deploy_lifecycle_scripts(self, storage: LustreStorage | None) -> s3deploy.BucketDeployment:
         """The scripts and their provisioning_parameters.json, unpacked under one prefix:

@@ -5,15 +5,20 @@ from __future__ import annotations
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ..catalog import Catalog
 from ..inference.images import neuron_dlc_image
 from ..inference.model_source import grant_image_pull, image_accelerator
 
 DEFAULT_REPOSITORY = "pytorch-training-neuronx"
 DEFAULT_TAG = "2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04"
-"""PyTorch 2.8 with torch-neuronx, NxD and NxD Training (Neuron SDK 2.26.1), trn1 and trn2."""
-HUGGINGFACE_REPOSITORY = "huggingface-pytorch-training-neuronx"
-HUGGINGFACE_TAG = "2.8.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04"
-"""The Hugging Face Neuron training image: transformers, optimum-neuron, peft and datasets."""
+"""PyTorch 2.8 with torch-neuronx, NxD and NxD Training (Neuron SDK 2.26.1), trn1 and trn2.
+The SDK's image tables list this repository (``hyperpod-recipes-neuron``) but not this tag:
+its regions are taken to be the repository's."""
+_HUGGINGFACE = Catalog.default().newest_dlc_image("huggingface-neuronx", "training")
+HUGGINGFACE_REPOSITORY = _HUGGINGFACE.repository
+HUGGINGFACE_TAG = _HUGGINGFACE.tag
+"""The Hugging Face Neuron training image (transformers, optimum-neuron, peft and datasets):
+the newest ``huggingface-neuronx`` training version of the SDK's image tables."""
 
 
 class TrainingImage:
@@ -54,6 +59,8 @@ class TrainingImage:
                 )
             grant_image_pull(role, self._uri)
             return self._uri
-        image = neuron_dlc_image(scope, repository=self._repository, tag=self._tag)
+        image = neuron_dlc_image(
+            scope, repository=self._repository, tag=self._tag, property_name="image"
+        )
         image.grant_pull(role)
         return image.uri

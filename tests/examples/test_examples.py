@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -46,3 +47,12 @@ def test_example_passes_the_lint_cli(example, capsys) -> None:
     _, assembly = example
     assert main(["lint", assembly.directory, "--fail-on", "info"]) == 0
     assert "0 findings" in capsys.readouterr().out
+
+
+def test_example_deploys_in_its_region_the_greenest_that_offers_all_it_uses(example, capsys) -> None:
+    _, assembly = example
+    assert main(["preflight", assembly.directory, "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["blocker"], summary["unknown"]) == (0, 0)
+    regions = {stack.environment.region for stack in assembly.stacks}
+    assert summary["deployable_regions"][:1] == sorted(regions)

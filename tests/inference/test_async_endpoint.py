@@ -17,6 +17,7 @@ from moto import mock_aws
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from moto_deploy import create_stack, for_moto
+from template_helpers import assert_alarms_can_publish
 from green_constructs.inference import CustomImage, InferenceModel, S3ModelArtifact
 from green_constructs.inference.async_endpoint import AsyncInferenceEndpoint
 from green_constructs.rules import evaluate, get_rule
@@ -230,6 +231,12 @@ def test_topics_are_encrypted_and_ssl_only(template) -> None:
         )
         covered.update(t["Ref"] for t in policy["Properties"]["Topics"])
     assert covered == set(topics)
+    assert_alarms_can_publish(template)
+
+
+def test_endpoint_keeps_its_instance_count_across_updates(template) -> None:
+    _, endpoint = only(template, "AWS::SageMaker::Endpoint")
+    assert endpoint["Properties"]["RetainAllVariantProperties"] is True
 
 
 # -- grants -------------------------------------------------------------------------------
@@ -512,6 +519,7 @@ def test_deploys_into_moto_and_serves_a_request(template_json) -> None:
         client = AsyncInferenceClient(
             outputs["EndpointName"],
             outputs["BucketName"],
+            server="tgi",
             session=boto3.session.Session(region_name=REGION),
         )
         invocation = client.submit({"inputs": "Say hi"})
@@ -524,7 +532,8 @@ def test_hugging_face_neuron_model_source() -> None:
     from green_constructs.inference.huggingface import HuggingFaceNeuronModel
 
     app = cdk.App()
-    stack = cdk.Stack(app, "Hf", env=ENV)
+    # the vLLM Neuron image is published in eu-west-3, not eu-north-1
+    stack = cdk.Stack(app, "Hf", env=cdk.Environment(account="111111111111", region="eu-west-3"))
     endpoint = AsyncInferenceEndpoint(
         stack,
         "Llm",
@@ -543,3 +552,5 @@ def test_hugging_face_neuron_model_source() -> None:
     )
     [variant] = config["Properties"]["ProductionVariants"]
     assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == 3600
+    # current Neuron SDK images need the Neuron 2.x driver of this host image
+    assert variant["InferenceAmiVersion"] == "al2-ami-sagemaker-inference-neuron-2"

@@ -31,8 +31,8 @@ NEURON_IMAGE = (
     "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-pytorch-tgi-inference:"
     "2.1.2-optimum0.0.28-neuronx-py310-ubuntu22.04"
 )
-GRAVITON_IMAGE = (
-    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/pytorch-inference-graviton:"
+CPU_IMAGE = (
+    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/pytorch-inference:"
     "2.3.0-cpu-py311-ubuntu20.04-sagemaker"
 )
 GPU_IMAGE = (
@@ -82,14 +82,14 @@ def definition(template) -> dict:
 
 
 @pytest.fixture(scope="module")
-def graviton_assembly(tmp_path_factory):
-    app = cdk.App(outdir=str(tmp_path_factory.mktemp("batch-graviton")))
+def cpu_assembly(tmp_path_factory):
+    app = cdk.App(outdir=str(tmp_path_factory.mktemp("batch-cpu")))
     stack = cdk.Stack(app, "Cpu", env=ENV)
     _pipeline(
         stack,
         "Classify",
-        source=CustomImage(GRAVITON_IMAGE),
-        instance_type="ml.c7g.xlarge",
+        source=CustomImage(CPU_IMAGE),
+        instance_type="ml.c5.xlarge",
         instance_count=2,
         input_prefix="incoming/csv/",
         output_prefix="scored/",
@@ -110,9 +110,9 @@ def test_defaults_pass_every_check(default_assembly) -> None:
     assert cfn_lint_errors(default_assembly) == []
 
 
-def test_graviton_pipeline_passes_every_check(graviton_assembly) -> None:
-    assert our_findings(graviton_assembly) == []
-    assert cfn_lint_errors(graviton_assembly) == []
+def test_cpu_pipeline_passes_every_check(cpu_assembly) -> None:
+    assert our_findings(cpu_assembly) == []
+    assert cfn_lint_errors(cpu_assembly) == []
 
 
 def test_new_objects_under_the_input_prefix_start_the_state_machine(template) -> None:
@@ -320,10 +320,10 @@ def test_grant_submit_writes_the_input_prefix_only(template) -> None:
     ]
 
 
-def test_graviton_settings_reach_the_job(graviton_assembly) -> None:
-    template = Template.from_json(graviton_assembly.get_stack_by_name("Cpu").template)
+def test_cpu_settings_reach_the_job(cpu_assembly) -> None:
+    template = Template.from_json(cpu_assembly.get_stack_by_name("Cpu").template)
     parameters = state_machine_definition(template)["States"]["Transform"]["Parameters"]
-    assert parameters["TransformResources"] == {"InstanceCount": 2, "InstanceType": "ml.c7g.xlarge"}
+    assert parameters["TransformResources"] == {"InstanceCount": 2, "InstanceType": "ml.c5.xlarge"}
     assert parameters["BatchStrategy"] == "MultiRecord"
     assert parameters["MaxPayloadInMB"] == 10
     assert parameters["MaxConcurrentTransforms"] == 4
@@ -374,7 +374,7 @@ def test_metrics() -> None:
             "instance_type: ml.p3.2xlarge is a previous-generation instance",
         ),
         (
-            {"instance_type": "ml.m4.xlarge", "source": CustomImage(GRAVITON_IMAGE)},
+            {"instance_type": "ml.m4.xlarge", "source": CustomImage(CPU_IMAGE)},
             "instance_type: ml.m4.xlarge is a previous-generation instance; use m7g",
         ),
         (

@@ -10,7 +10,7 @@ from aws_cdk.assertions import Match, Template
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
 from green_constructs.inference.huggingface import HuggingFaceNeuronModel
-from green_constructs.inference.images import MAPPING_ID
+from green_constructs.inference.images import mapping_id
 from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 from green_constructs.inference.inference_model import InferenceModel
 from green_constructs.inference.model_source import CustomImage
@@ -18,10 +18,10 @@ from green_constructs.rules.engine import evaluate
 from green_constructs.rules.registry import get_rule
 
 MODEL = "meta-llama/Llama-3.1-8B-Instruct"
-ENV = cdk.Environment(account="111111111111", region="eu-north-1")
+ENV = cdk.Environment(account="111111111111", region="eu-west-3")
 VLLM_IMAGE = (
-    "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-vllm-inference-neuronx:"
-    "0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04"
+    "763104351884.dkr.ecr.eu-west-3.amazonaws.com/huggingface-vllm-inference-neuronx:"
+    "0.11.0-optimum0.4.4-neuronx-py310-sdk2.26.1-ubuntu22.04"
 )
 TGI_TAG = "2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04"
 
@@ -86,11 +86,13 @@ def test_right_sizing_decision_is_in_the_models_metadata(regional, agnostic) -> 
             "Metadata": {
                 RIGHT_SIZING_METADATA: Match.object_like(
                     {
-                        "instance_type": "ml.inf2.xlarge",
+                        "instance_type": "ml.inf2.8xlarge",
                         "neuron_cores": 2,
                         "tensor_parallel_degree": 2,
                         "required_gib": 18.63,
                         "available_gib": 32,
+                        "required_host_gib": 18.9,
+                        "host_memory_gib": 128,
                         "reason": Match.string_like_regexp("8B parameters in bf16"),
                     }
                 )
@@ -104,7 +106,8 @@ def test_right_sizing_decision_is_in_the_models_metadata(regional, agnostic) -> 
 
 
 def test_tgi_image_and_environment_in_an_env_agnostic_stack(agnostic) -> None:
-    find = {"Fn::FindInMap": [MAPPING_ID, {"Ref": "AWS::Region"}, "account"]}
+    mapping = mapping_id("huggingface-pytorch-tgi-inference", TGI_TAG)
+    find = {"Fn::FindInMap": [mapping, {"Ref": "AWS::Region"}, "account"]}
     agnostic.has_resource_properties(
         "AWS::SageMaker::Model",
         {
@@ -129,7 +132,7 @@ def test_tgi_image_and_environment_in_an_env_agnostic_stack(agnostic) -> None:
             }
         },
     )
-    assert "eu-north-1" in agnostic.to_json()["Mappings"][MAPPING_ID]
+    assert "eu-north-1" in agnostic.to_json()["Mappings"][mapping]
 
 
 def test_role_pulls_only_the_serving_repository(regional) -> None:
@@ -147,7 +150,7 @@ def test_role_pulls_only_the_serving_repository(regional) -> None:
                                     "",
                                     [
                                         "arn:", {"Ref": "AWS::Partition"},
-                                        ":ecr:eu-north-1:763104351884:repository/"
+                                        ":ecr:eu-west-3:763104351884:repository/"
                                         "huggingface-vllm-inference-neuronx",
                                     ],
                                 ]
@@ -197,7 +200,7 @@ def test_user_tensor_parallel_degree_drives_right_sizing() -> None:
     model = _model(_stack(), model_id=MODEL, parameters_billion=3, tensor_parallel_degree=1)
     assert (model.sizing.instance_type, model.sizing.tensor_parallel_degree) == ("ml.inf2.xlarge", 1)
     assert model.container.environment["SM_ON_TENSOR_PARALLEL_SIZE"] == "1"
-    with pytest.raises(ValueError, match=r"^parameters_billion: .* with tensor_parallel_degree 1\)"):
+    with pytest.raises(ValueError, match=r"^parameters_billion: .* with tensor_parallel_degree 1 and"):
         _model(_stack(), model_id=MODEL, parameters_billion=8, tensor_parallel_degree=1)
 
 
@@ -283,15 +286,19 @@ def test_instance_mismatch_fails_at_synth_naming_the_property(props, message) ->
 
 def test_gpu_only_image_on_inferentia2_fails_naming_the_image() -> None:
     gpu = (
-        "763104351884.dkr.ecr.eu-north-1.amazonaws.com/huggingface-pytorch-tgi-inference:"
+        "763104351884.dkr.ecr.eu-west-3.amazonaws.com/huggingface-pytorch-tgi-inference:"
         "2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04"
     )
     with pytest.raises(ValueError, match=r"^image: .*gpu.* is a gpu image, but instance_type ml.inf2.xlarge needs a neuron image"):
         InferenceModel(_stack(), "Llm", source=CustomImage(gpu), instance_type="ml.inf2.xlarge")
 
 
-def test_region_without_neuron_images_fails_naming_it() -> None:
-    with pytest.raises(ValueError, match=r"^region: us-west-1 offers no Neuron .*; allowed regions: "):
+def test_region_not_publishing_the_image_fails_naming_it() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^source: image huggingface-vllm-inference-neuronx:\S+ is not published in "
+        r"us-west-1; published in \(greenest first\): eu-west-3, ",
+    ):
         _model(
             _stack(cdk.Environment(account="111111111111", region="us-west-1")),
             model_id=MODEL, parameters_billion=8,

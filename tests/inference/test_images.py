@@ -1,4 +1,5 @@
-"""Neuron DLC image URIs: per-region registries, FindInMap for env-agnostic stacks, clear errors."""
+"""Neuron DLC image URIs: regions and accounts from the SDK's image tables, FindInMap for
+env-agnostic stacks, clear errors where an image is not published."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from green_constructs.inference.images import MAPPING_ID, neuron_dlc_image, neuron_image_regions
+from green_constructs.availability import AVAILABILITY_METADATA, NotOfferedError
+from green_constructs.catalog import Catalog
+from green_constructs.inference.images import (
+    image_registries,
+    image_regions,
+    mapping_id,
+    neuron_dlc_image,
+)
 
-REPOSITORY = "huggingface-vllm-inference-neuronx"
-TAG = "0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04"
+VLLM = "huggingface-vllm-inference-neuronx"
+VLLM_TAG = "0.11.0-optimum0.4.4-neuronx-py310-sdk2.26.1-ubuntu22.04"
+TGI = "huggingface-pytorch-tgi-inference"
+TGI_TAG = "2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04"
 
 
 def _stack(region: str | None = None) -> cdk.Stack:
@@ -19,59 +29,83 @@ def _stack(region: str | None = None) -> cdk.Stack:
 
 
 @pytest.mark.parametrize(
-    ("region", "account"),
-    [("eu-north-1", "763104351884"), ("us-east-1", "763104351884"), ("ap-southeast-4", "457447274322")],
+    ("repository", "tag", "region", "account"),
+    [
+        (VLLM, VLLM_TAG, "eu-west-3", "763104351884"),
+        (VLLM, VLLM_TAG, "us-east-1", "763104351884"),
+        (TGI, TGI_TAG, "eu-north-1", "763104351884"),
+        (TGI, TGI_TAG, "ap-southeast-4", "457447274322"),
+    ],
 )
-def test_concrete_region_gives_a_plain_uri_from_that_regions_registry(region, account) -> None:
-    image = neuron_dlc_image(_stack(region), repository=REPOSITORY, tag=TAG)
-    assert image.uri == f"{account}.dkr.ecr.{region}.amazonaws.com/{REPOSITORY}:{TAG}"
+def test_a_region_publishing_the_image_gets_a_plain_uri_from_its_registry(
+    repository, tag, region, account
+) -> None:
+    image = neuron_dlc_image(_stack(region), repository=repository, tag=tag)
+    assert image.uri == f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}"
     assert (image.account, image.region) == (account, region)
 
 
-def test_allowed_regions_host_the_images_and_offer_neuron() -> None:
-    regions = neuron_image_regions()
-    assert {"us-east-1", "us-west-2", "eu-north-1", "eu-west-1", "ap-southeast-4"} <= set(regions)
-    assert not {"us-west-1", "ca-central-1", "cn-north-1", "us-gov-west-1"} & set(regions)
+def test_the_vllm_image_is_published_in_the_sdks_eleven_regions_only() -> None:
+    regions = image_regions(VLLM, VLLM_TAG)
+    assert len(regions) == 11
+    assert {"us-east-1", "us-west-2", "eu-west-3", "sa-east-1", "ap-south-1"} <= set(regions)
+    assert not {"eu-north-1", "eu-west-2", "ap-southeast-4"} & set(regions)
+
+
+def test_regions_come_greenest_first() -> None:
+    catalog = Catalog.default()
+    intensities = [catalog.region(r).kgco2e_per_kwh for r in image_regions(VLLM, VLLM_TAG)]
+    assert intensities == sorted(intensities)
 
 
 @pytest.mark.parametrize(
-    ("region", "why"),
-    [
-        ("us-west-1", "offers no Neuron"),  # registry, no Inferentia2/Trainium
-        ("ap-southeast-6", "is not known to offer Neuron"),  # registry, not in the grid data
-        ("mars-north-1", "has no Deep Learning Container registry"),
-    ],
+    ("repository", "tag", "region"),
+    [(VLLM, VLLM_TAG, "eu-north-1"), (VLLM, VLLM_TAG, "eu-west-2"), (TGI, TGI_TAG, "mars-north-1")],
 )
-def test_unusable_region_fails_naming_it_and_listing_allowed_regions(region, why) -> None:
-    with pytest.raises(ValueError) as raised:
-        neuron_dlc_image(_stack(region), repository=REPOSITORY, tag=TAG)
+def test_a_region_not_publishing_the_image_fails_naming_property_region_and_regions(
+    repository, tag, region
+) -> None:
+    with pytest.raises(NotOfferedError) as raised:
+        neuron_dlc_image(_stack(region), repository=repository, tag=tag, property_name="source")
     message = str(raised.value)
-    assert message.startswith(f"region: {region} {why}")
-    assert "allowed regions: ap-northeast-1, " in message and "eu-north-1" in message
+    assert message.startswith(f"source: image {repository}:{tag} is not published in {region}; ")
+    greenest = image_regions(repository, tag)
+    assert f"published in (greenest first): {', '.join(greenest)}" in message
+
+
+def test_a_tag_the_tables_do_not_list_takes_its_repositorys_regions() -> None:
+    unlisted = image_registries(VLLM, "9.9.9-neuronx-py310-sdk9.9.9-ubuntu22.04")
+    listed = {r for i in Catalog.default().dlc_images(VLLM) for r in i.regions}
+    assert set(unlisted) == listed
 
 
 @pytest.fixture(scope="module")
 def agnostic() -> Template:
     stack = _stack()
     role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
-    for name in ("One", "Two"):  # two images share one mapping
-        image = neuron_dlc_image(stack, repository=REPOSITORY, tag=TAG)
+    for name in ("One", "Two"):  # two uses of one image share one mapping
+        image = neuron_dlc_image(stack, repository=VLLM, tag=VLLM_TAG)
         image.grant_pull(role)
         cdk.CfnOutput(stack, name, value=image.uri)
     return Template.from_stack(stack)
 
 
-def test_env_agnostic_stack_maps_every_allowed_region_to_its_account(agnostic) -> None:
+def test_env_agnostic_stack_maps_the_publishing_regions_to_their_accounts(agnostic) -> None:
     mappings = agnostic.to_json()["Mappings"]
-    assert list(mappings) == [MAPPING_ID]
-    assert mappings[MAPPING_ID] == {
-        region: {"account": "457447274322" if region == "ap-southeast-4" else "763104351884"}
-        for region in neuron_image_regions()
+    assert list(mappings) == [mapping_id(VLLM, VLLM_TAG)]
+    assert mappings[mapping_id(VLLM, VLLM_TAG)] == {
+        region: {"account": account}
+        for region, account in sorted(image_registries(VLLM, VLLM_TAG).items())
     }
 
 
+def test_env_agnostic_stack_notes_the_unchecked_image_in_its_metadata(agnostic) -> None:
+    notes = agnostic.to_json()["Metadata"][AVAILABILITY_METADATA]
+    assert notes == [f"image {VLLM}:{VLLM_TAG} (published in 11 regions)"]
+
+
 def test_env_agnostic_uri_finds_the_account_in_the_map(agnostic) -> None:
-    find = {"Fn::FindInMap": [MAPPING_ID, {"Ref": "AWS::Region"}, "account"]}
+    find = {"Fn::FindInMap": [mapping_id(VLLM, VLLM_TAG), {"Ref": "AWS::Region"}, "account"]}
     agnostic.has_output(
         "One",
         {
@@ -80,7 +114,7 @@ def test_env_agnostic_uri_finds_the_account_in_the_map(agnostic) -> None:
                     "",
                     [
                         find, ".dkr.ecr.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"},
-                        f"/{REPOSITORY}:{TAG}",
+                        f"/{VLLM}:{VLLM_TAG}",
                     ],
                 ]
             }

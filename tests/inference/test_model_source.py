@@ -40,9 +40,9 @@ def assembly(tmp_path_factory):
         stack,
         "Isolated",
         source=HuggingFaceNeuronModel(
-            model_id=MODEL, model_bucket=bucket, model_key="llama/neuron.tar.gz"
+            model_id=MODEL, model_bucket=bucket, model_key="llama/neuron.tar.gz", server="tgi"
         ),
-        instance_type="ml.inf2.xlarge",
+        instance_type="ml.inf2.8xlarge",
         network_isolation=True,
     )
     return synth_checked(app)
@@ -133,7 +133,7 @@ def test_custom_image_url_ending_with_a_slash_is_a_prefix() -> None:
 def test_isolated_model_with_weights_in_s3_runs_without_network(template) -> None:
     properties = _container(template, "Isolated")
     assert properties["EnableNetworkIsolation"] is True
-    assert properties["PrimaryContainer"]["Environment"]["SM_ON_MODEL"] == "/opt/ml/model"
+    assert properties["PrimaryContainer"]["Environment"]["HF_MODEL_ID"] == "/opt/ml/model"
 
 
 @pytest.mark.parametrize("construct", [InferenceModel, RealtimeEndpoint])
@@ -149,9 +149,9 @@ def test_isolated_model_downloading_from_the_hub_fails_naming_both_properties(
     )
     with pytest.raises(ValueError, match=message):
         construct(
-            cdk.Stack(cdk.App(), "S", env=ENV),
+            cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="111111111111", region="eu-west-3")),
             "Model",
             source=source,
-            instance_type="ml.inf2.xlarge",
+            instance_type="ml.inf2.8xlarge",
             network_isolation=True,
         )

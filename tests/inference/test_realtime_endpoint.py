@@ -292,7 +292,7 @@ def test_right_sized_huggingface_model(tmp_path) -> None:
     from green_constructs.inference.huggingface import HuggingFaceNeuronModel
 
     app = cdk.App(outdir=str(tmp_path))
-    stack = cdk.Stack(app, "Hf", env=ENV)
+    stack = cdk.Stack(app, "Hf", env=cdk.Environment(account="111111111111", region="eu-west-3"))
     source = HuggingFaceNeuronModel(
         model_id="meta-llama/Llama-3.1-8B-Instruct", parameters_billion=8
     )
@@ -308,6 +308,7 @@ def test_right_sized_huggingface_model(tmp_path) -> None:
         [variant] = template.to_json()["Resources"][config]["Properties"]["ProductionVariants"]
         assert variant["InstanceType"] == endpoint.model.instance_type
         assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == seconds
+        assert variant["InferenceAmiVersion"] == "al2-ami-sagemaker-inference-neuron-2"
         assert "ModelDataDownloadTimeoutInSeconds" not in variant and "VolumeSizeInGB" not in variant
 
 

@@ -28,12 +28,28 @@ def test_kv_cache_headroom_is_a_fraction_of_the_weights() -> None:
     assert required_gib(70, "bf16", kv_cache_headroom=0.5) == pytest.approx(140e9 / GIB * 1.5)
 
 
-def test_8b_bf16_fits_the_smallest_inf2() -> None:
+def test_8b_bf16_needs_the_8xlarge_for_its_host_memory() -> None:
     decision = right_size(parameters_billion=8, dtype="bf16")
-    assert decision.instance_type == "ml.inf2.xlarge"  # 32 GiB, cheaper than the 8xlarge's 32 GiB
+    # the xlarge's 32 GiB of accelerator memory hold it, but its 16 GiB of host memory cannot
+    # load 14.9 GiB of weights plus 4 GiB for the OS, runtime and server
+    assert decision.instance_type == "ml.inf2.8xlarge"
     assert (decision.neuron_cores, decision.tensor_parallel_degree) == (2, 2)
     assert (decision.required_gib, decision.available_gib) == (18.63, 32.0)
+    assert (decision.required_host_gib, decision.host_memory_gib) == (18.9, 128.0)
     assert "14.9 GiB of weights + 25% KV-cache headroom = 18.6 GiB" in decision.reason
+    assert "host memory to load the weights (128 GiB >= 18.9 GiB)" in decision.reason
+
+
+def test_small_models_stay_on_the_xlarge() -> None:
+    # 3B bf16 = 5.6 GiB of weights + 4 GiB = 9.6 GiB of host memory, within the xlarge's 16
+    assert right_size(parameters_billion=3, dtype="bf16").instance_type == "ml.inf2.xlarge"
+    assert right_size(parameters_billion=6, dtype="bf16").instance_type == "ml.inf2.xlarge"
+    assert right_size(parameters_billion=7, dtype="bf16").instance_type == "ml.inf2.8xlarge"
+
+
+def test_host_overhead_is_settable() -> None:
+    decision = right_size(parameters_billion=6, dtype="bf16", host_overhead_gib=8)
+    assert decision.instance_type == "ml.inf2.8xlarge"  # 11.2 + 8 > 16
 
 
 def test_70b_bf16_needs_a_24xlarge() -> None:
@@ -46,8 +62,9 @@ def test_70b_bf16_needs_a_24xlarge() -> None:
 
 
 def test_headroom_moves_the_choice_up() -> None:
-    # 13B bf16 = 24.2 GiB: fits 32 GiB with 25% headroom (30.3), not with 50% (36.3)
-    assert right_size(parameters_billion=13, dtype="bf16").instance_type == "ml.inf2.xlarge"
+    # 13B bf16 = 24.2 GiB: fits 32 GiB with 25% headroom (30.3), not with 50% (36.3); the
+    # xlarge's 16 GiB of host memory cannot load it, the 8xlarge's 128 GiB can
+    assert right_size(parameters_billion=13, dtype="bf16").instance_type == "ml.inf2.8xlarge"
     assert (
         right_size(parameters_billion=13, dtype="bf16", kv_cache_headroom=0.5).instance_type
         == "ml.inf2.24xlarge"
@@ -63,7 +80,7 @@ def test_tensor_parallel_degree_divides_the_neuron_cores_of_every_choice() -> No
 def test_a_fixed_tensor_parallel_degree_gets_its_share_of_the_memory() -> None:
     # 13B bf16 needs 30.3 GiB: 2 of ml.inf2.24xlarge's 12 cores give 192 * 2 / 12 = 32 GiB
     decision = right_size(parameters_billion=13, dtype="bf16", tensor_parallel_degree=2)
-    assert (decision.instance_type, decision.tensor_parallel_degree) == ("ml.inf2.xlarge", 2)
+    assert (decision.instance_type, decision.tensor_parallel_degree) == ("ml.inf2.8xlarge", 2)
     decision = right_size(parameters_billion=20, dtype="bf16", tensor_parallel_degree=4)
     # 20B = 37.3 GiB * 1.25 = 46.6 GiB; inf2.xlarge has only 2 cores, 4 of the 24xlarge's give 64
     assert (decision.instance_type, decision.available_gib) == ("ml.inf2.24xlarge", 64.0)
@@ -75,7 +92,7 @@ def test_metadata_keeps_every_field() -> None:
     metadata = right_size(parameters_billion=8, dtype="bf16").to_metadata()
     assert set(metadata) == {
         "instance_type", "neuron_cores", "tensor_parallel_degree", "required_gib",
-        "available_gib", "reason",
+        "available_gib", "required_host_gib", "host_memory_gib", "reason",
     }
 
 
@@ -84,7 +101,7 @@ def test_nothing_fits_names_the_property_the_need_and_the_largest_instance() -> 
         right_size(parameters_billion=405, dtype="bf16")
     message = str(raised.value)
     assert message.startswith("parameters_billion: a 405B-parameter model in bf16 needs 943.0 GiB")  # 754.4 * 1.25
-    assert "(ml.inf2.48xlarge gives 384 GiB)" in message
+    assert "(ml.inf2.48xlarge gives 384 GiB and 768 GiB of host memory)" in message
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,9 @@ from green_constructs.monitoring import PowerModel, SustainabilityMonitor
 from green_constructs.training import TrainiumCluster, TrainiumWorkerGroup
 
 ENV = cdk.Environment(account="123456789012", region="eu-north-1")
-SOURCE = HuggingFaceNeuronModel(model_id="Qwen/Qwen2.5-1.5B-Instruct", parameters_billion=1.5)
+SOURCE = HuggingFaceNeuronModel(
+    model_id="Qwen/Qwen2.5-1.5B-Instruct", parameters_billion=1.5, server="tgi"
+)
 
 
 def stack() -> cdk.Stack:

@@ -27,7 +27,7 @@ from green_constructs.monitoring.publisher_asset import publisher_asset_dir
 def assembly(tmp_path_factory):
     app = cdk.App(outdir=str(tmp_path_factory.mktemp("publisher")))
     stack = GreenGenAIStack(
-        app, "Monitored", env=cdk.Environment(account="123456789012", region="eu-north-1")
+        app, "Monitored", env=cdk.Environment(account="123456789012", region="us-west-2")
     )
     CarbonMetricsPublisher(stack, "Carbon", endpoints=[stack.llm])
     return synth_checked(app)  # AwsSolutions errors and any finding of ours fail it
@@ -63,7 +63,7 @@ def test_function_is_arm64_python_312_with_its_config(template) -> None:
         "AWS::Lambda::Function", {"Properties": {"Runtime": "python3.12"}}
     ).values()
     resources = json.dumps(function["Properties"]["Environment"]["Variables"]["RESOURCES"])
-    for expected in ("ml.inf2.xlarge", "AllTraffic", "eu-north-1", "EndpointName"):
+    for expected in ("ml.inf2.8xlarge", "AllTraffic", "us-west-2", "EndpointName"):
         assert expected in resources
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
     template.has_resource_properties(
@@ -127,7 +127,7 @@ def test_handler_imports_from_the_asset_alone() -> None:
     code = (
         "import sys; import publisher_handler as h; "
         "from green_constructs.catalog import Catalog; "
-        "assert h.instance_footprint('ml.inf2.xlarge', hours=1, region='eu-north-1').kwh > 0; "
+        "assert h.instance_footprint('ml.inf2.xlarge', hours=1, region='us-west-2').kwh > 0; "
         "assert not any(m.startswith(('aws_cdk', 'jsii', 'green_constructs.monitoring')) "
         "for m in sys.modules), sorted(sys.modules)"
     )
@@ -198,13 +198,13 @@ def test_namespace_and_retention_are_settable() -> None:
 
 
 def test_published_metrics_are_exposed_as_metrics() -> None:
-    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="eu-west-3"))
+    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2"))
     endpoint = MonitoredEndpoint(endpoint_name="llm", instance_type="ml.inf2.xlarge")
     publisher = CarbonMetricsPublisher(stack, "Carbon", endpoints=[endpoint])
     energy = publisher.metric_energy_wh(endpoint)
     assert (energy.namespace, energy.metric_name, energy.statistic) == (
         "GreenConstructs/Carbon", "EnergyWh", "Sum"
     )
-    assert energy.dimensions == {"EndpointName": "llm", "VariantName": "AllTraffic", "Region": "eu-west-3"}
+    assert energy.dimensions == {"EndpointName": "llm", "VariantName": "AllTraffic", "Region": "us-west-2"}
     assert publisher.metric_co2e_grams(endpoint).metric_name == "EmissionsGramsCO2e"
-    assert publisher.metric_region_co2e_grams().dimensions == {"Region": "eu-west-3"}
+    assert publisher.metric_region_co2e_grams().dimensions == {"Region": "us-west-2"}

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -162,6 +163,7 @@ def test_lifecycle_scripts_are_uploaded_as_an_asset(default) -> None:
     scripts = next(path for path in staged if (path / "on_create.sh").exists())
     assert {p.name for p in scripts.iterdir()} == {
         "on_create.sh",
+        "wait_for_slurm_conf.sh",
         "node_role.py",
         "neuron_monitor.json",
         "neuron-metrics.service",
@@ -176,6 +178,125 @@ def test_lifecycle_scripts_are_uploaded_as_an_asset(default) -> None:
         {"instance_group_name": "workers", "partition_name": "workers"}
     ]
     assert loaded["green_constructs"]["metrics_namespace"] == NEURON_METRICS_NAMESPACE
+
+
+ACCOUNT = "123456789012"
+STACK_ID = (
+    "arn:aws:cloudformation:ap-southeast-4:123456789012:stack/Training/"
+    "1f2e3d4c-5b6a-4789-9abc-def012345678"
+)
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+
+
+def _resolve(template: dict, value, stack_id: str = STACK_ID):
+    """``value`` as CloudFormation resolves it in account ACCOUNT and the stack ``stack_id``
+    (the functions the lifecycle bucket name and URI use; a bucket's Ref is its name)."""
+    if isinstance(value, str):
+        return value
+    ((function, argument),) = value.items()
+    resolve = lambda v: _resolve(template, v, stack_id)  # noqa: E731
+    if function == "Ref":
+        pseudo = {"AWS::AccountId": ACCOUNT, "AWS::StackId": stack_id}
+        if argument in pseudo:
+            return pseudo[argument]
+        resource = template["Resources"][argument]
+        assert resource["Type"] == "AWS::S3::Bucket", argument
+        generated = f"<name CloudFormation makes up for {argument}>"
+        return resolve(resource["Properties"].get("BucketName", generated))
+    if function == "Fn::Join":
+        separator, parts = argument
+        return separator.join(resolve(part) for part in parts)
+    if function == "Fn::Split":
+        separator, text = argument
+        return resolve(text).split(separator)
+    if function == "Fn::Select":
+        index, items = argument
+        return (resolve(items) if isinstance(items, dict) else items)[index]
+    raise AssertionError(f"unexpected {function}")
+
+
+def _lifecycle_bucket_names(template: dict, stack_id: str = STACK_ID) -> set[str]:
+    (cluster,) = Template.from_json(template).find_resources(CLUSTER).values()
+    names = set()
+    for group in cluster["Properties"]["InstanceGroups"]:
+        uri = _resolve(template, group["LifeCycleConfig"]["SourceS3Uri"], stack_id)
+        assert uri.startswith("s3://sagemaker-"), uri
+        names.add(uri.removeprefix("s3://").split("/")[0])
+    return names
+
+
+@pytest.mark.parametrize("case", ["default", "with_fsx"])
+def test_lifecycle_scripts_are_in_a_valid_sagemaker_bucket(case, request) -> None:
+    _, template, _ = request.getfixturevalue(case)
+    (name,) = _lifecycle_bucket_names(template)
+    assert name.startswith("sagemaker-") and len(name) <= 63, name
+    assert _BUCKET_NAME.fullmatch(name), name
+    assert ACCOUNT in name and name.endswith("-def012345678")
+
+
+def test_lifecycle_bucket_names_differ_per_cluster_and_per_stack_creation(
+    removal_policies,
+) -> None:
+    buckets = [
+        lid
+        for lid, r in removal_policies["Resources"].items()
+        if r["Type"] == "AWS::S3::Bucket" and "LifecycleScripts" in lid
+    ]
+    assert len(buckets) == 3
+    names = {_resolve(removal_policies, {"Ref": lid}) for lid in buckets}
+    assert len(names) == 3 and all(n.startswith("sagemaker-") for n in names)
+    recreated = STACK_ID.replace("def012345678", "0123456789ab")
+    again = {_resolve(removal_policies, {"Ref": lid}, recreated) for lid in buckets}
+    assert not names & again  # a retained bucket of a deleted stack does not block a new one
+
+
+def test_lifecycle_bucket_stays_retained_versioned_encrypted_and_ssl_only(default) -> None:
+    _, template, _ = default
+    bucket_id = _logical_id(template, "AWS::S3::Bucket", "LifecycleScripts")
+    bucket = template["Resources"][bucket_id]
+    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    properties = bucket["Properties"]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    Template.from_json(template).has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket_id},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
+
+
+def test_nodes_read_only_the_scripts_prefix_of_their_own_bucket(default) -> None:
+    _, template, _ = default
+    policy = template["Resources"][
+        _logical_id(template, "AWS::IAM::Policy", "ExecutionRoleDefaultPolicy")
+    ]
+    arn = {"Fn::GetAtt": [_logical_id(template, "AWS::S3::Bucket", "LifecycleScripts"), "Arn"]}
+    s3_statements = [
+        statement
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "s3:" in json.dumps(statement["Action"])
+    ]
+    assert s3_statements == [
+        {
+            "Action": ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
+            "Effect": "Allow",
+            "Resource": [arn, {"Fn::Join": ["", [arn, "/hyperpod-lifecycle/*"]]}],
+        }
+    ]
 
 
 def test_deployment_function_runs_on_graviton(default) -> None:
@@ -428,8 +549,64 @@ def test_node_role_finds_the_group_and_the_controller(tmp_path, monkeypatch) -> 
 
 
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
-def test_on_create_passes_shellcheck() -> None:
-    subprocess.run(["shellcheck", str(LIFECYCLE_SCRIPTS / "on_create.sh")], check=True)
+@pytest.mark.parametrize("script", ["on_create.sh", "wait_for_slurm_conf.sh"])
+def test_scripts_pass_shellcheck(script) -> None:
+    subprocess.run(["shellcheck", str(LIFECYCLE_SCRIPTS / script)], check=True)
+
+
+def _wait_for_slurm_conf(conf: Path, timeout: int, *addresses: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["bash", str(LIFECYCLE_SCRIPTS / "wait_for_slurm_conf.sh"), *addresses],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SLURM_CONF": str(conf),
+            "SLURM_CONF_TIMEOUT": str(timeout),
+            "SLURM_CONF_INTERVAL": "0.1",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_slurm_conf_wait_ends_once_it_names_the_controller(tmp_path) -> None:
+    conf = tmp_path / "slurm.conf"
+    waiting = _wait_for_slurm_conf(conf, 10, "10.0.1.5")
+    time.sleep(0.3)
+    conf.write_text("ClusterName=pending\n")  # written, but no controller yet (nor 10.0.1.50)
+    time.sleep(0.3)
+    assert waiting.poll() is None
+    conf.write_text("SlurmctldHost=ip-10-0-1-5(10.0.1.5)\n")
+    out, err = waiting.communicate(timeout=5)
+    assert waiting.returncode == 0, err
+    assert f"waiting for HyperPod to write {conf}" in out
+    assert f"slurm.conf ready: {conf}" in out
+
+
+def test_slurm_conf_wait_fails_when_it_never_appears(tmp_path) -> None:
+    conf = tmp_path / "slurm.conf"
+    started = time.monotonic()
+    waiting = _wait_for_slurm_conf(conf, 1, "10.0.1.5")
+    _, err = waiting.communicate(timeout=5)
+    assert waiting.returncode == 1
+    assert time.monotonic() - started < 3
+    assert f"ERROR: slurm.conf not ready after 1s: {conf}: it does not exist" in err
+
+
+def test_slurm_conf_wait_fails_when_it_never_names_the_controller(tmp_path) -> None:
+    conf = tmp_path / "slurm.conf"
+    conf.write_text("SlurmctldHost=ip-10-0-1-50(10.0.1.50)\n")
+    waiting = _wait_for_slurm_conf(conf, 1, "10.0.1.5")
+    _, err = waiting.communicate(timeout=5)
+    assert waiting.returncode == 1
+    assert "it does not name the controller (10.0.1.5)" in err
+
+
+def test_on_create_starts_slurmctld_only_after_the_wait() -> None:
+    script = (LIFECYCLE_SCRIPTS / "on_create.sh").read_text()
+    wait = script.index('bash wait_for_slurm_conf.sh "$controller_ip"')
+    assert wait < script.index("systemctl enable --now slurmctld")
+    assert "set -euo pipefail" in script  # a failed wait fails the node
 
 
 def test_permissions_on_the_cluster_itself_go_in_a_policy_of_their_own() -> None:

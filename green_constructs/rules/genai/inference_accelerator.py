@@ -9,7 +9,13 @@ from ._compute import GPU_KINDS, Usage, component_variant, usages, variant_label
 
 _COMPONENT = "AWS::SageMaker::InferenceComponent"
 _CONFIG = "AWS::SageMaker::EndpointConfig"
-_GRAVITON = {"c": "ml.c7g", "r": "ml.r7g"}
+_GRAVITON = {
+    "c": ("ml.c8g", "ml.c7g", "ml.c6g"),
+    "m": ("ml.m8g", "ml.m7g", "ml.m6g"),
+    "r": ("ml.r8g", "ml.r7g", "ml.r7gd", "ml.r6g"),
+}
+"""Graviton successors of x86 families by letter, newest first: the finding names the first
+the feature's SageMaker API takes (botocore's enums)."""
 
 
 @rule(
@@ -23,7 +29,7 @@ _GRAVITON = {"c": "ml.c7g", "r": "ml.r7g"}
     ),
     remediation=(
         "Compile the model with AWS Neuron and host it on ml.inf2 (Neuron serving images such as "
-        "huggingface-vllm-inference-neuronx), or move CPU inference to Graviton (ml.c7g, ml.m7g)."
+        "huggingface-vllm-inference-neuronx), or move CPU endpoints to Graviton (ml.c7g, ml.m6g)."
     ),
     best_practices=("MLSUS-12", "SUS05-BP02", "SUS05-BP04"),
     resource_types=(
@@ -37,7 +43,8 @@ _GRAVITON = {"c": "ml.c7g", "r": "ml.r7g"}
         "(through their endpoint's config, when the variant hosts components rather than a "
         "model: such variants are reported on the components, not the config) and transform "
         "jobs in state machines and pipelines. Serverless variants and unresolved instance "
-        "types are not reported. Some models (custom CUDA kernels, unsupported architectures) "
+        "types are not reported, nor x86 CPU transform jobs (SageMaker batch transform takes "
+        "no Graviton instance type, by botocore's TransformInstanceType). Some models (custom CUDA kernels, unsupported architectures) "
         "need GPUs: acknowledge the finding with the reason."
     ),
 )
@@ -52,7 +59,7 @@ def inference_accelerator(resource: Resource, template: TemplateContext) -> str 
         for u in usages(resource, template)
         if u.purpose in ("inference", "transform")
         and u.where not in skipped
-        and (advice := _advice(u)) is not None
+        and (advice := _advice(u, template)) is not None
     ]
     if not found_usages:
         return None
@@ -62,14 +69,24 @@ def inference_accelerator(resource: Resource, template: TemplateContext) -> str 
     )
 
 
-def _advice(usage: Usage) -> str | None:
+def _advice(usage: Usage, template: TemplateContext) -> str | None:
     family = usage.family
     if family is None:
         return None
     if family.kind in GPU_KINDS:
         return "GPU; Inferentia2 ml.inf2 serves most transformer and diffusion models"
     if family.kind == "cpu":
-        return f"x86 CPU; use Graviton {_GRAVITON.get(family.name[0], 'ml.m7g')}"
+        feature = "transform" if usage.purpose == "transform" else "hosting"
+        graviton = next(
+            (
+                name
+                for name in _GRAVITON.get(family.name[0], _GRAVITON["m"])
+                if template.catalog.api_accepts(f"{name}.xlarge", feature)
+            ),
+            None,
+        )
+        # None: batch transform takes no Graviton type, so there is no greener CPU to name
+        return f"x86 CPU; use Graviton {graviton}" if graviton else None
     return None
 
 

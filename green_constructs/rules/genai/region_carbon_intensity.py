@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...catalog import UnknownRegionError
+from ...catalog import Region, UnknownRegionError
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
@@ -30,8 +30,9 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
         "endpoint config, or a resource with a known instance type; Batch compute environments "
         "count on GPU or Neuron instances only), and only when the region is "
         "known and in the catalog. The threshold is RuleSettings.carbon_intensity_ratio (default "
-        "2: more than twice the greenest region offering the accelerators in use; Inferentia or "
-        "Trainium restrict the comparison to regions offering Neuron instances); "
+        "2: more than twice the greenest region offering what the template uses: regions where "
+        "no image or instance type of the template is known to be missing, by the tables "
+        "green-constructs preflight uses); "
         "RuleSettings.suggested_regions sets how many greener regions are named."
     ),
 )
@@ -45,7 +46,7 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
         here = template.catalog.region(template.region)
     except UnknownRegionError:
         return None
-    offering = template.catalog.regions_by_intensity("inferentia" if neuron else None)
+    offering = template.memo("deployable-regions", lambda: _deployable(template))
     if not offering or offering[0].kgco2e_per_kwh <= 0:
         return None
     ratio = here.kgco2e_per_kwh / offering[0].kgco2e_per_kwh
@@ -56,7 +57,7 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
         for r in offering
         if r.kgco2e_per_kwh < here.kgco2e_per_kwh and r.name != here.name
     ][: template.settings.suggested_regions]
-    scope = "regions offering Neuron instances" if neuron else "regions"
+    scope = "regions offering what the template uses" if neuron else "regions"
     return (
         f"{resource.logical_id} runs ML compute in {here.name}, whose grid emits "
         f"{here.kgco2e_per_kwh:.3f} kgCO2e/kWh, {ratio:.0f} times the greenest of the {scope}; "
@@ -75,3 +76,13 @@ def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
             first = candidate.logical_id
         neuron = neuron or any(u.family and u.family.kind in NEURON_KINDS for u in found)
     return first, neuron
+
+
+def _deployable(template: TemplateContext) -> list[Region]:
+    """Regions where nothing the template uses is known to be missing: its images published,
+    its instance types offered for their SageMaker features (``green-constructs preflight``'s
+    tables), greenest first."""
+    from ...preflight import deployable_regions, requirements
+
+    names = deployable_regions(requirements(template), catalog=template.catalog, allow_unknown=True)
+    return [template.catalog.region(name) for name in names]

@@ -4,7 +4,9 @@
 # Reads provisioning_parameters.json (written by TrainiumCluster next to this script) and the
 # node's resource config (written by HyperPod), then:
 #   1. mounts the FSx for Lustre file system, when the cluster has one;
-#   2. starts slurmctld on the controller group, slurmd on worker groups;
+#   2. starts slurmctld on the controller group, once HyperPod has written slurm.conf naming
+#      the controller (wait_for_slurm_conf.sh: bounded, fails the node on timeout), and slurmd
+#      on worker groups (configless: slurmd fetches the configuration from the controller);
 #   3. on Neuron nodes, runs neuron-monitor and publishes NeuronCore utilization to CloudWatch.
 set -euo pipefail
 
@@ -36,6 +38,7 @@ start_slurm() {  # start_slurm GROUP: the Slurm daemon this node's instance grou
   local controller_ip
   controller_ip=$(python3 node_role.py controller-ip "$PARAMS" "$RESOURCE_CONFIG")
   if [[ "$1" == "$(param controller_group)" ]]; then
+    bash wait_for_slurm_conf.sh "$controller_ip"
     systemctl enable --now slurmctld
   else
     mkdir -p /etc/systemd/system/slurmd.service.d

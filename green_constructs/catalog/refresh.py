@@ -1,0 +1,289 @@
+"""Regenerate the catalog's generated tables from their machine-readable sources.
+
+- ``sagemaker_instance_types.csv``: the instance types each SageMaker API accepts, from
+  botocore's SageMaker service model (one enum per API: ``ProductionVariantInstanceType`` for
+  endpoints, ``TrainingInstanceType``, ``TransformInstanceType``, ``ClusterInstanceType`` for
+  HyperPod).
+- ``dlc_images.csv``: per Neuron Deep Learning Container image (table, version, repository,
+  tag), the regions it is published in, from ``sagemaker-core``'s ``image_uri_config`` JSON
+  (the SageMaker Python SDK's own image tables). Tags are built as the SDK builds them.
+
+- ``region_availability.csv``: which region offers which EC2 instance type, the bound on
+  SageMaker's availability (no public machine-readable source gives SageMaker's per feature
+  without credentials). ``--ec2-prices FILE`` merges an EC2 on-demand price map shaped as
+  iann0036/aws-price-watcher's ``processed/ec2.json`` (``"OnDemand Linux-instancetype-<type>":
+  {"<Price List location>": price}``): a type priced in a region is offered there; the rows
+  other sources gave (Karpenter's generated prices, SkyPilot's offerings) are kept, and a
+  region counts as offering a type when any source says so.
+
+Run ``make catalog`` (``python -m green_constructs.catalog.refresh``). sagemaker-core is read as
+data only: ``pip install --no-deps sagemaker-core`` is enough.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Mapping
+
+DATA = Path(__file__).parent / "data"
+INSTANCE_TYPES_FILE = "sagemaker_instance_types.csv"
+IMAGES_FILE = "dlc_images.csv"
+
+FEATURE_SHAPES = {
+    "hosting": "ProductionVariantInstanceType",
+    "training": "TrainingInstanceType",
+    "transform": "TransformInstanceType",
+    "hyperpod": "ClusterInstanceType",
+}
+"""Catalog feature -> botocore shape listing the instance types its API accepts. Asynchronous
+endpoints are endpoints: they take ``ProductionVariantInstanceType`` too."""
+
+NEURON_IMAGE_TABLES = (
+    "huggingface-vllm-neuronx",
+    "huggingface-llm-neuronx",
+    "huggingface-neuronx",
+    "hyperpod-recipes-neuron",
+)
+"""``image_uri_config`` files of the Neuron images the constructs use."""
+
+_SDK_IN_TAG = {"huggingface-vllm-inference-neuronx", "pytorch-training-neuronx"}
+"""Repositories whose tags carry the Neuron SDK version before the OS (the SDK's rule;
+Hugging Face's Neuron training and inference tags carry it too)."""
+_HUGGINGFACE_NEURON = {
+    "huggingface-pytorch-training-neuronx",
+    "huggingface-pytorch-inference-neuronx",
+}
+
+AVAILABILITY_FILE = "region_availability.csv"
+AVAILABILITY_COLUMNS = ("instance_type", "feature", "region", "offered", "source")
+INSTANCE_TYPE_COLUMNS = ("feature", "instance_type", "source")
+IMAGE_COLUMNS = (
+    "image_table",
+    "scope",
+    "version",
+    "repository",
+    "tag",
+    "regions",
+    "registries",
+    "source",
+)
+
+
+def instance_type_rows(service_model=None, *, today: str | None = None) -> list[dict[str, str]]:
+    """One row per (feature, instance type) the SageMaker API accepts."""
+    import botocore
+    import botocore.session
+
+    model = service_model or botocore.session.get_session().get_service_model("sagemaker")
+    day = today or datetime.date.today().isoformat()
+    rows = []
+    for feature, shape in FEATURE_SHAPES.items():
+        source = f"botocore {botocore.__version__} sagemaker {model.api_version} {shape} ({day})"
+        for name in sorted(model.shape_for(shape).enum):
+            rows.append({"feature": feature, "instance_type": name, "source": source})
+    return rows
+
+
+def image_uri_config_dir() -> tuple[Path, str] | None:
+    """The installed ``sagemaker-core``'s ``image_uri_config`` folder and version, or None."""
+    try:
+        dist = metadata.distribution("sagemaker-core")
+    except metadata.PackageNotFoundError:
+        return None
+    folder = Path(str(dist.locate_file("sagemaker/core/image_uri_config")))
+    return (folder, dist.version) if folder.is_dir() else None
+
+
+def image_rows(
+    folder: Path, version: str, *, today: str | None = None
+) -> list[dict[str, str]]:
+    """One row per Neuron image version of the SDK's tables, with its regions."""
+    day = today or datetime.date.today().isoformat()
+    rows = []
+    for table in NEURON_IMAGE_TABLES:
+        config = json.loads((folder / f"{table}.json").read_text(encoding="utf-8"))
+        source = f"sagemaker-core {version} image_uri_config/{table}.json ({day})"
+        for scope, scope_config in sorted(config.items()):
+            for entry_version, entry in _versions(scope_config):
+                registries = entry["registries"]
+                rows.append(
+                    {
+                        "image_table": table,
+                        "scope": scope,
+                        "version": entry_version,
+                        "repository": entry["repository"],
+                        "tag": _tag(entry_version, entry),
+                        "regions": " ".join(sorted(registries)),
+                        "registries": " ".join(
+                            f"{region}={registries[region]}" for region in sorted(registries)
+                        ),
+                        "source": source,
+                    }
+                )
+    return rows
+
+
+def _versions(scope_config: Mapping) -> Iterable[tuple[str, Mapping]]:
+    """(version, entry) pairs; Hugging Face tables nest one entry per base framework."""
+    for version, entry in scope_config["versions"].items():
+        if "repository" in entry:
+            yield version, entry
+            continue
+        for base, nested in entry.items():
+            if isinstance(nested, Mapping) and "repository" in nested:
+                yield f"{version}/{base}", nested
+
+
+def _tag(version: str, entry: Mapping) -> str:
+    """The image tag as the SDK's ``image_uris.retrieve`` builds it for Neuron instances,
+    with the newest Neuron SDK version where the table lists several."""
+    repository = entry["repository"]
+    py_version = (entry.get("py_versions") or [""])[0]
+    container = next(iter((entry.get("container_version") or {}).values()), "")
+    sdk = max(entry.get("sdk_versions") or [""], key=_version_key)
+    if repository in _HUGGINGFACE_NEURON:
+        transformers, base = version.split("/")
+        prefix = f"{base.removeprefix('pytorch')}-transformers{transformers}"
+    else:
+        prefix = entry.get("tag_prefix", version)
+    if sdk and (repository in _SDK_IN_TAG or repository in _HUGGINGFACE_NEURON):
+        container = f"{sdk}-{container}"
+    return "-".join(part for part in (prefix, "neuronx", py_version, container) if part)
+
+
+def _version_key(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in "".join(c if c.isdigit() else " " for c in text).split())
+
+
+def price_list_regions() -> dict[str, str]:
+    """Price List location name (``EU (Stockholm)``) -> region code, from botocore's
+    ``endpoints.json`` region descriptions."""
+    import botocore
+
+    endpoints = json.loads(
+        (Path(botocore.__file__).parent / "data" / "endpoints.json").read_text(encoding="utf-8")
+    )
+    names = {}
+    for partition in endpoints["partitions"]:
+        for code, region in partition["regions"].items():
+            description = region.get("description", "")
+            names[description] = code
+            if description.startswith("Europe ("):  # the Price List says "EU (...)"
+                names["EU (" + description.removeprefix("Europe (")] = code
+    return names
+
+
+def ec2_availability_rows(
+    prices: Mapping[str, Mapping[str, str]], instance_types: Iterable[str], source: str
+) -> list[dict[str, str]]:
+    """Rows for ``instance_types`` (EC2 names) from an EC2 on-demand price map: offered where
+    priced, not offered in every other region the map prices anything in."""
+    names = price_list_regions()
+    covered = sorted(
+        {names[loc] for locations in prices.values() for loc in locations if loc in names}
+    )
+    rows = []
+    for instance_type in sorted(set(instance_types)):
+        locations = prices.get(f"OnDemand Linux-instancetype-{instance_type}", {})
+        priced = {names[loc] for loc in locations if loc in names}
+        rows += [
+            {
+                "instance_type": instance_type,
+                "feature": "ec2",
+                "region": region,
+                "offered": "yes" if region in priced else "no",
+                "source": source,
+            }
+            for region in covered
+        ]
+    return rows
+
+
+def merge_availability(
+    kept: Iterable[Mapping[str, str]], new: Iterable[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """One row per (type, feature, region): offered when any source says so, with the
+    sources behind that verdict."""
+    verdicts: dict[tuple[str, str, str], dict[str, set[str]]] = {}
+    for row in [*kept, *new]:
+        key = (row["instance_type"], row["feature"], row["region"])
+        sources = verdicts.setdefault(key, {"yes": set(), "no": set()})
+        sources[row["offered"]].update(part.strip() for part in row["source"].split("; "))
+    return [
+        {
+            "instance_type": key[0],
+            "feature": key[1],
+            "region": key[2],
+            "offered": "yes" if found["yes"] else "no",
+            "source": "; ".join(sorted(found["yes"] or found["no"])),
+        }
+        for key, found in sorted(verdicts.items())
+    ]
+
+
+def render(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    """CSV text with a header, as the catalog stores it."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m green_constructs.catalog.refresh", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--data", type=Path, default=DATA, help="catalog data folder")
+    parser.add_argument(
+        "--ec2-prices",
+        type=Path,
+        metavar="FILE",
+        help="an EC2 on-demand price map (aws-price-watcher processed/ec2.json) to merge into "
+        "the availability table for every instance type of the catalog",
+    )
+    parser.add_argument(
+        "--ec2-prices-source",
+        metavar="TEXT",
+        help="how to cite --ec2-prices: repository, commit, path and date",
+    )
+    args = parser.parse_args(argv)
+    if args.ec2_prices is not None:
+        if not args.ec2_prices_source:
+            parser.error("--ec2-prices needs --ec2-prices-source")
+        _refresh_availability(args.data, args.ec2_prices, args.ec2_prices_source)
+    (args.data / INSTANCE_TYPES_FILE).write_text(
+        render(instance_type_rows(), INSTANCE_TYPE_COLUMNS), encoding="utf-8"
+    )
+    print(f"wrote {args.data / INSTANCE_TYPES_FILE} (botocore)")
+    found = image_uri_config_dir()
+    if found is None:
+        print(f"kept {IMAGES_FILE}: sagemaker-core is not installed (pip install --no-deps)")
+        return 0
+    (args.data / IMAGES_FILE).write_text(
+        render(image_rows(*found), IMAGE_COLUMNS), encoding="utf-8"
+    )
+    print(f"wrote {args.data / IMAGES_FILE} (sagemaker-core {found[1]})")
+    return 0
+
+
+def _refresh_availability(data: Path, prices_file: Path, source: str) -> None:
+    from .loader import load_instances
+
+    prices = json.loads(prices_file.read_text(encoding="utf-8"))
+    types = [name.removeprefix("ml.") for name in load_instances()]
+    path = data / AVAILABILITY_FILE
+    kept = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    rows = merge_availability(kept, ec2_availability_rows(prices, types, source))
+    path.write_text(render(rows, AVAILABILITY_COLUMNS), encoding="utf-8")
+    print(f"wrote {path} ({len(rows)} rows)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
