@@ -223,7 +223,13 @@ class AsyncInferenceEndpoint(Construct):
             ),
         )
         set_inference_ami(self.cfn_endpoint_config, self.model.instance_type)
-        self.cfn_endpoint = endpoint(self, "Resource", self.cfn_endpoint_config)
+        self.cfn_endpoint = endpoint(
+            self,
+            "Resource",
+            self.cfn_endpoint_config,
+            instance_type=self.model.instance_type,
+            variant_name=variant_name,
+        )
         # SageMaker checks the role's access to the bucket and topics when creating the endpoint.
         self.cfn_endpoint.node.add_dependency(self.model.role)
 

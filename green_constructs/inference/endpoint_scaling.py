@@ -3,6 +3,7 @@ variant, scalable targets, metrics."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import aws_cdk as cdk
@@ -131,17 +132,29 @@ def set_inference_ami(config: sagemaker.CfnEndpointConfig, instance_type: str) -
 
 
 def endpoint(
-    scope: Construct, construct_id: str, config: sagemaker.CfnEndpointConfig
+    scope: Construct,
+    construct_id: str,
+    config: sagemaker.CfnEndpointConfig,
+    *,
+    instance_type: str,
+    variant_name: str,
 ) -> sagemaker.CfnEndpoint:
     """The endpoint on ``config``, keeping its variants' instance counts on every update.
 
     With ``RetainAllVariantProperties`` a stack update (a new endpoint config) keeps the
     instance count Application Auto Scaling set instead of resetting it to the config's
-    ``InitialInstanceCount``.
+    ``InitialInstanceCount``. ``UpdateEndpoint`` fails for a variant registered with
+    Application Auto Scaling whose instance type changes, so the endpoint's name ends with a
+    hash of the variant's instance type: a new instance type replaces the endpoint (and its
+    scalable target and policies) under a new name, instead of updating it in place; a new
+    model or any other setting updates it in place, keeping its name.
     """
+    digest = hashlib.sha256(f"{variant_name}:{instance_type}".encode()).hexdigest()[:8]
+    base = cdk.Names.unique_resource_name(scope, max_length=63 - 9, separator="-")
     return sagemaker.CfnEndpoint(
         scope,
         construct_id,
+        endpoint_name=f"{base}-{digest}",
         endpoint_config_name=config.attr_endpoint_config_name,
         retain_all_variant_properties=True,
     )

@@ -194,7 +194,13 @@ class RealtimeEndpoint(Construct):
                 self.cfn_endpoint_config, "GenAI-DataCaptureSampling", data_capture_audit_reason
             )
         set_inference_ami(self.cfn_endpoint_config, self.model.instance_type)
-        self.cfn_endpoint = endpoint(self, "Endpoint", self.cfn_endpoint_config)
+        self.cfn_endpoint = endpoint(
+            self,
+            "Endpoint",
+            self.cfn_endpoint_config,
+            instance_type=self.model.instance_type,
+            variant_name=variant_name,
+        )
         self.node.default_child = self.cfn_endpoint
 
         self.scalable_target = variant_scalable_target(

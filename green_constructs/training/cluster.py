@@ -21,6 +21,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from ..availability import check_instance_offered
 from ..catalog import Catalog
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
@@ -33,9 +34,13 @@ NEURON_METRICS_NAMESPACE = "GreenConstructs/HyperPod"
 """Where the lifecycle scripts publish ``NeuronCoreUtilization`` and
 ``NeuronUncorrectedEccErrors`` (dimensions ``ClusterName``; and ``ClusterName``, ``InstanceId``)."""
 
-HYPERPOD_TRAINIUM_TYPES = ("ml.trn1.32xlarge", "ml.trn1n.32xlarge", "ml.trn2.48xlarge")
-"""Trainium instance types HyperPod clusters accept (CreateCluster's InstanceType values that the
-catalog knows)."""
+HYPERPOD_TRAINIUM_TYPES = tuple(
+    i.name
+    for i in Catalog.default().instances("trainium")
+    if Catalog.default().api_accepts(i.name, "hyperpod")
+)
+"""Trainium instance types HyperPod clusters accept: the catalog's Trainium types in botocore's
+``ClusterInstanceType``."""
 
 HYPERPOD_CONTROLLER_TYPES = tuple(
     f"ml.{family}.{size}"
@@ -45,8 +50,10 @@ HYPERPOD_CONTROLLER_TYPES = tuple(
         ("t3", ("medium", "large", "xlarge", "2xlarge")),
     )
     for size in sizes
+    if Catalog.default().api_accepts(f"ml.{family}.{size}", "hyperpod")
 )
-"""Small current-generation CPU types HyperPod accepts for the Slurm controller."""
+"""Small current-generation CPU types HyperPod accepts for the Slurm controller (those of
+botocore's ``ClusterInstanceType``)."""
 
 _LIFECYCLE_PREFIX = "hyperpod-lifecycle/"
 _MAX_VOLUME_GB = 16384
@@ -144,6 +151,19 @@ class TrainiumCluster(Construct):
         super().__init__(scope, construct_id)
         _validate(
             worker_groups, controller_instance_type, controller_volume_size_gb, shared_storage
+        )
+        for index, group in enumerate(worker_groups):
+            check_instance_offered(
+                self,
+                property_name=f"worker_groups[{index}].instance_type",
+                instance_type=group.instance_type,
+                feature="hyperpod",
+            )
+        check_instance_offered(
+            self,
+            property_name="controller_instance_type",
+            instance_type=controller_instance_type,
+            feature="hyperpod",
         )
         if cluster_name is not None:
             _check_name("cluster_name", cluster_name)

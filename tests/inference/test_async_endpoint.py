@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import aws_cdk as cdk
 import boto3
@@ -237,6 +238,30 @@ def test_topics_are_encrypted_and_ssl_only(template) -> None:
 def test_endpoint_keeps_its_instance_count_across_updates(template) -> None:
     _, endpoint = only(template, "AWS::SageMaker::Endpoint")
     assert endpoint["Properties"]["RetainAllVariantProperties"] is True
+
+
+def _endpoint_name(instance_type: str, variant_name: str = "AllTraffic") -> str:
+    stack = cdk.Stack(cdk.App(), "Names", env=ENV)
+    built = AsyncInferenceEndpoint(
+        stack,
+        "Llm",
+        source=CustomImage(NEURON_IMAGE),
+        instance_type=instance_type,
+        variant_name=variant_name,
+    )
+    return stack.resolve(built.cfn_endpoint.endpoint_name)
+
+
+def test_a_new_instance_type_replaces_the_endpoint_under_a_new_name() -> None:
+    # UpdateEndpoint fails for a variant registered with Application Auto Scaling whose
+    # instance type changes: a new name makes CloudFormation create a new endpoint (and
+    # scalable target) and delete the old one instead
+    small, large = _endpoint_name("ml.inf2.xlarge"), _endpoint_name("ml.inf2.8xlarge")
+    assert small != large
+    assert small == _endpoint_name("ml.inf2.xlarge")  # stable: same type, same name
+    assert small.rsplit("-", 1)[0] == large.rsplit("-", 1)[0]
+    for name in (small, large):
+        assert len(name) <= 63 and re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*", name)
 
 
 # -- grants -------------------------------------------------------------------------------

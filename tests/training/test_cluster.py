@@ -24,6 +24,7 @@ from green_constructs.storage import DatasetBucket
 from green_constructs.training import LustreStorage, TrainiumCluster, TrainiumWorkerGroup
 from green_constructs.training.cluster import (
     HYPERPOD_CONTROLLER_TYPES,
+    HYPERPOD_TRAINIUM_TYPES,
     LIFECYCLE_SCRIPTS,
     NEURON_METRICS_NAMESPACE,
 )
@@ -631,3 +632,21 @@ def test_permissions_on_the_cluster_itself_go_in_a_policy_of_their_own() -> None
     policy_id = _logical_id(template, "AWS::IAM::Policy", "DescribeItself")
     assert cluster_id in json.dumps(resources[policy_id]["Properties"])
     assert policy_id not in resources[cluster_id]["DependsOn"]
+
+
+def test_a_region_without_trainium_fails_naming_the_group_and_the_regions() -> None:
+    stack = cdk.Stack(
+        cdk.App(), "Stockholm", env=cdk.Environment(account="111111111111", region="eu-north-1")
+    )
+    with pytest.raises(ValueError) as raised:
+        TrainiumCluster(stack, "Cluster")
+    assert str(raised.value) == (
+        "worker_groups[0].instance_type: ml.trn1.32xlarge for SageMaker HyperPod clusters is not "
+        "offered in eu-north-1; offered in (greenest first): us-west-2, us-east-1, us-east-2"
+    )
+
+
+def test_trainium_and_controller_types_are_those_the_cluster_api_takes() -> None:
+    catalog = Catalog.default()
+    assert HYPERPOD_TRAINIUM_TYPES == ("ml.trn1.32xlarge", "ml.trn1n.32xlarge", "ml.trn2.48xlarge")
+    assert all(catalog.api_accepts(t, "hyperpod") for t in HYPERPOD_CONTROLLER_TYPES)
