@@ -79,3 +79,57 @@ def write_assembly(directory: Path, template: dict, *, region: str, stack: str =
     }
     (directory / "manifest.json").write_text(json.dumps(manifest))
     return directory
+
+
+def definition_errors(definition: dict) -> list[str]:
+    """What is wrong with a state machine definition: cfn-lint's schema check (E3601, which
+    reads literal definitions only, so the CDK ``Fn::Join`` is flattened first) and every
+    ``Next``/``Default``/choice target naming a state of its own branch."""
+    from cfnlint.api import ManualArgs, lint
+
+    template = {
+        "Resources": {
+            "Machine": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "RoleArn": "arn:aws:iam::111111111111:role/machine",
+                    "DefinitionString": _pseudo_values(json.dumps(definition)),
+                },
+            }
+        }
+    }
+    errors = [
+        str(match)
+        for match in lint(json.dumps(template), config=ManualArgs(regions=["us-east-1"]))
+        if match.rule.id.startswith("E")
+    ]
+    return errors + _dangling_targets(definition)
+
+
+_PSEUDO = {
+    "<Ref:AWS::Partition>": "aws",
+    "<Ref:AWS::Region>": "us-east-1",
+    "<Ref:AWS::AccountId>": "111111111111",
+    "<Ref:AWS::URLSuffix>": "amazonaws.com",
+}
+
+
+def _pseudo_values(text: str) -> str:
+    """Pseudo parameters as a deployment gives them, so ARNs in the definition are checked."""
+    for placeholder, value in _PSEUDO.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def _dangling_targets(branch: dict) -> list[str]:
+    states = branch.get("States", {})
+    found = [] if branch.get("StartAt") in states else [f"StartAt {branch.get('StartAt')}"]
+    for name, state in states.items():
+        targets = [state.get("Next"), state.get("Default")]
+        targets += [choice.get("Next") for choice in state.get("Choices", [])]
+        targets += [catch.get("Next") for catch in state.get("Catch", [])]
+        found += [f"{name} -> {t}" for t in targets if t is not None and t not in states]
+        for inner in [*state.get("Branches", []), state.get("ItemProcessor") or {}]:
+            if inner:
+                found += _dangling_targets(inner)
+    return found

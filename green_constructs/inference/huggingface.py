@@ -262,11 +262,15 @@ class HuggingFaceNeuronModel(ModelSource):
             environment={**self.environment, **self._environment(cores=cores)},
             model_data_url=model_data_url,
             startup_health_check_timeout=STARTUP_HEALTH_CHECK_TIMEOUT,
+            model_dir_environment={
+                **self.environment,
+                **self._environment(cores=cores, from_model_dir=True),
+            },
         )
 
-    def _environment(self, *, cores: int) -> dict[str, str]:
+    def _environment(self, *, cores: int, from_model_dir: bool = False) -> dict[str, str]:
         return self.server.environment(
-            model=MODEL_DIR if self.model_key else self.model_id,
+            model=MODEL_DIR if self.model_key or from_model_dir else self.model_id,
             served_name=self.model_id,
             cores=cores,
             batch=self.batch_size,

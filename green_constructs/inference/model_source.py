@@ -34,12 +34,15 @@ class ContainerConfig:
         an uncompressed prefix ending with ``/`` (``ModelDataSource``, ``S3Prefix``).
     :param startup_health_check_timeout: how long the container needs to pass its first health
         check; endpoints use it unless given their own. None: SageMaker's default.
+    :param model_dir_environment: the environment serving weights placed in /opt/ml/model
+        (a model update step that serves new weights uses it). None: ``environment``.
     """
 
     image: str
     environment: Mapping[str, str] = field(default_factory=dict)
     model_data_url: str | None = None
     startup_health_check_timeout: cdk.Duration | None = None
+    model_dir_environment: Mapping[str, str] | None = None
 
 
 def image_accelerator(image: str) -> str | None:
