@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The default app: `cdk synth` / `cdk deploy` it, with the sustainability checks on.
 
-A LoRA fine-tuning pipeline on Trainium (Spot capacity, checkpoints) and an asynchronous LLM
-endpoint on Inferentia2 that scales to zero when no requests wait, with the sustainability packs
-enabled. Override the
-environment with ``-c account=123456789012 -c region=eu-west-3``.
+A LoRA fine-tuning pipeline on Trainium (Spot capacity, checkpoints) whose merged model the
+asynchronous LLM endpoint on Inferentia2 then serves, scaling to zero when no requests wait,
+with the sustainability packs enabled. The default region (us-west-2) is the lowest-carbon one
+offering everything the app uses; override the environment with ``-c account=123456789012
+-c region=us-east-1``.
 """
 
 from __future__ import annotations
@@ -40,17 +41,23 @@ class GreenGenAIStack(cdk.Stack):
     """A generative-AI service that uses energy only while there is work to do.
 
     ``model_id`` and ``parameters_billion`` come from context (``-c model_id=...
-    -c parameters_billion=...``): the model is fine-tuned with LoRA on one trn1.32xlarge
-    (tensor parallel 8, on Spot with checkpoints) when an execution of the training state
-    machine is started, and served from an instance right-sized from its size. A sustainability
-    dashboard shows the endpoint's and the training's utilization, demand and estimated carbon,
-    with waste alarms.
+    -c parameters_billion=...``): the model is served from an instance right-sized from its
+    size, and fine-tuned with LoRA on one trn1.32xlarge (tensor parallel 8, on Spot with
+    checkpoints) when an execution of the training state machine is started; a successful run
+    merges the adapter into the base weights and the endpoint is updated to serve them. A
+    sustainability dashboard shows the endpoint's and the training's utilization, demand and
+    estimated carbon, with waste alarms.
     """
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         model_id = self.node.try_get_context("model_id") or DEFAULT_MODEL_ID
         billions = float(self.node.try_get_context("parameters_billion") or DEFAULT_MODEL_BILLIONS)
+        self.llm = AsyncInferenceEndpoint(
+            self,
+            "Llm",
+            source=HuggingFaceNeuronModel(model_id=model_id, parameters_billion=billions),
+        )
         self.finetune = TrainiumTrainingJob(
             self,
             "Finetune",
@@ -66,13 +73,10 @@ class GreenGenAIStack(cdk.Stack):
                 "per_device_train_batch_size": 1,
                 "save_steps": 200,
                 "save_total_limit": 2,
+                "merge_adapter": True,
             },
             max_runtime=cdk.Duration.hours(8),
-        )
-        self.llm = AsyncInferenceEndpoint(
-            self,
-            "Llm",
-            source=HuggingFaceNeuronModel(model_id=model_id, parameters_billion=billions),
+            serve_on=self.llm,  # a successful run's merged model becomes what the endpoint serves
         )
         self.monitor = SustainabilityMonitor(self, "Sustainability")
         self.monitor.monitor_async_endpoint(self.llm)

@@ -12,8 +12,9 @@ from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
 from compliance import cfn_lint_errors, our_findings
-from green_constructs.cli import main
 from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
+from green_constructs.cli import main
+from template_helpers import definition_errors, state_machine_definition
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,26 @@ def test_default_app_fine_tunes_on_trainium_spot_with_checkpoints(template) -> N
     for expected in ("ml.trn1.32xlarge", "EnableManagedSpotTraining", "CheckpointConfig",
                      "huggingface-pytorch-training-neuronx"):
         assert expected in definition
+
+
+def test_a_successful_training_run_updates_the_endpoint_to_serve_its_model(template) -> None:
+    definition = state_machine_definition(template)
+    assert definition_errors(definition) == []
+    states = definition["States"]
+    assert states["Train"]["Next"] == "ServeCreateModel"
+    assert states["ServeCreateModel"]["Next"] == "ServeCreateEndpointConfig"
+    assert states["ServeCreateEndpointConfig"]["Next"] == "ServeUpdateEndpoint"
+    assert states["ServeUpdateEndpoint"]["Next"] == "NotifySuccess"
+    container = states["ServeCreateModel"]["Parameters"]["PrimaryContainer"]
+    assert container["ModelDataUrl.$"] == "$.training.ModelArtifacts.S3ModelArtifacts"
+    assert container["Environment"]["SM_ON_MODEL"] == "/opt/ml/model"
+    update = states["ServeUpdateEndpoint"]["Parameters"]
+    [endpoint] = template.find_resources("AWS::SageMaker::Endpoint")
+    assert update["EndpointName"] == f"<Fn::GetAtt:{endpoint}.EndpointName>"
+    assert update["RetainAllVariantProperties"] is True
+    # a failed update is reported like a failed job
+    for name in ("ServeCreateModel", "ServeCreateEndpointConfig", "ServeUpdateEndpoint"):
+        assert states[name]["Catch"][0]["Next"] == "NotifyFailure"
+    # the recipe saves the merged model the endpoint's container serves
+    parameters = states["Train"]["Parameters"]["HyperParameters"]
+    assert parameters["merge_adapter"] == "true"

@@ -145,9 +145,15 @@ class EndpointModelUpdate(Construct):
             iam_resources=[endpoint.cfn_endpoint.ref, self._arn("endpoint-config")],
             result_path=sfn.JsonPath.DISCARD,
         )
-        for state in (create_model, create_config, update):
+        self._states = (create_model, create_config, update)
+        for state in self._states:
             retry_api_errors(state)
         self.chain: sfn.Chain = create_model.next(create_config).next(update)
+
+    def add_catch(self, handler: sfn.IChainable) -> None:
+        """Send any failure of the states to ``handler``, with the error at ``$.failure``."""
+        for state in self._states:
+            state.add_catch(handler, errors=["States.ALL"], result_path="$.failure")
 
     def _arn(self, resource: str) -> str:
         return cdk.Stack.of(self).format_arn(

@@ -23,6 +23,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from ..catalog import Catalog
+from ..availability import check_instance_offered
+from ..inference.model_update import EndpointModelUpdate, ServedEndpoint
 from ..inference.notification_topic import encrypted_topic, notification_key
 from ..job_workflow import (
     CAPACITY_FAILURE,
@@ -124,6 +126,13 @@ class TrainiumTrainingJob(Construct):
     :param capacity_retry_wait: wait before the first of them, doubling after each.
         Default: 15 minutes.
     :param log_retention: state machine log retention. Default: one month.
+    :param serve_on: an endpoint (:class:`~green_constructs.inference.AsyncInferenceEndpoint`
+        or :class:`~green_constructs.inference.RealtimeEndpoint`) that serves each successful
+        job's model: the workflow creates a model on the job's ``model.tar.gz`` with the
+        endpoint's container, and an endpoint config like the endpoint's own, then updates
+        the endpoint (:class:`~green_constructs.inference.model_update.EndpointModelUpdate`).
+        The script must save a model the endpoint's container serves from /opt/ml/model (the
+        LoRA recipe merges its adapter into the base weights). Default: none.
     """
 
     def __init__(
@@ -157,9 +166,13 @@ class TrainiumTrainingJob(Construct):
         capacity_retries: int = 3,
         capacity_retry_wait: cdk.Duration = cdk.Duration.minutes(15),
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        serve_on: ServedEndpoint | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         _check_instance_type(instance_type)
+        check_instance_offered(
+            self, property_name="instance_type", instance_type=instance_type, feature="training"
+        )
         self.settings: DistributedSettings = (distributed or DistributedConfig()).resolve(
             instance_type=instance_type, instance_count=instance_count
         )
@@ -238,6 +251,18 @@ class TrainiumTrainingJob(Construct):
             ),
         )
         retry_api_errors(train)
+        self.model_update = (
+            EndpointModelUpdate(
+                self,
+                "Serve",
+                endpoint=serve_on,
+                model_data_path="$.training.ModelArtifacts.S3ModelArtifacts",
+                model_data_bucket=self.model_bucket.bucket,
+                model_data_prefix=_MODEL_PREFIX,
+            )
+            if serve_on is not None
+            else None
+        )
         self.state_machine = self._state_machine(
             train,
             capacity_retries=capacity_retries,
@@ -248,6 +273,8 @@ class TrainiumTrainingJob(Construct):
         key.grant(self.state_machine, "kms:GenerateDataKey", "kms:Decrypt")  # encrypted topic
         self.node.default_child = self.state_machine.node.default_child
         self._grant_run_jobs()
+        if self.model_update is not None:
+            self.model_update.acknowledge(self.state_machine.role)
 
     # -- public API -----------------------------------------------------------------------
 
@@ -498,8 +525,15 @@ class TrainiumTrainingJob(Construct):
             carry={},
             on_failure=notify_failure.next(sfn.Fail(self, "Failed", error="TrainingJobFailed")),
         )
+        trained: sfn.IChainable = train
+        if self.model_update is not None:
+            self.model_update.add_catch(notify_failure)
+            trained = train.next(self.model_update.chain)
         definition = (
-            prepare.next(name_job).next(train).next(notify_success).next(sfn.Succeed(self, "Done"))
+            prepare.next(name_job)
+            .next(trained)
+            .next(notify_success)
+            .next(sfn.Succeed(self, "Done"))
         )
         return logged_state_machine(
             self,

@@ -28,8 +28,8 @@ SOURCE = HuggingFaceNeuronModel(
 )
 
 
-def stack() -> cdk.Stack:
-    return cdk.Stack(cdk.App(), "S", env=ENV)
+def stack(env: cdk.Environment = ENV) -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "S", env=env)
 
 
 def evaluate(expression: str, **values: float) -> float:
@@ -120,7 +120,7 @@ def test_custom_utilization_metric_replaces_the_published_one() -> None:
 
 
 def test_batch_pipeline_and_cluster_segments() -> None:
-    scope = stack()
+    scope = stack(cdk.Environment(account="123456789012", region="us-west-2"))  # trn1 offered
     pipeline = BatchTransformPipeline(scope, "Batch", source=SOURCE, instance_type="ml.inf2.xlarge")
     cluster = TrainiumCluster(
         scope, "Cluster", worker_groups=[TrainiumWorkerGroup(instance_count=2)]
@@ -130,7 +130,7 @@ def test_batch_pipeline_and_cluster_segments() -> None:
     assert "/aws/sagemaker/TransformJobs" in batch.carbon.power_watts.expression
     assert batch.alarms == {}
     hyperpod = monitor.monitor_cluster(cluster, low_utilization_percent=5)
-    model = PowerModel.of("ml.trn1.32xlarge", "eu-north-1")
+    model = PowerModel.of("ml.trn1.32xlarge", "us-west-2")
     watts = evaluate(hyperpod.carbon.power_watts.expression, neuron=50, period=300)
     assert watts == pytest.approx(2 * (model.idle_watts + model.peak_watts) / 2 * model.pue)
     low = Template.from_stack(scope).find_resources(

@@ -3,7 +3,10 @@
 Run by the Neuron Deep Learning Container under torchrun (one process per NeuronCore). Reads
 JSON Lines with ``prompt`` and ``completion`` fields from the ``train`` channel, resumes from
 the newest checkpoint in /opt/ml/checkpoints (kept by SageMaker across Spot interruptions), and
-saves the LoRA adapter and tokenizer to /opt/ml/model.
+saves the LoRA adapter and tokenizer to /opt/ml/model. With ``--merge_adapter true`` the first
+process then merges the adapter into the base weights on the host (peft's
+``merge_and_unload``) and saves the merged model there instead, with the adapter under
+``adapter/``: what a serving container reads from /opt/ml/model.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class JobArguments:
     model_dir: str = field(default=os.environ.get("SM_MODEL_DIR", "/opt/ml/model"))
     max_seq_length: int = field(default=1024)
     lora_rank: int = field(default=16)
+    merge_adapter: bool = field(
+        default=False, metadata={"help": "Save the base model with the adapter merged in."}
+    )
     data_parallel_size: int = field(default=1, metadata={"help": "Set by the construct."})
     nproc_per_node: int = field(default=1, metadata={"help": "Set by the construct."})
     nnodes: int = field(default=1, metadata={"help": "Set by the construct."})
@@ -80,8 +86,24 @@ def main() -> None:
         ),
     )
     trainer.train(resume_from_checkpoint=newest_checkpoint(training.output_dir))
-    trainer.save_model(job.model_dir)
+    adapter_dir = os.path.join(job.model_dir, "adapter") if job.merge_adapter else job.model_dir
+    trainer.save_model(adapter_dir)
     tokenizer.save_pretrained(job.model_dir)
+    if job.merge_adapter and trainer.is_world_process_zero():
+        merge_adapter(job.model_id, adapter_dir, job.model_dir, training.bf16)
+
+
+def merge_adapter(model_id: str, adapter_dir: str, model_dir: str, bf16: bool) -> None:
+    """Save ``model_id`` with the adapter in ``adapter_dir`` merged into its weights (on the
+    host's memory: trn1 hosts have 512 GiB) as safetensors in ``model_dir``."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    base = AutoModelForCausalLM.from_pretrained(
+        model_id, torch_dtype=torch.bfloat16 if bf16 else torch.float32
+    )
+    merged = PeftModel.from_pretrained(base, adapter_dir).merge_and_unload()
+    merged.save_pretrained(model_dir, safe_serialization=True)
 
 
 if __name__ == "__main__":
