@@ -52,7 +52,6 @@ class Case:
     workload: str
     example: str
     peer: dict
-    region: str = "eu-north-1"
 
 
 def _peer_endpoint(name: str, model_id: str) -> dict:
@@ -148,10 +147,12 @@ def _synth(example: str, outdir: Path) -> Path:
 def run_case(case: Case, workdir: Path) -> dict:
     """Ours, the naive baseline and the peer design for one case (kg CO2e/month, USD/month)."""
     workload = load_workload(ROOT / "examples" / "workloads" / f"{case.workload}.yaml")
-    ours = estimate_path(_synth(case.example, workdir / case.example), workload=workload)
+    assembly = _synth(case.example, workdir / case.example)
+    ours = estimate_path(assembly, workload=workload)
     peer_file = workdir / f"peer_{case.workload}.json"
     peer_file.write_text(json.dumps(case.peer), encoding="utf-8")
-    peer = estimate_path(peer_file, workload=workload, region=case.region)
+    # the peer design runs where our example does: only the library defaults differ
+    peer = estimate_path(peer_file, workload=workload, region=ours.resources[0].plan.region)
     baseline = ours.baseline_total
     return {
         "workload": case.workload,
