@@ -125,6 +125,10 @@ def test_default_variant_runs_on_inferentia2_without_capture(default_template) -
             "KmsKeyId": Match.absent(),
         },
     )
+    # updates keep the instance count scaling set, instead of InitialInstanceCount
+    default_template.has_resource_properties(
+        "AWS::SageMaker::Endpoint", {"RetainAllVariantProperties": True}
+    )
 
 
 def test_tuned_variant_startup_volume_and_key_reach_the_config(tuned_template) -> None:

@@ -13,6 +13,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from app import build_app
 from compliance import cfn_lint_errors, our_findings
+from template_helpers import assert_alarms_can_publish
 
 # What AWS publishes, by namespace: metric name -> its dimension names (one set each).
 # SageMaker developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch" (endpoint
@@ -201,6 +202,9 @@ def test_waste_alarms_have_their_defaults_and_notify_the_encrypted_topic(templat
         "AWS::SNS::Topic", {"DisplayName": "Sustainability alarms", "KmsMasterKeyId": {"Fn::GetAtt": [
             next(k for k in template["Resources"] if k.startswith("SustainabilityAlarmKey")), "Arn"]}}
     )
+    # every topic of the app (alarms, async results and failures, training) lets the account's
+    # CloudWatch alarms publish: a topic policy replaces SNS's default one
+    assert_alarms_can_publish(Template.from_json(template))
 
 
 def test_alarm_metrics_use_only_published_dimensions(template) -> None:
