@@ -74,14 +74,23 @@ def retry_failed_jobs(
     causes: Sequence[str],
     carry: Mapping[str, Any],
     on_failure: sfn.IChainable,
-) -> None:
+    stopped: Sequence[str] = (),
+    on_stopped: sfn.IChainable | None = None,
+) -> sfn.Choice:
     """Catch ``task``'s failures; start a job again at ``restart`` when the failure cause
     matches one of ``causes`` (``*`` wildcards) and fewer than ``retries`` attempts were made,
     after ``$.wait_seconds``, doubled for the next time; else go to ``on_failure``.
 
+    With ``on_stopped``, a failure whose cause matches one of ``stopped`` (and none of
+    ``causes``) goes there instead: a job someone stopped is reported as stopped and not
+    retried. A retryable failure out of attempts always goes to ``on_failure``.
+
     The failure is kept at ``$.failure``; ``carry`` is the state kept between attempts besides
-    ``attempt`` and ``wait_seconds``.
+    ``attempt`` and ``wait_seconds``. Returns the choice, which other states may enter with a
+    failure of their own at ``$.failure`` (see :func:`fail_unless_completed`).
     """
+    if (on_stopped is None) != (not stopped):
+        raise ValueError("stopped and on_stopped go together")
     wait = sfn.Wait(scope, "WaitForCapacity", time=sfn.WaitTime.seconds_path("$.wait_seconds"))
     next_attempt = sfn.Pass(
         scope,
@@ -96,17 +105,63 @@ def retry_failed_jobs(
             ),
         },
     )
-    matches = [sfn.Condition.string_matches("$.failure.Cause", cause) for cause in causes]
-    retryable = matches[0] if len(matches) == 1 else sfn.Condition.or_(*matches)
-    choice = (
-        sfn.Choice(scope, "CapacityFailure?")
-        .when(
-            sfn.Condition.and_(retryable, sfn.Condition.number_less_than("$.attempt", retries)),
-            wait.next(next_attempt).next(restart),
-        )
-        .otherwise(on_failure)
+    retryable = _cause_matches(causes)
+    choice = sfn.Choice(scope, "CapacityFailure?").when(
+        sfn.Condition.and_(retryable, sfn.Condition.number_less_than("$.attempt", retries)),
+        wait.next(next_attempt).next(restart),
     )
+    if on_stopped is not None:
+        choice.when(retryable, on_failure, comment="Out of attempts")
+        choice.when(_cause_matches(stopped), on_stopped, comment="Stopped by someone")
+    choice.otherwise(on_failure)
     task.add_catch(choice, errors=["States.ALL"], result_path="$.failure")
+    return choice
+
+
+def fail_unless_completed(
+    scope: Construct,
+    *,
+    status: str,
+    description: str,
+    error: str,
+    failure: sfn.IChainable,
+    completed: sfn.IChainable,
+) -> sfn.Choice:
+    """After a ``.sync`` job task: go to ``completed`` unless the job status at ``status`` is
+    there and is not ``Completed``; then the job description at ``description`` becomes
+    ``$.failure`` as a caught failure would (``Error`` = ``error``, ``Cause`` = the description
+    as JSON) and the execution goes to ``failure`` (the choice of :func:`retry_failed_jobs`).
+
+    For a job the integration reports as a success although it did not complete (a job that
+    ended ``Stopped``): it is then retried, reported and failed by the same rules as a caught
+    failure. A missing status keeps the task's result a success.
+    """
+    as_failure = sfn.Pass(
+        scope,
+        "NotCompleted",
+        comment="A job that ended but did not complete: handled like a failed task",
+        parameters={
+            "Error": error,
+            "Cause": sfn.JsonPath.json_to_string(sfn.JsonPath.object_at(description)),
+        },
+        result_path="$.failure",
+    )
+    return (
+        sfn.Choice(scope, "Completed?")
+        .when(
+            sfn.Condition.and_(
+                sfn.Condition.is_present(status),
+                sfn.Condition.not_(sfn.Condition.string_equals(status, "Completed")),
+            ),
+            as_failure.next(failure),
+        )
+        .otherwise(completed)
+    )
+
+
+def _cause_matches(causes: Sequence[str]) -> sfn.Condition:
+    matches = [sfn.Condition.string_matches("$.failure.Cause", cause) for cause in causes]
+    return matches[0] if len(matches) == 1 else sfn.Condition.or_(*matches)
 
 
 def notify(
@@ -119,8 +174,8 @@ def notify(
     details: Mapping[str, Any],
 ) -> tasks.SnsPublish:
     """Publish the job's outcome: ``status``, the execution, the job name, ``details``, and for
-    a ``Failed`` status the error and cause caught in ``$.failure``."""
-    if status == "Failed":
+    a ``Failed`` or ``Stopped`` status the error and cause kept in ``$.failure``."""
+    if status in ("Failed", "Stopped"):
         details = {
             **details,
             "error": sfn.JsonPath.string_at("$.failure.Error"),

@@ -101,7 +101,9 @@ def test_a_successful_training_run_updates_the_endpoint_to_serve_its_model(templ
     definition = state_machine_definition(template)
     assert definition_errors(definition) == []
     states = definition["States"]
-    assert states["Train"]["Next"] == "ServeCreateModel"
+    assert states["Train"]["Next"] == "Completed?"
+    assert states["Completed?"]["Default"] == "Trained"
+    assert states["Trained"]["Next"] == "ServeCreateModel"
     assert states["ServeCreateModel"]["Next"] == "ServeCreateEndpointConfig"
     assert states["ServeCreateEndpointConfig"]["Next"] == "ServeUpdateEndpoint"
     assert states["ServeUpdateEndpoint"]["Next"] == "NotifySuccess"

@@ -5,8 +5,14 @@ Learning Containers registries:
 
 - ``vllm`` (default): ``huggingface-vllm-inference-neuronx``. Its SageMaker entrypoint turns every
   ``SM_ON_<NAME>`` variable into ``optimum-cli neuron serve --<name>`` (``model``,
-  ``tensor_parallel_size``, ``batch_size``, ``sequence_length``); options ``serve`` does not
-  know, such as ``dtype``, go on to vLLM.
+  ``tensor_parallel_size``, ``batch_size``, ``sequence_length``; an empty value gives a bare
+  flag); options ``serve`` does not know, such as ``dtype``, go on to vLLM. ``serve`` refuses a
+  model, instance, batch, sequence length and cores combination that has no entry in
+  optimum-neuron's compile cache (Hugging Face's ``aws-neuron/optimum-neuron-cache``) unless
+  given ``--allow_non_cached_model`` (``SM_ON_ALLOW_NON_CACHED_MODEL`` set to an empty value:
+  a value would take the place of the ``serve`` argument SageMaker appends), which compiles the
+  model at startup (optimum-neuron ``optimum/neuron/vllm/model_loader.py``,
+  ``docker/vllm/Dockerfile``).
 - ``tgi``: ``huggingface-pytorch-tgi-inference`` ``*-neuronx-*`` tags (Text Generation Inference
   with the Neuron backend), configured by ``HF_MODEL_ID``, ``HF_NUM_CORES``, ``HF_AUTO_CAST_TYPE``,
   ``MAX_BATCH_SIZE`` and ``MAX_TOTAL_TOKENS``.
@@ -59,6 +65,7 @@ class NeuronServer:
     dtype_variable: str
     dtype_names: Mapping[str, str]
     served_name_variable: str | None = None
+    compile_variable: str | None = None
     quantizations: tuple[str, ...] = ()
 
     def environment(
@@ -100,6 +107,7 @@ SERVERS: Mapping[str, NeuronServer] = {
         dtype_variable="SM_ON_DTYPE",
         dtype_names={"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"},
         served_name_variable="SM_ON_SERVED_MODEL_NAME",
+        compile_variable="SM_ON_ALLOW_NON_CACHED_MODEL",
     ),
     # Image: the newest huggingface-llm-neuronx version of the SDK's image tables (TGI with the
     # Neuron backend). Variables: optimum-neuron text-generation-inference/sagemaker-entrypoint.sh
@@ -142,6 +150,12 @@ class HuggingFaceNeuronModel(ModelSource):
     :param model_key: key of the export in ``model_bucket``. Default: None.
     :param environment: extra container variables (e.g. ``MESSAGES_API_ENABLED`` for TGI); may
         not override the variables set from the properties above. Default: none.
+    :param compile_uncached: let the server compile a configuration that is not in
+        optimum-neuron's compile cache instead of refusing to start (vLLM only: the TGI image
+        cannot). Every new instance then compiles before it serves (minutes to most of an
+        hour, within the startup health check's hour): for a model served often, export it
+        once with optimum-neuron and pass ``model_bucket``/``model_key``. A configuration that
+        is cached still loads from the cache. Default: False.
 
     Endpoints serving it give the container an hour (SageMaker's maximum) to pass its first
     health check unless told otherwise (``container_startup_health_check_timeout``). Without
@@ -166,6 +180,7 @@ class HuggingFaceNeuronModel(ModelSource):
         model_bucket: s3.IBucket | None = None,
         model_key: str | None = None,
         environment: Mapping[str, str] | None = None,
+        compile_uncached: bool = False,
     ) -> None:
         if not model_id or not model_id.strip():
             raise ValueError("model_id must name a Hugging Face model, got an empty string")
@@ -189,6 +204,13 @@ class HuggingFaceNeuronModel(ModelSource):
                 f"got {max_sequence_length}"
             )
         self.server = SERVERS[server]
+        if compile_uncached and self.server.compile_variable is None:
+            raise ValueError(
+                f"compile_uncached: the {server} Neuron image cannot compile a configuration "
+                "missing from the compile cache; use server='vllm' or export the model with "
+                "optimum-neuron and pass model_bucket and model_key"
+            )
+        self.compile_uncached = compile_uncached
         if quantization is not None and quantization not in self.server.quantizations:
             allowed = ", ".join(self.server.quantizations) or "none"
             raise ValueError(
@@ -269,7 +291,7 @@ class HuggingFaceNeuronModel(ModelSource):
         )
 
     def _environment(self, *, cores: int, from_model_dir: bool = False) -> dict[str, str]:
-        return self.server.environment(
+        env = self.server.environment(
             model=MODEL_DIR if self.model_key or from_model_dir else self.model_id,
             served_name=self.model_id,
             cores=cores,
@@ -277,6 +299,9 @@ class HuggingFaceNeuronModel(ModelSource):
             length=self.max_sequence_length,
             dtype=self.dtype,
         )
+        if self.compile_uncached and self.server.compile_variable is not None:
+            env[self.server.compile_variable] = ""  # a bare --allow_non_cached_model flag
+        return env
 
     def _check_instance(self, instance_type: str) -> int:
         """Tensor parallel degree on ``instance_type``; ValueError naming what does not fit."""

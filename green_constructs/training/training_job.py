@@ -4,8 +4,23 @@ Trainium, on spare (Spot) capacity, resuming from checkpoints.
 Each execution runs one training job (``createTrainingJob.sync``). SageMaker resumes a Spot job
 interrupted by a reclaim from its last checkpoint; when a job still fails for lack of capacity
 (``CapacityError``) or its Spot wait runs out (``MaxWaitTimeExceeded``), the execution starts a
-new job, under a new name but with the same checkpoints, after a doubling wait. The instances
-exist only while a job runs.
+new job, under a new name but with the same checkpoints, after a doubling wait. A job someone
+stopped (``StopTrainingJob``) is reported as stopped and fails the execution, without a retry.
+The instances exist only while a job runs.
+
+How ``.sync`` reports a job that ends ``Stopped`` is not documented. The AWS Step Functions
+developer guide (awsdocs/aws-step-functions-developer-guide @ 3d6752c) shows that the task's
+output is the DescribeTrainingJob response (sample-train-model.md reads
+``$.ModelArtifacts.S3ModelArtifacts`` and ``$.TrainingJobName`` from it) and catches
+``States.ALL`` on ``createTrainingJob.sync`` (connect-sagemaker.md), but says neither whether
+``Stopped`` fails the task nor what the error and cause then are. Other sources disagree:
+botocore's ``TrainingJobCompletedOrStopped`` waiter takes ``Stopped`` as a success; Airflow
+(apache/airflow#42423) and Kubeflow (kubeflow/pipelines#7258) take it as a failure; emulators of
+``.sync`` for Glue (LocalStack, moto) succeed with a ``STOPPED`` run and fail the task with
+``States.TaskFailed`` and the run as JSON cause for ``FAILED``. So the workflow handles both:
+a caught failure whose cause (assumed to be the job description as JSON) shows the status, and
+a task that succeeds with a status other than ``Completed`` (``Completed?``), which becomes the
+same failure at ``$.failure``. A job stopped for ``MaxRuntimeExceeded`` is a failure (no retry).
 """
 
 from __future__ import annotations
@@ -34,6 +49,7 @@ from ..job_workflow import (
     default_job_name_prefix,
     execution_hash,
     execution_timeout,
+    fail_unless_completed,
     first_attempt,
     job_instance_metric,
     logged_state_machine,
@@ -57,7 +73,13 @@ TRAINING_INSTANCE_TYPES = (
 )
 TRAINING_JOBS_NAMESPACE = "/aws/sagemaker/TrainingJobs"
 SPOT_WAIT_EXCEEDED = "*MaxWaitTimeExceeded*"
-"""How a Spot job that found no spare capacity within its wait ends (in the failure cause)."""
+"""How a Spot job that found no spare capacity within its wait ends (in the failure cause):
+``TrainingJobStatus`` ``Stopped``, ``SecondaryStatus`` ``MaxWaitTimeExceeded``."""
+STOPPED_BY_USER = ('*"SecondaryStatus":"Stopped"*', '*"SecondaryStatus": "Stopped"*')
+"""How a job stopped by ``StopTrainingJob`` ends (in the failure cause, the job description as
+JSON): ``TrainingJobStatus`` ``Stopped``, ``SecondaryStatus`` ``Stopped``. Compact or spaced:
+the guide shows ``States.JsonToString`` giving ``{"foo": "bar"}``, the cause's form is not
+documented. A cause in another form is reported as a failure (never retried)."""
 CHECKPOINT_LOCAL_PATH = "/opt/ml/checkpoints"
 NEURON_CACHE_DIR = f"{CHECKPOINT_LOCAL_PATH}/neuron-compile-cache"
 """Compiled Neuron graphs live with the checkpoints: a resumed job does not compile again."""
@@ -73,7 +95,7 @@ class TrainiumTrainingJob(Construct):
     from ``dataset``, resumes from and saves checkpoints under
     ``s3://<checkpoint bucket>/checkpoints/<job_name_prefix>-<MD5>/`` (shared by every attempt
     of the execution), and writes the model under ``s3://<model bucket>/models/<job
-    name>/output/model.tar.gz``. Success and failure are published to ``topic``.
+    name>/output/model.tar.gz``. Success, failure and a stop are published to ``topic``.
 
     :param source_dir: local directory with the training script (and an optional
         ``requirements.txt``), shipped as the ``code`` channel. Required unless ``image`` is a
@@ -392,11 +414,10 @@ class TrainiumTrainingJob(Construct):
             "Comment": "Train on Trainium until the job ends (SageMaker createTrainingJob.sync)",
             "Resource": f"arn:{cdk.Aws.PARTITION}:states:::sagemaker:createTrainingJob.sync",
             "Parameters": parameters,
-            "ResultSelector": {
-                "TrainingJobArn.$": "$.TrainingJobArn",
-                "ModelArtifacts.$": "$.ModelArtifacts.S3ModelArtifacts",
-                "BillableTimeInSeconds.$": "$.BillableTimeInSeconds",
-            },
+            # The whole DescribeTrainingJob response: a ResultSelector naming a field a stopped
+            # job may lack (BillableTimeInSeconds is optional) would fail on the path (moto:
+            # States.Runtime, which no Catch takes) before Completed? sees the status. Trained
+            # keeps what success needs.
             "ResultPath": "$.training",
             "TimeoutSeconds": int(timeout.to_seconds()),
         }
@@ -495,6 +516,23 @@ class TrainiumTrainingJob(Construct):
             },
             result_path="$.job",
         )
+        trained = sfn.Pass(
+            self,
+            "Trained",
+            comment="Keep the model and billable time of the completed job",
+            parameters={
+                "TrainingJobArn": sfn.JsonPath.string_at("$.training.TrainingJobArn"),
+                "ModelArtifacts": {
+                    "S3ModelArtifacts": sfn.JsonPath.string_at(
+                        "$.training.ModelArtifacts.S3ModelArtifacts"
+                    )
+                },
+                "BillableTimeInSeconds": sfn.JsonPath.number_at(
+                    "$.training.BillableTimeInSeconds"
+                ),
+            },
+            result_path="$.training",
+        )
         notify_success = notify(
             self,
             "NotifySuccess",
@@ -502,7 +540,7 @@ class TrainiumTrainingJob(Construct):
             subject="Training job succeeded",
             status="Succeeded",
             details={
-                "model": sfn.JsonPath.string_at("$.training.ModelArtifacts"),
+                "model": sfn.JsonPath.string_at("$.training.ModelArtifacts.S3ModelArtifacts"),
                 "billable_seconds": sfn.JsonPath.number_at("$.training.BillableTimeInSeconds"),
             },
         )
@@ -516,7 +554,31 @@ class TrainiumTrainingJob(Construct):
                 "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
             },
         )
-        retry_failed_jobs(
+        notify_stopped = notify(
+            self,
+            "NotifyStopped",
+            topic=self.topic,
+            subject="Training job stopped",
+            status="Stopped",
+            details={
+                "checkpoints": sfn.JsonPath.string_at("$.job.checkpoints"),
+            },
+        )
+        stopped = sfn.Fail(
+            self,
+            "Stopped",
+            error="TrainingJobStopped",
+            cause_path=sfn.JsonPath.format(
+                "Training job {} was stopped (StopTrainingJob) before it completed and was not "
+                "retried. Its checkpoints are under {}",
+                sfn.JsonPath.string_at("$.job.name"),
+                sfn.JsonPath.string_at("$.job.checkpoints"),
+            ),
+        )
+        # A Spot job out of wait time and a job stopped by someone both end Stopped; whether
+        # .sync fails the task for that is undocumented (module docstring), so both the catch
+        # (cause = the job description) and Completed? (task output) lead here.
+        ended = retry_failed_jobs(
             self,
             task=train,
             restart=name_job,
@@ -524,17 +586,25 @@ class TrainiumTrainingJob(Construct):
             causes=[CAPACITY_FAILURE, SPOT_WAIT_EXCEEDED],
             carry={},
             on_failure=notify_failure.next(sfn.Fail(self, "Failed", error="TrainingJobFailed")),
+            stopped=STOPPED_BY_USER,
+            on_stopped=notify_stopped.next(stopped),
         )
-        trained: sfn.IChainable = train
+        succeed: sfn.IChainable = trained
         if self.model_update is not None:
             self.model_update.add_catch(notify_failure)
-            trained = train.next(self.model_update.chain)
-        definition = (
-            prepare.next(name_job)
-            .next(trained)
-            .next(notify_success)
-            .next(sfn.Succeed(self, "Done"))
+            succeed = trained.next(self.model_update.chain)
+        train.next(
+            fail_unless_completed(
+                self,
+                status="$.training.TrainingJobStatus",
+                description="$.training",
+                error="TrainingJobNotCompleted",
+                failure=ended,
+                completed=succeed,
+            )
         )
+        succeed.next(notify_success).next(sfn.Succeed(self, "Done"))
+        definition = prepare.next(name_job).next(train)
         return logged_state_machine(
             self,
             definition=definition,

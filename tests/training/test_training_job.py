@@ -1,10 +1,13 @@
-"""TrainiumTrainingJob: the CreateTrainingJob request, retries, IAM, checks and a moto deploy."""
+"""TrainiumTrainingJob: the CreateTrainingJob request, retries, IAM, checks, a moto deploy, and
+executions of the state machine on moto's Step Functions interpreter (training jobs mocked)."""
 
 from __future__ import annotations
 
 import json
 import re
 import tarfile
+import time
+from unittest import mock
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,26 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Template
 from constructs import Construct
 from moto import mock_aws
+from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import mock_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_unsupported,
+)
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.mocking.mock_config import (
+    MockedResponse,
+    MockedResponseReturn,
+    MockedResponseThrow,
+    MockTestCase,
+    StateMockedResponses,
+)
 
 from compliance import cfn_lint_errors, our_findings, synth_checked
-from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
+from template_helpers import (
+    assert_encrypted_ssl_only_topic,
+    definition_errors,
+    state_machine_definition,
+)
 from green_constructs.job_workflow import (
     MAX_JOB_NAME_PREFIX,
     check_job_name_prefix,
@@ -29,6 +49,7 @@ from green_constructs.job_workflow import (
 from green_constructs.rules import TemplateContext, evaluate, get_rule
 from green_constructs.rules.training_jobs import UNRESOLVED, training_jobs
 from green_constructs.training import DistributedConfig, TrainingImage, TrainiumTrainingJob
+from green_constructs.training.training_job import STOPPED_BY_USER
 from moto_deploy import create_stack, for_moto
 
 REGION = "us-west-2"
@@ -326,27 +347,79 @@ def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template)
     assert (retry["BackoffRate"], retry["MaxAttempts"]) == (2, 5)
     [catch] = states["Train"]["Catch"]
     assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CapacityFailure?"}
-    [choice] = states["CapacityFailure?"]["Choices"]
-    retryable, budget = choice["And"]
-    assert [c["StringMatches"] for c in retryable["Or"]] == [
-        "*CapacityError*",
-        "*MaxWaitTimeExceeded*",
-    ]
+    again, exhausted, stopped = states["CapacityFailure?"]["Choices"]
+    retryable, budget = again["And"]
+    capacity = ["*CapacityError*", "*MaxWaitTimeExceeded*"]
+    assert [c["Variable"] for c in retryable["Or"]] == ["$.failure.Cause"] * 2
+    assert [c["StringMatches"] for c in retryable["Or"]] == capacity
     assert budget == {"Variable": "$.attempt", "NumericLessThan": 3}
+    assert again["Next"] == "WaitForCapacity"
+    # out of attempts, a Spot wait that ran out is a failure, never a stop
+    assert [c["StringMatches"] for c in exhausted["Or"]] == capacity
+    assert exhausted["Next"] == "NotifyFailure"
+    assert [c["StringMatches"] for c in stopped["Or"]] == list(STOPPED_BY_USER) == [
+        '*"SecondaryStatus":"Stopped"*',  # compact JSON
+        '*"SecondaryStatus": "Stopped"*',  # spaced, as AWS documents States.JsonToString
+    ]
+    assert stopped["Next"] == "NotifyStopped"
+    assert states["CapacityFailure?"]["Default"] == "NotifyFailure"
     assert states["WaitForCapacity"]["SecondsPath"] == "$.wait_seconds"
     assert states["NextAttempt"]["Next"] == "NameJob"
     assert states["Prepare"]["Parameters"] == {"attempt": 0, "wait_seconds": 900}
 
 
-def test_success_and_failure_are_published_to_the_encrypted_ssl_only_topic(template) -> None:
+def test_a_job_reported_as_ended_but_not_completed_is_handled_like_a_failure(template) -> None:
+    """If .sync succeeds with a ``Stopped`` job's description instead of failing the task, the
+    description becomes ``$.failure`` and meets the same choice as a caught failure."""
+    states = state_machine_definition(template)["States"]
+    train = states["Train"]
+    assert "ResultSelector" not in train  # nothing a stopped job's description may lack
+    assert (train["ResultPath"], train["Next"]) == ("$.training", "Completed?")
+    [unfinished] = states["Completed?"]["Choices"]
+    assert unfinished == {
+        "And": [
+            {"Variable": "$.training.TrainingJobStatus", "IsPresent": True},
+            {"Not": {"Variable": "$.training.TrainingJobStatus", "StringEquals": "Completed"}},
+        ],
+        "Next": "NotCompleted",
+    }
+    assert states["Completed?"]["Default"] == "Trained"
+    not_completed = states["NotCompleted"]
+    assert not_completed["Parameters"] == {
+        "Error": "TrainingJobNotCompleted",
+        "Cause.$": "States.JsonToString($.training)",
+    }
+    assert (not_completed["ResultPath"], not_completed["Next"]) == ("$.failure", "CapacityFailure?")
+    trained = states["Trained"]
+    assert trained["ResultPath"] == "$.training"
+    assert trained["Parameters"]["ModelArtifacts"] == {
+        "S3ModelArtifacts.$": "$.training.ModelArtifacts.S3ModelArtifacts"
+    }
+    assert trained["Next"] == "NotifySuccess"
+
+
+def test_success_failure_and_stops_are_published_to_the_encrypted_ssl_only_topic(template) -> None:
     states = state_machine_definition(template)["States"]
     topic = logical_id(template, "AWS::SNS::Topic", "FinetuneTopic")
-    assert states["Train"]["Next"] == "NotifySuccess"
-    assert states["CapacityFailure?"]["Default"] == "NotifyFailure"
-    for state in ("NotifySuccess", "NotifyFailure"):
+    for state in ("NotifySuccess", "NotifyFailure", "NotifyStopped"):
         assert states[state]["Parameters"]["TopicArn"] == f"<Ref:{topic}>"
+    assert states["NotifySuccess"]["Parameters"]["Message"]["model.$"] == (
+        "$.training.ModelArtifacts.S3ModelArtifacts"
+    )
+    for state, status in (("NotifyFailure", "Failed"), ("NotifyStopped", "Stopped")):
+        message = states[state]["Parameters"]["Message"]
+        assert message["status"] == status
+        assert (message["error.$"], message["cause.$"]) == ("$.failure.Error", "$.failure.Cause")
     assert states["NotifyFailure"]["Next"] == "Failed"
+    assert states["Failed"] == {"Type": "Fail", "Error": "TrainingJobFailed"}
+    assert states["NotifyStopped"]["Next"] == "Stopped"
+    assert states["Stopped"]["Error"] == "TrainingJobStopped"
+    assert states["Stopped"]["CausePath"].startswith("States.Format('Training job {} was stopped")
     assert_encrypted_ssl_only_topic(template)
+
+
+def test_definition_is_valid_and_every_target_exists(template) -> None:
+    assert definition_errors(state_machine_definition(template)) == []
 
 
 def test_state_machine_logs_traces_and_times_out(template) -> None:
@@ -625,3 +698,209 @@ def test_deploys_into_moto(template_json) -> None:
             "arn:aws:states:::sagemaker:createTrainingJob.sync"
         )
         assert deployed["States"]["Train"]["Parameters"]["EnableManagedSpotTraining"] is True
+
+
+# -- executions on moto's Step Functions interpreter ---------------------------------------
+#
+# moto runs state machines (execute_state_machine) but has no SageMaker integration, so the
+# Train task and the SNS notices take mocked responses (moto's port of Step Functions Local's
+# mocked service integrations, which moto 5.2 does not load from a file: injected here). Train
+# takes one response per run: an error and cause, as a failed task gets them, or an output.
+# How .sync reports a Stopped job is undocumented, so both are run (see the module docstring
+# of green_constructs.training.training_job).
+
+
+class _AnyErrorName(ErrorName):
+    """An error name a mocked task may throw, ``States.TaskFailed`` included (moto's mock
+    throws only custom names)."""
+
+
+class _InTurn(list):
+    """Responses a state takes one per run, the last one repeating: moto picks them by retry
+    count, and each attempt of the capacity loop enters Train afresh."""
+
+    def __init__(self, responses: list[MockedResponse]) -> None:
+        super().__init__(responses)
+        self.taken = 0
+
+    def __len__(self) -> int:
+        return 1000
+
+    def __getitem__(self, _retry: int) -> MockedResponse:  # type: ignore[override]
+        response = list.__getitem__(self, min(self.taken, list.__len__(self) - 1))
+        self.taken += 1
+        return response
+
+
+def _description(status: str, secondary: str, **more: Any) -> dict:
+    """A DescribeTrainingJob response (its required members and ``more``)."""
+    return {
+        "TrainingJobName": "finetune-0",
+        "TrainingJobArn": f"arn:aws:sagemaker:{REGION}:111111111111:training-job/finetune-0",
+        "TrainingJobStatus": status,
+        "SecondaryStatus": secondary,
+        "ModelArtifacts": {"S3ModelArtifacts": "s3://models/finetune-0/output/model.tar.gz"},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800},
+        "CreationTime": "2026-01-01T00:00:00Z",
+        **more,
+    }
+
+
+def _fails(job: dict, *, spaced: bool = False) -> MockedResponse:
+    """The task fails, the job description as its cause (compact or spaced JSON)."""
+    cause = json.dumps(job) if spaced else json.dumps(job, separators=(",", ":"))
+    return MockedResponseThrow(0, 0, "States.TaskFailed", cause)
+
+
+def _returns(job: dict) -> MockedResponse:
+    """The task succeeds, the job description as its output."""
+    return MockedResponseReturn(0, 0, job)
+
+
+SPOT_WAIT_RAN_OUT = _description("Stopped", "MaxWaitTimeExceeded")
+STOPPED = _description("Stopped", "Stopped")
+COMPLETED = _description("Completed", "Completed", BillableTimeInSeconds=3600)
+FAILED = _description("Failed", "Failed", FailureReason="AlgorithmError: ExecuteUserScriptError")
+NO_CAPACITY = _description(
+    "Failed", "Failed", FailureReason="CapacityError: Unable to provision requested ML compute"
+)
+
+
+@pytest.fixture(scope="module")
+def quick_retries(source_dir) -> dict:
+    """The definition of a job with 2 capacity retries, after 1 and 2 seconds."""
+    stack = cdk.Stack(cdk.App(), "Quick", env=ENV)
+    _job(stack, source_dir, capacity_retries=2, capacity_retry_wait=cdk.Duration.seconds(1))
+    definition = state_machine_definition(Template.from_stack(stack))
+    return json.loads(json.dumps(definition).replace("<Ref:AWS::Partition>", "aws"))
+
+
+def _execute(definition: dict, train: list[MockedResponse]) -> tuple[dict, list[dict]]:
+    """Run ``definition`` once with Train answering ``train`` in turn; the execution's
+    description and its history."""
+    mocked = []
+    for name, state in definition["States"].items():
+        if name == "Train":
+            responses = StateMockedResponses(name, name, train[:1])
+            responses.mocked_responses = _InTurn(train)  # type: ignore[misc]
+        elif state.get("Resource", "").endswith(":sns:publish"):
+            responses = StateMockedResponses(name, name, [_returns({"MessageId": "1"})])
+        else:
+            continue
+        mocked.append(responses)
+    case = MockTestCase("Training", "scripted", mocked)
+    create_worker = ExecutionWorker.__init__
+
+    def with_mocks(self, *args, **kwargs):
+        create_worker(self, *args, **{**kwargs, "mock_test_case": case})
+
+    with (
+        mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+        mock.patch.object(ExecutionWorker, "__init__", with_mocks),
+        mock.patch.object(
+            state_task_service_unsupported.StateTaskServiceUnsupported,
+            "_assert_integration_pattern_is_supported",
+            lambda _: None,
+        ),
+        mock.patch.object(mock_eval_utils, "CustomErrorName", _AnyErrorName),
+    ):
+        client = boto3.client("stepfunctions", region_name=REGION)
+        machine = client.create_state_machine(
+            name="Training",
+            definition=json.dumps(definition),
+            roleArn="arn:aws:iam::111111111111:role/machine",
+        )["stateMachineArn"]
+        execution = client.start_execution(stateMachineArn=machine, name="run-1")["executionArn"]
+        deadline = time.monotonic() + 30
+        while (found := client.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the execution did not end"
+            time.sleep(0.05)
+        events = client.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    return found, events
+
+
+def _path(events: list[dict]) -> list[str]:
+    return [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("Entered")]
+
+
+def _notices(events: list[dict]) -> list[dict]:
+    """The SNS messages the execution published."""
+    return [
+        json.loads(e["taskScheduledEventDetails"]["parameters"])["Message"]
+        for e in events
+        if e["type"] == "TaskScheduled" and e["taskScheduledEventDetails"]["resourceType"] == "sns"
+    ]
+
+
+def _job_names(events: list[dict]) -> list[str]:
+    return [
+        json.loads(e["taskScheduledEventDetails"]["parameters"])["TrainingJobName"]
+        for e in events
+        if e["type"] == "TaskScheduled"
+        and e["taskScheduledEventDetails"]["resourceType"] == "sagemaker"
+    ]
+
+
+RETRY = ["CapacityFailure?", "WaitForCapacity", "NextAttempt", "NameJob", "Train"]
+
+
+def test_spot_waits_that_ran_out_either_way_are_retried_under_new_names(quick_retries) -> None:
+    execution, events = _execute(
+        quick_retries, [_returns(SPOT_WAIT_RAN_OUT), _fails(SPOT_WAIT_RAN_OUT), _returns(COMPLETED)]
+    )
+    assert execution["status"] == "SUCCEEDED"
+    assert _path(events) == [
+        "Prepare", "NameJob", "Train", "Completed?", "NotCompleted", *RETRY,
+        *RETRY, "Completed?", "Trained", "NotifySuccess", "Done",
+    ]  # fmt: skip
+    names = _job_names(events)
+    assert [n.rsplit("-", 1)[1] for n in names] == ["0", "1", "2"]
+    assert len({n.rsplit("-", 1)[0] for n in names}) == 1
+    [notice] = _notices(events)
+    assert notice["status"] == "Succeeded"
+    assert notice["model"] == COMPLETED["ModelArtifacts"]["S3ModelArtifacts"]
+    assert notice["billable_seconds"] == 3600
+
+
+def test_capacity_that_keeps_lacking_ends_in_the_failure_notice(quick_retries) -> None:
+    execution, events = _execute(
+        quick_retries, [_fails(NO_CAPACITY), _fails(SPOT_WAIT_RAN_OUT), _returns(SPOT_WAIT_RAN_OUT)]
+    )
+    assert (execution["status"], execution["error"]) == ("FAILED", "TrainingJobFailed")
+    assert _path(events).count("WaitForCapacity") == 2  # capacity_retries
+    assert _path(events)[-3:] == ["CapacityFailure?", "NotifyFailure", "Failed"]
+    [notice] = _notices(events)
+    assert notice["status"] == "Failed"
+    assert notice["job"].endswith("-2")
+    assert notice["error"] == "TrainingJobNotCompleted"  # the last job ended Stopped
+    assert "MaxWaitTimeExceeded" in notice["cause"]
+    assert notice["checkpoints"].endswith("/")
+
+
+@pytest.mark.parametrize(
+    "train",
+    [_fails(STOPPED), _fails(STOPPED, spaced=True), _returns(STOPPED)],
+    ids=["task fails, compact cause", "task fails, spaced cause", "task succeeds"],
+)
+def test_a_job_someone_stopped_is_reported_and_fails_without_a_retry(quick_retries, train) -> None:
+    execution, events = _execute(quick_retries, [train, _returns(COMPLETED)])
+    assert (execution["status"], execution["error"]) == ("FAILED", "TrainingJobStopped")
+    assert "was stopped (StopTrainingJob)" in execution["cause"]
+    assert "WaitForCapacity" not in _path(events)
+    assert _path(events)[-3:] == ["CapacityFailure?", "NotifyStopped", "Stopped"]
+    [notice] = _notices(events)
+    assert notice["status"] == "Stopped"
+    assert '"SecondaryStatus"' in notice["cause"]
+    assert notice["job"].endswith("-0")
+    assert execution["cause"].endswith(notice["checkpoints"])
+
+
+def test_a_failed_job_is_reported_without_a_retry(quick_retries) -> None:
+    execution, events = _execute(quick_retries, [_fails(FAILED), _returns(COMPLETED)])
+    assert (execution["status"], execution["error"]) == ("FAILED", "TrainingJobFailed")
+    assert _path(events) == [
+        "Prepare", "NameJob", "Train", "CapacityFailure?", "NotifyFailure", "Failed"
+    ]  # fmt: skip
+    [notice] = _notices(events)
+    assert (notice["status"], notice["error"]) == ("Failed", "States.TaskFailed")
+    assert "AlgorithmError" in notice["cause"]
