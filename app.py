@@ -29,8 +29,10 @@ from green_constructs.training import (  # noqa: E402
 )
 from green_constructs.training.recipes import LORA_FINETUNE  # noqa: E402
 
-DEFAULT_MODEL_ID = "Qwen/Qwen2.5-7B-Instruct"  # Apache-2.0, not gated on the Hub
-DEFAULT_MODEL_BILLIONS = 7.6
+# Apache-2.0, not gated on the Hub; a Qwen3 model, since optimum-neuron 0.4 trains Llama,
+# Granite and Qwen3 models only, and the smallest Qwen3 that chats well (ml.inf2.xlarge holds it)
+DEFAULT_MODEL_ID = "Qwen/Qwen3-4B"
+DEFAULT_MODEL_BILLIONS = 4.0
 # The workload the estimate printed after synthesis assumes (override: -c workload=FILE).
 DEFAULT_WORKLOAD = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "examples", "workloads", "default_app.yaml"
@@ -56,7 +58,14 @@ class GreenGenAIStack(cdk.Stack):
         self.llm = AsyncInferenceEndpoint(
             self,
             "Llm",
-            source=HuggingFaceNeuronModel(model_id=model_id, parameters_billion=billions),
+            source=HuggingFaceNeuronModel(
+                model_id=model_id,
+                parameters_billion=billions,
+                # a shape the compile cache lacks (or another model from context) compiles at
+                # start; the fine-tuned model's config is the base model's, so it hits the
+                # same cache entries
+                compile_uncached=True,
+            ),
         )
         self.finetune = TrainiumTrainingJob(
             self,

@@ -35,6 +35,8 @@ class AsyncLlmEndpointStack(cdk.Stack):
                 parameters_billion=7.6,
                 max_sequence_length=8192,
                 batch_size=8,
+                # Qwen2.5 has no entry in optimum-neuron 0.4's compile cache: compile at start
+                compile_uncached=True,
             ),
             max_capacity=4,
             target_backlog_per_instance=8,

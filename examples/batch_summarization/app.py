@@ -38,6 +38,8 @@ class BatchSummarizationStack(cdk.Stack):
                 parameters_billion=1.5,
                 batch_size=16,
                 max_sequence_length=8192,
+                # Qwen2.5 has no entry in optimum-neuron 0.4's compile cache: compile at start
+                compile_uncached=True,
             ),
             batch_strategy=BatchStrategy.SINGLE_RECORD,
             max_payload_mb=6,

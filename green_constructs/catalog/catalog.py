@@ -224,10 +224,19 @@ class Catalog:
         return [i for i in self._dlc_images if repository is None or i.repository == repository]
 
     def dlc_image(self, repository: str, tag: str) -> DlcImage | None:
-        """The table entry for ``repository:tag``, None when the tables do not list it."""
-        return next(
-            (i for i in self._dlc_images if i.repository == repository and i.tag == tag), None
-        )
+        """The table entry for ``repository:tag``, None when the tables do not list it.
+
+        A Hugging Face transformers image matches the entry of its release (transformers and
+        Neuron SDK versions) whatever PyTorch version leads its tag: the SDK's
+        ``huggingface-neuronx`` training entry keys PyTorch 2.7.0 where the published tag
+        carries 2.8.0.
+        """
+        same = [i for i in self._dlc_images if i.repository == repository]
+        exact = next((i for i in same if i.tag == tag), None)
+        if exact is not None or "-transformers" not in tag:
+            return exact
+        release = tag.split("-", 1)[1]
+        return next((i for i in same if i.tag.split("-", 1)[1] == release), None)
 
     def image_registries(self, repository: str, tag: str) -> dict[str, str]:
         """Region -> registry account publishing ``repository:tag``: the tables' entry for the

@@ -16,9 +16,11 @@ The SDK's image tables list this repository (``hyperpod-recipes-neuron``) but no
 its regions are taken to be the repository's."""
 _HUGGINGFACE = Catalog.default().newest_dlc_image("huggingface-neuronx", "training")
 HUGGINGFACE_REPOSITORY = _HUGGINGFACE.repository
-HUGGINGFACE_TAG = _HUGGINGFACE.tag
+HUGGINGFACE_TAG = "2.8.0-" + _HUGGINGFACE.tag.split("-", 1)[1]
 """The Hugging Face Neuron training image (transformers, optimum-neuron, peft and datasets):
-the newest ``huggingface-neuronx`` training version of the SDK's image tables."""
+the newest ``huggingface-neuronx`` training release of the SDK's image tables, with the PyTorch
+version of its published tag (2.8.0; the table's key says 2.7.0, and the SDK builds no tag for
+it: AWS Deep Learning Containers' and Hugging Face's image listings)."""
 
 
 class TrainingImage:

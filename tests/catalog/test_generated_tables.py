@@ -64,3 +64,14 @@ def test_training_and_endpoint_apis_take_different_neuron_types() -> None:
     assert catalog.api_accepts("ml.inf2.xlarge", "hosting") is True
     assert catalog.api_accepts("ml.trn1n.32xlarge", "transform") is False
     assert catalog.api_accepts("ml.trn1.32xlarge", "ec2") is None
+
+
+def test_a_published_tag_matches_its_release_in_the_tables() -> None:
+    # the SDK's huggingface-neuronx training entry keys PyTorch 2.7.0; the image is tagged 2.8.0
+    catalog = Catalog.default()
+    published = "2.8.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04"
+    entry = catalog.dlc_image("huggingface-pytorch-training-neuronx", published)
+    assert entry is not None and entry.version == "4.55.4/pytorch2.7.0"
+    # other images match their exact tag only: vLLM 0.4.5 is not in the SDK's table
+    vllm = "0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04"
+    assert catalog.dlc_image("huggingface-vllm-inference-neuronx", vllm) is None

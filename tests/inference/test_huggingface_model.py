@@ -303,3 +303,18 @@ def test_region_not_publishing_the_image_fails_naming_it() -> None:
             _stack(cdk.Environment(account="111111111111", region="us-west-1")),
             model_id=MODEL, parameters_billion=8,
         )
+
+
+def test_compile_uncached_passes_a_bare_flag_to_the_vllm_server() -> None:
+    model = _model(
+        _stack(), model_id=MODEL, instance_type="ml.inf2.8xlarge", compile_uncached=True
+    )
+    assert model.container.environment["SM_ON_ALLOW_NON_CACHED_MODEL"] == ""
+    assert model.container.model_dir_environment["SM_ON_ALLOW_NON_CACHED_MODEL"] == ""
+    refusing = _model(_stack(), model_id=MODEL, instance_type="ml.inf2.8xlarge")
+    assert "SM_ON_ALLOW_NON_CACHED_MODEL" not in refusing.container.environment
+
+
+def test_compile_uncached_is_refused_for_tgi_naming_the_property() -> None:
+    with pytest.raises(ValueError, match=r"^compile_uncached: the tgi Neuron image cannot compile"):
+        HuggingFaceNeuronModel(model_id=MODEL, server="tgi", compile_uncached=True)

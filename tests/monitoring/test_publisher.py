@@ -63,7 +63,7 @@ def test_function_is_arm64_python_312_with_its_config(template) -> None:
         "AWS::Lambda::Function", {"Properties": {"Runtime": "python3.12"}}
     ).values()
     resources = json.dumps(function["Properties"]["Environment"]["Variables"]["RESOURCES"])
-    for expected in ("ml.inf2.8xlarge", "AllTraffic", "us-west-2", "EndpointName"):
+    for expected in ("ml.inf2.xlarge", "AllTraffic", "us-west-2", "EndpointName"):
         assert expected in resources
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
     template.has_resource_properties(

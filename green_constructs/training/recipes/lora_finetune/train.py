@@ -4,14 +4,17 @@ Run by the Neuron Deep Learning Container under torchrun (one process per Neuron
 JSON Lines with ``prompt`` and ``completion`` fields from the ``train`` channel, resumes from
 the newest checkpoint in /opt/ml/checkpoints (kept by SageMaker across Spot interruptions), and
 saves the LoRA adapter and tokenizer to /opt/ml/model. With ``--merge_adapter true`` the first
-process then merges the adapter into the base weights on the host (peft's
-``merge_and_unload``) and saves the merged model there instead, with the adapter under
-``adapter/``: what a serving container reads from /opt/ml/model.
+process then consolidates the adapter's tensor-parallel shards (``optimum-cli neuron
+consolidate``), merges it into the base weights on the host (peft's ``merge_and_unload``) and
+saves the merged model there instead, with the adapter under ``adapter/``: a standard Hugging
+Face checkpoint that a serving container reads from /opt/ml/model (optimum-neuron's vLLM
+plugin serves no LoRA adapter). optimum-neuron 0.4 trains Llama, Granite and Qwen3 models.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,10 +102,12 @@ def merge_adapter(model_id: str, adapter_dir: str, model_dir: str, bf16: bool) -
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
+    unified = os.path.join(adapter_dir, "adapter_default")
+    subprocess.run(["optimum-cli", "neuron", "consolidate", adapter_dir, unified], check=True)
     base = AutoModelForCausalLM.from_pretrained(
         model_id, torch_dtype=torch.bfloat16 if bf16 else torch.float32
     )
-    merged = PeftModel.from_pretrained(base, adapter_dir).merge_and_unload()
+    merged = PeftModel.from_pretrained(base, unified).merge_and_unload()
     merged.save_pretrained(model_dir, safe_serialization=True)
 
 
