@@ -327,6 +327,25 @@ class Catalog:
             raise CatalogError(_unknown("constant", name, self._constants))
         return found
 
+    def with_availability(self, facts: Iterable[Availability]) -> "Catalog":
+        """A copy where ``facts`` replace the availability of their (type, feature, region)."""
+        merged = {
+            (f.instance_type, f.feature, f.region): f
+            for f in [*(f for found in self._availability.values() for f in found.values()), *facts]
+        }
+        return Catalog(
+            regions=self._regions,
+            instances=self._instances,
+            families=self._families,
+            power=self._power,
+            constants=self._constants,
+            accelerators=self._accelerators,
+            dlc_registries=self._dlc_registries,
+            api_instance_types=self._api_instance_types,
+            dlc_images=self._dlc_images,
+            availability=merged.values(),
+        )
+
     # overrides ---------------------------------------------------------------------------
     def with_overrides(
         self,

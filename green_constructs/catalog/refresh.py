@@ -16,6 +16,11 @@
   other sources gave (Karpenter's generated prices, SkyPilot's offerings) are kept, and a
   region counts as offering a type when any source says so.
 
+With AWS credentials, ``--pricing`` adds SageMaker's own availability per feature and region
+from the Price List API (``boto3.client("pricing")``, service ``AmazonSageMaker``): the usage
+types ``<region>-Host:``, ``-AsyncInf:``, ``-Tsform:``, ``-Train:`` and ``-TrSpt:`` name what
+each region prices; those rows take precedence over the EC2 bound.
+
 Run ``make catalog`` (``python -m green_constructs.catalog.refresh``). sagemaker-core is read as
 data only: ``pip install --no-deps sagemaker-core`` is enough.
 """
@@ -29,7 +34,7 @@ import io
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 DATA = Path(__file__).parent / "data"
 INSTANCE_TYPES_FILE = "sagemaker_instance_types.csv"
@@ -205,6 +210,52 @@ def ec2_availability_rows(
     return rows
 
 
+PRICE_LIST_FEATURES = {
+    "Host": "hosting",
+    "AsyncInf": "hosting",
+    "Tsform": "transform",
+    "Train": "training",
+    "TrSpt": "training",
+}
+"""SageMaker Price List usage types (``<region code>-<usage>:<instance type>``) -> feature."""
+
+
+def sagemaker_availability_rows(
+    pricing: Any, regions: Iterable[str], instance_types: Iterable[str], source: str
+) -> list[dict[str, str]]:
+    """Rows per (type, feature, region) from the Price List API (``pricing`` is a boto3
+    ``pricing`` client, which needs credentials): a type is offered for a feature in a region
+    when SageMaker prices that usage there."""
+    wanted = set(instance_types)
+    rows = []
+    for region in regions:
+        priced: set[tuple[str, str]] = set()
+        pages = pricing.get_paginator("get_products").paginate(
+            ServiceCode="AmazonSageMaker",
+            Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
+            FormatVersion="aws_v1",
+        )
+        for page in pages:
+            for text in page.get("PriceList", []):
+                usage = json.loads(text)["product"]["attributes"].get("usagetype", "")
+                kind, _, instance_type = usage.partition(":")
+                feature = PRICE_LIST_FEATURES.get(kind.split("-", 1)[-1])
+                if feature is not None and instance_type in wanted:
+                    priced.add((instance_type, feature))
+        rows += [
+            {
+                "instance_type": instance_type,
+                "feature": feature,
+                "region": region,
+                "offered": "yes" if (instance_type, feature) in priced else "no",
+                "source": source,
+            }
+            for instance_type in sorted(wanted)
+            for feature in sorted(set(PRICE_LIST_FEATURES.values()))
+        ]
+    return rows
+
+
 def merge_availability(
     kept: Iterable[Mapping[str, str]], new: Iterable[Mapping[str, str]]
 ) -> list[dict[str, str]]:
@@ -253,7 +304,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TEXT",
         help="how to cite --ec2-prices: repository, commit, path and date",
     )
+    parser.add_argument(
+        "--pricing",
+        action="store_true",
+        help="also ask the AWS Price List API (needs credentials) which regions price each "
+        "catalog instance type for SageMaker endpoints, batch transform and training",
+    )
     args = parser.parse_args(argv)
+    if args.pricing:
+        _refresh_from_price_list(args.data)
     if args.ec2_prices is not None:
         if not args.ec2_prices_source:
             parser.error("--ec2-prices needs --ec2-prices-source")
@@ -273,16 +332,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _refresh_from_price_list(data: Path) -> None:
+    import boto3
+    import botocore.session
+
+    from .loader import load_instances
+
+    regions = botocore.session.get_session().get_available_regions("sagemaker")
+    source = f"AWS Price List API AmazonSageMaker usage types ({datetime.date.today()})"
+    rows = sagemaker_availability_rows(
+        boto3.client("pricing", region_name="us-east-1"), regions, load_instances(), source
+    )
+    _merge_into(data, rows)
+
+
+def _merge_into(data: Path, rows: list[dict[str, str]]) -> None:
+    path = data / AVAILABILITY_FILE
+    kept = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    merged = merge_availability(kept, rows)
+    path.write_text(render(merged, AVAILABILITY_COLUMNS), encoding="utf-8")
+    print(f"wrote {path} ({len(merged)} rows)")
+
+
 def _refresh_availability(data: Path, prices_file: Path, source: str) -> None:
     from .loader import load_instances
 
     prices = json.loads(prices_file.read_text(encoding="utf-8"))
     types = [name.removeprefix("ml.") for name in load_instances()]
-    path = data / AVAILABILITY_FILE
-    kept = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    rows = merge_availability(kept, ec2_availability_rows(prices, types, source))
-    path.write_text(render(rows, AVAILABILITY_COLUMNS), encoding="utf-8")
-    print(f"wrote {path} ({len(rows)} rows)")
+    _merge_into(data, ec2_availability_rows(prices, types, source))
 
 
 if __name__ == "__main__":

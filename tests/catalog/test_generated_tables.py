@@ -5,11 +5,14 @@ botocore's SageMaker model (always, it comes with boto3) and sagemaker-core's im
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
-from green_constructs.catalog import Catalog
+from green_constructs.catalog import Availability, Catalog
 from green_constructs.catalog import refresh
 
 DATA = Path(refresh.__file__).parent / "data"
@@ -75,3 +78,49 @@ def test_a_published_tag_matches_its_release_in_the_tables() -> None:
     # other images match their exact tag only: vLLM 0.4.5 is not in the SDK's table
     vllm = "0.11.0-optimum0.4.5-neuronx-py310-sdk2.26.1-ubuntu22.04"
     assert catalog.dlc_image("huggingface-vllm-inference-neuronx", vllm) is None
+
+
+def _product(usage: str) -> str:
+    return json.dumps({"product": {"attributes": {"usagetype": usage, "regionCode": "x"}}})
+
+
+def test_price_list_usage_types_give_sagemakers_own_availability_per_feature() -> None:
+    pricing = boto3.client(
+        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    stubber = Stubber(pricing)
+    for region, usages in (
+        ("us-west-2", ["USW2-Host:ml.inf2.xlarge", "USW2-TrSpt:ml.trn1.32xlarge", "USW2-Notebk:ml.t3.medium"]),
+        ("eu-north-1", ["EUN1-AsyncInf:ml.inf2.xlarge"]),
+    ):
+        stubber.add_response(
+            "get_products",
+            {"PriceList": [_product(u) for u in usages], "FormatVersion": "aws_v1"},
+            {
+                "ServiceCode": "AmazonSageMaker",
+                "Filters": [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
+                "FormatVersion": "aws_v1",
+            },
+        )
+    with stubber:
+        rows = refresh.sagemaker_availability_rows(
+            pricing, ["us-west-2", "eu-north-1"], ["ml.inf2.xlarge", "ml.trn1.32xlarge"], "test"
+        )
+    offered = {(r["instance_type"], r["feature"], r["region"]) for r in rows if r["offered"] == "yes"}
+    assert offered == {
+        ("ml.inf2.xlarge", "hosting", "us-west-2"),
+        ("ml.trn1.32xlarge", "training", "us-west-2"),
+        ("ml.inf2.xlarge", "hosting", "eu-north-1"),
+    }
+    assert len(rows) == 2 * 2 * 3  # every type, feature and region asked: yes or no
+
+
+def test_own_feature_rows_take_precedence_over_the_ec2_bound() -> None:
+    base = Catalog.default()
+    catalog = base.with_availability(
+        [Availability("ml.trn1.32xlarge", "training", "us-west-2", False, "a Price List answer")]
+    )
+    assert base.offered("ml.trn1.32xlarge", "training", "us-west-2") is True  # EC2 bound
+    assert catalog.offered("ml.trn1.32xlarge", "training", "us-west-2") is False
+    assert catalog.offered("ml.trn1.32xlarge", "training", "us-east-1") is None  # no own row
+    assert catalog.availability_source("ml.trn1.32xlarge", "training") == "a Price List answer"
