@@ -103,7 +103,16 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"Regions by location-based grid intensity ({scope}), kg CO2e per kWh:"]
     for row in rows:
         note = "" if row["basis"] == "published" else f" ({row['basis']})"
-        offered = f"  {', '.join(row['offered'])}" if row["offered"] else ""
+        offered = f"  {_grouped(row['offered'])}" if row["offered"] else ""
         lines.append(f"{row['rank']:>3}. {row['region']:<16} {row['kgco2e_per_kwh']:.4f}{note}{offered}")
     emit("\n".join(lines) + "\n")
     return 0
+
+
+def _grouped(offered: list[str]) -> str:
+    """``ml.trn1.32xlarge (training)``... as ``ml.trn1.32xlarge: training, hyperpod; ...``."""
+    features: dict[str, list[str]] = {}
+    for entry in offered:
+        name, _, feature = entry.partition(" (")
+        features.setdefault(name, []).append(feature.rstrip(")"))
+    return "; ".join(f"{name}: {', '.join(found)}" for name, found in features.items())
