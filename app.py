@@ -66,6 +66,8 @@ class GreenGenAIStack(cdk.Stack):
                 # same cache entries
                 compile_uncached=True,
             ),
+            # room for the weights the container downloads and the graphs it compiles
+            volume_size_gb=100,
         )
         self.finetune = TrainiumTrainingJob(
             self,
