@@ -25,9 +25,12 @@ MAX_JOB_NAME_PREFIX = 28
 API_RETRY_ERRORS = (
     "SageMaker.AmazonSageMakerException",
     "SageMaker.ResourceLimitExceededException",
+    "SageMaker.SageMakerException",
     "ThrottlingException",
 )
-"""Errors of a SageMaker call that a later call may not get (throttling, quotas)."""
+"""Errors of a SageMaker call that a later call may not get (throttling, quotas, an endpoint
+still updating): the optimized integrations name SageMaker's errors
+``SageMaker.AmazonSageMakerException``, the AWS SDK integrations ``SageMaker.SageMakerException``."""
 CAPACITY_FAILURE = "*CapacityError*"
 """How a job that found no instances fails (in the task's failure cause)."""
 _JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")

@@ -143,7 +143,8 @@ def endpoint(
 
     With ``RetainAllVariantProperties`` a stack update (a new endpoint config) keeps the
     instance count Application Auto Scaling set instead of resetting it to the config's
-    ``InitialInstanceCount``. ``UpdateEndpoint`` fails for a variant registered with
+    ``InitialInstanceCount`` (data capture settings are not retained: a new one applies).
+    ``UpdateEndpoint`` fails for a variant registered with
     Application Auto Scaling whose instance type changes, so the endpoint's name ends with a
     hash of the variant's instance type: a new instance type replaces the endpoint (and its
     scalable target and policies) under a new name, instead of updating it in place; a new
@@ -157,6 +158,12 @@ def endpoint(
         endpoint_name=f"{base}-{digest}",
         endpoint_config_name=config.attr_endpoint_config_name,
         retain_all_variant_properties=True,
+        # a new data capture setting must reach the endpoint; only the count is kept
+        exclude_retained_variant_properties=[
+            sagemaker.CfnEndpoint.VariantPropertyProperty(
+                variant_property_type="DataCaptureConfig"
+            )
+        ],
     )
 
 

@@ -215,6 +215,7 @@ def test_api_rejections_are_retried_with_backoff(definition) -> None:
             "ErrorEquals": [
                 "SageMaker.AmazonSageMakerException",
                 "SageMaker.ResourceLimitExceededException",
+                "SageMaker.SageMakerException",
                 "ThrottlingException",
             ],
             "IntervalSeconds": 30,

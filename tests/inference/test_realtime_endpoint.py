@@ -127,7 +127,11 @@ def test_default_variant_runs_on_inferentia2_without_capture(default_template) -
     )
     # updates keep the instance count scaling set, instead of InitialInstanceCount
     default_template.has_resource_properties(
-        "AWS::SageMaker::Endpoint", {"RetainAllVariantProperties": True}
+        "AWS::SageMaker::Endpoint",
+        {
+            "RetainAllVariantProperties": True,
+            "ExcludeRetainedVariantProperties": [{"VariantPropertyType": "DataCaptureConfig"}],
+        },
     )
 
 

@@ -342,6 +342,7 @@ def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template)
     assert retry["ErrorEquals"] == [
         "SageMaker.AmazonSageMakerException",
         "SageMaker.ResourceLimitExceededException",
+        "SageMaker.SageMakerException",
         "ThrottlingException",
     ]
     assert (retry["BackoffRate"], retry["MaxAttempts"]) == (2, 5)
