@@ -14,15 +14,9 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from .catalog import Catalog
+from .catalog.records import FEATURE_NAMES
 
 AVAILABILITY_METADATA = "green-constructs:availability-not-checked"
-FEATURE_NAMES = {
-    "hosting": "SageMaker endpoints",
-    "transform": "SageMaker batch transform",
-    "training": "SageMaker training jobs",
-    "hyperpod": "SageMaker HyperPod clusters",
-    "ec2": "EC2",
-}
 
 
 class NotOfferedError(ValueError):

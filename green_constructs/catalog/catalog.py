@@ -21,6 +21,7 @@ from .records import (
     PowerCoefficient,
     Region,
     family_of,
+    version_key,
 )
 
 FALLBACK_REGION = "*"
@@ -261,7 +262,7 @@ class Catalog:
         found = [i for i in self._dlc_images if i.image_table == image_table and i.scope == scope]
         if not found:
             raise CatalogError(f"no {scope} image in table {image_table!r}")
-        return max(found, key=lambda i: _version_key(i.version))
+        return max(found, key=lambda i: version_key(i.version))
 
     def dlc_registry(self, region: str) -> DlcRegistry:
         """Account hosting the Deep Learning Container images in ``region``."""
@@ -416,6 +417,3 @@ def _check_feature(feature: str | None) -> None:
     if feature is not None and feature not in FEATURES:
         raise CatalogError(f"unknown feature {feature!r}; allowed: {', '.join(FEATURES)}")
 
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in "".join(c if c.isdigit() else " " for c in version).split())

@@ -56,6 +56,20 @@ class DlcRegistry:
 FEATURES = ("hosting", "transform", "training", "hyperpod", "ec2")
 """Where an instance type is used: SageMaker endpoints (real-time and asynchronous), batch
 transform, training jobs, HyperPod clusters, and plain EC2."""
+FEATURE_NAMES = {
+    "hosting": "SageMaker endpoints",
+    "transform": "SageMaker batch transform",
+    "training": "SageMaker training jobs",
+    "hyperpod": "SageMaker HyperPod clusters",
+    "ec2": "EC2",
+}
+"""How messages name each feature."""
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """The numbers of a version string, for ordering: ``4.55.4/pytorch2.7.0`` ->
+    ``(4, 55, 4, 2, 7, 0)``."""
+    return tuple(int(n) for n in "".join(c if c.isdigit() else " " for c in version).split())
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .records import version_key
+
 DATA = Path(__file__).parent / "data"
 INSTANCE_TYPES_FILE = "sagemaker_instance_types.csv"
 IMAGES_FILE = "dlc_images.csv"
@@ -151,7 +153,7 @@ def _tag(version: str, entry: Mapping) -> str:
     repository = entry["repository"]
     py_version = (entry.get("py_versions") or [""])[0]
     container = next(iter((entry.get("container_version") or {}).values()), "")
-    sdk = max(entry.get("sdk_versions") or [""], key=_version_key)
+    sdk = max(entry.get("sdk_versions") or [""], key=version_key)
     if repository in _HUGGINGFACE_NEURON:
         transformers, base = version.split("/")
         prefix = f"{base.removeprefix('pytorch')}-transformers{transformers}"
@@ -160,10 +162,6 @@ def _tag(version: str, entry: Mapping) -> str:
     if sdk and (repository in _SDK_IN_TAG or repository in _HUGGINGFACE_NEURON):
         container = f"{sdk}-{container}"
     return "-".join(part for part in (prefix, "neuronx", py_version, container) if part)
-
-
-def _version_key(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in "".join(c if c.isdigit() else " " for c in text).split())
 
 
 def price_list_regions() -> dict[str, str]:

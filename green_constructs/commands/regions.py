@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..catalog.records import FEATURES
 from . import CommandError, emit
 
-FEATURES = ("hosting", "transform", "training", "hyperpod", "ec2")
 FORMATS = ("text", "json")
 ACCELERATORS = {
     "inferentia2": ("inferentia", "Inferentia2"),

@@ -6,17 +6,12 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from ..catalog import Catalog
+from ..catalog.records import FEATURE_NAMES
 from .requirements import Requirement
 
 BLOCKER = "blocker"
 UNKNOWN = "unknown"
 OK = "ok"
-FEATURE_NAMES = {
-    "hosting": "SageMaker endpoints",
-    "transform": "SageMaker batch transform",
-    "training": "SageMaker training jobs",
-    "hyperpod": "SageMaker HyperPod clusters",
-}
 
 
 @dataclass(frozen=True)
