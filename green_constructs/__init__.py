@@ -2,3 +2,5 @@
 
 Kept free of imports so the ``green-constructs`` CLI starts fast (no aws_cdk, jsii or boto3).
 """
+
+__version__ = "0.1.0"

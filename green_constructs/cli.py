@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from importlib import metadata
 import sys
 from typing import NoReturn, Sequence
 
+from . import __version__
 from .commands import CommandError
 
 PROG = "green-constructs"
@@ -30,18 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Sustainability checks for AWS CDK and CloudFormation generative-AI stacks.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"{__package__}.commands.{name}").register(subparsers)
     return parser
-
-
-def _version() -> str:
-    try:
-        return metadata.version("green-constructs")
-    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from ..rules.model import NotEvaluated
+
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -32,10 +34,20 @@ class DecodedTemplate:
     region: str | None = None
     name: str | None = None
     parent: str | None = None  # for a nested stack: the path of its parent's template
+    mentions_include: bool = False  # the text has Fn::Transform (AWS::Include, macros)
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
         return self.name or self.path
+
+    def note(self, resource: str, resource_type: str, path: str, reason: str) -> None:
+        """Record something that could not be read (see :meth:`unread`)."""
+        self.notes.append((resource, resource_type, path, reason))
+
+    def unread(self) -> list[NotEvaluated]:
+        """What decoding and transforms could not read, as not-evaluated entries."""
+        return [NotEvaluated(self.display_name, *note) for note in self.notes]
 
 
 class _CfnLoader(_Loader):  # type: ignore[misc, valid-type]
@@ -177,7 +189,8 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
         raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data.get("Resources"), dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (no Resources mapping)")
-    return DecodedTemplate(path=path, template=data, lines=lines)
+    mentions_include = "Fn::Transform" in text or "!Transform" in text
+    return DecodedTemplate(path=path, template=data, lines=lines, mentions_include=mentions_include)
 
 
 MAX_TEMPLATE_BYTES = 64 * 1024 * 1024

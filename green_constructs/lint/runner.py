@@ -10,7 +10,14 @@
         "findings": int,       # unacknowledged findings
         "acknowledged": int,   # findings acknowledged in template metadata (cdk_nag)
         "by_severity": {"error": int, "warning": int, "info": int},  # unacknowledged findings
+        "not_evaluated": int,  # entries of LintResult.not_evaluated
     }
+
+``not_evaluated`` lists what the rules could not read, so that silence means "checked": custom
+resources, definitions kept in S3, values only known at deploy time (a parameter without
+default, an import), transforms that were not expanded. Each entry is
+``{"template", "resource", "resource_type", "path", "reason", "line"}``; ``resource`` is empty
+for the template as a whole.
 """
 
 from __future__ import annotations
@@ -21,9 +28,18 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..catalog import Catalog
-from ..rules import Finding, Rule, RuleSettings, Severity, TemplateContext, evaluate_context
+from ..rules import (
+    Finding,
+    NotEvaluated,
+    Rule,
+    RuleSettings,
+    Severity,
+    TemplateContext,
+    evaluate_context,
+)
 from .assembly import read_assembly
 from .decode import DecodedTemplate, TemplateDecodeError, decode_file
+from .transforms import apply_transforms, declared_transforms
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class LintResult:
     rules: tuple[Rule, ...]
     paths: Mapping[str, str]  # Finding.template -> template file path
     unknown_regions: tuple[str, ...] = ()  # deployment regions the catalog does not know
+    not_evaluated: tuple[NotEvaluated, ...] = ()  # what the rules could not read
 
     def fails(self, threshold: Severity | None) -> bool:
         """Whether an unacknowledged finding is at or above ``threshold`` (None: never)."""
@@ -85,12 +102,15 @@ def lint(
     """
     catalog = Catalog.default()
     findings: list[Finding] = []
+    unread: list[NotEvaluated] = []
     resources = 0
     paths_by_name: dict[str, str] = {}
     unknown_regions: dict[str, None] = {}
     for decoded in load_templates(paths):
         if decoded.region and not catalog.has_region(decoded.region):
             unknown_regions[decoded.region] = None
+        if decoded.mentions_include or declared_transforms(decoded.template):
+            apply_transforms(decoded, decoded.region or region)
         context = TemplateContext(
             decoded.template,
             name=decoded.display_name,
@@ -100,15 +120,20 @@ def lint(
         )
         resources += len(context.resources)
         paths_by_name[decoded.display_name] = decoded.path
-        findings += (
-            replace(f, line=decoded.lines.get(f.resource)) for f in evaluate_context(context, rules)
+        lines = decoded.lines
+        findings += (replace(f, line=lines.get(f.resource)) for f in evaluate_context(context, rules))
+        unread += (
+            replace(n, line=lines.get(n.resource)) for n in (*decoded.unread(), *context.unread)
         )
+    summary = _summary(findings, templates=len(paths_by_name), resources=resources, rules=rules)
+    summary["not_evaluated"] = len(unread)
     return LintResult(
         findings=tuple(findings),
-        summary=_summary(findings, templates=len(paths_by_name), resources=resources, rules=rules),
+        summary=summary,
         rules=tuple(rules),
         paths=paths_by_name,
         unknown_regions=tuple(unknown_regions),
+        not_evaluated=tuple(unread),
     )
 
 

@@ -2,12 +2,13 @@
 
 from .context import TemplateContext
 from .engine import evaluate, evaluate_context
-from .model import Finding, Resource, Rule, RuleSettings, Severity
+from .model import Finding, NotEvaluated, Resource, Rule, RuleSettings, Severity
 from .registry import PACKS, all_rules, get_rule, rule, select_rules
 
 __all__ = [
     "PACKS",
     "Finding",
+    "NotEvaluated",
     "Resource",
     "Rule",
     "RuleSettings",

@@ -6,8 +6,9 @@ from collections import defaultdict
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
+from .conditions import Assignment, choose
 from .intrinsics import LEAVES, parameter_defaults, references
-from .model import Resource, RuleSettings
+from .model import NotEvaluated, Resource, RuleSettings
 
 T = TypeVar("T")
 
@@ -17,6 +18,9 @@ class TemplateContext:
     indexed by type, with memoized facts that rules share.
 
     ``region`` is the deployment region when known (template, manifest or ``--region``).
+    With an ``assignment`` of conditions, the template as deployed under it: ``Fn::If``
+    branches chosen, resources whose ``Condition`` is false left out (see :mod:`.conditions`).
+    ``not_evaluated`` collects what the rules could not read.
     """
 
     def __init__(
@@ -27,6 +31,7 @@ class TemplateContext:
         region: str | None = None,
         settings: RuleSettings | None = None,
         catalog: Catalog | None = None,
+        assignment: Assignment | None = None,
     ) -> None:
         self.template = template
         self.name = name
@@ -39,6 +44,9 @@ class TemplateContext:
         self.resources: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._memo: dict[Hashable, Any] = {}
+        self.assignment = assignment
+        self._unread: dict[tuple[str, str], NotEvaluated] = {}
+        conditions = dict(assignment) if assignment else None
         raw = template.get("Resources") if isinstance(template, dict) else None
         for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
             if type(body) is not dict:
@@ -49,6 +57,11 @@ class TemplateContext:
             if type(logical_id) is not str:  # YAML allows other key types
                 logical_id = str(logical_id)
             properties = body.get("Properties")
+            if conditions is not None:
+                condition = body.get("Condition")
+                if type(condition) is str and conditions.get(condition) is False:  # not created
+                    continue
+                properties = choose(properties, conditions)
             metadata = body.get("Metadata")
             resource = Resource(
                 logical_id,
@@ -59,6 +72,49 @@ class TemplateContext:
             )
             self.resources[logical_id] = resource
             self._by_type[resource_type].append(resource)
+
+    def under(self, assignment: Assignment) -> "TemplateContext":
+        """This template as deployed under ``assignment`` of its conditions."""
+        return TemplateContext(
+            self.template,
+            name=self.name,
+            region=self.region,
+            settings=self.settings,
+            catalog=self.catalog,
+            assignment=assignment,
+        )
+
+    def not_evaluated(self, resource: Resource | None, path: str, reason: str) -> None:
+        """Record that ``path`` of ``resource`` (``None``: the template) could not be read."""
+        logical_id = resource.logical_id if resource else ""
+        self.add_unread(
+            NotEvaluated(self.name, logical_id, resource.type if resource else "", path, reason)
+        )
+
+    def add_unread(self, note: NotEvaluated) -> None:
+        """Record ``note`` unless its resource and path are already recorded."""
+        self._unread.setdefault((note.resource, note.path), note)
+
+    def deploy_time_value(self, value: Any) -> str | None:
+        """Why ``value`` is only known at deploy time (a parameter without default, an import,
+        a custom resource's attribute), or ``None`` when it is not such a value."""
+        if type(value) is not dict or len(value) != 1:
+            return None
+        key, arg = next(iter(value.items()))
+        if key == "Ref" and arg in self.parameters:
+            return f"the value of parameter {arg}, which has no default"
+        if key == "Fn::ImportValue":
+            return "a value imported from another stack"
+        if key == "Fn::GetAtt" and type(arg) is list and arg and type(arg[0]) is str:
+            source = self.resources.get(arg[0])
+            if source is not None and is_custom_resource(source.type):
+                return f"an attribute of custom resource {source.logical_id}"
+        return None
+
+    @property
+    def unread(self) -> list[NotEvaluated]:
+        """What the rules could not read, in the order it was recorded."""
+        return list(self._unread.values())
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per template and ``key``: derived facts several rules share
@@ -95,3 +151,10 @@ class TemplateContext:
             if logical_id in self.resources:
                 return self.resources[logical_id]
         return None
+
+
+def is_custom_resource(resource_type: str) -> bool:
+    """``AWS::CloudFormation::CustomResource`` or ``Custom::*``: created by a provider's code."""
+    return resource_type.startswith("Custom::") or resource_type == (
+        "AWS::CloudFormation::CustomResource"
+    )

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from ..catalog import Catalog
 from .acknowledgements import acknowledgements_of
+from .conditions import (
+    Assignment,
+    assignments,
+    conditions_used,
+    known_conditions,
+    qualifier,
+    template_conditions,
+)
 from .context import TemplateContext
+from .intrinsics import is_intrinsic
+from .coverage import note_unreadable_content
 from .model import Check, Finding, Resource, Rule, RuleSettings
 
 
@@ -32,7 +43,24 @@ def _crash_message(r: Rule, resource: Resource, error: Exception) -> str:
 
 
 def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Finding]:
-    """Findings of ``rules`` on every resource of ``context``, acknowledgements applied."""
+    """Findings of ``rules`` on every resource of ``context``, acknowledgements applied.
+
+    A template with conditions is judged under each assignment of them (see
+    :mod:`.conditions`); a finding that holds under some only says when. What the rules read
+    but could not know is added to ``context.unread``.
+    """
+    rules = tuple(rules)
+    note_unreadable_content(context)
+    names = [] if context.assignment is not None else template_conditions(context.template)
+    if not names:
+        return _evaluate(context, rules)
+    known = known_conditions(context.template, context.region)
+    fixed = tuple((name, known[name]) for name in names if name in known)
+    free = [name for name in names if name not in known]
+    return _evaluate_conditional(context, rules, fixed, free)
+
+
+def _evaluate(context: TemplateContext, rules: tuple[Rule, ...]) -> list[Finding]:
     by_type, everywhere = _index(rules)
     template_acks = acknowledgements_of(context.template.get("Metadata"))
     findings: list[Finding] = []
@@ -44,6 +72,10 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
             listed = (*by_type.get(resource.type, ()), *everywhere)
             applicable = checks[resource.type] = [(r, r.check) for r in listed]
         if not applicable:
+            continue
+        if len(resource.raw_properties) == 1 and is_intrinsic(resource.raw_properties):
+            kind = next(iter(resource.raw_properties))
+            context.not_evaluated(resource, "Properties", f"decided at deploy time ({kind})")
             continue
         acks: dict[str, str] | None = None  # read only for resources with findings
         for r, check in applicable:
@@ -65,7 +97,49 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
                     r, name, resource.logical_id, resource.type, message, reason is not None, reason
                 )
             )
+        if resource._by_path:  # noqa: SLF001 - the intrinsic values the rules asked for
+            _note_deploy_time_values(resource, context)
     return findings
+
+
+def _evaluate_conditional(
+    context: TemplateContext, rules: tuple[Rule, ...], fixed: Assignment, free: list[str]
+) -> list[Finding]:
+    """Findings under each assignment of the ``free`` conditions (``fixed`` ones are known)."""
+    hits: dict[tuple[str, str], list[tuple[Assignment, Finding]]] = {}
+    present: dict[str, list[Assignment]] = defaultdict(list)
+    for case in assignments(free):
+        variant = context.under(fixed + case)
+        for logical_id in variant.resources:
+            present[logical_id].append(case)
+        for finding in _evaluate(variant, rules):
+            hits.setdefault((finding.rule.id, finding.resource), []).append((case, finding))
+        for note in variant.unread:
+            context.add_unread(note)
+    raw = context.template["Resources"]
+    findings: list[Finding] = []
+    for (_, logical_id), found in hits.items():
+        body = raw.get(logical_id)
+        relevant = conditions_used(body.get("Properties")) if type(body) is dict else []
+        if type(body) is dict and type(body.get("Condition")) is str:
+            relevant.append(body["Condition"])
+        relevant = [name for name in relevant if name in free]
+        finding = found[0][1]
+        when = qualifier([case for case, _ in found], present[logical_id], relevant)
+        if when is not None:
+            finding = replace(finding, message=f"{finding.message.rstrip('.')} ({when}).")
+        findings.append(finding)
+    order = {logical_id: index for index, logical_id in enumerate(raw)}
+    rank = {r.id: index for index, r in enumerate(rules)}
+    findings.sort(key=lambda f: (order.get(f.resource, 0), rank[f.rule.id]))
+    return findings
+
+
+def _note_deploy_time_values(resource: Resource, context: TemplateContext) -> None:
+    for path, value in resource._by_path.items():  # noqa: SLF001
+        reason = context.deploy_time_value(value)
+        if reason is not None:
+            context.not_evaluated(resource, path, f"only known at deploy time: {reason}")
 
 
 def evaluate(

@@ -182,6 +182,33 @@ class Finding:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class NotEvaluated:
+    """Something the rules could not read, so their silence about it means nothing: content
+    kept outside the template, a value only known at deploy time, an unexpanded transform.
+
+    ``resource`` is empty for the template as a whole; ``path`` names the property, if any.
+    """
+
+    template: str
+    resource: str
+    resource_type: str
+    path: str
+    reason: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of ``not_evaluated`` in ``green-constructs lint --format json``."""
+        return {
+            "template": self.template,
+            "resource": self.resource,
+            "resource_type": self.resource_type,
+            "path": self.path,
+            "reason": self.reason,
+            "line": self.line,
+        }
+
+
 @dataclass(frozen=True)
 class RuleSettings:
     """Tunable thresholds of the rules.

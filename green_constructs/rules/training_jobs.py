@@ -103,7 +103,9 @@ def is_unknown(value: Any) -> bool:
 
 def jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
     """SageMaker jobs requested by a state machine or a pipeline (cached per resource)."""
-    return template.memo(("jobs", resource.logical_id), lambda: tuple(_extract(resource)))
+    return template.memo(
+        ("jobs", resource.logical_id), lambda: tuple(_extract(resource, template))
+    )
 
 
 def training_jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
@@ -139,16 +141,44 @@ def _known_str(value: Any) -> bool:
 
 
 # extraction -------------------------------------------------------------------------------
-def _extract(resource: Resource) -> Iterator[Job]:
+def _extract(resource: Resource, template: TemplateContext) -> Iterator[Job]:
     if resource.type == "AWS::StepFunctions::StateMachine":
         definition = _state_machine_definition(resource)
         if isinstance(definition, dict):
             yield from _states_jobs(definition)
+        elif definition is not None:
+            template.not_evaluated(resource, "DefinitionString", _UNREADABLE)
     elif resource.type == "AWS::SageMaker::Pipeline":
-        body = resource.get("PipelineDefinition.PipelineDefinitionBody")
-        definition = _parse(_text_parts(body))
+        path = "PipelineDefinition.PipelineDefinitionBody"
+        body = resource.get(path)
+        definition = _json_object(body)
+        if definition is None and body is not None:
+            definition = _parse(_text_parts(body))
         if isinstance(definition, dict):
             yield from _pipeline_jobs(definition)
+        elif body is not None:
+            template.not_evaluated(resource, path, _UNREADABLE)
+
+
+_UNREADABLE = "not JSON the template decides (a parameter, an import or a token): not checked"
+
+
+def _json_object(value: Any) -> Any:
+    """The object an ``Fn::ToJsonString`` (``AWS::LanguageExtensions``) encodes, with the
+    intrinsics inside as :data:`UNRESOLVED`; ``None`` for other values."""
+    if not (is_intrinsic(value) and "Fn::ToJsonString" in value):
+        return None
+    return _tokens_unresolved(value["Fn::ToJsonString"])
+
+
+def _tokens_unresolved(value: Any) -> Any:
+    if is_intrinsic(value):
+        return UNRESOLVED
+    if isinstance(value, list):
+        return [_tokens_unresolved(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _tokens_unresolved(v) for k, v in value.items()}
+    return value
 
 
 def _state_machine_definition(resource: Resource) -> Any:
@@ -160,7 +190,11 @@ def _state_machine_definition(resource: Resource) -> Any:
     text = resource.get("DefinitionString")
     if text is None:
         return None
-    return _parse(_substitute(_text_parts(text), substitutions))
+    encoded = _json_object(text)
+    if encoded is not None:
+        return _substitute_object(encoded, substitutions)
+    parsed = _parse(_substitute(_text_parts(text), substitutions))
+    return parsed if parsed is not None else text
 
 
 def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:

@@ -35,11 +35,12 @@ def test_text_lists_findings_with_lines_then_acknowledged_then_summary(cli) -> N
     ]
 
 
-def test_json_is_findings_and_summary(cli) -> None:
+def test_json_is_findings_not_evaluated_and_summary(cli) -> None:
     run = cli("lint", ENDPOINT, "--format", "json", "--rule", "Sustainability-LogGroupRetention")
     assert run.code == 0
     document = json.loads(run.out)
-    assert set(document) == {"findings", "summary"}
+    assert set(document) == {"findings", "not_evaluated", "summary"}
+    assert document["not_evaluated"] == []
     assert document["summary"] == {
         "templates": 1,
         "resources": 5,
@@ -47,6 +48,7 @@ def test_json_is_findings_and_summary(cli) -> None:
         "findings": 0,
         "acknowledged": 1,
         "by_severity": {"error": 0, "warning": 0, "info": 0},
+        "not_evaluated": 0,
     }
     [finding] = document["findings"]
     assert finding == {

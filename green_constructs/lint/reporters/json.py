@@ -1,14 +1,28 @@
-"""``--format json``: ``{"findings": [Finding.to_dict(), ...], "summary": {...}}``."""
+"""``--format json``: ``{"findings": [...], "not_evaluated": [...], "summary": {...}}``.
+
+Each finding and each not-evaluated entry is one line (the standard library's C encoder
+writes them; ``indent`` would switch it to the pure-Python one).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from ..runner import LintResult
 
 
+def _list(items: Iterable[dict[str, Any]]) -> str:
+    lines = ",\n    ".join(json.dumps(item) for item in items)
+    return f"[\n    {lines}\n  ]" if lines else "[]"
+
+
 def render(result: "LintResult") -> str:
-    document = {"findings": [f.to_dict() for f in result.findings], "summary": result.summary}
-    return json.dumps(document, indent=2) + "\n"
+    findings = _list(f.to_dict() for f in result.findings)
+    unread = _list(n.to_dict() for n in result.not_evaluated)
+    summary = json.dumps(result.summary)
+    return (
+        f'{{\n  "findings": {findings},\n  "not_evaluated": {unread},\n'
+        f'  "summary": {summary}\n}}\n'
+    )

@@ -1,18 +1,19 @@
 """``--format sarif``: SARIF 2.1.0 for code-scanning tools (GitHub, Azure DevOps, IDEs).
 
 One run; the driver lists every rule evaluated; acknowledged findings carry an external
-suppression with the acknowledgement's reason.
+suppression with the acknowledgement's reason; what was not evaluated is listed as tool execution
+notifications (level ``note``) of the run's invocation.
 """
 
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ...rules import Finding, Rule, Severity
+from ... import __version__
+from ...rules import Finding, NotEvaluated, Rule, Severity
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -30,13 +31,6 @@ def _uri(path: str) -> str:
         return quote(absolute.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
         return absolute.as_uri()
-
-
-def _version() -> str:
-    try:
-        return metadata.version("green-constructs")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -79,6 +73,29 @@ def _result(finding: Finding, path: str, index: int | None) -> dict[str, Any]:
     return result
 
 
+def _notification(note: NotEvaluated, path: str) -> dict[str, Any]:
+    """A not-evaluated entry as a tool execution notification (level ``note``)."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
+    if note.line:
+        physical["region"] = {"startLine": note.line}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if note.resource:
+        location["logicalLocations"] = [
+            {
+                "name": note.resource,
+                "fullyQualifiedName": f"{note.template}/{note.resource}",
+                "kind": "resource",
+            }
+        ]
+    subject = ".".join(p for p in (note.resource, note.path) if p) or "template"
+    return {
+        "level": "note",
+        "message": {"text": f"Not evaluated: {subject}: {note.reason}"},
+        "locations": [location],
+        "descriptor": {"id": "not-evaluated"},
+    }
+
+
 def render(result: "LintResult") -> str:
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
@@ -90,10 +107,19 @@ def render(result: "LintResult") -> str:
                 "tool": {
                     "driver": {
                         "name": "green-constructs",
-                        "version": _version(),
+                        "version": __version__,
                         "rules": [_rule(r) for r in rules],
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            _notification(n, result.paths.get(n.template, n.template))
+                            for n in result.not_evaluated
+                        ],
+                    }
+                ],
                 "columnKind": "unicodeCodePoints",
                 "results": [
                     _result(f, result.paths.get(f.template, f.template), index.get(f.rule.id))

@@ -1,11 +1,12 @@
 """``--format text``: one line a finding (``path:line: severity rule resource (type): message``),
-acknowledged findings after the others, then a summary line."""
+acknowledged findings after the others, then one line for each thing not evaluated
+(``path:line: not evaluated resource (type) path: reason``) and a summary line."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...rules import Finding
+from ...rules import Finding, NotEvaluated
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -22,6 +23,16 @@ def _line(finding: Finding, path: str) -> str:
     return text
 
 
+def _unread_line(note: NotEvaluated, path: str) -> str:
+    where = f"{path}:{note.line}" if note.line else path
+    subject = " ".join(
+        part
+        for part in (note.resource, f"({note.resource_type})" if note.resource_type else "", note.path)
+        if part
+    )
+    return f"{where}: not evaluated {subject or 'template'}: {note.reason}"
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -32,10 +43,12 @@ def _summary_line(summary: dict[str, Any]) -> str:
         f"{_count(summary['findings'], 'finding')} ({severities}), "
         f"{summary['acknowledged']} acknowledged; {_count(summary['templates'], 'template')}, "
         f"{_count(summary['resources'], 'resource')}, {_count(summary['rules'], 'rule')}"
+        + (f"; {summary['not_evaluated']} not evaluated" if summary.get("not_evaluated") else "")
     )
 
 
 def render(result: "LintResult") -> str:
     ordered = sorted(result.findings, key=lambda f: f.acknowledged)  # stable: template order kept
     lines = [_line(f, result.paths.get(f.template, f.template)) for f in ordered]
+    lines += (_unread_line(n, result.paths.get(n.template, n.template)) for n in result.not_evaluated)
     return "\n".join([*lines, _summary_line(result.summary)]) + "\n"

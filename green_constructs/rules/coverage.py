@@ -1,0 +1,36 @@
+"""Content the rules cannot read whatever they check: kept outside the template or made by code.
+
+Each is recorded on the context as not evaluated, so that a template's silence means "checked".
+Values read by rules but decided at deploy time are recorded by the engine; content a rule fails
+to parse (a pipeline body, a state machine definition) by the rule's own helpers.
+"""
+
+from __future__ import annotations
+
+from .context import TemplateContext, is_custom_resource
+
+_EXTERNAL_CONTENT = {
+    "AWS::StepFunctions::StateMachine": (
+        "DefinitionS3Location",
+        "the state machine definition is not in the template: its SageMaker jobs are not checked",
+    ),
+    "AWS::SageMaker::Pipeline": (
+        "PipelineDefinition.PipelineDefinitionS3Location",
+        "the pipeline definition is not in the template: its steps are not checked",
+    ),
+}
+
+
+def note_unreadable_content(context: TemplateContext) -> None:
+    """Record custom resources and definitions stored outside the template."""
+    for resource in context.resources.values():
+        if is_custom_resource(resource.type):
+            context.not_evaluated(
+                resource,
+                "",
+                "custom resource: what its provider creates or changes is not in the template",
+            )
+            continue
+        external = _EXTERNAL_CONTENT.get(resource.type)
+        if external is not None and resource.get(external[0]) is not None:
+            context.not_evaluated(resource, external[0], external[1])
