@@ -44,7 +44,9 @@ test-nag2: $(NAG2_VENV)/.installed
 catalog: $(VENV)/.installed
 	$(VENV)/bin/python -m green_constructs.catalog.refresh
 
+# The rule reference and the rule index (which module checks which resource types).
 docs: $(VENV)/.installed
+	$(VENV)/bin/python -c "from green_constructs.rules.registry import write_index; write_index()"
 	$(VENV)/bin/green-constructs rules --format markdown > docs/RULES.md
 
 clean:

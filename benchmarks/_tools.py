@@ -20,6 +20,7 @@ REPO = HERE.parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
 SCANNER_VENV = CACHE / "scanner-venv"
+OURS_VENV = CACHE / "ours-venv"
 CFNGUARD_PKG = CACHE / "npm" / "node_modules" / "@cdklabs" / "cdk-validator-cfnguard"
 
 
@@ -55,10 +56,12 @@ def scanner_env() -> dict[str, str]:
 
 
 def our_exe() -> Path:
-    """The ``green-constructs`` console script next to the running interpreter."""
-    path = Path(sys.executable).parent / "green-constructs"
+    """The ``green-constructs`` console script of the installed copy (benchmarks/setup.sh
+    installs the repository into ``.cache/ours-venv`` as users get it: a regular, not editable,
+    install with its bytecode compiled by pip)."""
+    path = OURS_VENV / "bin" / "green-constructs"
     if not path.is_file():
-        raise SystemExit(f"{path} not found: install the package (pip install -e .)")
+        raise SystemExit(f"{path} not found: run benchmarks/setup.sh")
     return path
 
 

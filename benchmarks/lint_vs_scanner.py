@@ -6,8 +6,9 @@ Measures, in one run:
    ``green-constructs lint T.json --format json`` and for ``susscanner T.json`` (Sustainability
    Scanner 1.3.0, which runs cfn-guard 3 over its rules). One untimed warm-up run of each (its
    output is checked: both must report findings), then ``--runs`` timed runs, interleaved so
-   that drift in the machine's load hits both tools alike. Target: ours at least 4x faster
-   (scanner median / ours median >= 4).
+   that drift in the machine's load hits both tools alike. Ours is the copy setup.sh installs
+   as users get it (bytecode compiled). Target: ours at least 10x faster (scanner median /
+   ours median >= 10).
 2. **In process**: ``green_constructs.rules.evaluate(template, all_rules())`` on the already
    parsed template against ``json.loads`` of its text, median per call over ``timeit`` repeats.
    Target: evaluation at most 2x the parse.
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _tools  # noqa: E402
 import generate_template  # noqa: E402
 
-COLD_TARGET = 4.0  # scanner time / our time, at least
+COLD_TARGET = 10.0  # scanner time / our time, at least
 EVAL_TARGET = 2.0  # evaluate time / json.loads time, at most
 
 

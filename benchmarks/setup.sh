@@ -4,6 +4,8 @@
 # Idempotent: a second run only checks what is there.
 #
 #   benchmarks/.cache/scanner-venv   AWS Sustainability Scanner 1.3.0 (+ typer 0.12.4, which it needs)
+#   benchmarks/.cache/ours-venv      this repository installed as users get it (a regular install,
+#                                    bytecode compiled by pip), reinstalled on every run
 #   benchmarks/.cache/npm            @cdklabs/cdk-validator-cfnguard, only for the cfn-guard 3 binary it ships
 #
 # The scanner runs `cfn-guard` found through PATH (shutil.which); lint_vs_scanner.py puts the
@@ -30,6 +32,16 @@ if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.vers
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
         "sustainability-scanner==$SCANNER_VERSION" "typer==$TYPER_VERSION" "click==$CLICK_VERSION"
 fi
+
+# --- green-constructs, installed -------------------------------------------------------------
+# --no-deps plus PyYAML: the cold lint imports the standard library and PyYAML only; the other
+# dependencies (aws-cdk-lib, boto3, cfn-lint...) install no .pth file, so they add nothing to
+# its start-up and are left out to keep the set-up fast.
+OURS="$CACHE/ours-venv"
+[ -x "$OURS/bin/python" ] || "$PYTHON" -m venv "$OURS"
+"$OURS/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall \
+    "$HERE/.." "PyYAML>=6.0"
+"$OURS/bin/green-constructs" --version >&2
 
 # --- cfn-guard 3 (shipped inside @cdklabs/cdk-validator-cfnguard) ----------------------------
 NPM_PREFIX="$CACHE/npm"

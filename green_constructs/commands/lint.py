@@ -60,13 +60,13 @@ def run(args: argparse.Namespace) -> int:
     from ..lint.decode import TemplateDecodeError
     from ..lint.reporters import render
     from ..lint.runner import lint
-    from ..rules import RuleSettings, Severity, select_rules
+    from ..rules import RuleSettings, Severity, selection
 
     try:
-        rules = select_rules(packs=args.pack, include=args.rule, exclude=args.exclude)
+        rules = selection(packs=args.pack, include=args.rule, exclude=args.exclude)
     except ValueError as error:
         raise CommandError(str(error)) from None
-    if not rules:
+    if not rules.ids:
         raise CommandError("--pack, --rule and --exclude leave no rule to run")
     if args.region is not None:
         try:

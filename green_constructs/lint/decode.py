@@ -1,23 +1,20 @@
 """Template decoding that keeps the line of every resource (as cfn-lint's decoder does).
 
 JSON goes through the standard library's parser; YAML through PyYAML's libyaml loader with the
-CloudFormation short-form tags (``!Ref``, ``!GetAtt``, ``!Sub``...) turned into their long form.
+CloudFormation short-form tags (:mod:`.yaml_decode`, imported only for YAML input).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-
 from ..rules.model import NotEvaluated
-
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class TemplateDecodeError(Exception):
@@ -48,62 +45,6 @@ class DecodedTemplate:
     def unread(self) -> list[NotEvaluated]:
         """What decoding and transforms could not read, as not-evaluated entries."""
         return [NotEvaluated(self.display_name, *note) for note in self.notes]
-
-
-class _CfnLoader(_Loader):  # type: ignore[misc, valid-type]
-    """Safe loader that knows the CloudFormation tags and leaves dates as strings."""
-
-
-def _short_form(loader: Any, tag_suffix: str, node: Any) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if tag_suffix in ("Ref", "Condition"):
-        return {tag_suffix: value}
-    if tag_suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{tag_suffix}": value}
-
-
-_CfnLoader.add_multi_constructor("!", _short_form)
-_CfnLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
-
-
-def _yaml_resource_lines(node: Any) -> dict[str, int]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    for key, value in node.value:
-        if key.value == "Resources" and isinstance(value, yaml.MappingNode):
-            return {k.value: k.start_mark.line + 1 for k, _ in value.value}
-    return {}
-
-
-def load_yaml(text: str) -> Any:
-    """YAML with CloudFormation short-form tags, as plain data (no template checks)."""
-    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
-
-
-def _decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
-    loader = _CfnLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        return loader.construct_document(node), _yaml_resource_lines(node)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise TemplateDecodeError(f"{path}{where}: invalid YAML: {problem}") from None
-    except (ValueError, TypeError, RecursionError) as error:
-        raise TemplateDecodeError(f"{path}: invalid YAML: {error}") from None
-    finally:
-        loader.dispose()
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -150,6 +91,45 @@ MAX_DEPTH = 100
 for the code (intrinsic resolution, rules) that walks template values recursively."""
 
 
+def load_yaml(text: str) -> Any:
+    """YAML with CloudFormation short-form tags, as plain data (no template checks)."""
+    from .yaml_decode import load_yaml as load
+
+    return load(text)
+
+
+def _recursion_depth() -> int:
+    """The interpreter's current recursion depth: ``sys.setrecursionlimit`` refuses any limit
+    at or below it, so the lowest limit it accepts, found by bisection, is one above."""
+    previous = sys.getrecursionlimit()
+    low, high = 1, previous  # refused at low (or below), accepted at high
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            sys.setrecursionlimit(middle)
+            high = middle
+        except RecursionError:
+            low = middle
+    sys.setrecursionlimit(previous)
+    return high - 1
+
+
+def _json_within_depth(text: str, limit: int) -> Any:
+    """``json.loads(text)``, raising ``RecursionError`` for data nested more than ``limit``
+    deep: the C decoder counts each nesting level against the interpreter's recursion limit,
+    set for the call to the current depth plus ``limit`` plus the calls ``json.loads`` makes
+    (tests pin the exact bound). No second walk over the data."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(_recursion_depth() + limit + _JSON_CALLS)
+    try:
+        return json.loads(text)
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+_JSON_CALLS = 2  # json.loads and JSONDecoder.decode (raw_decode runs the C scanner directly)
+
+
 def _deeper_than(data: Any, limit: int) -> bool:
     """Whether ``data`` nests lists and mappings more than ``limit`` deep (YAML aliases and
     self-referencing anchors included), without recursion."""
@@ -171,22 +151,24 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
     """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one."""
     if text.lstrip().startswith("{"):
         try:
-            data = json.loads(text)
+            data = _json_within_depth(text, MAX_DEPTH)
         except json.JSONDecodeError as error:
             raise TemplateDecodeError(
                 f"{path}:{error.lineno}: invalid JSON: {error.msg}"
             ) from None
         except RecursionError:
-            raise TemplateDecodeError(f"{path}: invalid JSON: nested too deeply") from None
+            raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
         except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
             raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
         lines = _json_resource_lines(text) if isinstance(data, dict) else {}
     else:
-        data, lines = _decode_yaml(text, path)
+        from .yaml_decode import decode_yaml
+
+        data, lines = decode_yaml(text, path)
+        if _deeper_than(data, MAX_DEPTH):  # aliases can nest what the text does not
+            raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data, dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (top level is not a mapping)")
-    if _deeper_than(data, MAX_DEPTH):
-        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data.get("Resources"), dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (no Resources mapping)")
     mentions_include = "Fn::Transform" in text or "!Transform" in text

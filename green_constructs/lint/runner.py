@@ -32,6 +32,7 @@ from ..rules import (
     Finding,
     NotEvaluated,
     Rule,
+    RuleSelection,
     RuleSettings,
     Severity,
     TemplateContext,
@@ -48,7 +49,7 @@ class LintResult:
 
     findings: tuple[Finding, ...]
     summary: dict[str, Any]
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...]  # the rules evaluated (of a selection: those the input needed)
     paths: Mapping[str, str]  # Finding.template -> template file path
     unknown_regions: tuple[str, ...] = ()  # deployment regions the catalog does not know
     not_evaluated: tuple[NotEvaluated, ...] = ()  # what the rules could not read
@@ -91,26 +92,35 @@ def _is_directory(path: str | Path) -> bool:
 
 def lint(
     paths: Iterable[str | Path],
-    rules: Sequence[Rule],
+    rules: Sequence[Rule] | RuleSelection,
     *,
     region: str | None = None,
     settings: RuleSettings | None = None,
 ) -> LintResult:
     """Evaluate ``rules`` on every template of ``paths``.
 
-    ``region`` applies to templates whose assembly does not say where they deploy.
+    ``rules`` may be a :class:`~green_constructs.rules.RuleSelection`: only the selected rules
+    for the resource types present are then imported. ``region`` applies to templates whose
+    assembly does not say where they deploy.
     """
     catalog = Catalog.default()
-    findings: list[Finding] = []
-    unread: list[NotEvaluated] = []
-    resources = 0
-    paths_by_name: dict[str, str] = {}
+    templates = load_templates(paths)
     unknown_regions: dict[str, None] = {}
-    for decoded in load_templates(paths):
+    for decoded in templates:
         if decoded.region and not catalog.has_region(decoded.region):
             unknown_regions[decoded.region] = None
         if decoded.mentions_include or declared_transforms(decoded.template):
             apply_transforms(decoded, decoded.region or region)
+    if isinstance(rules, RuleSelection):
+        selected = len(rules.ids)
+        rules = rules.load(_resource_types(templates))
+    else:
+        selected = len(rules)
+    findings: list[Finding] = []
+    unread: list[NotEvaluated] = []
+    resources = 0
+    paths_by_name: dict[str, str] = {}
+    for decoded in templates:
         context = TemplateContext(
             decoded.template,
             name=decoded.display_name,
@@ -125,7 +135,7 @@ def lint(
         unread += (
             replace(n, line=lines.get(n.resource)) for n in (*decoded.unread(), *context.unread)
         )
-    summary = _summary(findings, templates=len(paths_by_name), resources=resources, rules=rules)
+    summary = _summary(findings, templates=len(paths_by_name), resources=resources, rules=selected)
     summary["not_evaluated"] = len(unread)
     return LintResult(
         findings=tuple(findings),
@@ -137,8 +147,18 @@ def lint(
     )
 
 
+def _resource_types(templates: Iterable[DecodedTemplate]) -> set[str]:
+    found: set[str] = set()
+    for decoded in templates:
+        resources = decoded.template.get("Resources")
+        for body in resources.values() if isinstance(resources, dict) else ():
+            if type(body) is dict and type(body.get("Type")) is str:
+                found.add(body["Type"])
+    return found
+
+
 def _summary(
-    findings: Sequence[Finding], *, templates: int, resources: int, rules: Sequence[Rule]
+    findings: Sequence[Finding], *, templates: int, resources: int, rules: int
 ) -> dict[str, Any]:
     open_findings = [f for f in findings if not f.acknowledged]
     by_severity = {s.value: 0 for s in sorted(Severity, key=lambda s: -s.rank)}
@@ -147,7 +167,7 @@ def _summary(
     return {
         "templates": templates,
         "resources": resources,
-        "rules": len(rules),
+        "rules": rules,
         "findings": len(open_findings),
         "acknowledged": len(findings) - len(open_findings),
         "by_severity": by_severity,

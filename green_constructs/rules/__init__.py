@@ -3,7 +3,7 @@
 from .context import TemplateContext
 from .engine import evaluate, evaluate_context
 from .model import Finding, NotEvaluated, Resource, Rule, RuleSettings, Severity
-from .registry import PACKS, all_rules, get_rule, rule, select_rules
+from .registry import PACKS, RuleSelection, all_rules, get_rule, rule, select_rules, selection
 
 __all__ = [
     "PACKS",
@@ -11,6 +11,7 @@ __all__ = [
     "NotEvaluated",
     "Resource",
     "Rule",
+    "RuleSelection",
     "RuleSettings",
     "Severity",
     "TemplateContext",
@@ -20,4 +21,5 @@ __all__ = [
     "get_rule",
     "rule",
     "select_rules",
+    "selection",
 ]

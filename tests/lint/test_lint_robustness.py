@@ -123,3 +123,14 @@ def test_closed_or_failing_standard_output_is_one_line(cli, monkeypatch) -> None
 def test_version(cli) -> None:
     run = cli("--version")
     assert run.code == 0 and run.out.startswith("green-constructs ")
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+def test_json_depth_bound_is_exact(depth: int) -> None:
+    """The JSON decoder's bound (the recursion limit trick) is exactly MAX_DEPTH levels."""
+    text = '{"Resources": {}, "X": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+    if depth > MAX_DEPTH:
+        with pytest.raises(TemplateDecodeError, match="nested more than"):
+            decode_text(text)
+    else:
+        assert "X" in decode_text(text).template
