@@ -1,4 +1,4 @@
-"""The SageMaker compute a resource asks for: instance types, where, and what for."""
+"""The ML compute a resource asks for: instance types, where, and what for."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ...catalog import Family
 from ..context import TemplateContext
 from ..model import Resource
 from ..training_jobs import JOB_SOURCES, is_unknown, jobs, training_instances
+from ._ec2 import EC2_TYPES, instance_types
 
 BATCH = "AWS::Batch::ComputeEnvironment"
 COMPUTE_TYPES = (
@@ -18,13 +19,18 @@ COMPUTE_TYPES = (
     "AWS::SageMaker::Cluster",
     BATCH,
 )
+"""SageMaker compute and Batch compute environments (GenAI-PreviousGeneration's scope)."""
+ML_COMPUTE_TYPES = (*COMPUTE_TYPES, *EC2_TYPES)
+"""Also EC2 instances, launch templates and Auto Scaling groups: ML compute on their GPU and
+Neuron instance types (their generation is Sustainability-Ec2PreviousGeneration's)."""
+_ACCELERATED_ONLY = (BATCH, *EC2_TYPES)
 NEURON_KINDS = ("inferentia", "trainium")
 GPU_KINDS = ("gpu", "gpu-previous")
 
 
 class Usage(NamedTuple):  # a tuple: several per compute resource, built on every lint
     """One instance type a resource runs on: ``purpose`` is inference, training, transform,
-    processing or notebook; ``where`` names the variant, state, step or instance group."""
+    processing, notebook or ec2; ``where`` names the variant, state, step or instance group."""
 
     purpose: str
     where: str
@@ -34,7 +40,7 @@ class Usage(NamedTuple):  # a tuple: several per compute resource, built on ever
 
 def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
     """Known instance types of ``resource`` (cached per template and resource). A Batch
-    compute environment is ML compute only on its GPU and Neuron instances."""
+    compute environment, and EC2 capacity, is ML compute only on its GPU and Neuron instances."""
     return template.memo(("usages", resource.logical_id), lambda: _usages(resource, template))
 
 
@@ -43,7 +49,7 @@ def _usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
         Usage(purpose, where, t, template.catalog.find_family(t))
         for purpose, where, t in _raw_usages(resource, template)
     )
-    if resource.type != BATCH:
+    if resource.type not in _ACCELERATED_ONLY:
         return tuple(found)
     return tuple(u for u in found if u.family and u.family.kind in (*GPU_KINDS, *NEURON_KINDS))
 
@@ -101,6 +107,9 @@ def _raw_usages(resource: Resource, template: TemplateContext) -> Iterator[tuple
             purpose = "training" if job.trains else job.kind
             for instance_type in job.instance_types:
                 yield purpose, f"{label} {job.name}", instance_type
+    elif resource.type in EC2_TYPES:
+        for instance_type in instance_types(resource, template):
+            yield "ec2", "instances", instance_type
     else:
         for found in training_instances(resource):
             yield "training", found.where, found.instance_type

@@ -6,7 +6,7 @@ from ...catalog import Region, UnknownRegionError
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._compute import COMPUTE_TYPES, NEURON_KINDS, usages
+from ._compute import ML_COMPUTE_TYPES, NEURON_KINDS, usages
 
 _CONFIG = "AWS::SageMaker::EndpointConfig"
 
@@ -24,11 +24,12 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
         "greener regions the finding names (offering Neuron instances when you use them)."
     ),
     best_practices=("MLSUS-03", "SUS01-BP01"),
-    resource_types=COMPUTE_TYPES,
+    resource_types=ML_COMPUTE_TYPES,
     notes=(
-        "Reported once per template, on the first resource that runs SageMaker compute (any "
-        "endpoint config, or a resource with a known instance type; Batch compute environments "
-        "count on GPU or Neuron instances only), and only when the region is "
+        "Reported once per template, on the first resource that runs ML compute (any SageMaker "
+        "endpoint config, or a resource with a known instance type; Batch compute environments, "
+        "EC2 instances, launch templates and Auto Scaling groups count on GPU or Neuron "
+        "instances only), and only when the region is "
         "known and in the catalog. The threshold is RuleSettings.carbon_intensity_ratio (default "
         "2: more than twice the greenest region offering what the template uses: regions where "
         "no image or instance type of the template is known to be missing, by the tables "
@@ -69,7 +70,7 @@ def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
     """The first compute resource of the template, and whether any compute uses Neuron."""
     first, neuron = None, False
     for candidate in template.resources.values():
-        if candidate.type not in COMPUTE_TYPES:
+        if candidate.type not in ML_COMPUTE_TYPES:
             continue
         found = usages(candidate, template)
         if first is None and (found or candidate.type == _CONFIG):

@@ -27,6 +27,13 @@ def behaviors(distribution: Resource) -> Iterator[tuple[bool, Mapping[str, Any]]
             yield False, behavior
 
 
+def behavior_name(is_default: bool, behavior: Mapping[str, Any]) -> str:
+    """``the default cache behavior`` or ``cache behavior <PathPattern>``."""
+    if is_default:
+        return "the default cache behavior"
+    return f"cache behavior {behavior.get('PathPattern', '?')}"
+
+
 def cache_policy_users(template: TemplateContext) -> dict[str, list[Resource]]:
     """Distributions by the logical id of each in-template cache policy their behaviors use."""
 
