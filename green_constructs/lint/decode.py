@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,18 +20,36 @@ class TemplateDecodeError(Exception):
     """A template that cannot be read or is not a CloudFormation template."""
 
 
-@dataclass
 class DecodedTemplate:
-    """A template's data, where it came from, and the line of each resource (1-based)."""
+    """A template's data, where it came from, and the line of each resource (1-based).
 
-    path: str
-    template: dict[str, Any]
-    lines: dict[str, int] = field(default_factory=dict)
-    region: str | None = None
-    name: str | None = None
-    parent: str | None = None  # for a nested stack: the path of its parent's template
-    mentions_include: bool = False  # the text has Fn::Transform (AWS::Include, macros)
-    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
+    ``parent`` is, for a nested stack, the path of its parent's template; ``mentions_include``
+    says the text has ``Fn::Transform`` (``AWS::Include``, macros).
+    """
+
+    __slots__ = ("path", "template", "lines", "region", "name", "parent", "mentions_include", "notes")
+
+    def __init__(
+        self,
+        path: str,
+        template: dict[str, Any],
+        lines: dict[str, int] | None = None,
+        region: str | None = None,
+        name: str | None = None,
+        parent: str | None = None,
+        mentions_include: bool = False,
+    ) -> None:
+        self.path = path
+        self.template = template
+        self.lines: dict[str, int] = {} if lines is None else lines
+        self.region = region
+        self.name = name
+        self.parent = parent
+        self.mentions_include = mentions_include
+        self.notes: list[tuple[str, str, str, str]] = []
+
+    def __repr__(self) -> str:
+        return f"DecodedTemplate({self.path!r}, name={self.name!r}, region={self.region!r})"
 
     @property
     def display_name(self) -> str:

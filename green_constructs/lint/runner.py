@@ -23,9 +23,8 @@ for the template as a whole.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..catalog import Catalog
 from ..rules import (
@@ -43,8 +42,7 @@ from .decode import DecodedTemplate, TemplateDecodeError, decode_file
 from .transforms import apply_transforms, declared_transforms
 
 
-@dataclass(frozen=True)
-class LintResult:
+class LintResult(NamedTuple):
     """Findings in template order, the summary, and the file behind each template name."""
 
     findings: tuple[Finding, ...]
@@ -85,7 +83,7 @@ def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
 
 def _is_directory(path: str | Path) -> bool:
     try:
-        return Path(path).is_dir()
+        return os.path.isdir(path)
     except OSError as error:  # a name too long for the file system...
         raise TemplateDecodeError(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -131,9 +129,9 @@ def lint(
         resources += len(context.resources)
         paths_by_name[decoded.display_name] = decoded.path
         lines = decoded.lines
-        findings += (replace(f, line=lines.get(f.resource)) for f in evaluate_context(context, rules))
+        findings += (f._replace(line=lines.get(f.resource)) for f in evaluate_context(context, rules))
         unread += (
-            replace(n, line=lines.get(n.resource)) for n in (*decoded.unread(), *context.unread)
+            n._replace(line=lines.get(n.resource)) for n in (*decoded.unread(), *context.unread)
         )
     summary = _summary(findings, templates=len(paths_by_name), resources=resources, rules=selected)
     summary["not_evaluated"] = len(unread)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from ..catalog import Catalog
@@ -127,7 +126,7 @@ def _evaluate_conditional(
         finding = found[0][1]
         when = qualifier([case for case, _ in found], present[logical_id], relevant)
         if when is not None:
-            finding = replace(finding, message=f"{finding.message.rstrip('.')} ({when}).")
+            finding = finding._replace(message=f"{finding.message.rstrip('.')} ({when}).")
         findings.append(finding)
     order = {logical_id: index for index, logical_id in enumerate(raw)}
     rank = {r.id: index for index, r in enumerate(rules)}

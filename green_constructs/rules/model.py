@@ -1,10 +1,13 @@
-"""What a rule is, what it sees and what it reports: plain data, no jsii."""
+"""What a rule is, what it sees and what it reports: plain data, no jsii.
+
+Records are ``NamedTuple``s and a slotted class rather than dataclasses: the lint's cold start
+would spend more on creating dataclasses (and importing ``dataclasses``) than on its rules.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 
 from .intrinsics import is_intrinsic, resolve
 
@@ -38,7 +41,6 @@ _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 _MISSING = object()
 
 
-@dataclass(slots=True, eq=False)  # built for every resource of every template: kept cheap
 class Resource:
     """One template resource; its properties read with intrinsics resolved where the template
     alone decides them (``resolve``).
@@ -51,13 +53,36 @@ class Resource:
     every value for them would cost rules more than all their checks.
     """
 
-    logical_id: str
-    type: str
-    raw_properties: Mapping[str, Any]
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    parameter_defaults: Mapping[str, Any] = field(default_factory=dict)
-    _by_path: dict[str, Any] | None = field(default=None, repr=False)
-    _properties: Mapping[str, Any] | None = field(default=None, repr=False)
+    __slots__ = (  # built for every resource of every template: kept cheap
+        "logical_id",
+        "type",
+        "raw_properties",
+        "metadata",
+        "parameter_defaults",
+        "_by_path",
+        "_properties",
+    )
+
+    def __init__(
+        self,
+        logical_id: str,
+        type: str,
+        raw_properties: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+        parameter_defaults: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.logical_id = logical_id
+        self.type = type
+        self.raw_properties = raw_properties
+        self.metadata: Mapping[str, Any] = {} if metadata is None else metadata
+        self.parameter_defaults: Mapping[str, Any] = (
+            {} if parameter_defaults is None else parameter_defaults
+        )
+        self._by_path: dict[str, Any] | None = None
+        self._properties: Mapping[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"Resource({self.logical_id!r}, {self.type!r})"
 
     @property
     def properties(self) -> Mapping[str, Any]:
@@ -114,8 +139,7 @@ Check = Callable[[Resource, "TemplateContext"], "str | None"]
 """A rule's test: ``None`` when the resource complies, else the finding's message."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A check with its metadata (as cfn-lint keeps metadata with the rule)."""
 
     id: str
@@ -149,8 +173,7 @@ class Rule:
         }
 
 
-@dataclass(slots=True)  # one per finding, hundreds per template: kept cheap
-class Finding:
+class Finding(NamedTuple):
     """One rule's verdict on one resource."""
 
     rule: Rule
@@ -182,8 +205,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class NotEvaluated:
+class NotEvaluated(NamedTuple):
     """Something the rules could not read, so their silence about it means nothing: content
     kept outside the template, a value only known at deploy time, an unexpanded transform.
 
@@ -199,18 +221,10 @@ class NotEvaluated:
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of ``not_evaluated`` in ``green-constructs lint --format json``."""
-        return {
-            "template": self.template,
-            "resource": self.resource,
-            "resource_type": self.resource_type,
-            "path": self.path,
-            "reason": self.reason,
-            "line": self.line,
-        }
+        return self._asdict()
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(NamedTuple):
     """Tunable thresholds of the rules.
 
     ``carbon_intensity_ratio``: ``GenAI-RegionCarbonIntensity`` flags a region whose grid

@@ -7,10 +7,8 @@ only the rules an input needs (the lint's cold start).
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from .index import RULES
 from .model import Check, Rule, Severity
@@ -64,6 +62,8 @@ def rule(
 
 def rule_modules() -> list[str]:
     """Every rule module (``genai.async_scale_to_zero``...), found on disk."""
+    import pkgutil
+
     found = []
     for module in _PACK_MODULES.values():
         package = importlib.import_module(f"{__package__}.{module}")
@@ -87,8 +87,7 @@ def all_rules() -> tuple[Rule, ...]:
     return _sorted(_REGISTERED.values())
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+class RuleSelection(NamedTuple):
     """Rule ids chosen by pack and id, their modules not imported until :meth:`load`."""
 
     ids: tuple[str, ...]

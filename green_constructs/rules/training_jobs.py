@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from .context import TemplateContext
 from .intrinsics import is_intrinsic
@@ -50,8 +49,7 @@ _INSTANCE_PATHS = {
 }
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """One SageMaker job request found in a workflow.
 
     ``kind`` is ``training``, ``tuning`` (its training job definition), ``transform`` or
@@ -86,8 +84,7 @@ class Job:
         return tuple(t for t in found if isinstance(t, str) and not is_unknown(t))
 
 
-@dataclass(frozen=True)
-class TrainingInstance:
+class TrainingInstance(NamedTuple):
     """A training instance type and where (``instance group workers``, ``compute resources``)."""
 
     where: str
