@@ -118,10 +118,15 @@ def training_instances(resource: Resource) -> list[TrainingInstance]:
         for key in ("InstanceGroups", "RestrictedInstanceGroups"):
             groups = resource.get(key)
             for group in groups if isinstance(groups, list) else ():
-                if isinstance(group, dict) and _known_str(group.get("InstanceType")):
-                    name = group.get("InstanceGroupName")
-                    label = f"instance group {name}" if _known_str(name) else "an instance group"
-                    found.append(TrainingInstance(label, group["InstanceType"]))
+                if not isinstance(group, dict):
+                    continue
+                name = group.get("InstanceGroupName")
+                label = f"instance group {name}" if _known_str(name) else "an instance group"
+                requirements = group.get("InstanceRequirements")  # flexible instance groups
+                listed = requirements.get("InstanceTypes") if isinstance(requirements, dict) else None
+                for instance_type in [group.get("InstanceType"), *(listed if isinstance(listed, list) else ())]:
+                    if _known_str(instance_type):
+                        found.append(TrainingInstance(label, instance_type))
         return found
     if resource.type == "AWS::Batch::ComputeEnvironment":
         types = resource.get("ComputeResources.InstanceTypes")

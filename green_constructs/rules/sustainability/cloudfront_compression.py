@@ -9,15 +9,9 @@ from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
 from ..registry import rule
 from ..values import as_bool
-from ._cloudfront import behaviors
+from ._cloudfront import behavior_name, behaviors
 
 ENCODINGS = ("EnableAcceptEncodingGzip", "EnableAcceptEncodingBrotli")
-
-
-def _name(is_default: bool, behavior: Mapping[str, Any]) -> str:
-    if is_default:
-        return "the default cache behavior"
-    return f"cache behavior {behavior.get('PathPattern', '?')}"
 
 
 def _policy_allows_compression(policy: Resource) -> bool:
@@ -71,7 +65,7 @@ def cloudfront_compression(resource: Resource, template: TemplateContext) -> str
     if is_intrinsic(resource.get("DistributionConfig")):
         return None
     problems = [
-        f"{_name(is_default, behavior)} ({problem})"
+        f"{behavior_name(is_default, behavior)} ({problem})"
         for is_default, behavior in behaviors(resource)
         if (problem := _problem(behavior, template)) is not None
     ]
