@@ -1,61 +1,62 @@
-"""Templates rebuilt from the construct tree, for the code paths that see constructs, not files.
+"""Stack templates as synthesis writes them, for the front ends that see constructs, not files.
 
-cdk-nag 2.x runs as an Aspect (before synthesis) and cdk-nag 3's ``validate_scope`` walks the
-tree; both hand us one ``CfnResource`` at a time. We rebuild each stack's template once (its
-resources' resolved properties and metadata), evaluate every rule on it once, and answer each
-resource from that result.
+cdk-nag 2 packs are Aspects and cdk-nag 3's ``validate_scope`` walks the tree: both hand us one
+``CfnResource`` at a time. Its properties, read from Python, are not what synthesis writes: L2s
+keep many in lazy values, which CDK resolves before it renders them (rendering first fails
+validation), and escape-hatch overrides (``add_property_override``) are out of jsii's reach.
+So the stack's synthesizer writes the template into a scratch directory, with the method
+synthesis itself calls; ``green-constructs lint``'s own code path runs every rule once per stack
+on that file, and each resource is answered from the result.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import tempfile
+from pathlib import Path
+from typing import Iterable
 
 import aws_cdk as cdk
+import jsii
 
-from ..rules import Finding, Rule, RuleSettings, evaluate
-
-
-def _region(stack: cdk.Stack) -> str | None:
-    region = stack.region
-    return None if cdk.Token.is_unresolved(region) else region
+from ..lint.runner import lint
+from ..rules import Finding, Rule, RuleSettings
 
 
-def _properties(stack: cdk.Stack, construct: cdk.CfnResource) -> dict[str, Any]:
-    """Resolved CloudFormation properties, or none when jsii cannot carry them to Python.
+@jsii.implements(cdk.ISynthesisSession)
+class _ScratchSession:
+    """A synthesis session writing into ``outdir`` and nowhere else."""
 
-    Properties travel through Python before CDK renders them; a lazy value that jsii cannot
-    marshal (the parameters of a nested stack's ``AWS::CloudFormation::Stack``, for one) makes
-    rendering fail. No rule reads such resources' properties, so they are left empty.
+    def __init__(self, outdir: str) -> None:
+        self._outdir = outdir
+        self._assembly = cdk.cx_api.CloudAssemblyBuilder(outdir)
+
+    @property
+    def outdir(self) -> str:
+        return self._outdir
+
+    @property
+    def assembly(self) -> cdk.cx_api.CloudAssemblyBuilder:
+        return self._assembly
+
+    @property
+    def validate_on_synth(self) -> bool:
+        return False
+
+
+def stack_findings(
+    stack: cdk.Stack, rules: Iterable[Rule], settings: RuleSettings | None = None
+) -> list[Finding]:
+    """Findings of ``rules`` on ``stack``'s template as synthesis would write it now (a nested
+    stack has its own), read as ``green-constructs lint`` reads a template file.
+
+    Writing the template has one trace: CDK notes the template file in the stack's metadata
+    (``aws:cdk:templateFile``) once more.
     """
-    try:
-        rendered = construct._render_properties(construct._cfn_properties)  # noqa: SLF001
-    except RuntimeError:
-        return {}
-    return stack.resolve(rendered) or {}
-
-
-def _stack_template(stack: cdk.Stack) -> dict[str, Any]:
-    nested = [c.node.path + "/" for c in stack.node.find_all() if isinstance(c, cdk.Stack) and c is not stack]
-    resources: dict[str, Any] = {}
-    for construct in stack.node.find_all():
-        if not isinstance(construct, cdk.CfnResource):
-            continue
-        if nested and construct.node.path.startswith(tuple(nested)):
-            continue
-        logical_id = stack.resolve(stack.get_logical_id(construct))
-        body: dict[str, Any] = {
-            "Type": construct.cfn_resource_type,
-            "Properties": _properties(stack, construct),
-        }
-        metadata = construct.get_metadata("cdk_nag")
-        if metadata:
-            body["Metadata"] = {"cdk_nag": stack.resolve(metadata)}
-        resources[logical_id] = body
-    template: dict[str, Any] = {"Resources": resources}
-    stack_metadata = stack.template_options.metadata
-    if stack_metadata:
-        template["Metadata"] = stack.resolve(stack_metadata)
-    return template
+    region = None if cdk.Token.is_unresolved(stack.region) else stack.region
+    with tempfile.TemporaryDirectory(prefix="green-constructs-") as outdir:
+        stack.synthesizer._synthesize_template(_ScratchSession(outdir))  # noqa: SLF001
+        template = Path(outdir, stack.template_file)
+        return list(lint([template], tuple(rules), region=region, settings=settings).findings)
 
 
 class ConstructFindings:
@@ -70,15 +71,8 @@ class ConstructFindings:
         stack = cdk.Stack.of(node)
         key = stack.node.path
         if key not in self._by_stack:
-            findings = evaluate(
-                _stack_template(stack),
-                self._rules,
-                name=stack.stack_name,
-                region=_region(stack),
-                settings=self._settings,
-            )
             grouped: dict[str, list[Finding]] = {}
-            for finding in findings:
+            for finding in stack_findings(stack, self._rules, self._settings):
                 grouped.setdefault(finding.resource, []).append(finding)
             self._by_stack[key] = grouped
         return self._by_stack[key].get(stack.resolve(stack.get_logical_id(node)), [])

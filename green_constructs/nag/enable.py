@@ -22,11 +22,36 @@ def enable_sustainability_checks(
 ) -> list:
     """Check every stack of ``app`` with our packs when it is synthesized.
 
-    With cdk-nag 3 the packs are validation plugins (acknowledge a finding with
-    ``Validations.of(construct).acknowledge(id="GenAI-...", reason=...)``); with cdk-nag 2 they
-    are Aspects added to the app and to every Stage it holds at the time of the call (suppress
-    with ``NagSuppressions``). Warnings and infos are printed; errors fail
-    synth, and with ``strict=True`` warnings do too. Returns the pack objects.
+    With cdk-nag 3 the packs are validation plugins; with cdk-nag 2 they are Aspects added to
+    the app and to every Stage it holds at the time of the call. Warnings and infos are
+    printed; errors fail synth, and with ``strict=True`` warnings do too. Returns the pack
+    objects.
+
+    Acknowledge a finding on a construct and its children, giving the real reason: by the id
+    the CDK CLI prints (the bare rule id works too) with cdk-nag 3::
+
+        cdk.Validations.of(log_group).acknowledge(
+            cdk.Acknowledgment(
+                id="SustainabilityChecks::Sustainability-LogGroupRetention",
+                reason="Audit logs are kept for seven years by regulation.",
+            )
+        )
+
+    with cdk-nag 2::
+
+        NagSuppressions.add_resource_suppressions(
+            log_group,
+            [
+                {
+                    "id": "Sustainability-LogGroupRetention",
+                    "reason": "Audit logs are kept for seven years by regulation.",
+                }
+            ],
+            apply_to_children=True,
+        )
+
+    or with either, :func:`green_constructs.nag.acknowledge.acknowledge`. Acknowledgements are
+    written into the template, where ``green-constructs lint`` reads them too.
     """
     from . import GenAISustainabilityChecks, SustainabilityChecks
 

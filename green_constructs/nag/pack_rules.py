@@ -9,10 +9,13 @@ import aws_cdk as cdk
 from ..rules import RuleSettings, select_rules
 from .apply_rule import FindingRule
 from .construct_templates import ConstructFindings
+from .prepared_stack import PreparedStackCheck
+
+ApplyRule = Callable[[FindingRule], None]
 
 
 class PackRules:
-    """The rules of one of our packs, its settings, and the construct-tree code path."""
+    """The rules of one of our packs, its settings, and the construct-tree code paths."""
 
     def __init__(
         self,
@@ -27,13 +30,24 @@ class PackRules:
         self.settings = settings
         self.rules = select_rules(packs=[pack], exclude=exclude)
         self._construct_findings = ConstructFindings(self.rules, settings)
+        self._prepared: dict[str, PreparedStackCheck] = {}
 
     @property
     def rule_ids(self) -> list[str]:
         return [r.id for r in self.rules]
 
-    def apply_to(self, node: cdk.CfnResource, apply_rule: Callable[[FindingRule], None]) -> None:
-        """Hand each unacknowledged finding on ``node`` to cdk-nag's ``apply_rule``."""
+    def apply_to(self, node: cdk.CfnResource, apply_rule: ApplyRule) -> None:
+        """Hand each unacknowledged finding on ``node`` to cdk-nag's ``apply_rule`` now."""
         for finding in self._construct_findings.for_resource(node):
             if not finding.acknowledged:
                 apply_rule(FindingRule(finding, node, strict=self.strict))
+
+    def apply_when_prepared(self, node: cdk.CfnResource, apply_rule: ApplyRule) -> None:
+        """:meth:`apply_to` once ``node``'s stack is prepared (validated, before synthesis)."""
+        stack = cdk.Stack.of(node)
+        check = self._prepared.get(stack.node.path)
+        if check is None:
+            check = PreparedStackCheck(lambda n: self.apply_to(n, apply_rule))
+            stack.node.add_validation(check)
+            self._prepared[stack.node.path] = check
+        check.add(node)

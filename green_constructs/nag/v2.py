@@ -1,4 +1,9 @@
-"""Packs for cdk-nag 2: Aspects that report through cdk-nag, honouring ``NagSuppressions``."""
+"""Packs for cdk-nag 2: Aspects that report through cdk-nag, honouring ``NagSuppressions``.
+
+The Aspect picks the resources to check; their findings come from the stack's template once
+CDK has prepared the app (see :mod:`.prepared_stack`), as ``green-constructs lint`` reads it.
+A synth with ``skip_validation=True`` therefore reports none.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ class _AspectPack(cdk_nag.NagPack):
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, cdk.CfnResource):
-            self._checks.apply_to(node, self._apply_rule)
+            self._checks.apply_when_prepared(node, self._apply_rule)
 
 
 class SustainabilityChecks(_AspectPack):

@@ -13,8 +13,9 @@ import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from ..lint.assembly import read_assembly
-from ..rules import Finding, RuleSettings, evaluate
+from ..lint.runner import lint
+from ..rules import Finding, RuleSettings
+from ..rules.acknowledgements import PLUGIN_NAMES
 from .levels import report_severity
 from .pack_rules import PackRules
 
@@ -56,8 +57,8 @@ class _ValidationPack(cdk_nag.NagPack):
         exclude: Iterable[str] = (),
         verbose: bool = False,
     ) -> None:
-        # With a scope, acknowledgements made with Validations.of(x).acknowledge(id=...) are
-        # written into the template metadata, where the rules engine reads them.
+        # With a scope, cdk-nag writes Validations.of(x).acknowledge(...) ids into the template
+        # metadata, where the rules engine (and so `green-constructs lint`) reads them.
         super().__init__(
             scope, verbose=verbose, write_suppressions_to_cloud_formation=scope is not None
         )
@@ -72,37 +73,32 @@ class _ValidationPack(cdk_nag.NagPack):
     def rule_ids(self) -> list[str]:
         return self._checks.rule_ids
 
-    def findings(self, template_paths: Iterable[str]) -> list[Finding]:
-        """Findings of this pack on synthesized stack templates and their nested stacks.
+    def findings(self, template_paths: Iterable[str]) -> list[tuple[Finding, str]]:
+        """Findings of this pack on synthesized stack templates and their nested stacks, each
+        with the path of the template it is in.
 
-        The templates are read through their cloud assembly's manifest, as
-        ``green-constructs lint`` reads them (regions from the stack environments).
+        The templates are read through their cloud assembly's manifest by the code path of
+        ``green-constructs lint`` (regions from the stack environments).
         """
         wanted = {os.path.realpath(p) for p in template_paths}
-        seen: set[str] = set()
-        found: list[Finding] = []
-        for directory in sorted({os.path.dirname(p) for p in wanted}):
-            for decoded in read_assembly(directory):
-                path = os.path.realpath(decoded.path)
-                if os.path.realpath(decoded.parent or path) not in wanted or path in seen:
-                    continue
-                seen.add(path)
-                found += evaluate(
-                    decoded.template,
-                    self._checks.rules,
-                    name=decoded.path,
-                    region=decoded.region,
-                    settings=self._checks.settings,
-                )
-        return found
+        directories = sorted({os.path.dirname(p) for p in wanted})
+        result = lint(directories, self._checks.rules, settings=self._checks.settings)
+
+        def checked(name: str) -> bool:
+            """Whether a template is one of ``wanted`` or a nested stack of one (the lint names
+            nested templates ``<parent>/<file>.nested``)."""
+            parent = name.rpartition("/")[0] if name.endswith(".nested") else name
+            return os.path.realpath(result.paths.get(parent, result.paths[name])) in wanted
+
+        return [(f, result.paths[f.template]) for f in result.findings if checked(f.template)]
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         violations: list[cdk.PolicyViolation] = []
         failed = False
-        for finding in self.findings(context.template_paths):
+        for finding, template_path in self.findings(context.template_paths):
             if finding.acknowledged:
                 continue
-            violation = _violation(finding, finding.template, strict=self._checks.strict)
+            violation = _violation(finding, template_path, strict=self._checks.strict)
             failed = failed or violation.severity == "error"
             violations.append(violation)
         return cdk.PolicyValidationPluginReport(success=not failed, violations=violations)
@@ -121,11 +117,11 @@ class SustainabilityChecks(_ValidationPack):
     """
 
     _PACK = "Sustainability"
-    _NAME = "SustainabilityChecks"
+    _NAME = PLUGIN_NAMES[_PACK]
 
 
 class GenAISustainabilityChecks(_ValidationPack):
     """The ``GenAI`` pack (generative-AI sustainability guidance) for cdk-nag 3."""
 
     _PACK = "GenAI"
-    _NAME = "GenAISustainabilityChecks"
+    _NAME = PLUGIN_NAMES[_PACK]

@@ -23,8 +23,9 @@ def test_text_lists_findings_with_lines_then_acknowledged_then_summary(cli) -> N
     lines = run.out.splitlines()
     assert lines == [
         f"{ENDPOINT}:11: warning GenAI-AsyncFailureHandling Config "
-        "(AWS::SageMaker::EndpointConfig): Async endpoint config Config has no S3FailurePath: "
-        "failed requests are announced, but their errors are not stored.",
+        "(AWS::SageMaker::EndpointConfig): Async endpoint config Config has neither "
+        "S3FailurePath nor NotificationConfig.ErrorTopic: failed requests are neither stored "
+        "nor announced.",
         f"{LOG_GROUPS}:10: warning Sustainability-LogGroupRetention Forever (AWS::Logs::LogGroup): "
         "Log group Forever has no RetentionInDays: its logs never expire.",
         f"{ENDPOINT}:32: warning Sustainability-LogGroupRetention Audit (AWS::Logs::LogGroup): "

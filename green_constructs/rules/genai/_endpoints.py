@@ -17,6 +17,11 @@ VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
 _RESOURCE_ID = re.compile(r"^endpoint/([^/]+)/variant/([^/]+)$")
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+# Model Monitor's endpoint metrics (aws/sagemaker/Endpoints/data-metrics, model-metrics,
+# bias-metrics...) name the endpoint in an ``Endpoint`` dimension, beside ``MonitoringSchedule``
+# (SageMaker Developer Guide, model quality and bias drift metrics; the SageMaker Python SDK's
+# Model Monitor dashboards).
+_MODEL_MONITOR_NAMESPACE = re.compile(r"^aws/sagemaker/Endpoints/[a-z-]+-metrics$")
 _UNKNOWN = "\x00?\x00"
 
 
@@ -41,6 +46,21 @@ def instance_variants(config: Resource) -> list[Mapping[str, Any]]:
         for v in (production if isinstance(production, list) else ())
         if isinstance(v, dict) and v.get("InstanceType") and not v.get("ServerlessConfig")
     ]
+
+
+def only_on_demand_serverless(config: Resource) -> bool:
+    """Whether every variant of an endpoint config is serverless without provisioned
+    concurrency, so that no capacity is held while no request comes."""
+    variants: list[Any] = []
+    for key in ("ProductionVariants", "ShadowProductionVariants"):
+        listed = config.get(key)
+        variants += listed if isinstance(listed, list) else []
+    return bool(variants) and all(
+        isinstance(v, dict)
+        and isinstance(v.get("ServerlessConfig"), dict)
+        and "ProvisionedConcurrency" not in v["ServerlessConfig"]
+        for v in variants
+    )
 
 
 def names_endpoint(value: Any, endpoint: Resource, template: TemplateContext) -> bool | None:
@@ -167,10 +187,20 @@ def dimension_values(metric: Mapping[str, Any], name: str) -> list[Any]:
     ]
 
 
+def endpoint_dimension(metric: Mapping[str, Any]) -> str:
+    """The dimension naming the endpoint in ``metric``'s namespace: ``Endpoint`` for Model
+    Monitor's (``aws/sagemaker/Endpoints/data-metrics``...), ``EndpointName`` for SageMaker's."""
+    namespace = metric.get("Namespace")
+    if isinstance(namespace, str) and _MODEL_MONITOR_NAMESPACE.match(namespace):
+        return "Endpoint"
+    return "EndpointName"
+
+
 def watches_endpoint(alarm: Resource, endpoint: Resource, template: TemplateContext) -> bool:
-    """True when one of the alarm's metrics has an ``EndpointName`` that may be ``endpoint``."""
+    """True when one of the alarm's metrics names, in its namespace's endpoint dimension, an
+    endpoint that may be ``endpoint``."""
     return any(
         names_endpoint(value, endpoint, template) is not False
         for metric in metrics(alarm.properties)
-        for value in dimension_values(metric, "EndpointName")
+        for value in dimension_values(metric, endpoint_dimension(metric))
     )

@@ -7,10 +7,7 @@ from ..model import Resource, Severity
 from ..registry import rule
 
 _OUTPUT = "AsyncInferenceConfig.OutputConfig"
-_DESTINATIONS = {
-    "S3FailurePath": f"{_OUTPUT}.S3FailurePath",
-    "NotificationConfig.ErrorTopic": f"{_OUTPUT}.NotificationConfig.ErrorTopic",
-}
+_FAILURE_PATHS = (f"{_OUTPUT}.S3FailurePath", f"{_OUTPUT}.NotificationConfig.ErrorTopic")
 
 
 @rule(
@@ -18,34 +15,32 @@ _DESTINATIONS = {
     severity=Severity.WARNING,
     title="Asynchronous endpoint without a failure path or error topic",
     explanation=(
-        "An async request that fails without S3FailurePath or an ErrorTopic is lost silently; "
-        "clients retry blindly and the work (and its energy) is spent again."
+        "An async request that fails with neither S3FailurePath nor an ErrorTopic is lost "
+        "silently; clients wait for a result that never comes, retry blindly, and the work "
+        "(and its energy) is spent again."
     ),
     remediation=(
-        "Set AsyncInferenceConfig.OutputConfig.S3FailurePath and "
-        "AsyncInferenceConfig.OutputConfig.NotificationConfig.ErrorTopic."
+        "Set AsyncInferenceConfig.OutputConfig.S3FailurePath (clients find the error at the "
+        "FailureLocation InvokeEndpointAsync returns), "
+        "AsyncInferenceConfig.OutputConfig.NotificationConfig.ErrorTopic (subscribers are "
+        "told of each failure and its reason), or both."
     ),
     best_practices=("MLSUS-15", "SUS02-BP06"),
     resource_types=("AWS::SageMaker::EndpointConfig",),
-    notes="An OutputConfig or NotificationConfig decided at deploy time is not reported.",
+    notes=(
+        "Either destination is a failure path: S3FailurePath stores the failure response "
+        "where the client looks for it, an ErrorTopic announces the failure with its reason "
+        "(the pattern of SageMaker's own async inference examples, which predate "
+        "S3FailurePath). A config with neither is reported; one whose OutputConfig or "
+        "NotificationConfig is decided at deploy time is not."
+    ),
 )
 def async_failure_handling(resource: Resource, template: TemplateContext) -> str | None:
     if resource.get("AsyncInferenceConfig") is None:
         return None
-    missing = [
-        name
-        for name, path in _DESTINATIONS.items()
-        if not resource.get(path) and not resource.unknown(path)
-    ]
-    if not missing:
+    if any(resource.get(path) or resource.unknown(path) for path in _FAILURE_PATHS):
         return None
-    if len(missing) == 2:
-        consequence = "failed requests are neither stored nor announced"
-    elif missing[0] == "S3FailurePath":
-        consequence = "failed requests are announced, but their errors are not stored"
-    else:
-        consequence = "failed requests are stored, but nobody is notified"
     return (
-        f"Async endpoint config {resource.logical_id} has no {' and no '.join(missing)}: "
-        f"{consequence}."
+        f"Async endpoint config {resource.logical_id} has neither S3FailurePath nor "
+        "NotificationConfig.ErrorTopic: failed requests are neither stored nor announced."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._endpoints import ALARM, watches_endpoint
+from ._endpoints import ALARM, endpoint_config, only_on_demand_serverless, watches_endpoint
 
 
 @rule(
@@ -19,18 +19,28 @@ from ._endpoints import ALARM, watches_endpoint
     remediation=(
         "Add CloudWatch alarms on the endpoint's metrics (for example Invocations or "
         "CPUUtilization/GPUUtilization with dimensions EndpointName and VariantName), such as "
-        "an alarm on sustained zero invocations."
+        "an alarm on sustained zero invocations. For serverless variants with provisioned "
+        "concurrency, alarm on ServerlessProvisionedConcurrencyUtilization."
     ),
     best_practices=("MLSUS-15", "SUS02-BP03"),
     resource_types=("AWS::SageMaker::Endpoint",),
     notes=(
-        "An alarm counts when one of its metrics (metric math included) has an EndpointName "
-        "dimension naming the endpoint (GetAtt or ${X.EndpointName}, or equal to its literal "
-        "EndpointName) or not resolvable from the template. A Ref to an endpoint is its ARN, "
-        "not its name: an alarm on it never receives data and does not count."
+        "An alarm counts when one of its metrics (metric math included) names the endpoint in "
+        "the dimension of its namespace: EndpointName for SageMaker's metrics, Endpoint for "
+        "Model Monitor's (aws/sagemaker/Endpoints/data-metrics, model-metrics...; its other "
+        "dimension is MonitoringSchedule). The value counts when it is a GetAtt or "
+        "${X.EndpointName}, equals the endpoint's literal EndpointName, or is not resolvable "
+        "from the template. A Ref to an endpoint is its ARN, not its name: an alarm on it never "
+        "receives data and does not count. An endpoint whose config (in the template) has only "
+        "serverless variants without ProvisionedConcurrency is not reported: SageMaker holds no "
+        "capacity for it while no request comes, so it has nothing idle to find or right-size; "
+        "provisioned concurrency is held warm, and is reported like instances."
     ),
 )
 def endpoint_monitoring(resource: Resource, template: TemplateContext) -> str | None:
+    config = endpoint_config(resource, template)
+    if config is not None and only_on_demand_serverless(config):
+        return None
     if any(watches_endpoint(alarm, resource, template) for alarm in template.of_type(ALARM)):
         return None
     return (
