@@ -123,6 +123,10 @@ class TemplateContext:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def resource_types(self) -> list[str]:
+        """The resource types of the template, in order of first appearance."""
+        return list(self._by_type)
+
     def of_type(self, *types: str) -> list[Resource]:
         """Resources of any of ``types``, in template order within each type."""
         return [r for t in types for r in self._by_type.get(t, ())]

@@ -23,14 +23,16 @@ _EXTERNAL_CONTENT = {
 
 def note_unreadable_content(context: TemplateContext) -> None:
     """Record custom resources and definitions stored outside the template."""
-    for resource in context.resources.values():
-        if is_custom_resource(resource.type):
-            context.not_evaluated(
-                resource,
-                "",
-                "custom resource: what its provider creates or changes is not in the template",
-            )
-            continue
-        external = _EXTERNAL_CONTENT.get(resource.type)
-        if external is not None and resource.get(external[0]) is not None:
-            context.not_evaluated(resource, external[0], external[1])
+    for resource_type in context.resource_types():
+        if is_custom_resource(resource_type):
+            for resource in context.of_type(resource_type):
+                context.not_evaluated(
+                    resource,
+                    "",
+                    "custom resource: what its provider creates or changes is not in the template",
+                )
+        external = _EXTERNAL_CONTENT.get(resource_type)
+        if external is not None:
+            for resource in context.of_type(resource_type):
+                if resource.get(external[0]) is not None:
+                    context.not_evaluated(resource, external[0], external[1])
