@@ -14,10 +14,12 @@ from .records import (
     DlcImage,
     DlcRegistry,
     Family,
+    InstanceShape,
     InstanceType,
     PowerCoefficient,
     Region,
     family_of,
+    size_of,
 )
 
 __all__ = [
@@ -31,10 +33,12 @@ __all__ = [
     "DlcImage",
     "DlcRegistry",
     "Family",
+    "InstanceShape",
     "InstanceType",
     "PowerCoefficient",
     "Region",
     "UnknownInstanceTypeError",
     "UnknownRegionError",
     "family_of",
+    "size_of",
 ]

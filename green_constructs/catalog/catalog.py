@@ -7,7 +7,7 @@ import difflib
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from . import loader
+from . import loader, naming
 from .records import (
     ACCELERATOR_KINDS,
     FEATURES,
@@ -17,10 +17,12 @@ from .records import (
     DlcImage,
     DlcRegistry,
     Family,
+    InstanceShape,
     InstanceType,
     PowerCoefficient,
     Region,
     family_of,
+    size_of,
     version_key,
 )
 
@@ -66,6 +68,7 @@ class Catalog:
         api_instance_types: Mapping[str, frozenset[str]] | None = None,
         dlc_images: Iterable[DlcImage] = (),
         availability: Iterable[Availability] = (),
+        shapes: Mapping[str, InstanceShape] | None = None,
     ) -> None:
         self._regions = dict(regions)
         self._instances = dict(instances)
@@ -76,6 +79,10 @@ class Catalog:
         self._dlc_registries = dict(dlc_registries or {})
         self._api_instance_types = dict(api_instance_types or {})
         self._dlc_images = tuple(dlc_images)
+        self._shapes = None if shapes is None else dict(shapes)  # None: the packaged table
+        self._by_family: dict[str, list[InstanceShape]] | None = None
+        self._lines: frozenset[str] | None = None  # family prefixes, for unknown families
+        self._current: dict[frozenset[str], list[str]] = {}  # current families by kinds
         self._availability: dict[tuple[str, str], dict[str, Availability]] = {}
         for fact in availability:
             self._availability.setdefault((fact.instance_type, fact.feature), {})[
@@ -290,17 +297,122 @@ class Catalog:
 
     def family(self, instance_type: str) -> Family:
         """Family record of any EC2, ``ml.``, ``db.`` or ``cache.`` instance type."""
-        name = family_of(instance_type)
-        found = self._families.get(name)
+        found = self.find_family(instance_type)
         if found is None:
+            name = family_of(instance_type)
             raise UnknownInstanceTypeError(
                 _unknown("instance family", name, self._families) + f" (from {instance_type!r})"
             )
         return found
 
     def find_family(self, instance_type: str) -> Family | None:
-        """Like :meth:`family`, ``None`` when the family is unknown."""
-        return self._families.get(family_of(instance_type))
+        """Like :meth:`family`, ``None`` when the family is unknown. A family botocore does
+        not name yet (``c9i``, ``trn3``, RDS's ``x2g``) of a known line gets its kind and
+        architecture from the naming convention, as a current generation, when the type has
+        a valid size or none (``ml.x9.huge`` is not an instance type)."""
+        name = family_of(instance_type)
+        found = self._families.get(name)
+        if found is not None:
+            return found
+        size = size_of(instance_type)
+        if size and not naming.SIZE.match(size):
+            return None
+        return _named_family(name, self._prefixes())
+
+    def successors(self, family: Family) -> list[str]:
+        """Current families that can replace ``family``: its curated successors, then the
+        later families of its line by the naming convention (plain ones first, newest
+        first, Graviton first)."""
+        named = family.superseded_by.split(" or ") if family.superseded_by else []
+        current = (f.name for f in self._families.values() if not f.previous_generation)
+        return list(dict.fromkeys([*named, *naming.successors(family.name, current)]))
+
+    def rds_classes(self, engine: str | None) -> frozenset[str]:
+        """DB instance classes RDS offers for ``engine`` in some region (cfn-lint's schema
+        data); every engine's classes when ``engine`` is None or not in the table."""
+        by_engine = loader.load_rds_classes()
+        found = by_engine.get(engine) if engine else None
+        return found if found is not None else frozenset().union(*by_engine.values())
+
+    def current_families(self, kinds: Iterable[str]) -> list[str]:
+        """Current families of ``kinds``: plain ones first, then the newest, Graviton first."""
+        wanted = frozenset(kinds)
+        found = self._current.get(wanted)
+        if found is None:
+            found = self._current[wanted] = naming.preferred(
+                f.name
+                for f in self._families.values()
+                if f.kind in wanted and not f.previous_generation
+            )
+        return list(found)
+
+    def shape(self, instance_type: str) -> InstanceShape | None:
+        """vCPUs, memory and accelerators of an EC2 or ``ml.`` type (None when unknown):
+        the generated shapes table, with the accelerators of ``instances.csv`` where that
+        table has none."""
+        name = _ec2_name(instance_type)
+        found = self._shape_table().get(name)
+        listed = self._instances.get(f"ml.{name}")
+        if listed is None or not listed.accelerator or (found and found.accelerator):
+            return found
+        return InstanceShape(
+            name=name,
+            vcpu=listed.vcpu,
+            memory_gib=listed.memory_gib,
+            architecture=found.architecture if found else "x86_64",
+            accelerator=listed.accelerator,
+            accelerator_count=listed.accelerator_count,
+            accelerator_memory_gib=listed.accelerator_memory_gib,
+            generation=found.generation if found else None,
+            source=listed.source,
+        )
+
+    def comparable(
+        self, instance_type: str, feature: str, families: Iterable[str], *, across: bool = False
+    ) -> str | None:
+        """The smallest type of the first of ``families`` (``inf2``, ``m8g``...), or with
+        ``across`` of all of them (the earlier family on a tie), that ``feature``'s API takes
+        (botocore's enums; any EC2 type for ``ec2``) and that matches the size of
+        ``instance_type``: between one and four times its accelerators when both are
+        accelerated (and at least its accelerator memory), else its vCPUs (and at least its
+        memory). ``ml.`` names for SageMaker features; None when no family has one or the
+        size of ``instance_type`` is unknown."""
+        _check_feature(feature)
+        own = self.shape(instance_type)
+        if own is None:
+            return None
+        prefix = "" if feature == "ec2" else "ml."
+        found: list[tuple[tuple, InstanceShape]] = []
+        for rank, family in enumerate(families):
+            found += [
+                ((*_size(s), rank), s)
+                for s in self._shapes_of(family)
+                if (feature == "ec2" or self.api_accepts(prefix + s.name, feature))
+                and _fits(own, s)
+            ]
+            if found and not across:
+                break
+        return prefix + min(found, key=lambda item: item[0])[1].name if found else None
+
+    def _shape_table(self) -> dict[str, InstanceShape]:
+        if self._shapes is None:
+            self._shapes = loader.load_shapes()
+        return self._shapes
+
+    def _shapes_of(self, family: str) -> list[InstanceShape]:
+        if self._by_family is None:
+            self._by_family = {}
+            for name, shape in self._shape_table().items():
+                if shape.accelerator is None and f"ml.{name}" in self._instances:
+                    shape = self.shape(name) or shape
+                self._by_family.setdefault(name.split(".", 1)[0], []).append(shape)
+        return self._by_family.get(family, [])
+
+    def _prefixes(self) -> frozenset[str]:
+        if self._lines is None:
+            parsed = (naming.parse(name) for name in self._families)
+            self._lines = frozenset(p.prefix for p in parsed if p is not None)
+        return self._lines
 
     def accelerator(self, name: str) -> Accelerator:
         found = self._accelerators.get(name)
@@ -345,6 +457,7 @@ class Catalog:
             api_instance_types=self._api_instance_types,
             dlc_images=self._dlc_images,
             availability=merged.values(),
+            shapes=self._shapes,
         )
 
     # overrides ---------------------------------------------------------------------------
@@ -390,6 +503,7 @@ class Catalog:
             api_instance_types=self._api_instance_types,
             dlc_images=self._dlc_images,
             availability=(f for facts in self._availability.values() for f in facts.values()),
+            shapes=self._shapes,
         )
 
 
@@ -406,6 +520,48 @@ def _default_catalog() -> Catalog:
         api_instance_types=loader.load_api_instance_types(),
         dlc_images=loader.load_dlc_images(),
         availability=loader.load_availability(),
+    )
+
+
+@lru_cache(maxsize=256)
+def _named_family(name: str, prefixes: frozenset[str]) -> Family | None:
+    """A family the table lacks, classified by the naming convention when its line is known."""
+    parsed = naming.parse(name)
+    if parsed is None or parsed.prefix not in prefixes:
+        return None
+    architecture = naming.architecture(parsed)
+    return Family(
+        name=name,
+        kind=naming.kind(parsed, architecture, previous=False),
+        generation="current",
+        architecture=architecture,
+        accelerator=None,
+        superseded_by=None,
+        source="EC2 naming convention (a family botocore's enum does not list)",
+    )
+
+
+def _fits(own: InstanceShape, candidate: InstanceShape) -> bool:
+    """Whether ``candidate`` matches the size of ``own``: when both have accelerator memory,
+    at least as much of it and at most four times the accelerators; else at least the
+    vCPUs (at most four times) and the memory."""
+    if own.accelerator_memory_gib and candidate.accelerator_memory_gib:
+        return candidate.accelerator_memory_gib >= own.accelerator_memory_gib and (
+            not (own.accelerator_count and candidate.accelerator_count)
+            or candidate.accelerator_count <= 4 * own.accelerator_count
+        )
+    return (
+        own.vcpu <= candidate.vcpu <= 4 * own.vcpu and candidate.memory_gib >= own.memory_gib
+    )
+
+
+def _size(shape: InstanceShape) -> tuple:
+    """Smaller first; equal sizes keep the order of the families asked for."""
+    return (
+        shape.accelerator_memory_gib or 0.0,
+        shape.accelerator_count,
+        shape.vcpu,
+        shape.memory_gib,
     )
 
 

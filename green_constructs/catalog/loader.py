@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Iterator
 
 from .records import (
@@ -13,6 +15,7 @@ from .records import (
     DlcImage,
     DlcRegistry,
     Family,
+    InstanceShape,
     InstanceType,
     PowerCoefficient,
     Region,
@@ -20,8 +23,20 @@ from .records import (
 
 
 def _rows(filename: str) -> Iterator[dict[str, str]]:
-    text = resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
-    yield from csv.DictReader(text.splitlines())
+    yield from csv.DictReader(_text(filename).splitlines())
+
+
+def _columns(filename: str, *names: str) -> Iterator[tuple[str, ...]]:
+    """The ``names`` columns (two or more) of each row, as tuples: cheaper than dicts for
+    large tables."""
+    rows = csv.reader(_text(filename).splitlines())
+    header = next(rows)
+    pick = itemgetter(*(header.index(name) for name in names))
+    yield from map(pick, rows)
+
+
+def _text(filename: str) -> str:
+    return resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
 
 
 def _float(value: str) -> float | None:
@@ -74,6 +89,45 @@ def load_families() -> dict[str, Family]:
     }
 
 
+@lru_cache(maxsize=1)  # 1,400 rows: read once, and only when a rule sizes a suggestion
+def load_shapes() -> dict[str, InstanceShape]:
+    """EC2 instance type -> its size (generated from Karpenter's and ManageIQ's data)."""
+    columns = (
+        "instance_type",
+        "vcpu",
+        "memory_gib",
+        "architecture",
+        "accelerator",
+        "accelerator_count",
+        "accelerator_memory_gib",
+        "generation",
+        "source",
+    )
+    return {
+        row[0]: InstanceShape(
+            row[0],
+            int(row[1]),
+            float(row[2]),
+            row[3],
+            row[4] or None,
+            int(row[5]),
+            _float(row[6]),
+            row[7] or None,
+            row[8],
+        )
+        for row in _columns("instance_shapes.csv", *columns)
+    }
+
+
+@lru_cache(maxsize=1)  # read only when an RDS rule names a class
+def load_rds_classes() -> dict[str, frozenset[str]]:
+    """RDS engine -> the DB instance classes some region offers (generated from cfn-lint)."""
+    return {
+        row["engine"]: frozenset(row["instance_classes"].split())
+        for row in _rows("rds_instance_classes.csv")
+    }
+
+
 def load_power() -> dict[str, PowerCoefficient]:
     return {
         row["component"]: PowerCoefficient(
@@ -122,8 +176,9 @@ def load_dlc_registries() -> dict[str, DlcRegistry]:
 def load_api_instance_types() -> dict[str, frozenset[str]]:
     """Feature -> the instance types its SageMaker API accepts (generated from botocore)."""
     accepted: dict[str, set[str]] = {}
-    for row in _rows("sagemaker_instance_types.csv"):
-        accepted.setdefault(row["feature"], set()).add(row["instance_type"])
+    rows = _columns("sagemaker_instance_types.csv", "feature", "instance_type")
+    for feature, instance_type in rows:
+        accepted.setdefault(feature, set()).add(instance_type)
     return {feature: frozenset(types) for feature, types in accepted.items()}
 
 
@@ -148,12 +203,8 @@ def load_dlc_images() -> list[DlcImage]:
 def load_availability() -> list[Availability]:
     """Which regions offer which instance types for which feature (a dated snapshot)."""
     return [
-        Availability(
-            instance_type=row["instance_type"],
-            feature=row["feature"],
-            region=row["region"],
-            offered=row["offered"] == "yes",
-            source=row["source"],
+        Availability(instance_type, feature, region, offered == "yes", source)
+        for instance_type, feature, region, offered, source in _columns(
+            "region_availability.csv", "instance_type", "feature", "region", "offered", "source"
         )
-        for row in _rows("region_availability.csv")
     ]

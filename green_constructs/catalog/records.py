@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-ACCELERATOR_KINDS = ("inferentia", "trainium", "gpu", "gpu-previous", "cpu", "graviton")
+from . import naming
+
+ACCELERATOR_KINDS = (
+    "inferentia",
+    "trainium",
+    "gpu",
+    "gpu-previous",
+    "accelerator",
+    "cpu",
+    "graviton",
+)
+"""Family kinds: ``accelerator`` covers FPGAs, Gaudi and Qualcomm chips and video transcoders."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +65,27 @@ class DlcRegistry:
         return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
 
 
-FEATURES = ("hosting", "transform", "training", "hyperpod", "ec2")
+FEATURES = (
+    "hosting",
+    "transform",
+    "training",
+    "processing",
+    "hyperpod",
+    "notebook",
+    "studio-app",
+    "ec2",
+)
 """Where an instance type is used: SageMaker endpoints (real-time and asynchronous), batch
-transform, training jobs, HyperPod clusters, and plain EC2."""
+transform, training and processing jobs, HyperPod clusters, notebook instances, Studio apps,
+and plain EC2."""
 FEATURE_NAMES = {
     "hosting": "SageMaker endpoints",
     "transform": "SageMaker batch transform",
     "training": "SageMaker training jobs",
+    "processing": "SageMaker processing jobs",
     "hyperpod": "SageMaker HyperPod clusters",
+    "notebook": "SageMaker notebook instances",
+    "studio-app": "SageMaker Studio apps",
     "ec2": "EC2",
 }
 """How messages name each feature."""
@@ -120,6 +145,27 @@ class Family:
     def previous_generation(self) -> bool:
         return self.generation == "previous"
 
+    @property
+    def line(self) -> str:
+        """The family's prefix by the naming convention: ``c`` for ``c7gn``, ``inf`` for
+        ``inf2``."""
+        parsed = naming.parse(self.name)
+        return parsed.prefix if parsed else self.name
+
+
+class InstanceShape(NamedTuple):  # a tuple: 1,400 are built when a rule sizes a suggestion
+    """Size of an EC2 instance type (the same as its SageMaker ``ml.`` twin)."""
+
+    name: str
+    vcpu: int
+    memory_gib: float
+    architecture: str
+    accelerator: str | None
+    accelerator_count: int
+    accelerator_memory_gib: float | None
+    generation: str | None
+    source: str
+
 
 @dataclass(frozen=True)
 class Accelerator:
@@ -160,9 +206,17 @@ _CLASS_PREFIXES = ("ml.", "db.", "cache.")
 @lru_cache(maxsize=4096)  # rules ask for the same few types on every resource
 def family_of(instance_type: str) -> str:
     """Family of an EC2, SageMaker, RDS or ElastiCache type: ``ml.g5.2xlarge`` -> ``g5``."""
+    return _unprefixed(instance_type).split(".", 1)[0]
+
+
+def size_of(instance_type: str) -> str:
+    """Size of an instance type, empty for a bare family: ``ml.g5.2xlarge`` -> ``2xlarge``."""
+    return _unprefixed(instance_type).partition(".")[2]
+
+
+def _unprefixed(instance_type: str) -> str:
     name = instance_type.strip().lower()
     for prefix in _CLASS_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
-            break
-    return name.split(".", 1)[0]
+            return name[len(prefix):]
+    return name

@@ -2,8 +2,18 @@
 
 - ``sagemaker_instance_types.csv``: the instance types each SageMaker API accepts, from
   botocore's SageMaker service model (one enum per API: ``ProductionVariantInstanceType`` for
-  endpoints, ``TrainingInstanceType``, ``TransformInstanceType``, ``ClusterInstanceType`` for
-  HyperPod).
+  endpoints, ``TrainingInstanceType``, ``TransformInstanceType``, ``ProcessingInstanceType``,
+  ``ClusterInstanceType`` for HyperPod, ``InstanceType`` for notebook instances,
+  ``AppInstanceType`` for Studio apps).
+- ``families.csv``: every instance family of botocore's EC2 ``InstanceType`` enum, classified
+  by :mod:`.ec2_data` from the shipped ``instance_shapes.csv`` and ``family_facts.csv``.
+  ``--karpenter FILE --manageiq FILE`` (with ``--karpenter-source`` and
+  ``--manageiq-source``) first regenerate ``instance_shapes.csv`` from snapshots of
+  aws/karpenter-provider-aws ``website/content/en/preview/reference/instance-types.md`` and
+  ManageIQ/manageiq-providers-amazon ``db/fixtures/aws_instance_types.yml``.
+- ``rds_instance_classes.csv``: per RDS engine, the DB instance classes some region offers,
+  from the installed cfn-lint's ``aws_rds_dbinstance/dbinstanceclass_enum.json`` schema
+  extension (the classes cfn-lint accepts per engine and region).
 - ``dlc_images.csv``: per Neuron Deep Learning Container image (table, version, repository,
   tag), the regions it is published in, from ``sagemaker-core``'s ``image_uri_config`` JSON
   (the SageMaker Python SDK's own image tables). Tags are built as the SDK builds them.
@@ -36,6 +46,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import ec2_data
 from .records import version_key
 
 DATA = Path(__file__).parent / "data"
@@ -46,10 +57,21 @@ FEATURE_SHAPES = {
     "hosting": "ProductionVariantInstanceType",
     "training": "TrainingInstanceType",
     "transform": "TransformInstanceType",
+    "processing": "ProcessingInstanceType",
     "hyperpod": "ClusterInstanceType",
+    "notebook": "InstanceType",
+    "studio-app": "AppInstanceType",
 }
 """Catalog feature -> botocore shape listing the instance types its API accepts. Asynchronous
-endpoints are endpoints: they take ``ProductionVariantInstanceType`` too."""
+endpoints are endpoints: they take ``ProductionVariantInstanceType`` too. Only ``ml.`` names
+are kept (``AppInstanceType`` also lists ``system``, the default apps' placeholder)."""
+RDS_FILE = "rds_instance_classes.csv"
+RDS_COLUMNS = ("engine", "instance_classes", "source")
+RDS_ENUM = "data/schemas/extensions/aws_rds_dbinstance/dbinstanceclass_enum.json"
+"""cfn-lint's DBInstanceClass values per engine and region (its schema extension)."""
+SHAPES_FILE = "instance_shapes.csv"
+FAMILIES_FILE = "families.csv"
+FACTS_FILE = "family_facts.csv"
 
 NEURON_IMAGE_TABLES = (
     "huggingface-vllm-neuronx",
@@ -93,8 +115,78 @@ def instance_type_rows(service_model=None, *, today: str | None = None) -> list[
     for feature, shape in FEATURE_SHAPES.items():
         source = f"botocore {botocore.__version__} sagemaker {model.api_version} {shape} ({day})"
         for name in sorted(model.shape_for(shape).enum):
-            rows.append({"feature": feature, "instance_type": name, "source": source})
+            if name.startswith("ml."):
+                rows.append({"feature": feature, "instance_type": name, "source": source})
     return rows
+
+
+def ec2_instance_types(service_model=None) -> tuple[list[str], str]:
+    """botocore's EC2 ``InstanceType`` enum, and how to cite it."""
+    import botocore
+    import botocore.session
+
+    model = service_model or botocore.session.get_session().get_service_model("ec2")
+    return list(model.shape_for("InstanceType").enum), f"botocore {botocore.__version__} ec2"
+
+
+def family_table(data: Path, service_model=None) -> list[dict[str, str]]:
+    """The rows of ``families.csv`` for the installed botocore and the shipped shapes and
+    curated facts."""
+    types, source = ec2_instance_types(service_model)
+    facts = {row["family"]: row for row in _read(data / FACTS_FILE)}
+    return ec2_data.family_rows(types, _read(data / SHAPES_FILE), facts, source)
+
+
+def shape_table(
+    data: Path, karpenter: Path, manageiq: Path, sources: tuple[str, str]
+) -> list[dict[str, str]]:
+    """The rows of ``instance_shapes.csv`` from snapshots of Karpenter's instance-type
+    reference and ManageIQ's instance types (sources cite them: repository, commit, date)."""
+    import yaml
+
+    types, _ = ec2_instance_types()
+    chips = {
+        row["accelerator"]: float(row["memory_gib_per_chip"])
+        for row in _read(data / "accelerators.csv")
+    }
+    return ec2_data.shape_rows(
+        types,
+        ec2_data.karpenter_shapes(karpenter.read_text(encoding="utf-8")),
+        yaml.safe_load(manageiq.read_text(encoding="utf-8")),
+        chips,
+        sources,
+    )
+
+
+def rds_class_rows() -> list[dict[str, str]] | None:
+    """Per RDS engine, the DBInstanceClass values any region offers, from the installed
+    cfn-lint's schema extension (None when cfn-lint is not installed)."""
+    try:
+        dist = metadata.distribution("cfn-lint")
+    except metadata.PackageNotFoundError:
+        return None
+    package = Path(str(dist.locate_file("cfnlint")))
+    by_region = json.loads((package / RDS_ENUM).read_text(encoding="utf-8"))
+    schemas = json.loads((package / "data/schemas/version.json").read_text(encoding="utf-8"))
+    classes: dict[str, set[str]] = {}
+    for schema in by_region.values():
+        for case in schema.get("allOf", []):
+            engine = case["if"]["properties"].get("Engine")
+            allowed = case["then"]["properties"]["DBInstanceClass"]
+            if isinstance(engine, dict) and isinstance(allowed, dict) and "const" in engine:
+                classes.setdefault(engine["const"], set()).update(allowed.get("enum", ()))
+    source = (
+        f"cfn-lint {dist.version} aws_rds_dbinstance/dbinstanceclass_enum.json "
+        f"(schemas {schemas['schema_date'][:10]})"
+    )
+    return [
+        {"engine": engine, "instance_classes": " ".join(sorted(found)), "source": source}
+        for engine, found in sorted(classes.items())
+    ]
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
 def image_uri_config_dir() -> tuple[Path, str] | None:
@@ -308,7 +400,42 @@ def main(argv: list[str] | None = None) -> int:
         help="also ask the AWS Price List API (needs credentials) which regions price each "
         "catalog instance type for SageMaker endpoints, batch transform and training",
     )
+    parser.add_argument(
+        "--karpenter",
+        type=Path,
+        metavar="FILE",
+        help="Karpenter's instance-types.md, to regenerate the instance shapes (with --manageiq)",
+    )
+    parser.add_argument("--karpenter-source", metavar="TEXT", help="how to cite --karpenter")
+    parser.add_argument(
+        "--manageiq",
+        type=Path,
+        metavar="FILE",
+        help="ManageIQ's aws_instance_types.yml, to regenerate the instance shapes",
+    )
+    parser.add_argument("--manageiq-source", metavar="TEXT", help="how to cite --manageiq")
     args = parser.parse_args(argv)
+    snapshots = (args.karpenter, args.karpenter_source, args.manageiq, args.manageiq_source)
+    if any(snapshots):
+        if not all(snapshots):
+            parser.error("--karpenter and --manageiq go together, each with its -source")
+        rows = shape_table(
+            args.data, args.karpenter, args.manageiq, (args.karpenter_source, args.manageiq_source)
+        )
+        (args.data / SHAPES_FILE).write_text(
+            render(rows, ec2_data.SHAPE_COLUMNS), encoding="utf-8"
+        )
+        print(f"wrote {args.data / SHAPES_FILE} ({len(rows)} rows)")
+    (args.data / FAMILIES_FILE).write_text(
+        render(family_table(args.data), ec2_data.FAMILY_COLUMNS), encoding="utf-8"
+    )
+    print(f"wrote {args.data / FAMILIES_FILE} (botocore)")
+    rds = rds_class_rows()
+    if rds is None:
+        print(f"kept {RDS_FILE}: cfn-lint is not installed")
+    else:
+        (args.data / RDS_FILE).write_text(render(rds, RDS_COLUMNS), encoding="utf-8")
+        print(f"wrote {args.data / RDS_FILE} (cfn-lint)")
     if args.pricing:
         _refresh_from_price_list(args.data)
     if args.ec2_prices is not None:

@@ -124,3 +124,44 @@ def test_own_feature_rows_take_precedence_over_the_ec2_bound() -> None:
     assert catalog.offered("ml.trn1.32xlarge", "training", "us-west-2") is False
     assert catalog.offered("ml.trn1.32xlarge", "training", "us-east-1") is None  # no own row
     assert catalog.availability_source("ml.trn1.32xlarge", "training") == "a Price List answer"
+
+
+def _stable(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows without their source (it names the botocore version and the date)."""
+    return _without_source(rows)
+
+
+def test_family_table_matches_installed_botocore_and_shipped_data() -> None:
+    shipped = _rows(refresh.FAMILIES_FILE)
+    assert _stable(shipped) == _stable(refresh.family_table(DATA))
+    types, _ = refresh.ec2_instance_types()
+    families = {row["family"] for row in shipped}
+    assert {t.split(".", 1)[0] for t in types} == families  # every family botocore names
+
+
+def test_every_family_row_cites_botocore_and_the_naming_convention() -> None:
+    for row in _rows(refresh.FAMILIES_FILE):
+        assert row["source"].startswith("botocore ") and "naming convention" in row["source"]
+
+
+def test_api_instance_types_match_installed_botocore_for_every_feature() -> None:
+    shipped = {(r["feature"], r["instance_type"]) for r in _rows(refresh.INSTANCE_TYPES_FILE)}
+    installed = {(r["feature"], r["instance_type"]) for r in refresh.instance_type_rows()}
+    assert shipped == installed
+    assert {feature for feature, _ in shipped} == set(refresh.FEATURE_SHAPES)
+
+
+def test_shape_rows_cover_botocore_types_and_cite_dated_snapshots() -> None:
+    types, _ = refresh.ec2_instance_types()
+    shapes = _rows(refresh.SHAPES_FILE)
+    assert {r["instance_type"] for r in shapes} <= set(types)
+    assert len(shapes) > 0.9 * len(types)
+    for row in shapes:
+        assert row["source"] and all(part.endswith(")") for part in row["source"].split("; "))
+
+
+def test_rds_classes_match_installed_cfn_lint() -> None:
+    installed = refresh.rds_class_rows()
+    if installed is None:
+        pytest.skip("cfn-lint is not installed")
+    assert _stable(_rows(refresh.RDS_FILE)) == _stable(installed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...catalog import Catalog, Family
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
@@ -9,13 +10,6 @@ from ._compute import GPU_KINDS, Usage, component_variant, usages, variant_label
 
 _COMPONENT = "AWS::SageMaker::InferenceComponent"
 _CONFIG = "AWS::SageMaker::EndpointConfig"
-_GRAVITON = {
-    "c": ("ml.c8g", "ml.c7g", "ml.c6g"),
-    "m": ("ml.m8g", "ml.m7g", "ml.m6g"),
-    "r": ("ml.r8g", "ml.r7g", "ml.r7gd", "ml.r6g"),
-}
-"""Graviton successors of x86 families by letter, newest first: the finding names the first
-the feature's SageMaker API takes (botocore's enums)."""
 
 
 @rule(
@@ -28,8 +22,9 @@ the feature's SageMaker API takes (botocore's enums)."""
         "comparable x86 instances for CPU inference: the same requests for less energy."
     ),
     remediation=(
-        "Compile the model with AWS Neuron and host it on ml.inf2 (Neuron serving images such as "
-        "huggingface-vllm-inference-neuronx), or move CPU endpoints to Graviton (ml.c7g, ml.m6g)."
+        "Compile the model with AWS Neuron and host it on the ml.inf2 type the finding names "
+        "(Neuron serving images such as huggingface-vllm-inference-neuronx), or move CPU "
+        "endpoints to the Graviton type it names."
     ),
     best_practices=("MLSUS-12", "SUS05-BP02", "SUS05-BP04"),
     resource_types=(
@@ -44,8 +39,12 @@ the feature's SageMaker API takes (botocore's enums)."""
         "model: such variants are reported on the components, not the config) and transform "
         "jobs in state machines and pipelines. Serverless variants and unresolved instance "
         "types are not reported, nor x86 CPU transform jobs (SageMaker batch transform takes "
-        "no Graviton instance type, by botocore's TransformInstanceType). Some models (custom CUDA kernels, unsupported architectures) "
-        "need GPUs: acknowledge the finding with the reason."
+        "no Graviton instance type, by botocore's TransformInstanceType). Suggested types are "
+        "ones the API takes (botocore's ProductionVariantInstanceType, TransformInstanceType) "
+        "of a comparable size (Catalog.comparable: accelerator memory for GPUs, vCPUs and "
+        "memory for CPUs, at most four times as large); a GPU too large for any ml.inf2 type "
+        "is pointed to Inferentia2 without one. Some models (custom CUDA kernels, unsupported "
+        "architectures) need GPUs: acknowledge the finding with the reason."
     ),
 )
 def inference_accelerator(resource: Resource, template: TemplateContext) -> str | None:
@@ -71,23 +70,29 @@ def inference_accelerator(resource: Resource, template: TemplateContext) -> str 
 
 def _advice(usage: Usage, template: TemplateContext) -> str | None:
     family = usage.family
-    if family is None:
+    if family is None or family.kind not in (*GPU_KINDS, "cpu"):
         return None
+    catalog = template.catalog
+    feature = "transform" if usage.purpose == "transform" else "hosting"
     if family.kind in GPU_KINDS:
-        return "GPU; Inferentia2 ml.inf2 serves most transformer and diffusion models"
-    if family.kind == "cpu":
-        feature = "transform" if usage.purpose == "transform" else "hosting"
-        graviton = next(
-            (
-                name
-                for name in _GRAVITON.get(family.name[0], _GRAVITON["m"])
-                if template.catalog.api_accepts(f"{name}.xlarge", feature)
-            ),
-            None,
+        inf2 = catalog.comparable(
+            usage.instance_type, feature, catalog.current_families(["inferentia"])
         )
-        # None: batch transform takes no Graviton type, so there is no greener CPU to name
-        return f"x86 CPU; use Graviton {graviton}" if graviton else None
-    return None
+        if inf2 is None:  # no single Inferentia2 instance holds its accelerator memory
+            return (
+                "GPU; Inferentia2 serves most transformer and diffusion models, sharded over "
+                "several ml.inf2 instances"
+            )
+        return f"GPU; Inferentia2 {inf2} serves most transformer and diffusion models"
+    graviton = catalog.comparable(usage.instance_type, feature, _graviton(family, catalog))
+    # None: batch transform takes no Graviton type, so there is no greener CPU to name
+    return f"x86 CPU; use Graviton {graviton}" if graviton else None
+
+
+def _graviton(family: Family, catalog: Catalog) -> list[str]:
+    """Current Graviton families, those of the same line first (``c8g`` for ``c5``)."""
+    found = catalog.current_families(["graviton"])
+    return sorted(found, key=lambda name: catalog.family(name).line != family.line)
 
 
 def _component_variants(config: Resource, template: TemplateContext) -> set[str]:
