@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar, Union
 
 from . import loader, naming
 from .records import (
@@ -46,10 +44,44 @@ class UnknownRegionError(CatalogError):
 
 
 def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    import difflib
+
     known = sorted(known)
     close = difflib.get_close_matches(name, known, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
     return f"unknown {what} {name!r}{hint}"
+
+
+T = TypeVar("T")
+Tables = Union[Mapping[str, T], Callable[[], Mapping[str, T]]]
+"""A table of the catalog: a mapping, or the function that loads it."""
+
+
+class _Table:
+    """A catalog table, loaded from its source on first access and then kept on the instance
+    (a non-data descriptor: the instance attribute shadows it)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, catalog: "Catalog | None", owner: type | None = None) -> Any:
+        if catalog is None:
+            return self
+        value = catalog.__dict__[self.name] = catalog._sources[self.name]()  # noqa: SLF001
+        return value
+
+
+def _as_dict(table: Tables[T]) -> Callable[[], dict[str, T]]:
+    return (lambda: dict(table())) if callable(table) else (lambda: dict(table))
+
+
+def _by_type_and_feature(
+    facts: Iterable[Availability],
+) -> dict[tuple[str, str], dict[str, Availability]]:
+    found: dict[tuple[str, str], dict[str, Availability]] = {}
+    for fact in facts:
+        found.setdefault((fact.instance_type, fact.feature), {})[fact.region] = fact
+    return found
 
 
 class Catalog:
@@ -58,36 +90,49 @@ class Catalog:
     def __init__(
         self,
         *,
-        regions: Mapping[str, Region],
-        instances: Mapping[str, InstanceType],
-        families: Mapping[str, Family],
-        power: Mapping[str, PowerCoefficient],
-        constants: Mapping[str, Constant],
-        accelerators: Mapping[str, Accelerator],
-        dlc_registries: Mapping[str, DlcRegistry] | None = None,
-        api_instance_types: Mapping[str, frozenset[str]] | None = None,
-        dlc_images: Iterable[DlcImage] = (),
-        availability: Iterable[Availability] = (),
+        regions: Tables[Region],
+        instances: Tables[InstanceType],
+        families: Tables[Family],
+        power: Tables[PowerCoefficient],
+        constants: Tables[Constant],
+        accelerators: Tables[Accelerator],
+        dlc_registries: Tables[DlcRegistry] | None = None,
+        api_instance_types: Tables[frozenset[str]] | None = None,
+        dlc_images: Iterable[DlcImage] | Callable[[], Iterable[DlcImage]] = (),
+        availability: Iterable[Availability] | Callable[[], Iterable[Availability]] = (),
         shapes: Mapping[str, InstanceShape] | None = None,
     ) -> None:
-        self._regions = dict(regions)
-        self._instances = dict(instances)
-        self._families = dict(families)
-        self._power = dict(power)
-        self._constants = dict(constants)
-        self._accelerators = dict(accelerators)
-        self._dlc_registries = dict(dlc_registries or {})
-        self._api_instance_types = dict(api_instance_types or {})
-        self._dlc_images = tuple(dlc_images)
+        """Each table is a mapping, or a function returning one that is called on first use
+        (the packaged catalog loads only the tables a caller needs)."""
+        self._sources: dict[str, Callable[[], Any]] = {
+            "_regions": _as_dict(regions),
+            "_instances": _as_dict(instances),
+            "_families": _as_dict(families),
+            "_power": _as_dict(power),
+            "_constants": _as_dict(constants),
+            "_accelerators": _as_dict(accelerators),
+            "_dlc_registries": _as_dict(dlc_registries or {}),
+            "_api_instance_types": _as_dict(api_instance_types or {}),
+            "_dlc_images": lambda: tuple(dlc_images() if callable(dlc_images) else dlc_images),
+            "_availability": lambda: _by_type_and_feature(
+                availability() if callable(availability) else availability
+            ),
+        }
         self._shapes = None if shapes is None else dict(shapes)  # None: the packaged table
         self._by_family: dict[str, list[InstanceShape]] | None = None
         self._lines: frozenset[str] | None = None  # family prefixes, for unknown families
         self._current: dict[frozenset[str], list[str]] = {}  # current families by kinds
-        self._availability: dict[tuple[str, str], dict[str, Availability]] = {}
-        for fact in availability:
-            self._availability.setdefault((fact.instance_type, fact.feature), {})[
-                fact.region
-            ] = fact
+
+    _regions = _Table()
+    _instances = _Table()
+    _families = _Table()
+    _power = _Table()
+    _constants = _Table()
+    _accelerators = _Table()
+    _dlc_registries = _Table()
+    _api_instance_types = _Table()
+    _dlc_images = _Table()
+    _availability = _Table()
 
     @classmethod
     def default(cls) -> "Catalog":
@@ -475,13 +520,12 @@ class Catalog:
         regions = dict(self._regions)
         for name, value in (grid_intensity or {}).items():
             base = regions.get(name) or self.region(name)
-            regions[name] = dataclasses.replace(
-                base, kgco2e_per_kwh=float(value), basis="user-override", source=OVERRIDE_SOURCE
+            regions[name] = base._replace(
+                kgco2e_per_kwh=float(value), basis="user-override", source=OVERRIDE_SOURCE
             )
         coefficients = dict(self._power)
         for name, (idle, peak) in (power or {}).items():
-            coefficients[name] = dataclasses.replace(
-                self.power(name),
+            coefficients[name] = self.power(name)._replace(
                 idle_watts=float(idle),
                 max_watts=float(peak),
                 basis="user-override",
@@ -489,9 +533,7 @@ class Catalog:
             )
         named = dict(self._constants)
         for name, value in (constants or {}).items():
-            named[name] = dataclasses.replace(
-                self.constant(name), value=float(value), source=OVERRIDE_SOURCE
-            )
+            named[name] = self.constant(name)._replace(value=float(value), source=OVERRIDE_SOURCE)
         return Catalog(
             regions=regions,
             instances=self._instances,
@@ -510,16 +552,16 @@ class Catalog:
 @lru_cache(maxsize=1)
 def _default_catalog() -> Catalog:
     return Catalog(
-        regions=loader.load_regions(),
-        instances=loader.load_instances(),
-        families=loader.load_families(),
-        power=loader.load_power(),
-        constants=loader.load_constants(),
-        accelerators=loader.load_accelerators(),
-        dlc_registries=loader.load_dlc_registries(),
-        api_instance_types=loader.load_api_instance_types(),
-        dlc_images=loader.load_dlc_images(),
-        availability=loader.load_availability(),
+        regions=loader.load_regions,
+        instances=loader.load_instances,
+        families=loader.load_families,
+        power=loader.load_power,
+        constants=loader.load_constants,
+        accelerators=loader.load_accelerators,
+        dlc_registries=loader.load_dlc_registries,
+        api_instance_types=loader.load_api_instance_types,
+        dlc_images=loader.load_dlc_images,
+        availability=loader.load_availability,
     )
 
 

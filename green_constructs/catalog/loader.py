@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from importlib import resources
+import os
 from operator import itemgetter
 from typing import Iterator
 
@@ -35,8 +35,14 @@ def _columns(filename: str, *names: str) -> Iterator[tuple[str, ...]]:
     yield from map(pick, rows)
 
 
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
 def _text(filename: str) -> str:
-    return resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
+    """A packaged data file (a plain file of the installed package, as setuptools installs
+    package data; ``importlib.resources`` would cost the lint's cold start its imports)."""
+    with open(os.path.join(_DATA, filename), encoding="utf-8") as stream:
+        return stream.read()
 
 
 def _float(value: str) -> float | None:

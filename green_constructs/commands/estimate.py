@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import os
+from typing import TYPE_CHECKING
 
 from . import CommandError, emit
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -49,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from ..lint.decode import TemplateDecodeError
 
     try:
-        found = Path(args.path).exists()
+        os.stat(args.path)
+    except FileNotFoundError:
+        raise CommandError(f"{args.path}: no such file or directory") from None
     except OSError as error:  # a name too long for the file system, for one
         raise CommandError(f"{args.path}: cannot read: {error.strerror or error}") from None
-    if not found:
-        raise CommandError(f"{args.path}: no such file or directory")
     chart = _chart_path(args.output) if args.format == "markdown" and args.output else None
     try:
         workload = load_workload(args.workload) if args.workload else Workload()
@@ -71,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _chart_path(output: str) -> Path:
+def _chart_path(output: str) -> "Path":
     """Where a Markdown report written to ``output`` puts its chart: ``output`` as ``.svg``."""
+    from pathlib import Path
+
     report = Path(output)
     if not report.name:
         raise CommandError(f"--output: {output!r} names no file")

@@ -10,7 +10,7 @@ import json
 import re
 import sys
 from json.decoder import scanstring
-from pathlib import Path
+from os import PathLike
 from typing import Any, Iterator
 
 from ..rules.model import NotEvaluated
@@ -108,6 +108,14 @@ MAX_DEPTH = 100
 for the code (intrinsic resolution, rules) that walks template values recursively."""
 
 
+def declared_transforms(template: dict[str, Any]) -> list[Any]:
+    """The template's ``Transform`` entries (a name, or a list of names)."""
+    declared = template.get("Transform")
+    if declared is None:
+        return []
+    return declared if isinstance(declared, list) else [declared]
+
+
 def load_yaml(text: str) -> Any:
     """YAML with CloudFormation short-form tags, as plain data (no template checks)."""
     from .yaml_decode import load_yaml as load
@@ -197,7 +205,7 @@ MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
 ends)."""
 
 
-def decode_file(path: str | Path) -> DecodedTemplate:
+def decode_file(path: str | PathLike[str]) -> DecodedTemplate:
     """Read and decode one template file."""
     try:
         with open(path, "rb") as stream:

@@ -23,7 +23,7 @@ for the template as a whole.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from os import PathLike
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..catalog import Catalog
@@ -37,9 +37,7 @@ from ..rules import (
     TemplateContext,
     evaluate_context,
 )
-from .assembly import read_assembly
-from .decode import DecodedTemplate, TemplateDecodeError, decode_file
-from .transforms import apply_transforms, declared_transforms
+from .decode import DecodedTemplate, TemplateDecodeError, declared_transforms, decode_file
 
 
 class LintResult(NamedTuple):
@@ -59,7 +57,7 @@ class LintResult(NamedTuple):
         )
 
 
-def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
+def load_templates(paths: Iterable[str | PathLike[str]]) -> list[DecodedTemplate]:
     """Decode template files and every template of cdk.out directories, each file once.
 
     Raises :class:`~green_constructs.lint.decode.TemplateDecodeError` on unreadable input.
@@ -68,7 +66,12 @@ def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
     seen: set[str] = set()
     names: set[str] = set()
     for path in paths:
-        found = read_assembly(path) if _is_directory(path) else [decode_file(path)]
+        if _is_directory(path):
+            from .assembly import read_assembly  # pathlib and the manifest: cdk.out only
+
+            found = read_assembly(path)
+        else:
+            found = [decode_file(path)]
         for decoded in found:
             real = os.path.realpath(decoded.path)
             if real in seen:
@@ -81,7 +84,7 @@ def load_templates(paths: Iterable[str | Path]) -> list[DecodedTemplate]:
     return templates
 
 
-def _is_directory(path: str | Path) -> bool:
+def _is_directory(path: str | PathLike[str]) -> bool:
     try:
         return os.path.isdir(path)
     except OSError as error:  # a name too long for the file system...
@@ -89,7 +92,7 @@ def _is_directory(path: str | Path) -> bool:
 
 
 def lint(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | PathLike[str]],
     rules: Sequence[Rule] | RuleSelection,
     *,
     region: str | None = None,
@@ -108,6 +111,8 @@ def lint(
         if decoded.region and not catalog.has_region(decoded.region):
             unknown_regions[decoded.region] = None
         if decoded.mentions_include or declared_transforms(decoded.template):
+            from .transforms import apply_transforms
+
             apply_transforms(decoded, decoded.region or region)
     if isinstance(rules, RuleSelection):
         selected = len(rules.ids)

@@ -18,19 +18,12 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from .decode import DecodedTemplate, load_yaml
+from .decode import DecodedTemplate, declared_transforms, load_yaml
 
 SAM = "AWS::Serverless-2016-10-31"
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 _SERVERLESS = "AWS::Serverless::"
 _PLACEHOLDER_BUCKET = "s3://local-artifact/"
-
-
-def declared_transforms(template: dict[str, Any]) -> list[Any]:
-    declared = template.get("Transform")
-    if declared is None:
-        return []
-    return declared if isinstance(declared, list) else [declared]
 
 
 def apply_transforms(decoded: DecodedTemplate, region: str | None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -27,8 +26,7 @@ def test_shape_footprint_is_instance_footprint_for_a_catalog_shape() -> None:
 
 def test_fractional_vcpu_shape() -> None:
     # 2 vCPU at aws-average (0.74-3.50 W) at 50%: 2 * (0.74 + 0.5 * 2.76) = 4.24 W; 100 h
-    shape = dataclasses.replace(
-        CATALOG.instance("ml.m5.large"),
+    shape = CATALOG.instance("ml.m5.large")._replace(
         name="serverless-3538MB",
         host_cpu="aws-average",
         usd_per_hour=None,
