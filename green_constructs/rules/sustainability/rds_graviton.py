@@ -49,9 +49,12 @@ def rds_graviton(resource: Resource, template: TemplateContext) -> str | None:
         return None
     offered = catalog.rds_classes(engine(resource, template))
     size = size_of(instance_class)  # empty for a bare family (db.m5)
-    graviton = sorted(
-        catalog.current_families(["graviton"]),
-        key=lambda name: catalog.family(name).line != family.line,
+    graviton = template.memo(
+        ("graviton-families-by-line", family.line),
+        lambda: sorted(
+            catalog.current_families(["graviton"]),
+            key=lambda name: catalog.family(name).line != family.line,
+        ),
     )
     found = next(
         (
