@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..catalog.records import FEATURES
+from ..catalog.records import FEATURE_NAMES, FEATURES
 from . import CommandError, emit
 
 FORMATS = ("text", "json")
@@ -41,8 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--feature",
         choices=FEATURES,
-        help="with a Neuron --accelerator: offered for this use (SageMaker endpoints, batch "
-        "transform, training jobs, HyperPod clusters, or EC2); default: any",
+        help="with a Neuron --accelerator: offered for this use ("
+        + "; ".join(f"{feature}: {FEATURE_NAMES[feature]}" for feature in FEATURES)
+        + "); default: any",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (text)")
     parser.add_argument("--top", type=int, metavar="N", help="only the N greenest regions")

@@ -166,7 +166,7 @@ class AsyncInferenceEndpoint(Construct):
         )
         _check_prefixes(input=input_prefix, output=output_prefix, failure=failure_prefix)
         if instance_type is not None:
-            check_current_generation("instance_type", instance_type)
+            check_current_generation("instance_type", instance_type, feature="hosting")
         self.model = _model(self, source, model, instance_type, families)
         check_instance(self, "instance_type", self.model.instance_type, feature="hosting")
         self.variant_name = variant_name

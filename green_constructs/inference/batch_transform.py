@@ -150,7 +150,7 @@ class BatchTransformPipeline(Construct):
             capacity_retry_wait=capacity_retry_wait,
         )
         if instance_type is not None:
-            check_current_generation("instance_type", instance_type)
+            check_current_generation("instance_type", instance_type, feature="transform")
         self.input_prefix = input_prefix
         self.output_prefix = output_prefix
         self.job_name_prefix = job_name_prefix

@@ -154,7 +154,7 @@ class RealtimeEndpoint(Construct):
         if off_hours is not None:
             _check_off_hours(off_hours, min_capacity=min_capacity, max_capacity=max_capacity)
         if instance_type is not None:
-            check_current_generation("instance_type", instance_type)
+            check_current_generation("instance_type", instance_type, feature="hosting")
 
         self.variant_name = variant_name
         self.model = InferenceModel(

@@ -484,10 +484,11 @@ def test_bad_input_names_the_property(props, message) -> None:
 
 
 @pytest.mark.parametrize(
-    ("instance_type", "use"), [("ml.p3.2xlarge", "trn1 or p5"), ("ml.g4dn.xlarge", "inf2 or g6")]
+    ("instance_type", "use"),
+    [("ml.p3.2xlarge", "ml.p5.4xlarge"), ("ml.g4dn.xlarge", "ml.inf2.xlarge")],
 )
 def test_previous_generation_instances_fail_like_the_other_endpoints(instance_type, use) -> None:
-    message = f"^instance_type: {instance_type} is a previous-generation instance; use {use}"
+    message = f"^instance_type: {instance_type} is a previous-generation instance; use {use} "
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     source = CustomImage(GPU_IMAGE)
     with pytest.raises(ValueError, match=message):

@@ -376,7 +376,7 @@ def test_metrics() -> None:
         ),
         (
             {"instance_type": "ml.m4.xlarge", "source": CustomImage(CPU_IMAGE)},
-            "instance_type: ml.m4.xlarge is a previous-generation instance; use m7g",
+            "instance_type: ml.m4.xlarge is a previous-generation instance; use ml.m7i.xlarge ",
         ),
         (
             {"instance_type": "ml.c7g.xlarge"},

@@ -393,7 +393,7 @@ def test_metrics_use_endpoint_and_variant_dimensions() -> None:
         ),
         (
             {"instance_type": "ml.inf1.xlarge"},
-            "instance_type: ml.inf1.xlarge is a previous-generation instance; use inf2",
+            "instance_type: ml.inf1.xlarge is a previous-generation instance; use ml.inf2.xlarge ",
         ),
         (
             {"instance_type": "ml.g5.xlarge"},

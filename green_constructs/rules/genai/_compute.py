@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping, NamedTuple
 
-from ...catalog import Family
+from ...catalog import Catalog, Family
 from ..context import TemplateContext
 from ..model import Resource
 from ..training_jobs import JOB_SOURCES, is_unknown, jobs, training_instances
@@ -26,16 +26,36 @@ Neuron instance types (their generation is Sustainability-Ec2PreviousGeneration'
 _ACCELERATED_ONLY = (BATCH, *EC2_TYPES)
 NEURON_KINDS = ("inferentia", "trainium")
 GPU_KINDS = ("gpu", "gpu-previous")
+PURPOSE_FEATURES = {
+    "inference": "hosting",
+    "transform": "transform",
+    "training": "training",
+    "processing": "processing",
+    "notebook": "notebook",
+    "ec2": "ec2",
+}
+"""Usage purpose -> the catalog feature whose API takes its instance types."""
+_RESOURCE_FEATURES = {"AWS::SageMaker::Cluster": "hyperpod", BATCH: "ec2"}
+"""Resources whose instance types go to one API whatever their purpose."""
+_FALLBACK_KINDS = {
+    "gpu-previous": ("gpu",),
+    "cpu": ("graviton", "cpu"),
+    "graviton": ("graviton", "cpu"),
+}
+"""Kinds whose current families may replace a family without a fitting successor."""
 
 
 class Usage(NamedTuple):  # a tuple: several per compute resource, built on every lint
     """One instance type a resource runs on: ``purpose`` is inference, training, transform,
-    processing, notebook or ec2; ``where`` names the variant, state, step or instance group."""
+    processing, notebook or ec2; ``where`` names the variant, state, step or instance group;
+    ``feature`` is the catalog feature whose API takes the type (HyperPod for clusters, EC2
+    for Batch and EC2 capacity)."""
 
     purpose: str
     where: str
     instance_type: str
     family: Family | None
+    feature: str
 
 
 def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
@@ -45,13 +65,42 @@ def usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
 
 
 def _usages(resource: Resource, template: TemplateContext) -> tuple[Usage, ...]:
+    catalog = template.catalog
+    fixed = _RESOURCE_FEATURES.get(resource.type)
     found = (
-        Usage(purpose, where, t, template.catalog.find_family(t))
+        Usage(purpose, where, t, catalog.find_family(t), fixed or PURPOSE_FEATURES[purpose])
         for purpose, where, t in _raw_usages(resource, template)
     )
     if resource.type not in _ACCELERATED_ONLY:
         return tuple(found)
     return tuple(u for u in found if u.family and u.family.kind in (*GPU_KINDS, *NEURON_KINDS))
+
+
+def replacement(
+    catalog: Catalog, instance_type: str, family: Family, *, purpose: str, feature: str
+) -> str | None:
+    """A current type of comparable size that ``feature``'s API takes and that can do
+    ``purpose``'s work: from the successors of ``family``, else from the current families of
+    its kind; None when none fits."""
+    named = [
+        name
+        for name in catalog.successors(family)
+        if (successor := catalog.find_family(name)) is None or _serves(successor.kind, purpose)
+    ]
+    kinds = _FALLBACK_KINDS.get(family.kind, (family.kind,))
+    return catalog.comparable(instance_type, feature, named) or catalog.comparable(
+        instance_type, feature, catalog.current_families(kinds)
+    )
+
+
+def _serves(kind: str, purpose: str) -> bool:
+    """Whether a family of ``kind`` can do ``purpose``: Inferentia only serves, Trainium only
+    trains."""
+    if kind == "inferentia":
+        return purpose in ("inference", "transform")
+    if kind == "trainium":
+        return purpose == "training"
+    return True
 
 
 def variants(config: Resource) -> list[Mapping[str, Any]]:

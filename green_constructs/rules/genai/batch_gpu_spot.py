@@ -28,11 +28,11 @@ from ._compute import BATCH, GPU_KINDS, usages
     notes=(
         "Flags ComputeResources.Type EC2 (On-Demand) with a GPU family (catalog) among "
         "InstanceTypes; SPOT, FARGATE, FARGATE_SPOT and ECS_MANAGED_INSTANCES environments are "
-        "not reported. The optimal, default_x86_64 and default_arm64 bundles pick CPU families "
-        "only (m6i, c6i, r6i, c7i; m6g, c6g, r6g, c7g: botocore's Batch ComputeResource."
-        "instanceTypes), so they never make an environment GPU. Types, strategies and the "
-        "multi-node restriction are from botocore's Batch model (ComputeResource.type, "
-        "allocationStrategy)."
+        "not reported. The optimal, default_x86_64 and default_arm64 bundles are not families "
+        "(the catalog finds none): Batch fills them from general-purpose, compute- and "
+        "memory-optimized CPU families only (botocore's Batch ComputeResource.instanceTypes), so "
+        "they never make an environment GPU. Types, strategies and the multi-node restriction "
+        "are from botocore's Batch model (ComputeResource.type, allocationStrategy)."
     ),
 )
 def batch_gpu_spot(resource: Resource, template: TemplateContext) -> str | None:

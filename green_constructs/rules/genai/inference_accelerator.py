@@ -73,10 +73,9 @@ def _advice(usage: Usage, template: TemplateContext) -> str | None:
     if family is None or family.kind not in (*GPU_KINDS, "cpu"):
         return None
     catalog = template.catalog
-    feature = "transform" if usage.purpose == "transform" else "hosting"
     if family.kind in GPU_KINDS:
         inf2 = catalog.comparable(
-            usage.instance_type, feature, catalog.current_families(["inferentia"])
+            usage.instance_type, usage.feature, catalog.current_families(["inferentia"])
         )
         if inf2 is None:  # no single Inferentia2 instance holds its accelerator memory
             return (
@@ -84,7 +83,7 @@ def _advice(usage: Usage, template: TemplateContext) -> str | None:
                 "several ml.inf2 instances"
             )
         return f"GPU; Inferentia2 {inf2} serves most transformer and diffusion models"
-    graviton = catalog.comparable(usage.instance_type, feature, _graviton(family, catalog))
+    graviton = catalog.comparable(usage.instance_type, usage.feature, _graviton(family, catalog))
     # None: batch transform takes no Graviton type, so there is no greener CPU to name
     return f"x86 CPU; use Graviton {graviton}" if graviton else None
 

@@ -6,23 +6,9 @@ from ...catalog import Family
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._compute import BATCH, COMPUTE_TYPES, Usage, usages
+from ._compute import COMPUTE_TYPES, Usage, replacement, usages
 
 _TYPES = tuple(t for t in COMPUTE_TYPES if t != "AWS::SageMaker::InferenceComponent")
-_FEATURES = {
-    "inference": "hosting",
-    "transform": "transform",
-    "training": "training",
-    "processing": "processing",
-    "notebook": "notebook",
-}
-"""Usage purpose -> the catalog feature whose API enum bounds the suggestion."""
-_FALLBACK_KINDS = {
-    "gpu-previous": ("gpu",),
-    "cpu": ("graviton", "cpu"),
-    "graviton": ("graviton", "cpu"),
-}
-"""Kinds whose current families may replace a family without a fitting successor."""
 
 
 @rule(
@@ -55,7 +41,7 @@ _FALLBACK_KINDS = {
 )
 def previous_generation(resource: Resource, template: TemplateContext) -> str | None:
     found = [
-        f"{u.where} on {u.instance_type} (use {_successor(u, family, resource, template)})"
+        f"{u.where} on {u.instance_type} (use {_successor(u, family, template)})"
         for u in usages(resource, template)
         if (family := u.family) is not None and family.previous_generation
     ]
@@ -66,42 +52,8 @@ def previous_generation(resource: Resource, template: TemplateContext) -> str | 
     )
 
 
-def _successor(
-    usage: Usage, family: Family, resource: Resource, template: TemplateContext
-) -> str:
-    """A current type of comparable size that can do the usage's work, from the family's
-    successors, else from the current families of its kind."""
-    catalog = template.catalog
-    feature = _feature(usage, resource)
-    named = [
-        name
-        for name in catalog.successors(family)
-        if (successor := catalog.find_family(name)) is None
-        or _fits(successor.kind, usage.purpose)
-    ]
-    kinds = _FALLBACK_KINDS.get(family.kind, (family.kind,))
-    return (
-        catalog.comparable(usage.instance_type, feature, named)
-        or catalog.comparable(usage.instance_type, feature, catalog.current_families(kinds))
-        or "a current-generation type"
+def _successor(usage: Usage, family: Family, template: TemplateContext) -> str:
+    found = replacement(
+        template.catalog, usage.instance_type, family, purpose=usage.purpose, feature=usage.feature
     )
-
-
-def _feature(usage: Usage, resource: Resource) -> str:
-    """The catalog feature whose API bounds the suggestion: the SageMaker API of the usage,
-    HyperPod, or EC2 (Batch)."""
-    if resource.type == "AWS::SageMaker::Cluster":
-        return "hyperpod"
-    if resource.type == BATCH:
-        return "ec2"
-    return _FEATURES.get(usage.purpose, "ec2")
-
-
-def _fits(kind: str, purpose: str) -> bool:
-    """Whether a family of ``kind`` can do ``purpose``: Inferentia only serves, Trainium only
-    trains."""
-    if kind == "inferentia":
-        return purpose in ("inference", "transform")
-    if kind == "trainium":
-        return purpose == "training"
-    return True
+    return found or "a current-generation type"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ..training_jobs import JOB_SOURCES, TRAINING_SOURCES
+from ..training_jobs import TRAINING_SOURCES
 from ._compute import GPU_KINDS, Usage, usages
 
 
@@ -36,7 +36,7 @@ from ._compute import GPU_KINDS, Usage, usages
 )
 def training_accelerator(resource: Resource, template: TemplateContext) -> str | None:
     found = [
-        f"{u.where} on {u.instance_type} (use {_trainium(u, resource, template)})"
+        f"{u.where} on {u.instance_type} (use {_trainium(u, template)})"
         for u in usages(resource, template)
         if u.purpose == "training" and u.family is not None and u.family.kind in GPU_KINDS
     ]
@@ -48,19 +48,10 @@ def training_accelerator(resource: Resource, template: TemplateContext) -> str |
     )
 
 
-def _trainium(usage: Usage, resource: Resource, template: TemplateContext) -> str:
+def _trainium(usage: Usage, template: TemplateContext) -> str:
     """The smallest Trainium type of comparable size the feature takes, else the families."""
     catalog = template.catalog
     families = catalog.current_families(["trainium"])
-    feature = _feature(resource)
-    found = catalog.comparable(usage.instance_type, feature, families, across=True)
-    prefix = "" if feature == "ec2" else "ml."
+    found = catalog.comparable(usage.instance_type, usage.feature, families, across=True)
+    prefix = "" if usage.feature == "ec2" else "ml."
     return found or f"{prefix}trn1 or {prefix}trn2 instances"
-
-
-def _feature(resource: Resource) -> str:
-    """The catalog feature of the resource's instance types: training jobs, HyperPod, or EC2
-    (Batch and EC2 capacity)."""
-    if resource.type in JOB_SOURCES:
-        return "training"
-    return "hyperpod" if resource.type == "AWS::SageMaker::Cluster" else "ec2"
