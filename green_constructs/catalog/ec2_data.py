@@ -20,19 +20,9 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from . import naming
+from .loader import SHAPE_COLUMNS
 from .records import family_of
 
-SHAPE_COLUMNS = (
-    "instance_type",
-    "vcpu",
-    "memory_gib",
-    "architecture",
-    "accelerator",
-    "accelerator_count",
-    "accelerator_memory_gib",
-    "generation",
-    "source",
-)
 FAMILY_COLUMNS = (
     "family",
     "kind",

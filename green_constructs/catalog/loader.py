@@ -95,20 +95,23 @@ def load_families() -> dict[str, Family]:
     }
 
 
+SHAPE_COLUMNS = (
+    "instance_type",
+    "vcpu",
+    "memory_gib",
+    "architecture",
+    "accelerator",
+    "accelerator_count",
+    "accelerator_memory_gib",
+    "generation",
+    "source",
+)
+"""The columns of ``instance_shapes.csv`` (written by ``refresh``, read here)."""
+
+
 @lru_cache(maxsize=1)  # 1,400 rows: read once, and only when a rule sizes a suggestion
 def load_shapes() -> dict[str, InstanceShape]:
     """EC2 instance type -> its size (generated from Karpenter's and ManageIQ's data)."""
-    columns = (
-        "instance_type",
-        "vcpu",
-        "memory_gib",
-        "architecture",
-        "accelerator",
-        "accelerator_count",
-        "accelerator_memory_gib",
-        "generation",
-        "source",
-    )
     return {
         row[0]: InstanceShape(
             row[0],
@@ -121,7 +124,7 @@ def load_shapes() -> dict[str, InstanceShape]:
             row[7] or None,
             row[8],
         )
-        for row in _columns("instance_shapes.csv", *columns)
+        for row in _columns("instance_shapes.csv", *SHAPE_COLUMNS)
     }
 
 

@@ -131,6 +131,20 @@ class TemplateContext:
         """Resources of any of ``types``, in template order within each type."""
         return [r for t in types for r in self._by_type.get(t, ())]
 
+    def by_name(self, resource_type: str, name_property: str) -> dict[str, Resource]:
+        """Resources of ``resource_type`` by the literal value of their ``name_property``
+        (``LaunchTemplateName``...), the first of each name; built once per template."""
+
+        def index() -> dict[str, Resource]:
+            found: dict[str, Resource] = {}
+            for resource in self.of_type(resource_type):
+                name = resource.get(name_property)
+                if isinstance(name, str):
+                    found.setdefault(name, resource)
+            return found
+
+        return self.memo(("by-name", resource_type, name_property), index)
+
     def referencing(self, logical_id: str, *types: str) -> list[Resource]:
         """Resources (optionally of ``types``) whose properties refer to ``logical_id``."""
         return self.memo(("referrers", types), lambda: self._referrers(types)).get(logical_id, [])

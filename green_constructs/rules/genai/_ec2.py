@@ -43,7 +43,9 @@ def launch_template(spec: Any, template: TemplateContext) -> Resource | None:
         if found is not None and found.type == LAUNCH_TEMPLATE:
             return found
     name = spec.get("LaunchTemplateName")
-    return _by_name(template).get(name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return None
+    return template.by_name(LAUNCH_TEMPLATE, "LaunchTemplateName").get(name)
 
 
 def _types(resource: Resource, template: TemplateContext) -> Iterator[str]:
@@ -82,13 +84,3 @@ def _known(value: Any) -> Iterator[str]:
         yield value
 
 
-def _by_name(template: TemplateContext) -> dict[str, Resource]:
-    def index() -> dict[str, Resource]:
-        found: dict[str, Resource] = {}
-        for candidate in template.of_type(LAUNCH_TEMPLATE):
-            name = candidate.get("LaunchTemplateName")
-            if isinstance(name, str):
-                found.setdefault(name, candidate)
-        return found
-
-    return template.memo("launch-templates-by-name", index)

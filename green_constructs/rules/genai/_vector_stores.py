@@ -24,7 +24,7 @@ def collection_group(collection: Resource, template: TemplateContext) -> Resourc
     found = template.target(name)
     if found is not None and found.type == COLLECTION_GROUP:
         return found
-    return _groups_by_name(template).get(name) if isinstance(name, str) else None
+    return template.by_name(COLLECTION_GROUP, "Name").get(name) if isinstance(name, str) else None
 
 
 def never_idles(collection: Resource, template: TemplateContext) -> bool | None:
@@ -38,15 +38,3 @@ def never_idles(collection: Resource, template: TemplateContext) -> bool | None:
     if group.get("Generation") != "NEXTGEN":
         return True
     return any(group.get(path) is not None and as_int(group.get(path)) != 0 for path in _MINIMUMS)
-
-
-def _groups_by_name(template: TemplateContext) -> dict[str, Resource]:
-    def index() -> dict[str, Resource]:
-        found: dict[str, Resource] = {}
-        for group in template.of_type(COLLECTION_GROUP):
-            name = group.get("Name")
-            if isinstance(name, str):
-                found.setdefault(name, group)
-        return found
-
-    return template.memo("collection-groups-by-name", index)
