@@ -86,7 +86,7 @@ drop-in successors of a GPU type."""
 def ec2_previous_generation(resource: Resource, template: TemplateContext) -> str | None:
     catalog = template.catalog
     found = [
-        f"{instance_type}{note} (move to {_successors(instance_type, family, catalog)})"
+        f"{instance_type}{note} (move to {_move_to(instance_type, family, template)})"
         for instance_type, note in dict.fromkeys(_instance_types(resource))
         if (family := catalog.find_family(instance_type)) is not None
         and family.previous_generation
@@ -98,6 +98,14 @@ def ec2_previous_generation(resource: Resource, template: TemplateContext) -> st
     return (
         f"{KINDS[resource.type]} {resource.logical_id} uses previous-generation instance types: "
         f"{'; '.join(found)}{where}."
+    )
+
+
+def _move_to(instance_type: str, family: Family, template: TemplateContext) -> str:
+    """:func:`_successors`, once per template and instance type."""
+    return template.memo(
+        ("ec2-successors", instance_type),
+        lambda: _successors(instance_type, family, template.catalog),
     )
 
 
