@@ -139,11 +139,23 @@ def _recursion_depth() -> int:
     return high - 1
 
 
+_C_JSON_COUNTS_RECURSION = sys.version_info < (3, 12)
+"""Up to Python 3.11 the C JSON decoder counts its nesting against ``sys.setrecursionlimit``;
+from 3.12 it has a C stack limit of its own."""
+
+
 def _json_within_depth(text: str, limit: int) -> Any:
     """``json.loads(text)``, raising ``RecursionError`` for data nested more than ``limit``
-    deep: the C decoder counts each nesting level against the interpreter's recursion limit,
-    set for the call to the current depth plus ``limit`` plus the calls ``json.loads`` makes
-    (tests pin the exact bound). No second walk over the data."""
+    deep. Up to Python 3.11 the C decoder counts each nesting level against the interpreter's
+    recursion limit, set for the call to the current depth plus ``limit`` plus the calls
+    ``json.loads`` makes (tests pin the exact bound): no second walk over the data. Later
+    versions walk the data once more (:func:`_deeper_than`). The limit is the process's, for
+    the call: the lint is single-threaded."""
+    if not _C_JSON_COUNTS_RECURSION:
+        data = json.loads(text)
+        if _deeper_than(data, limit):
+            raise RecursionError(f"nested more than {limit} levels deep")
+        return data
     previous = sys.getrecursionlimit()
     sys.setrecursionlimit(_recursion_depth() + limit + _JSON_CALLS)
     try:
@@ -205,8 +217,8 @@ MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
 ends)."""
 
 
-def decode_file(path: str | PathLike[str]) -> DecodedTemplate:
-    """Read and decode one template file."""
+def read_bounded(path: str | PathLike[str]) -> str:
+    """A file's UTF-8 text, refused beyond :data:`MAX_TEMPLATE_BYTES`."""
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_TEMPLATE_BYTES + 1)
@@ -215,8 +227,12 @@ def decode_file(path: str | PathLike[str]) -> DecodedTemplate:
                 f"{path}: more than {MAX_TEMPLATE_BYTES // 2**20} MiB, not a CloudFormation "
                 "template"
             )
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
-    return decode_text(text, str(path))
+
+
+def decode_file(path: str | PathLike[str]) -> DecodedTemplate:
+    """Read and decode one template file."""
+    return decode_text(read_bounded(path), str(path))

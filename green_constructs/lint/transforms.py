@@ -18,7 +18,13 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from .decode import DecodedTemplate, declared_transforms, load_yaml
+from .decode import (
+    DecodedTemplate,
+    TemplateDecodeError,
+    declared_transforms,
+    load_yaml,
+    read_bounded,
+)
 
 SAM = "AWS::Serverless-2016-10-31"
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
@@ -28,8 +34,12 @@ _PLACEHOLDER_BUCKET = "s3://local-artifact/"
 
 def apply_transforms(decoded: DecodedTemplate, region: str | None) -> None:
     """Expand ``decoded``'s transforms in place; note what could not be expanded."""
+    failed = None
     for name in declared_transforms(decoded.template):
         expand = _EXPANDERS.get(name) if isinstance(name, str) else None
+        if failed is not None:
+            decoded.note("", "", "Transform", f"transform {_name(name)} is not expanded: {failed} failed before it")
+            continue
         if expand is None:
             decoded.note(
                 "", "", "Transform", f"transform {_name(name)} is not expanded: what it adds or "
@@ -47,12 +57,13 @@ def apply_transforms(decoded: DecodedTemplate, region: str | None) -> None:
                 kind = body.get("Type") if isinstance(body, dict) else None
                 if isinstance(kind, str) and kind.startswith(_SERVERLESS):
                     decoded.note(str(logical_id), kind, "", f"not expanded: {name} failed")
-            break
+            failed = name
+            continue
         _carry_lines(decoded, expanded)
         decoded.template = expanded
     if decoded.mentions_include:
-        for path in _include_paths(decoded.template):
-            if not path.endswith(".Properties"):  # whole properties: the engine says so
+        for path, whole in _include_paths(decoded.template):
+            if not whole:  # a resource's whole properties: the engine says so
                 decoded.note("", "", path, "Fn::Transform (AWS::Include or a macro) is not expanded")
 
 
@@ -69,8 +80,15 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+class _Region:
+    """What the translator asks of a boto3 session: the region, for pseudo parameters and
+    ARNs (a real session would read the user's AWS configuration, which must not matter)."""
+
+    def __init__(self, region: str) -> None:
+        self.region_name = region
+
+
 def _expand_sam(decoded: DecodedTemplate, region: str | None) -> dict[str, Any]:
-    import boto3
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
 
@@ -79,8 +97,7 @@ def _expand_sam(decoded: DecodedTemplate, region: str | None) -> dict[str, Any]:
     for body in template.get("Resources", {}).values():
         if isinstance(body, dict) and str(body.get("Type", "")).startswith(_SERVERLESS):
             _local_artifacts(body, base)
-    session = boto3.session.Session(region_name=region or "us-east-1")
-    translator = Translator(None, Parser(), boto_session=session)
+    translator = Translator(None, Parser(), boto_session=_Region(region or "us-east-1"))
     return translator.translate(
         template, parameter_values={}, get_managed_policy_map=lambda: {}
     )
@@ -105,12 +122,16 @@ def _local_artifacts(body: dict[str, Any], base: Path) -> None:
 
 
 def _read_definition(path: Path) -> dict[str, Any] | None:
+    """The definition file's data, or ``None`` when it is not a readable JSON or YAML
+    mapping of a regular file within the template size limit (it then stays "in S3")."""
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():  # not a FIFO or a device that never ends
+            return None
+        text = read_bounded(path)
         data = json.loads(text) if path.suffix == ".json" else load_yaml(text)
-    except (OSError, ValueError, yaml.YAMLError):  # unreadable: the definition stays in "S3"
+    except (OSError, ValueError, RecursionError, yaml.YAMLError, TemplateDecodeError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -119,11 +140,31 @@ def _expand_language_extensions(decoded: DecodedTemplate, region: str | None) ->
     from cfnlint.template import Template
     from cfnlint.template.transforms._language_extensions import language_extension
 
+    _note_invented_collections(decoded)
     cfn = Template(decoded.path, copy.deepcopy(decoded.template), [region or "us-east-1"])
     matches, expanded = language_extension(cfn)
     if matches:
         raise ValueError("; ".join(m.message for m in matches))
     return _plain(expanded)
+
+
+def _note_invented_collections(decoded: DecodedTemplate) -> None:
+    """A loop over a parameter without default: cfn-lint makes values up, so the resources
+    it names are not the ones deployed."""
+    parameters = decoded.template.get("Parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    for key, loop in decoded.template.get("Resources", {}).items():
+        if not (isinstance(key, str) and key.startswith("Fn::ForEach::")):
+            continue
+        collection = loop[1] if isinstance(loop, list) and len(loop) == 3 else None
+        name = collection.get("Ref") if isinstance(collection, dict) else None
+        declared = parameters.get(name) if isinstance(name, str) else None
+        if isinstance(declared, dict) and "Default" not in declared:
+            decoded.note(
+                "", "", f"Resources.{key}",
+                f"loops over parameter {name}, which has no default: the resources it "
+                "creates are judged with made-up names",
+            )
 
 
 def _plain(value: Any) -> Any:
@@ -164,17 +205,26 @@ def _carry_lines(decoded: DecodedTemplate, expanded: dict[str, Any]) -> None:
             decoded.lines[logical_id] = prefixes[source]
 
 
-def _include_paths(template: Any) -> list[str]:
-    """Dotted paths of every ``Fn::Transform`` node."""
-    found: list[str] = []
+def _include_paths(template: Any) -> list[tuple[str, bool]]:
+    """Dotted path of every ``Fn::Transform`` node, and whether it is a resource's whole
+    properties (``Properties: {Fn::Transform: ...}``)."""
+    found: list[tuple[str, bool]] = []
     stack: list[tuple[Any, str]] = [(template, "")]
+    seen: set[int] = set()
     while stack:
         node, path = stack.pop()
+        if id(node) in seen:  # YAML aliases repeat nodes
+            continue
+        if isinstance(node, (dict, list)):
+            seen.add(id(node))
         if isinstance(node, dict):
             for key, value in node.items():
                 child = f"{path}.{key}" if path else str(key)
                 if key == "Fn::Transform":
-                    found.append(path or child)
+                    whole = len(node) == 1 and path.startswith("Resources.") and path.endswith(
+                        ".Properties"
+                    )
+                    found.append((path or child, whole))
                 else:
                     stack.append((value, child))
         elif isinstance(node, list):

@@ -11,6 +11,7 @@ from .intrinsics import LEAVES, parameter_defaults, references
 from .model import NotEvaluated, Resource, RuleSettings
 
 T = TypeVar("T")
+_NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 class TemplateContext:
@@ -62,6 +63,8 @@ class TemplateContext:
                 if type(condition) is str and conditions.get(condition) is False:  # not created
                     continue
                 properties = choose(properties, conditions)
+            if properties == _NO_VALUE:  # CloudFormation removes them
+                properties = None
             metadata = body.get("Metadata")
             resource = Resource(
                 logical_id,
@@ -101,7 +104,11 @@ class TemplateContext:
         if type(value) is not dict or len(value) != 1:
             return None
         key, arg = next(iter(value.items()))
-        if key == "Ref" and arg in self.parameters:
+        if key == "Ref" and type(arg) is str and arg in self.parameters:
+            declared = self.parameters[arg]
+            kind = declared.get("Type") if type(declared) is dict else None
+            if type(kind) is str and kind.startswith("AWS::SSM::Parameter::Value"):
+                return f"the value of SSM parameter {arg}, read at deploy time"
             return f"the value of parameter {arg}, which has no default"
         if key == "Fn::ImportValue":
             return "a value imported from another stack"

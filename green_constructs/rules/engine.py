@@ -8,16 +8,16 @@ from typing import Any, Iterable, Mapping
 from ..catalog import Catalog
 from .acknowledgements import acknowledgements_of
 from .conditions import (
+    MAX_EXHAUSTIVE,
+    MAX_FLIPPED,
     Assignment,
-    assignments,
+    Conditions,
     conditions_used,
-    known_conditions,
     qualifier,
-    template_conditions,
 )
 from .context import TemplateContext
-from .intrinsics import is_intrinsic
 from .coverage import note_unreadable_content
+from .intrinsics import is_intrinsic
 from .model import Check, Finding, Resource, Rule, RuleSettings
 
 
@@ -49,14 +49,15 @@ def evaluate_context(context: TemplateContext, rules: Iterable[Rule]) -> list[Fi
     but could not know is added to ``context.unread``.
     """
     rules = tuple(rules)
-    note_unreadable_content(context)
-    names = [] if context.assignment is not None else template_conditions(context.template)
-    if not names:
+    template = context.template
+    if context.assignment is not None or not template.get("Conditions"):
+        note_unreadable_content(context)
         return _evaluate(context, rules)
-    known = known_conditions(context.template, context.region)
-    fixed = tuple((name, known[name]) for name in names if name in known)
-    free = [name for name in names if name not in known]
-    return _evaluate_conditional(context, rules, fixed, free)
+    conditions = Conditions(template, context.region)
+    if not conditions.used:
+        note_unreadable_content(context)
+        return _evaluate(context, rules)
+    return _evaluate_conditional(context, rules, conditions)
 
 
 def _evaluate(context: TemplateContext, rules: tuple[Rule, ...]) -> list[Finding]:
@@ -102,36 +103,55 @@ def _evaluate(context: TemplateContext, rules: tuple[Rule, ...]) -> list[Finding
 
 
 def _evaluate_conditional(
-    context: TemplateContext, rules: tuple[Rule, ...], fixed: Assignment, free: list[str]
+    context: TemplateContext, rules: tuple[Rule, ...], conditions: Conditions
 ) -> list[Finding]:
-    """Findings under each assignment of the ``free`` conditions (``fixed`` ones are known)."""
+    """Findings under each assignment of the free conditions, each saying when it holds."""
     hits: dict[tuple[str, str], list[tuple[Assignment, Finding]]] = {}
     present: dict[str, list[Assignment]] = defaultdict(list)
-    for case in assignments(free):
-        variant = context.under(fixed + case)
+    for case in conditions.assignments():
+        variant = context.under(tuple(conditions.values(case).items()))
+        note_unreadable_content(variant)
         for logical_id in variant.resources:
             present[logical_id].append(case)
         for finding in _evaluate(variant, rules):
             hits.setdefault((finding.rule.id, finding.resource), []).append((case, finding))
         for note in variant.unread:
             context.add_unread(note)
-    raw = context.template["Resources"]
+    if len(conditions.free) > MAX_EXHAUSTIVE + MAX_FLIPPED:
+        context.not_evaluated(
+            None,
+            "Conditions",
+            f"{len(conditions.free)} conditions decide the checked resources: combinations "
+            f"beyond each of the first {MAX_FLIPPED} alone were judged only all true and all "
+            "false",
+        )
+    bodies = {str(key): body for key, body in context.template["Resources"].items()}
     findings: list[Finding] = []
     for (_, logical_id), found in hits.items():
-        body = raw.get(logical_id)
+        body = bodies.get(logical_id)
         relevant = conditions_used(body.get("Properties")) if type(body) is dict else []
         if type(body) is dict and type(body.get("Condition")) is str:
             relevant.append(body["Condition"])
-        relevant = [name for name in relevant if name in free]
-        finding = found[0][1]
-        when = qualifier([case for case, _ in found], present[logical_id], relevant)
-        if when is not None:
-            finding = finding._replace(message=f"{finding.message.rstrip('.')} ({when}).")
-        findings.append(finding)
-    order = {logical_id: index for index, logical_id in enumerate(raw)}
+        message = _conditional_message(found, present[logical_id], relevant)
+        findings.append(found[0][1]._replace(message=message))
+    order = {logical_id: index for index, logical_id in enumerate(bodies)}
     rank = {r.id: index for index, r in enumerate(rules)}
     findings.sort(key=lambda f: (order.get(f.resource, 0), rank[f.rule.id]))
     return findings
+
+
+def _conditional_message(
+    found: list[tuple[Assignment, Finding]], present: list[Assignment], relevant: list[str]
+) -> str:
+    """One message per distinct message of the assignments, each saying when it holds."""
+    by_message: dict[str, list[Assignment]] = {}
+    for case, finding in found:
+        by_message.setdefault(finding.message, []).append(case)
+    parts = []
+    for message, cases in by_message.items():
+        when = qualifier(cases, present, relevant)
+        parts.append(message if when is None else f"{message.rstrip('.')} ({when}).")
+    return " ".join(parts)
 
 
 def _note_deploy_time_values(resource: Resource, context: TemplateContext) -> None:

@@ -119,6 +119,8 @@ class Resource:
         elif path in cache:
             return cache[path]
         resolved = cache[path] = resolve(value, self.parameter_defaults)
+        if type(resolved) is dict and resolved.get("Ref") == "AWS::NoValue":
+            return default  # CloudFormation removes the property
         return resolved
 
     def unknown(self, path: str) -> bool:

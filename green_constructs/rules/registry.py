@@ -141,9 +141,12 @@ def selection(
 
 
 def get_rule(rule_id: str) -> Rule:
-    if rule_id not in RULES:
-        raise KeyError(f"unknown rule {rule_id!r}")
-    return RuleSelection((rule_id,)).load()[0]
+    if rule_id in RULES:
+        return RuleSelection((rule_id,)).load()[0]
+    for found in all_rules():  # registered outside the packaged index
+        if found.id == rule_id:
+            return found
+    raise KeyError(f"unknown rule {rule_id!r}")
 
 
 def select_rules(

@@ -124,3 +124,65 @@ def test_failed_transform_is_said(tmp_path: Path, cli) -> None:
     assert run.code == 0
     unread = {(n["resource"], n["path"]) for n in json.loads(run.out)["not_evaluated"]}
     assert unread == {("", "Transform"), ("Fn", "")}
+
+
+def test_sam_ignores_the_users_aws_configuration(monkeypatch, results) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    again = lint([REAL / "sam_app/template.yaml"], all_rules(), region="us-west-2")
+    assert _flagged(again) == _flagged(results["sam_app/template.yaml"])
+
+
+def test_sam_definition_that_never_ends_stays_unread(tmp_path: Path, cli) -> None:
+    template = tmp_path / "zero.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Flow:\n"
+        "    Type: AWS::Serverless::StateMachine\n"
+        "    Properties: {DefinitionUri: /dev/zero, Policies: [AWSLambdaRole]}\n"
+    )
+    run = cli("lint", template, "--format", "json")
+    assert run.code == 0
+    [note] = json.loads(run.out)["not_evaluated"]
+    assert (note["resource"], note["path"]) == ("Flow", "DefinitionS3Location")
+
+
+def test_transform_beside_other_properties_and_after_a_failure(tmp_path: Path, cli) -> None:
+    template = tmp_path / "mixed.yaml"
+    template.write_text(
+        "Transform: [AWS::Serverless-2016-10-31, MyMacro]\n"
+        "Resources:\n"
+        "  Fn: {Type: AWS::Serverless::Function, Properties: {Handler: a}}\n"
+        "  Logs:\n"
+        "    Type: AWS::Logs::LogGroup\n"
+        "    Properties: {LogGroupName: x, Fn::Transform: {Name: AddRetention}}\n"
+    )
+    unread = json.loads(cli("lint", template, "--format", "json").out)["not_evaluated"]
+    reasons = [n["reason"] for n in unread]
+    assert any("MyMacro is not expanded" in r for r in reasons)
+    assert any(n["path"] == "Resources.Logs.Properties" for n in unread)
+
+
+def test_for_each_over_a_parameter_without_default_is_said(tmp_path: Path, cli) -> None:
+    template = tmp_path / "loop.yaml"
+    template.write_text(
+        "Transform: AWS::LanguageExtensions\n"
+        "Parameters: {Names: {Type: CommaDelimitedList}}\n"
+        "Resources:\n"
+        "  Fn::ForEach::Logs:\n"
+        "    - Name\n"
+        "    - !Ref Names\n"
+        "    - Logs${Name}: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 7}}\n"
+    )
+    [note] = json.loads(cli("lint", template, "--format", "json").out)["not_evaluated"]
+    assert note["path"] == "Resources.Fn::ForEach::Logs" and "Names" in note["reason"]
+
+
+def test_no_value_removes_a_property_with_or_without_conditions() -> None:
+    from green_constructs.rules import evaluate, get_rule
+
+    rule = get_rule("Sustainability-LogGroupRetention")
+    plain = {"Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": {"Ref": "AWS::NoValue"}}}}}
+    whole = {"Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"Ref": "AWS::NoValue"}}}}
+    assert [f.resource for f in evaluate(plain, [rule])] == ["L"]
+    assert [f.resource for f in evaluate(whole, [rule])] == ["L"]
