@@ -119,7 +119,8 @@ class Catalog:
             ),
         }
         self._shapes = None if shapes is None else dict(shapes)  # None: the packaged table
-        self._by_family: dict[str, list[InstanceShape]] | None = None
+        self._family_shapes: dict[str, dict[str, InstanceShape]] = {}  # converted on first use
+        self._by_family: dict[str, list[InstanceShape]] = {}
         self._lines: frozenset[str] | None = None  # family prefixes, for unknown families
         self._current: dict[frozenset[str], list[str]] = {}  # current families by kinds
 
@@ -396,7 +397,7 @@ class Catalog:
         the generated shapes table, with the accelerators of ``instances.csv`` where that
         table has none."""
         name = _ec2_name(instance_type)
-        found = self._shape_table().get(name)
+        found = self._shape_table(name.split(".", 1)[0]).get(name)
         listed = self._instances.get(f"ml.{name}")
         if listed is None or not listed.accelerator or (found and found.accelerator):
             return found
@@ -439,19 +440,27 @@ class Catalog:
                 break
         return prefix + min(found, key=lambda item: item[0])[1].name if found else None
 
-    def _shape_table(self) -> dict[str, InstanceShape]:
-        if self._shapes is None:
-            self._shapes = loader.load_shapes()
-        return self._shapes
+    def _shape_table(self, family: str) -> dict[str, InstanceShape]:
+        """The shapes of ``family``'s types by name (the given or the packaged table)."""
+        found = self._family_shapes.get(family)
+        if found is None:
+            if self._shapes is None:
+                found = loader.load_family_shapes(family)
+            else:
+                found = {n: s for n, s in self._shapes.items() if n.split(".", 1)[0] == family}
+            self._family_shapes[family] = found
+        return found
 
     def _shapes_of(self, family: str) -> list[InstanceShape]:
-        if self._by_family is None:
-            self._by_family = {}
-            for name, shape in self._shape_table().items():
-                if shape.accelerator is None and f"ml.{name}" in self._instances:
-                    shape = self.shape(name) or shape
-                self._by_family.setdefault(name.split(".", 1)[0], []).append(shape)
-        return self._by_family.get(family, [])
+        found = self._by_family.get(family)
+        if found is None:
+            found = self._by_family[family] = [
+                (self.shape(name) or shape)
+                if shape.accelerator is None and f"ml.{name}" in self._instances
+                else shape
+                for name, shape in self._shape_table(family).items()
+            ]
+        return found
 
     def _prefixes(self) -> frozenset[str]:
         if self._lines is None:

@@ -110,22 +110,32 @@ SHAPE_COLUMNS = (
 
 
 @lru_cache(maxsize=1)  # 1,400 rows: read once, and only when a rule sizes a suggestion
-def load_shapes() -> dict[str, InstanceShape]:
-    """EC2 instance type -> its size (generated from Karpenter's and ManageIQ's data)."""
-    return {
-        row[0]: InstanceShape(
-            row[0],
-            int(row[1]),
-            float(row[2]),
-            row[3],
-            row[4] or None,
-            int(row[5]),
-            _float(row[6]),
-            row[7] or None,
-            row[8],
-        )
-        for row in _columns("instance_shapes.csv", *SHAPE_COLUMNS)
-    }
+def _shape_rows() -> dict[str, list[tuple[str, ...]]]:
+    """The rows of ``instance_shapes.csv`` by family, not yet converted."""
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    for row in _columns("instance_shapes.csv", *SHAPE_COLUMNS):
+        rows.setdefault(row[0].split(".", 1)[0], []).append(row)
+    return rows
+
+
+def _shape(row: tuple[str, ...]) -> InstanceShape:
+    return InstanceShape(
+        row[0],
+        int(row[1]),
+        float(row[2]),
+        row[3],
+        row[4] or None,
+        int(row[5]),
+        _float(row[6]),
+        row[7] or None,
+        row[8],
+    )
+
+
+def load_family_shapes(family: str) -> dict[str, InstanceShape]:
+    """EC2 instance type -> its size, for the types of ``family`` (generated from
+    Karpenter's and ManageIQ's data; converted per family, as rules ask)."""
+    return {row[0]: _shape(row) for row in _shape_rows().get(family, ())}
 
 
 @lru_cache(maxsize=1)  # read only when an RDS rule names a class
