@@ -9,6 +9,31 @@ from __future__ import annotations
 
 from .context import TemplateContext, is_custom_resource
 
+CDK_HOUSEKEEPING = frozenset(
+    {
+        "Custom::AWSCDKCfnJson",
+        "Custom::AWSCDKCfnJsonStringify",
+        "Custom::AWSCDKOpenIdConnectProvider",
+        "Custom::CDKBucketDeployment",
+        "Custom::CloudwatchLogResourcePolicy",
+        "Custom::CrossRegionExportReader",
+        "Custom::CrossRegionExportWriter",
+        "Custom::CrossRegionStringParameterReader",
+        "Custom::ECRAutoDeleteImages",
+        "Custom::ElasticsearchAccessPolicy",
+        "Custom::LogRetention",
+        "Custom::OpenSearchAccessPolicy",
+        "Custom::S3AutoDeleteObjects",
+        "Custom::S3BucketNotifications",
+        "Custom::SyntheticsAutoDeleteUnderlyingResources",
+        "Custom::VpcRestrictDefaultSG",
+    }
+)
+"""aws-cdk-lib's own custom resource types (the ``resourceType`` strings of its JavaScript,
+2.275) that copy or delete objects, set policies, retention or notifications, or pass values
+between stacks: they create no compute or storage the rules would judge, so they are not
+listed. Others (``Custom::AWS``, ``Custom::Trigger``, users' own) are."""
+
 _EXTERNAL_CONTENT = {
     "AWS::StepFunctions::StateMachine": (
         "DefinitionS3Location",
@@ -24,7 +49,7 @@ _EXTERNAL_CONTENT = {
 def note_unreadable_content(context: TemplateContext) -> None:
     """Record custom resources and definitions stored outside the template."""
     for resource_type in context.resource_types():
-        if is_custom_resource(resource_type):
+        if is_custom_resource(resource_type) and resource_type not in CDK_HOUSEKEEPING:
             for resource in context.of_type(resource_type):
                 context.not_evaluated(
                     resource,

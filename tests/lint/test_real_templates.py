@@ -186,3 +186,17 @@ def test_no_value_removes_a_property_with_or_without_conditions() -> None:
     whole = {"Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"Ref": "AWS::NoValue"}}}}
     assert [f.resource for f in evaluate(plain, [rule])] == ["L"]
     assert [f.resource for f in evaluate(whole, [rule])] == ["L"]
+
+
+def test_cdk_housekeeping_custom_resources_are_not_listed() -> None:
+    from green_constructs.rules import TemplateContext, evaluate_context
+
+    template = {
+        "Resources": {
+            "Deploy": {"Type": "Custom::CDKBucketDeployment", "Properties": {"ServiceToken": "arn"}},
+            "Call": {"Type": "Custom::AWS", "Properties": {"ServiceToken": "arn"}},
+        }
+    }
+    context = TemplateContext(template)
+    evaluate_context(context, all_rules())
+    assert [n.resource for n in context.unread] == ["Call"]
