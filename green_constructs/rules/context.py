@@ -48,6 +48,9 @@ class TemplateContext:
         self.assignment = assignment
         self._unread: dict[tuple[str, str], NotEvaluated] = {}
         conditions = dict(assignment) if assignment else None
+        track = any(  # parameters whose value only the deployment gives
+            name not in defaults for name in self.parameters
+        )
         raw = template.get("Resources") if isinstance(template, dict) else None
         for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
             if type(body) is not dict:
@@ -73,6 +76,8 @@ class TemplateContext:
                 metadata if type(metadata) is dict else {},
                 defaults,
             )
+            if track:
+                resource.read = set()
             self.resources[logical_id] = resource
             self._by_type[resource_type].append(resource)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..catalog import Catalog
 from .acknowledgements import acknowledgements_of
@@ -97,7 +97,7 @@ def _evaluate(context: TemplateContext, rules: tuple[Rule, ...]) -> list[Finding
                     r, name, resource.logical_id, resource.type, message, reason is not None, reason
                 )
             )
-        if resource._by_path:  # noqa: SLF001 - the intrinsic values the rules asked for
+        if resource._by_path or resource.read:  # noqa: SLF001 - what the rules asked for
             _note_deploy_time_values(resource, context)
     return findings
 
@@ -155,10 +155,36 @@ def _conditional_message(
 
 
 def _note_deploy_time_values(resource: Resource, context: TemplateContext) -> None:
-    for path, value in resource._by_path.items():  # noqa: SLF001
+    """Values below the properties the rules read that only the deployment decides."""
+    found = dict((resource._by_path or {}).items())  # noqa: SLF001 - resolved reads
+    for head in sorted(resource.read or ()):
+        if head in resource.raw_properties:
+            found.update(_intrinsics_below(resource.raw_properties[head], head))
+    for path, value in found.items():
         reason = context.deploy_time_value(value)
         if reason is not None:
             context.not_evaluated(resource, path, f"only known at deploy time: {reason}")
+
+
+def _intrinsics_below(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """``(dotted path, node)`` of every single-key intrinsic in ``value`` (list items by
+    index), each node once however often YAML aliases repeat it."""
+    seen: set[int] = set()
+    stack = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if type(node) is list:
+            if id(node) not in seen:
+                seen.add(id(node))
+                stack.extend((item, f"{where}.{i}") for i, item in enumerate(node))
+        elif type(node) is dict:
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if len(node) == 1 and is_intrinsic(node):
+                yield where, node
+            else:
+                stack.extend((item, f"{where}.{key}") for key, item in node.items())
 
 
 def evaluate(

@@ -61,6 +61,7 @@ class Resource:
         "parameter_defaults",
         "_by_path",
         "_properties",
+        "read",
     )
 
     def __init__(
@@ -80,6 +81,9 @@ class Resource:
         )
         self._by_path: dict[str, Any] | None = None
         self._properties: Mapping[str, Any] | None = None
+        self.read: set[str] | None = None
+        """Top-level properties the rules read, when the context tracks them (templates with
+        values only known at deploy time); ``None`` otherwise."""
 
     def __repr__(self) -> str:
         return f"Resource({self.logical_id!r}, {self.type!r})"
@@ -98,6 +102,8 @@ class Resource:
         into a scalar, which a longer path cannot enter either way.
         """
         head, _, rest = path.partition(".")
+        if self.read is not None:
+            self.read.add(head)
         value = self.raw_properties.get(head, _MISSING)
         if rest:
             for key in rest.split("."):

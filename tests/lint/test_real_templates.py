@@ -200,3 +200,22 @@ def test_cdk_housekeeping_custom_resources_are_not_listed() -> None:
     context = TemplateContext(template)
     evaluate_context(context, all_rules())
     assert [n.resource for n in context.unread] == ["Call"]
+
+
+def test_nested_deploy_time_values_the_rules_read_are_listed(tmp_path: Path, cli) -> None:
+    template = tmp_path / "params.yaml"
+    template.write_text(
+        "Parameters: {T: {Type: String}}\n"
+        "Resources:\n"
+        "  Config:\n"
+        "    Type: AWS::SageMaker::EndpointConfig\n"
+        "    Properties:\n"
+        "      ProductionVariants:\n"
+        "        - {VariantName: A, ModelName: m, InstanceType: !Ref T, InitialInstanceCount: 1}\n"
+        "  Vm: {Type: AWS::EC2::Instance, Properties: {InstanceType: m7g.large, SubnetId: !Ref T}}\n"
+    )
+    unread = json.loads(cli("lint", template, "--format", "json").out)["not_evaluated"]
+    # the subnet is read by no rule: not listed
+    assert [(n["resource"], n["path"]) for n in unread] == [
+        ("Config", "ProductionVariants.0.InstanceType")
+    ]
