@@ -48,8 +48,8 @@ class TemplateContext:
         self.assignment = assignment
         self._unread: dict[tuple[str, str], NotEvaluated] = {}
         conditions = dict(assignment) if assignment else None
-        track = any(  # parameters whose value only the deployment gives
-            name not in defaults for name in self.parameters
+        track = any(  # parameters whose value only the deployment gives (not CDK's SSM one)
+            type(spec) is not dict or "Default" not in spec for spec in self.parameters.values()
         )
         raw = template.get("Resources") if isinstance(template, dict) else None
         for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
