@@ -86,3 +86,21 @@ def test_uri_outside_working_directory_is_absolute(cli, tmp_path: Path, monkeypa
     [run] = _sarif(cli, DATA / "log_groups.json")["runs"]
     uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == (DATA / "log_groups.json").resolve().as_uri()
+
+
+def test_not_evaluated_notifications_are_valid_sarif(cli, sarif_schema: dict, monkeypatch) -> None:
+    import jsonschema
+
+    monkeypatch.chdir(DATA / "real")
+    run = cli("lint", "unreadable.yaml", "--format", "sarif")
+    log = json.loads(run.out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    [invocation] = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is True
+    notes = invocation["toolExecutionNotifications"]
+    assert {n["descriptor"]["id"] for n in notes} == {"not-evaluated"}
+    assert any(
+        loc.get("logicalLocations", [{}])[0].get("name") == "Notebook"
+        for n in notes
+        for loc in n["locations"]
+    )
