@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..estimate.footprint import instance_watts
+from .utilization import UtilizationMetric, utilization_metric
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class PowerModel:
     :param peak_watts: one instance's draw at 100% utilization.
     :param pue: data-centre power usage effectiveness.
     :param grams_per_wh: grid intensity in gCO2e per Wh (numerically kgCO2e per kWh).
+    :param utilization: the metric that measures the instance's utilization, shared with the
+        carbon metrics Lambda.
     """
 
     instance_type: str
@@ -35,6 +38,7 @@ class PowerModel:
     peak_watts: float
     pue: float
     grams_per_wh: float
+    utilization: UtilizationMetric
 
     @classmethod
     def of(cls, instance_type: str, region: str, catalog: Catalog | None = None) -> "PowerModel":
@@ -54,18 +58,19 @@ class PowerModel:
             peak_watts=peak,
             pue=catalog.constant("pue_aws").value,
             grams_per_wh=grid.kgco2e_per_kwh,
+            utilization=utilization_metric(shape),
         )
 
     @property
     def utilization_divisor(self) -> int:
-        """What the utilization metric is divided by to give a 0-1 share: SageMaker publishes
-        GPU utilization as 0-100 per GPU and CPU utilization as 0-100 per vCPU, summed."""
-        return 100 * (self.gpus or self.vcpu)
+        """What the utilization metric is divided by to give a 0-1 share (see
+        :func:`~green_constructs.monitoring.utilization.utilization_metric`)."""
+        return self.utilization.divisor
 
     @property
     def utilization_metric_name(self) -> str:
         """``GPUUtilization`` on GPU instances, else ``CPUUtilization``."""
-        return "GPUUtilization" if self.gpus else "CPUUtilization"
+        return self.utilization.name
 
     def watts_expression(self, instances: str, utilization: str) -> str:
         """Metric math for facility watts (PUE included) of ``instances`` instances whose

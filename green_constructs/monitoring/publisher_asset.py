@@ -1,8 +1,9 @@
 """The carbon metrics Lambda's code, assembled at synth from the installed package.
 
-Only what the handler imports: the handler itself, the catalog (pure Python and its CSV files)
-and the estimator's footprint module, under ``green_constructs/`` so the handler imports them by
-their usual names. Nothing of CDK, the rules or the CLI goes in.
+Only what the handler imports: the handler itself, the catalog (pure Python and its CSV files),
+the estimator's footprint module and the utilization metric the dashboard shares, under
+``green_constructs/`` so the handler imports them by their usual names. Nothing of CDK, the
+rules or the CLI goes in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 HANDLER = "publisher_handler.handler"
 _ESTIMATE_INIT = '"""The estimator\'s footprint model, as shipped in the carbon metrics Lambda."""\n'
+_MONITORING_INIT = '"""The utilization metric the dashboard uses, as shipped in the carbon metrics Lambda."""\n'
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -36,4 +38,7 @@ def publisher_asset_dir() -> str:
     (package / "estimate").mkdir()
     (package / "estimate" / "__init__.py").write_text(_ESTIMATE_INIT, encoding="utf-8")
     _copy(PACKAGE / "estimate" / "footprint.py", package / "estimate" / "footprint.py")
+    (package / "monitoring").mkdir()
+    (package / "monitoring" / "__init__.py").write_text(_MONITORING_INIT, encoding="utf-8")
+    _copy(PACKAGE / "monitoring" / "utilization.py", package / "monitoring" / "utilization.py")
     return str(root)

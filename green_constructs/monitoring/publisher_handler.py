@@ -3,9 +3,11 @@
 For each monitored endpoint variant (environment ``RESOURCES``: a JSON list of
 ``{"endpoint_name", "variant_name", "instance_type", "region"}``) it reads a window of
 ``WINDOW_MINUTES`` whole minutes, ending ``INGESTION_DELAY_MINUTES`` before the run's scheduled
-time, of ``CPUUtilization`` from ``/aws/sagemaker/Endpoints`` at one-minute resolution in the
-endpoint's region: the ``SampleCount`` of a minute is the number of instances in service, the
-``Average`` their utilization (0-100 per vCPU, summed). Each minute's energy and
+time, from ``/aws/sagemaker/Endpoints`` at one-minute resolution in the endpoint's region: the
+``SampleCount`` of ``CPUUtilization`` in a minute is the number of instances in service, the
+``Average`` of the instance's utilization metric (the dashboard's:
+:func:`green_constructs.monitoring.utilization.utilization_metric`, ``GPUUtilization`` on GPU
+instances) their utilization. Each minute's energy and
 emissions come from :func:`green_constructs.estimate.footprint.instance_footprint`, the
 estimator's own code, and are published to ``NAMESPACE`` as ``EnergyWh`` and ``EmissionsGramsCO2e``
 with dimensions ``EndpointName``, ``VariantName``, ``Region`` (per resource) and ``Region``
@@ -29,6 +31,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from green_constructs.catalog import Catalog, CatalogError
 from green_constructs.estimate.footprint import instance_footprint
+from green_constructs.monitoring.utilization import utilization_metric
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(logging.INFO)
@@ -105,7 +108,7 @@ def publish(
             skipped.append(_skip(name, f"could not read its metrics: {_describe(error)}"))
             continue
         if not minutes:
-            skipped.append(_skip(name, f"no CPUUtilization data from {start} to {end}"))
+            skipped.append(_skip(name, f"no utilization data from {start} to {end}"))
             continue
         region = resource["region"]
         dimensions = [
@@ -149,13 +152,14 @@ def _energy_by_minute(
 ) -> dict[datetime, tuple[float, float]]:
     """Watt-hours and grams CO2e of each minute with instances in service."""
     shape = catalog.instance(resource["instance_type"])
-    series = _cpu_series(clients(resource["region"]), resource, start, end)
+    metric = utilization_metric(shape)
+    series = _series(clients(resource["region"]), resource, metric.name, start, end)
     counts, averages = series.get("samples", {}), series.get("average", {})
     result = {}
     for minute, count in counts.items():
         if not count:
             continue
-        utilization = min(max(averages.get(minute, 0.0) / (100 * shape.vcpu), 0.0), 1.0)
+        utilization = metric.share(averages.get(minute, 0.0))
         footprint = instance_footprint(
             shape.name,
             hours=_MINUTE / 3600,
@@ -168,20 +172,28 @@ def _energy_by_minute(
     return result
 
 
-def _cpu_series(
-    cloudwatch: Any, resource: dict, start: datetime, end: datetime
+def _series(
+    cloudwatch: Any, resource: dict, utilization: str, start: datetime, end: datetime
 ) -> dict[str, dict[datetime, float]]:
-    metric = {
-        "Namespace": "/aws/sagemaker/Endpoints",
-        "MetricName": "CPUUtilization",
-        "Dimensions": [
-            {"Name": "EndpointName", "Value": resource["endpoint_name"]},
-            {"Name": "VariantName", "Value": resource["variant_name"]},
-        ],
-    }
+    """Instances in service (``CPUUtilization`` samples) and the average of ``utilization``,
+    by minute."""
+
+    def metric(name: str) -> dict[str, Any]:
+        return {
+            "Namespace": "/aws/sagemaker/Endpoints",
+            "MetricName": name,
+            "Dimensions": [
+                {"Name": "EndpointName", "Value": resource["endpoint_name"]},
+                {"Name": "VariantName", "Value": resource["variant_name"]},
+            ],
+        }
+
     queries = [
-        {"Id": query_id, "MetricStat": {"Metric": metric, "Period": _MINUTE, "Stat": stat}}
-        for query_id, stat in (("samples", "SampleCount"), ("average", "Average"))
+        {"Id": query_id, "MetricStat": {"Metric": metric(name), "Period": _MINUTE, "Stat": stat}}
+        for query_id, name, stat in (
+            ("samples", "CPUUtilization", "SampleCount"),
+            ("average", utilization, "Average"),
+        )
     ]
     series: dict[str, dict[datetime, float]] = {}
     token = None

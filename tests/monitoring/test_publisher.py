@@ -104,16 +104,22 @@ def test_role_reads_metrics_and_publishes_only_its_namespace(template) -> None:
     template.resource_count_is("AWS::IAM::ManagedPolicy", 0)
 
 
-def test_asset_ships_only_the_estimator_and_catalog() -> None:
+def test_asset_ships_only_the_estimator_catalog_and_utilization_metric() -> None:
     root = Path(publisher_asset_dir())
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     assert "publisher_handler.py" in files
     assert "green_constructs/estimate/footprint.py" in files
     assert "green_constructs/catalog/data/instances.csv" in files
+    assert "green_constructs/monitoring/utilization.py" in files
     assert all(
         f == "publisher_handler.py"
         or f.startswith(("green_constructs/catalog/", "green_constructs/estimate/"))
-        or f == "green_constructs/__init__.py"
+        or f
+        in (
+            "green_constructs/__init__.py",
+            "green_constructs/monitoring/__init__.py",
+            "green_constructs/monitoring/utilization.py",
+        )
         for f in files
     ), files
     cdk_import = re.compile(r"^\s*(from|import)\s+(aws_cdk|constructs|jsii|cdk_nag)\b", re.M)
@@ -128,7 +134,8 @@ def test_handler_imports_from_the_asset_alone() -> None:
         "import sys; import publisher_handler as h; "
         "from green_constructs.catalog import Catalog; "
         "assert h.instance_footprint('ml.inf2.xlarge', hours=1, region='us-west-2').kwh > 0; "
-        "assert not any(m.startswith(('aws_cdk', 'jsii', 'green_constructs.monitoring')) "
+        "assert not any(m.startswith(('aws_cdk', 'jsii', 'green_constructs.monitoring.')) "
+        "and m != 'green_constructs.monitoring.utilization' "
         "for m in sys.modules), sorted(sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([publisher_asset_dir(), boto])}

@@ -33,11 +33,13 @@ def cloudwatch():
         yield boto3.client("cloudwatch", region_name=REGION)
 
 
-def put_cpu(cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end=END) -> None:
+def put_cpu(
+    cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end=END, metric="CPUUtilization"
+) -> None:
     """``instances`` datapoints per minute (one per instance), as SageMaker publishes them."""
     data = [
         {
-            "MetricName": "CPUUtilization",
+            "MetricName": metric,
             "Dimensions": [
                 {"Name": "EndpointName", "Value": ENDPOINT["endpoint_name"]},
                 {"Name": "VariantName", "Value": ENDPOINT["variant_name"]},
@@ -131,6 +133,23 @@ def test_energy_of_a_known_series_equals_the_estimators(cloudwatch) -> None:
     assert published_sets == {("EndpointName", "Region", "VariantName"), ("Region",)}
 
 
+def test_gpu_instances_are_measured_by_the_dashboard_metric(cloudwatch) -> None:
+    """ml.g5.12xlarge (4 GPUs, 48 vCPUs): GPUUtilization 200 is half the GPUs busy, as the
+    dashboard's metric math reads it; CPUUtilization (here 480, 10% of the vCPUs) only counts
+    instances."""
+    from green_constructs.monitoring.power import PowerModel
+
+    gpu = {**ENDPOINT, "instance_type": "ml.g5.12xlarge"}
+    put_cpu(cloudwatch, minutes=60, instances=1, cpu_percent=480)
+    put_cpu(cloudwatch, minutes=60, instances=1, cpu_percent=200, metric="GPUUtilization")
+    result = run(cloudwatch, [gpu])
+    expected = instance_footprint("ml.g5.12xlarge", hours=1, region=REGION, utilization=0.5)
+    (published,) = result["published"]
+    assert published["energy_wh"] == pytest.approx(expected.kwh * 1000)
+    model = PowerModel.of("ml.g5.12xlarge", REGION)
+    assert (model.utilization_metric_name, model.utilization_divisor) == ("GPUUtilization", 400)
+
+
 def test_window_ends_the_ingestion_delay_before_the_run(cloudwatch) -> None:
     # data every minute, from before the window to the run itself (seconds into its minute)
     put_cpu(cloudwatch, minutes=80, instances=1, cpu_percent=50, end=NOW + timedelta(minutes=1))
@@ -164,7 +183,7 @@ def test_missing_data_is_logged_and_skipped(cloudwatch, caplog) -> None:
     assert result["published"] == []
     (skipped,) = result["skipped"]
     assert skipped["resource"] == "llm/AllTraffic"
-    assert "no CPUUtilization data" in skipped["reason"]
+    assert "no utilization data" in skipped["reason"]
     assert "skipped llm/AllTraffic" in caplog.text
 
 
