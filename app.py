@@ -20,7 +20,7 @@ from constructs import Construct  # noqa: E402
 
 from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
-from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
+from green_constructs.monitoring import CarbonMetricsPublisher, SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.training import (  # noqa: E402
     DistributedConfig,
@@ -92,6 +92,7 @@ class GreenGenAIStack(cdk.Stack):
         self.monitor = SustainabilityMonitor(self, "Sustainability")
         self.monitor.monitor_async_endpoint(self.llm)
         self.monitor.monitor_training_job(self.finetune)
+        self.carbon = CarbonMetricsPublisher(self, "CarbonMetrics", endpoints=[self.llm])
         cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
         cdk.CfnOutput(self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn)

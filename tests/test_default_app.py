@@ -129,3 +129,29 @@ def test_the_server_may_compile_a_configuration_the_cache_lacks(template) -> Non
     # an empty value: the entrypoint passes a bare --allow_non_cached_model flag
     assert environment["SM_ON_ALLOW_NON_CACHED_MODEL"] == ""
     assert environment["SM_ON_MODEL"] == "Qwen/Qwen3-4B"
+
+
+def test_default_app_publishes_carbon_metrics_by_the_dashboards_utilization_metric(
+    template,
+) -> None:
+    from green_constructs.catalog import Catalog
+    from green_constructs.monitoring.utilization import utilization_metric
+
+    functions = template.find_resources(
+        "AWS::Lambda::Function",
+        {"Properties": {"Handler": "publisher_handler.handler", "Architectures": ["arm64"]}},
+    )
+    (function,) = functions.values()
+    resources = function["Properties"]["Environment"]["Variables"]["RESOURCES"]
+    text = "".join(  # a JSON string joined around the endpoint's name
+        part if isinstance(part, str) else '"token"' for part in resources["Fn::Join"][1]
+    )
+    (resource,) = json.loads(text.replace('""token""', '"token"'))
+    assert resource["instance_type"] == "ml.inf2.xlarge"
+    template.has_resource_properties(
+        "AWS::Events::Rule", {"ScheduleExpression": Match.string_like_regexp(r"^rate\(")}
+    )
+    # the dashboard plots, and the function reads, the same metric for the instance
+    metric = utilization_metric(Catalog.default().instance(resource["instance_type"])).name
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    assert metric in json.dumps(dashboard["Properties"]["DashboardBody"])
