@@ -440,6 +440,10 @@ class Catalog:
                 break
         return prefix + min(found, key=lambda item: item[0])[1].name if found else None
 
+    def family_shapes(self, family: str) -> list[InstanceShape]:
+        """The EC2 sizes of ``family`` in the generated shapes table (``g5`` -> g5.xlarge...)."""
+        return list(self._shape_table(family).values())
+
     def _shape_table(self, family: str) -> dict[str, InstanceShape]:
         """The shapes of ``family``'s types by name (the given or the packaged table)."""
         found = self._family_shapes.get(family)

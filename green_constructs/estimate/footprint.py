@@ -4,12 +4,14 @@ One implementation, used by the synth-time estimator and by the carbon metrics L
 
     watts  = vcpu * (cpu_idle + u * (cpu_max - cpu_idle))
            + accelerators * (acc_idle + u * (acc_max - acc_idle))
+           + memory_gb * memory_kwh_per_gb_hour * 1000               (see memory_gb below)
     kWh    = watts * hours * PUE / 1000
     kgCO2e = kWh * grid_intensity(region)                       (location-based)
     embodied kgCO2e = platform_embodied * hours / lifespan_hours * vcpu / largest_vcpu_in_family
 
-CCF's memory term applies only to memory above the SPECpower average of the microarchitecture,
-which the catalog does not hold, so it is not applied (and said so in the coefficients listed).
+CCF's memory term (:func:`memory_gb`) counts only the memory above what the SPECpower average of
+the host microarchitecture accounts for; it does not depend on utilization, so it is part of
+:func:`instance_watts` (and of the dashboard's idle and peak watts).
 :func:`shape_footprint` applies the same formula to a shape the catalog does not list (the
 compute behind a serverless endpoint); :func:`storage_footprint` is CCF's storage term::
 
@@ -20,9 +22,10 @@ Pure Python: no CDK, no boto3.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog, InstanceType, Region
+from ..catalog import Catalog, CatalogError, InstanceType, Region
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ def instance_watts(
         )
     ]
     watts = shape.vcpu * _interpolate(cpu.idle_watts or 0.0, cpu.max_watts or 0.0, utilization)
+    memory, memory_used = _memory_watts(shape, catalog)
+    watts += memory
+    used += memory_used
     if shape.accelerator and shape.accelerator_count:
         chip = catalog.power(shape.accelerator)
         if chip.idle_watts is None or chip.max_watts is None:
@@ -108,6 +114,77 @@ def instance_watts(
         )
         watts += shape.accelerator_count * _interpolate(chip.idle_watts, chip.max_watts, utilization)
     return watts, used
+
+
+BURSTABLE_FAMILIES = frozenset({"t2", "t3", "t3a", "t4g"})
+"""CCF leaves burstable types out of the memory term: their largest size is not a whole machine."""
+CHIPS_BY_FAMILY = {"m5zn": 2, "z1d": 2}
+"""Families CCF gives a fixed number of physical chips instead of ceil(largest vCPUs / 96)."""
+VCPUS_PER_CHIP = 96
+"""CCF takes one physical chip to have at most 96 vCPUs."""
+
+
+def memory_gb(shape: InstanceType, catalog: Catalog) -> tuple[float, str | None]:
+    """GB of memory one instance of ``shape`` is charged for by CCF's memory term, and why
+    when none (a string; None when the term applies).
+
+    Cloud Carbon Footprint (cloud-carbon-footprint/cloud-carbon-footprint @b7a049c7d25c,
+    ``packages/core/src/memory/helpers.ts`` ``getPhysicalChips``/``calculateGigabyteHours``
+    and ``packages/aws/src/lib/AWSMemoryEstimatesBuilder.ts``) treats the largest size of the
+    instance family as whole machines::
+
+        chips    = ceil(largest_vcpu / 96)                 (2 for m5zn and z1d)
+        excess   = largest_memory / chips - memory_per_chip(microarchitecture)
+        memory_gb = excess / (largest_memory / memory)     when excess > 0, else 0
+
+    and charges ``memory_gb * hours * 0.000392 kWh`` (``MEMORY_COEFFICIENT``) times PUE.
+    ``memory_per_chip`` is CCF's ``MEMORY_BY_COMPUTE_PROCESSOR`` (its ``MEMORY_AVG`` for a
+    microarchitecture it does not list), held as ``memory_gb_per_chip_*`` constants. CCF
+    reads the instance type of a CUR row: an ``ml.`` type is sized here as its EC2 twin.
+    """
+    family = shape.family
+    if family in BURSTABLE_FAMILIES:
+        return 0.0, "burstable family: CCF applies no memory term"
+    sizes = [(s.vcpu, s.memory_gib) for s in catalog.family_shapes(family)]
+    sizes += [(i.vcpu, i.memory_gib) for i in catalog.instances() if i.family == family]
+    if not sizes:
+        return 0.0, f"{shape.name}: no catalogued instance family, so no largest size"
+    largest_vcpu, largest_memory = max(sizes, key=lambda size: (size[1], size[0]))
+    if not shape.memory_gib or not largest_memory:
+        return 0.0, f"{shape.name}: memory unknown"
+    chips = CHIPS_BY_FAMILY.get(family) or math.ceil(largest_vcpu / VCPUS_PER_CHIP)
+    per_chip = _memory_per_chip(shape.host_cpu, catalog).value
+    excess = largest_memory / chips - per_chip
+    if excess <= 0:
+        return 0.0, None
+    return excess / (largest_memory / shape.memory_gib), None
+
+
+def _memory_per_chip(host_cpu: str, catalog: Catalog):
+    try:
+        return catalog.constant("memory_gb_per_chip_" + host_cpu.replace("-", "_"))
+    except CatalogError:
+        return catalog.constant("memory_gb_per_chip_aws_average")
+
+
+def _memory_watts(shape: InstanceType, catalog: Catalog) -> tuple[float, list[Coefficient]]:
+    coefficient = catalog.constant("memory_kwh_per_gb_hour")
+    gb, reason = memory_gb(shape, catalog)
+    if reason is not None:
+        return 0.0, [Coefficient("memory energy", 0.0, "W", "not applied", reason)]
+    per_chip = _memory_per_chip(shape.host_cpu, catalog)
+    return gb * coefficient.value * 1000, [
+        Coefficient(
+            "memory energy", coefficient.value, coefficient.unit, "published", coefficient.source
+        ),
+        Coefficient(
+            f"memory per chip ({per_chip.name})",
+            per_chip.value,
+            f"{per_chip.unit}; {gb:.4g} GB above it charged",
+            "published",
+            per_chip.source,
+        ),
+    ]
 
 
 def embodied_kgco2e(shape: InstanceType, hours: float, catalog: Catalog) -> float | None:
@@ -180,11 +257,6 @@ def shape_footprint(
             "USD/hour (EC2 on-demand us-east-1 2023; SageMaker is higher)",
             "published" if shape.usd_per_hour is not None else "unknown",
             shape.source,
-        ),
-        Coefficient(
-            "memory energy", 0.0, "kWh", "not applied",
-            "CCF applies it only above the microarchitecture's SPECpower memory average, "
-            "which the catalog does not hold",
         ),
     ]
     return InstanceFootprint(
