@@ -42,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="coefficient overrides, YAML or JSON (grid_intensity, power, constants)",
     )
+    parser.add_argument(
+        "--allow-unmatched",
+        action="store_true",
+        help="report workload resources that match nothing as problems instead of failing",
+    )
     parser.set_defaults(run=run)
 
 
@@ -63,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
         workload = load_workload(args.workload) if args.workload else Workload()
         overrides = load_coefficients(args.coefficients) if args.coefficients else None
         estimate = estimate_path(
-            args.path, workload=workload, region=args.region, coefficient_overrides=overrides
+            args.path,
+            workload=workload,
+            region=args.region,
+            coefficient_overrides=overrides,
+            allow_unmatched=args.allow_unmatched,
         )
     except (WorkloadError, TemplateDecodeError) as error:
         raise CommandError(str(error)) from None

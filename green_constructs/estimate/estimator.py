@@ -42,11 +42,13 @@ def estimate_path(
     workload: Workload | None = None,
     region: str | None = None,
     coefficient_overrides: dict | None = None,
+    allow_unmatched: bool = False,
 ) -> Estimate:
     """Estimate every template of a cdk.out directory or a template file.
 
     Raises :class:`~green_constructs.lint.decode.TemplateDecodeError` on unreadable input and
-    :class:`~green_constructs.estimate.workload.WorkloadError` on bad overrides or region.
+    :class:`~green_constructs.estimate.workload.WorkloadError` on bad overrides or region, and
+    on workload resources that match nothing unless ``allow_unmatched``.
     """
     from ..lint.runner import load_templates
 
@@ -55,6 +57,7 @@ def estimate_path(
         workload=workload,
         region=region,
         coefficient_overrides=coefficient_overrides,
+        allow_unmatched=allow_unmatched,
     )
 
 
@@ -64,8 +67,14 @@ def estimate_templates(
     workload: Workload | None = None,
     region: str | None = None,
     coefficient_overrides: dict | None = None,
+    allow_unmatched: bool = False,
 ) -> Estimate:
-    """Estimate decoded templates; ``region`` applies where the assembly does not say."""
+    """Estimate decoded templates; ``region`` applies where the assembly does not say.
+
+    A workload resource that matches no resource of the templates raises
+    :class:`~green_constructs.estimate.workload.WorkloadError` (a ratio computed without the
+    workload the user described would mislead), unless ``allow_unmatched``: it is then listed
+    as a problem."""
     workload = workload or Workload()
     catalog = overrides.apply(
         Catalog.default(), workload.coefficients, where="workload.coefficients"
@@ -84,7 +93,13 @@ def estimate_templates(
     naive = [_naive(e, catalog, log) for e in ours]
     problems += _problems(ours, "")
     problems += _problems([n for n, o in zip(naive, ours) if o.estimated], "baseline: ")
-    problems += _unmatched(workload, plans, templates)
+    unmatched = _unmatched(workload, plans, templates)
+    if unmatched and not allow_unmatched:
+        raise WorkloadError(
+            "; ".join(f"{p.where} {p.message}" for p in unmatched)
+            + " (check the logical ids or construct paths, or pass --allow-unmatched)"
+        )
+    problems += unmatched
     problems += _unpriced(ours)
     deployable = deployable_regions(wanted, catalog=catalog, allow_unknown=True)
     comparisons = _comparisons(plans, workload, catalog, log, deployable)

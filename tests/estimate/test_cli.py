@@ -267,3 +267,20 @@ def test_estimate_imports_no_jsii(template) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
+
+
+def test_workload_that_matches_nothing_is_an_error_unless_allowed(capsys, template, tmp_path) -> None:
+    stray = tmp_path / "stray.yaml"
+    stray.write_text("resources:\n  Endpont:\n    requests_per_day: 1000\n")
+    code, out, err = _run(capsys, "estimate", str(template), "--workload", str(stray))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "workload.resources.Endpont matches no estimated resource" in err
+    assert "--allow-unmatched" in err
+    code, out, _ = _run(
+        capsys, "estimate", str(template), "--workload", str(stray), "--format", "json",
+        "--allow-unmatched",
+    )
+    assert code == 0
+    problems = json.loads(out)["problems"]
+    assert {"where": "workload.resources.Endpont", "message": "matches no estimated resource"} in problems
