@@ -91,6 +91,7 @@ def estimate_templates(
     log = CoefficientLog()
     ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
     naive = [_naive(e, catalog, log) for e in ours]
+    naive_here = [_naive(e, catalog, log, same_region=True) for e in ours]
     problems += _problems(ours, "")
     problems += _problems([n for n, o in zip(naive, ours) if o.estimated], "baseline: ")
     unmatched = _unmatched(workload, plans, templates)
@@ -112,6 +113,7 @@ def estimate_templates(
     return Estimate(
         resources=ours,
         baseline=naive,
+        baseline_same_region=naive_here,
         comparisons=comparisons,
         coefficients=coefficients,
         problems=problems,
@@ -157,13 +159,19 @@ def _plans(
         )
 
 
-def _naive(ours: ResourceEstimate, catalog: Catalog, log: CoefficientLog) -> ResourceEstimate:
-    """The baseline's counterpart of one of our resources: none for a resource we could not
-    estimate, so that both totals leave out the same resources."""
+def _naive(
+    ours: ResourceEstimate, catalog: Catalog, log: CoefficientLog, *, same_region: bool = False
+) -> ResourceEstimate:
+    """The baseline's counterpart of one of our resources, in the baseline's region or, with
+    ``same_region``, in ours: none for a resource we could not estimate, so that both totals
+    leave out the same resources."""
     plan = ours.plan
     if not ours.estimated:
         plan = replace(plan, reason="not compared: our design's figure is unknown")
-    return evaluate(baseline_plan(plan, catalog), catalog=catalog, log=log)
+    naive = baseline_plan(plan, catalog)
+    if same_region:
+        naive = replace(naive, region=plan.region)
+    return evaluate(naive, catalog=catalog, log=log)
 
 
 def _problems(estimates: list[ResourceEstimate], prefix: str) -> list[Problem]:

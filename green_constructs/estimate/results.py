@@ -229,6 +229,7 @@ class Estimate:
     problems: list[Problem]
     workload: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    baseline_same_region: list[ResourceEstimate] = field(default_factory=list)
 
     @property
     def total(self) -> Totals:
@@ -247,6 +248,29 @@ class Estimate:
             return None
         return round((naive.kgco2e or 0.0) / ours.kgco2e, 2)
 
+    @property
+    def ratios(self) -> dict[str, dict[str, float | None]]:
+        """The baseline's footprint over ours, taken apart: ``design`` (the baseline in each of
+        our resources' regions against ours: what the design saves), ``region`` (the baseline
+        in its region against the baseline in ours: what the grid saves) and ``combined``
+        (their product, :attr:`ratio_to_baseline`), each in kWh and kg CO2e (``None`` where
+        not comparable; the region effect is none in kWh)."""
+        ours, here, naive = self.total, Totals.of(self.baseline_same_region), self.baseline_total
+
+        def ratio(top: Totals, bottom: Totals, unit: str) -> float | None:
+            if not (top.complete and bottom.complete):
+                return None
+            numerator, denominator = getattr(top, unit), getattr(bottom, unit)
+            if not numerator or not denominator:
+                return None
+            return round(numerator / denominator, 2)
+
+        return {
+            "design": {"kwh": ratio(here, ours, "kwh"), "kgco2e": ratio(here, ours, "kgco2e")},
+            "region": {"kwh": ratio(naive, here, "kwh"), "kgco2e": ratio(naive, here, "kgco2e")},
+            "combined": {"kwh": ratio(naive, ours, "kwh"), "kgco2e": ratio(naive, ours, "kgco2e")},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of ``green-constructs estimate --format json``."""
         total, baseline = self.total, self.baseline_total
@@ -259,6 +283,7 @@ class Estimate:
                 "resources": [e.to_dict() for e in self.baseline],
             },
             "ratio_to_baseline": self.ratio_to_baseline,
+            "ratios": self.ratios,
             "resources": [e.to_dict() for e in self.resources],
             "comparisons": self.comparisons,
             "coefficients": [c.to_dict() for c in self.coefficients],

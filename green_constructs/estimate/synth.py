@@ -44,7 +44,8 @@ def write_report(
 
 
 def summary(estimate: Estimate, *, report: Path | None = None) -> str:
-    """Three to five lines: ours, the baseline and ratio, the greenest region, problems, file."""
+    """Three to six lines: ours, the baseline and ratio, the ratio taken apart (design in the
+    same region, region, combined), the greenest region, problems, file."""
     ours, naive = estimate.total, estimate.baseline_total
     ratio = estimate.ratio_to_baseline
     lines = [
@@ -55,6 +56,13 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
         + left_out(naive)
         + (f" ({ratio:g}x ours)" if ratio is not None else ""),
     ]
+    ratios = estimate.ratios
+    design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
+    if design is not None and region is not None:
+        lines.append(
+            f"Baseline over ours: {design:g}x from the design in the same region(s), "
+            f"{region:g}x from the region, {ratios['combined']['kgco2e']:g}x combined"
+        )
     greenest = estimate.comparisons.get("greenest_region")
     if greenest:
         lines.append(

@@ -110,7 +110,22 @@ def test_write_report_into_cdk_out(assemblies) -> None:
     outdir = assemblies["async_llm_endpoint"]
     write_report(outdir, workload=WORKLOADS / "bursty_chat.yaml", stream=stream)
     lines = stream.getvalue().strip().splitlines()
-    assert 3 <= len(lines) <= 5 and "kg CO2e" in lines[0] and "baseline" in lines[1]
+    assert 3 <= len(lines) <= 6 and "kg CO2e" in lines[0] and "baseline" in lines[1]
+    assert lines[2].startswith("Baseline over ours: ") and "same region" in lines[2]
     for suffix in ("json", "html", "md", "svg"):
         assert (outdir / f"{REPORT_NAME}.{suffix}").stat().st_size > 0
     assert json.loads((outdir / f"{REPORT_NAME}.json").read_text())["total"]["kgco2e_month"] > 0
+
+
+@pytest.mark.parametrize("workload", sorted(PAIRS))
+def test_ratio_is_taken_apart_into_design_and_region(assemblies, workload) -> None:
+    """design (same region) x region = combined, in kg CO2e; in kWh the grid changes nothing."""
+    estimate = estimate_path(
+        assemblies[PAIRS[workload]], workload=load_workload(WORKLOADS / f"{workload}.yaml")
+    )
+    ratios = estimate.to_dict()["ratios"]
+    design, region, combined = (ratios[k]["kgco2e"] for k in ("design", "region", "combined"))
+    assert combined == estimate.ratio_to_baseline
+    assert design * region == pytest.approx(combined, rel=0.01)
+    assert ratios["region"]["kwh"] == pytest.approx(1.0, abs=0.01)
+    assert ratios["design"]["kwh"] == pytest.approx(ratios["combined"]["kwh"], rel=0.01)
