@@ -284,3 +284,10 @@ def test_workload_that_matches_nothing_is_an_error_unless_allowed(capsys, templa
     assert code == 0
     problems = json.loads(out)["problems"]
     assert {"where": "workload.resources.Endpont", "message": "matches no estimated resource"} in problems
+
+
+def test_text_report_takes_the_ratio_apart(capsys, template, workload) -> None:
+    code, out, _ = _run(capsys, "estimate", str(template), "--workload", str(workload))
+    assert code == 0
+    [headline] = [line for line in out.splitlines() if line.startswith("Our design:")]
+    assert "x from the design in the same region" in headline and "x from the region)" in headline

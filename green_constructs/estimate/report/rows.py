@@ -57,10 +57,17 @@ def total_row(label: str, totals: Totals) -> tuple[str, ...]:
 
 
 def headline(estimate: Estimate) -> str:
-    """One sentence: ours, the baseline, the ratio (or why there is none)."""
+    """One sentence: ours, the baseline, the ratio taken apart (or why there is none)."""
     ours, naive = estimate.total, estimate.baseline_total
     ratio = estimate.ratio_to_baseline
-    if ratio is not None:
+    ratios = estimate.ratios
+    design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
+    if ratio is not None and design is not None and region is not None:
+        times = (
+            f"{ratio:g} times ours ({design:g}x from the design in the same region, "
+            f"{region:g}x from the region)"
+        )
+    elif ratio is not None:
         times = f"{ratio:g} times ours"
     elif not (ours.complete and naive.complete):
         times = "no ratio: resources not estimated are left out"
