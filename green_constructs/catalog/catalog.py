@@ -432,17 +432,13 @@ class Catalog:
         for rank, family in enumerate(families):
             found += [
                 ((*_size(s), rank), s)
-                for s in self._shapes_of(family)
+                for s in self.family_shapes(family)
                 if (feature == "ec2" or self.api_accepts(prefix + s.name, feature))
                 and _fits(own, s)
             ]
             if found and not across:
                 break
         return prefix + min(found, key=lambda item: item[0])[1].name if found else None
-
-    def family_shapes(self, family: str) -> list[InstanceShape]:
-        """The EC2 sizes of ``family`` in the generated shapes table (``g5`` -> g5.xlarge...)."""
-        return list(self._shape_table(family).values())
 
     def _shape_table(self, family: str) -> dict[str, InstanceShape]:
         """The shapes of ``family``'s types by name (the given or the packaged table)."""
@@ -455,7 +451,9 @@ class Catalog:
             self._family_shapes[family] = found
         return found
 
-    def _shapes_of(self, family: str) -> list[InstanceShape]:
+    def family_shapes(self, family: str) -> list[InstanceShape]:
+        """The sizes of ``family``'s EC2 types (``g5`` -> g5.xlarge...), with the
+        accelerators of their ``ml.`` twins where the generated table has none."""
         found = self._by_family.get(family)
         if found is None:
             found = self._by_family[family] = [
@@ -500,23 +498,9 @@ class Catalog:
 
     def with_availability(self, facts: Iterable[Availability]) -> "Catalog":
         """A copy where ``facts`` replace the availability of their (type, feature, region)."""
-        merged = {
-            (f.instance_type, f.feature, f.region): f
-            for f in [*(f for found in self._availability.values() for f in found.values()), *facts]
-        }
-        return Catalog(
-            regions=self._regions,
-            instances=self._instances,
-            families=self._families,
-            power=self._power,
-            constants=self._constants,
-            accelerators=self._accelerators,
-            dlc_registries=self._dlc_registries,
-            api_instance_types=self._api_instance_types,
-            dlc_images=self._dlc_images,
-            availability=merged.values(),
-            shapes=self._shapes,
-        )
+        tables = self._tables()
+        merged = {(f.instance_type, f.feature, f.region): f for f in [*tables["availability"], *facts]}
+        return Catalog(**{**tables, "availability": merged.values()})
 
     # overrides ---------------------------------------------------------------------------
     def with_overrides(
@@ -548,18 +532,24 @@ class Catalog:
         for name, value in (constants or {}).items():
             named[name] = self.constant(name)._replace(value=float(value), source=OVERRIDE_SOURCE)
         return Catalog(
-            regions=regions,
-            instances=self._instances,
-            families=self._families,
-            power=coefficients,
-            constants=named,
-            accelerators=self._accelerators,
-            dlc_registries=self._dlc_registries,
-            api_instance_types=self._api_instance_types,
-            dlc_images=self._dlc_images,
-            availability=(f for facts in self._availability.values() for f in facts.values()),
-            shapes=self._shapes,
+            **{**self._tables(), "regions": regions, "power": coefficients, "constants": named}
         )
+
+    def _tables(self) -> dict[str, Any]:
+        """This catalog's tables as ``Catalog`` arguments, for a copy that replaces some."""
+        return {
+            "regions": self._regions,
+            "instances": self._instances,
+            "families": self._families,
+            "power": self._power,
+            "constants": self._constants,
+            "accelerators": self._accelerators,
+            "dlc_registries": self._dlc_registries,
+            "api_instance_types": self._api_instance_types,
+            "dlc_images": self._dlc_images,
+            "availability": [f for facts in self._availability.values() for f in facts.values()],
+            "shapes": self._shapes,
+        }
 
 
 @lru_cache(maxsize=1)

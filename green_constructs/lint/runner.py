@@ -114,23 +114,26 @@ def lint(
             from .transforms import apply_transforms
 
             apply_transforms(decoded, decoded.region or region)
-    if isinstance(rules, RuleSelection):
-        selected = len(rules.ids)
-        rules = rules.load(_resource_types(templates))
-    else:
-        selected = len(rules)
-    findings: list[Finding] = []
-    unread: list[NotEvaluated] = []
-    resources = 0
-    paths_by_name: dict[str, str] = {}
-    for decoded in templates:
-        context = TemplateContext(
+    contexts = [
+        TemplateContext(
             decoded.template,
             name=decoded.display_name,
             region=decoded.region or region,
             settings=settings,
             catalog=catalog,
         )
+        for decoded in templates
+    ]
+    if isinstance(rules, RuleSelection):
+        selected = len(rules.ids)
+        rules = rules.load({t for context in contexts for t in context.resource_types()})
+    else:
+        selected = len(rules)
+    findings: list[Finding] = []
+    unread: list[NotEvaluated] = []
+    resources = 0
+    paths_by_name: dict[str, str] = {}
+    for decoded, context in zip(templates, contexts):
         resources += len(context.resources)
         paths_by_name[decoded.display_name] = decoded.path
         lines = decoded.lines
@@ -148,16 +151,6 @@ def lint(
         unknown_regions=tuple(unknown_regions),
         not_evaluated=tuple(unread),
     )
-
-
-def _resource_types(templates: Iterable[DecodedTemplate]) -> set[str]:
-    found: set[str] = set()
-    for decoded in templates:
-        resources = decoded.template.get("Resources")
-        for body in resources.values() if isinstance(resources, dict) else ():
-            if type(body) is dict and type(body.get("Type")) is str:
-                found.add(body["Type"])
-    return found
 
 
 def _summary(

@@ -19,6 +19,8 @@ from __future__ import annotations
 from itertools import combinations, product
 from typing import Any, Collection, Mapping
 
+from .intrinsics import NO_VALUE
+
 MAX_EXHAUSTIVE = 3
 """Free conditions enumerated exhaustively (2**3 = 8 evaluations at most)."""
 MAX_FLIPPED = 12
@@ -26,7 +28,6 @@ MAX_FLIPPED = 12
 MAX_CHAIN = 50
 """Longest chain of conditions naming conditions followed in one step of evaluation."""
 
-_NO_VALUE = {"Ref": "AWS::NoValue"}
 _DROPPED = object()
 
 Assignment = tuple[tuple[str, bool], ...]
@@ -209,7 +210,7 @@ def _choose(value: Any, conditions: Mapping[str, bool]) -> Any:
     kind = type(value)
     if kind is dict:
         if len(value) == 1:
-            if value == _NO_VALUE:
+            if value == NO_VALUE:
                 return _DROPPED
             name = _if_condition(value)
             if name is not None and name in conditions:

@@ -7,11 +7,10 @@ from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from ..catalog import Catalog
 from .conditions import Assignment, choose
-from .intrinsics import LEAVES, parameter_defaults, references
+from .intrinsics import LEAVES, NO_VALUE, parameter_defaults, references
 from .model import NotEvaluated, Resource, RuleSettings
 
 T = TypeVar("T")
-_NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 class TemplateContext:
@@ -66,7 +65,7 @@ class TemplateContext:
                 if type(condition) is str and conditions.get(condition) is False:  # not created
                     continue
                 properties = choose(properties, conditions)
-            if properties == _NO_VALUE:  # CloudFormation removes them
+            if properties == NO_VALUE:  # CloudFormation removes them
                 properties = None
             metadata = body.get("Metadata")
             resource = Resource(

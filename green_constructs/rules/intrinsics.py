@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 LEAVES = frozenset({str, int, float, bool, type(None)})
+NO_VALUE = {"Ref": "AWS::NoValue"}
+"""The value CloudFormation removes, with the property or list item holding it."""
 
 
 def is_intrinsic(value: Any) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 
-from .intrinsics import is_intrinsic, resolve
+from .intrinsics import NO_VALUE, is_intrinsic, resolve
 
 if TYPE_CHECKING:
     from .context import TemplateContext
@@ -125,7 +125,7 @@ class Resource:
         elif path in cache:
             return cache[path]
         resolved = cache[path] = resolve(value, self.parameter_defaults)
-        if type(resolved) is dict and resolved.get("Ref") == "AWS::NoValue":
+        if resolved == NO_VALUE:
             return default  # CloudFormation removes the property
         return resolved
 

@@ -121,11 +121,11 @@ def training_instances(resource: Resource) -> list[TrainingInstance]:
                 if not isinstance(group, dict):
                     continue
                 name = group.get("InstanceGroupName")
-                label = f"instance group {name}" if _known_str(name) else "an instance group"
+                label = f"instance group {name}" if is_known_name(name) else "an instance group"
                 requirements = group.get("InstanceRequirements")  # flexible instance groups
                 listed = requirements.get("InstanceTypes") if isinstance(requirements, dict) else None
                 for instance_type in [group.get("InstanceType"), *(listed if isinstance(listed, list) else ())]:
-                    if _known_str(instance_type):
+                    if is_known_name(instance_type):
                         found.append(TrainingInstance(label, instance_type))
         return found
     if resource.type == "AWS::Batch::ComputeEnvironment":
@@ -133,13 +133,14 @@ def training_instances(resource: Resource) -> list[TrainingInstance]:
         return [
             TrainingInstance("compute resources", t)
             for t in (types if isinstance(types, list) else ())
-            if _known_str(t)
+            if is_known_name(t)
         ]
     return []
 
 
-def _known_str(value: Any) -> bool:
-    return isinstance(value, str) and not is_unknown(value)
+def is_known_name(value: Any) -> bool:
+    """A non-empty string the template decides (an instance type, a group name...)."""
+    return isinstance(value, str) and bool(value) and not is_unknown(value)
 
 
 # extraction -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any, Iterator, Mapping, NamedTuple
 from ...catalog import Catalog, Family
 from ..context import TemplateContext
 from ..model import Resource
-from ..training_jobs import JOB_SOURCES, is_unknown, jobs, training_instances
+from ..training_jobs import JOB_SOURCES, is_known_name, is_unknown, jobs, training_instances
 from ._ec2 import EC2_TYPES, instance_types
 
 BATCH = "AWS::Batch::ComputeEnvironment"
@@ -139,16 +139,16 @@ def component_variant(
 def _raw_usages(resource: Resource, template: TemplateContext) -> Iterator[tuple[str, str, str]]:
     if resource.type == "AWS::SageMaker::EndpointConfig":
         for variant in variants(resource):
-            if _known(variant.get("InstanceType")):
+            if is_known_name(variant.get("InstanceType")):
                 yield "inference", variant_label(variant), variant["InstanceType"]
     elif resource.type == "AWS::SageMaker::InferenceComponent":
         found = component_variant(resource, template)
-        if found and _known(found[1].get("InstanceType")):
+        if found and is_known_name(found[1].get("InstanceType")):
             config, variant = found
             where = f"{variant_label(variant)} of {config.logical_id}"
             yield "inference", where, variant["InstanceType"]
     elif resource.type == "AWS::SageMaker::NotebookInstance":
-        if _known(resource.get("InstanceType")):
+        if is_known_name(resource.get("InstanceType")):
             yield "notebook", "notebook", resource.get("InstanceType")
     elif resource.type in JOB_SOURCES:
         label = "state" if resource.type == "AWS::StepFunctions::StateMachine" else "step"
@@ -162,7 +162,3 @@ def _raw_usages(resource: Resource, template: TemplateContext) -> Iterator[tuple
     else:
         for found in training_instances(resource):
             yield "training", found.where, found.instance_type
-
-
-def _known(value: Any) -> bool:
-    return isinstance(value, str) and bool(value) and not is_unknown(value)

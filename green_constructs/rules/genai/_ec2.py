@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ..context import TemplateContext
 from ..model import Resource
-from ..training_jobs import is_unknown
+from ..training_jobs import is_known_name
 
 INSTANCE = "AWS::EC2::Instance"
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
@@ -80,7 +80,7 @@ def _template_types(spec: Any, template: TemplateContext) -> Iterator[str]:
 
 
 def _known(value: Any) -> Iterator[str]:
-    if isinstance(value, str) and value and not is_unknown(value):
+    if is_known_name(value):
         yield value
 
 
