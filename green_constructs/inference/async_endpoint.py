@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -15,6 +15,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
@@ -33,6 +34,9 @@ from .endpoint_scaling import (
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
 from .notification_topic import encrypted_topic, notification_key
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _Config = sagemaker.CfnEndpointConfig
 DEFAULT_RESULTS_EXPIRY = cdk.Duration.days(30)
@@ -345,64 +349,62 @@ class AsyncInferenceEndpoint(Construct):
 
     # -- metrics ---------------------------------------------------------------------------
 
-    def metric_backlog(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1), statistic: str = "Average"
-    ) -> cloudwatch.Metric:
-        """``ApproximateBacklogSize``: requests queued or being processed."""
-        return self._metric("ApproximateBacklogSize", period, statistic)
+    def metric_backlog(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """``ApproximateBacklogSize``: requests queued or being processed (Average over 1
+        minute by default)."""
+        return self._metric("ApproximateBacklogSize", cloudwatch.Stats.AVERAGE, 1, options)
 
-    def metric_backlog_per_instance(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1), statistic: str = "Average"
-    ) -> cloudwatch.Metric:
-        """``ApproximateBacklogSizePerInstance``: the backlog divided by the instances."""
-        return self._metric("ApproximateBacklogSizePerInstance", period, statistic)
+    def metric_backlog_per_instance(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """``ApproximateBacklogSizePerInstance``: the backlog divided by the instances
+        (Average over 1 minute by default)."""
+        return self._metric(
+            "ApproximateBacklogSizePerInstance", cloudwatch.Stats.AVERAGE, 1, options
+        )
 
-    def metric_oldest_request_age(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1), statistic: str = "Maximum"
-    ) -> cloudwatch.Metric:
-        """``ApproximateAgeOfOldestRequest`` (seconds)."""
-        return self._metric("ApproximateAgeOfOldestRequest", period, statistic)
+    def metric_oldest_request_age(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """``ApproximateAgeOfOldestRequest`` in seconds (Maximum over 1 minute by default)."""
+        return self._metric("ApproximateAgeOfOldestRequest", cloudwatch.Stats.MAXIMUM, 1, options)
 
     def metric_has_backlog_without_capacity(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1), statistic: str = "Average"
+        self, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
-        """``HasBacklogWithoutCapacity``: 1 while requests wait and no instance runs."""
-        return self._metric("HasBacklogWithoutCapacity", period, statistic)
+        """``HasBacklogWithoutCapacity``: 1 while requests wait and no instance runs (Average
+        over 1 minute by default)."""
+        return self._metric("HasBacklogWithoutCapacity", cloudwatch.Stats.AVERAGE, 1, options)
 
-    def metric_invocations_processed(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "Sum"
-    ) -> cloudwatch.Metric:
+    def metric_invocations_processed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """``InvocationsProcessed``: requests the variant served (asynchronous endpoints
-        publish no ``Invocations``; per EndpointName and VariantName)."""
-        return self._variant_metric("InvocationsProcessed", period, statistic)
+        publish no ``Invocations``; per EndpointName and VariantName; Sum over 5 minutes by
+        default)."""
+        return self._variant_metric("InvocationsProcessed", cloudwatch.Stats.SUM, 5, options)
 
-    def metric_model_latency(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "p90"
-    ) -> cloudwatch.Metric:
-        """``ModelLatency`` (microseconds) of the variant, p90 by default."""
-        return self._variant_metric("ModelLatency", period, statistic)
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """``ModelLatency`` (microseconds) of the variant (p90 over 5 minutes by default)."""
+        return self._variant_metric("ModelLatency", "p90", 5, options)
 
-    def metric_invocation_failures(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(5), statistic: str = "Sum"
+    def metric_invocation_failures(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """``InvocationFailures`` of the variant, per EndpointName and VariantName (Sum over 5
+        minutes by default)."""
+        return self._variant_metric("InvocationFailures", cloudwatch.Stats.SUM, 5, options)
+
+    def _metric(
+        self, name: str, statistic: str, minutes: int, options: MetricOptions
     ) -> cloudwatch.Metric:
-        """``InvocationFailures`` of the variant (published per EndpointName and VariantName)."""
-        return self._variant_metric("InvocationFailures", period, statistic)
+        # SageMaker publishes the async queue metrics with the EndpointName dimension only.
+        return sagemaker_metric(
+            name,
+            endpoint_name=self.endpoint_name,
+            **{"statistic": statistic, "period": cdk.Duration.minutes(minutes), **options},
+        )
 
     def _variant_metric(
-        self, name: str, period: cdk.Duration, statistic: str
+        self, name: str, statistic: str, minutes: int, options: MetricOptions
     ) -> cloudwatch.Metric:
         return sagemaker_metric(
             name,
             endpoint_name=self.endpoint_name,
             variant_name=self.variant_name,
-            statistic=statistic,
-            period=period,
-        )
-
-    def _metric(self, name: str, period: cdk.Duration, statistic: str) -> cloudwatch.Metric:
-        # SageMaker publishes the async queue metrics with the EndpointName dimension only.
-        return sagemaker_metric(
-            name, endpoint_name=self.endpoint_name, statistic=statistic, period=period
+            **{"statistic": statistic, "period": cdk.Duration.minutes(minutes), **options},
         )
 
     # -- wiring ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -14,7 +15,11 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..catalog import Catalog
+from ..metric_options import MetricOptions, make_metric
 from .inference_model import InferenceModel
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -231,15 +236,12 @@ def sagemaker_metric(
     variant_name: str | None = None,
     statistic: str = cloudwatch.Stats.AVERAGE,
     period: cdk.Duration = cdk.Duration.minutes(1),
+    **options: Unpack[MetricOptions],
 ) -> cloudwatch.Metric:
     """An ``AWS/SageMaker`` metric with the dimensions SageMaker publishes it with."""
     dimensions = {"EndpointName": endpoint_name}
     if variant_name is not None:
         dimensions["VariantName"] = variant_name
-    return cloudwatch.Metric(
-        namespace=SAGEMAKER_NAMESPACE,
-        metric_name=metric_name,
-        dimensions_map=dimensions,
-        statistic=statistic,
-        period=period,
+    return make_metric(
+        SAGEMAKER_NAMESPACE, metric_name, dimensions, statistic=statistic, period=period, **options
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -15,6 +15,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..rules.genai.data_capture_sampling import MAX_SAMPLING_PERCENTAGE
 from ..storage import SustainableBucket
@@ -31,6 +32,9 @@ from .endpoint_scaling import (
 )
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DATA_CAPTURE_PREFIX = "datacapture"
 _NO_COOLDOWN = cdk.Duration.seconds(0)
@@ -265,52 +269,41 @@ class RealtimeEndpoint(Construct):
             resource_arns=[self.endpoint_arn],
         )
 
-    def metric(
-        self,
-        metric_name: str,
-        *,
-        statistic: str = cloudwatch.Stats.AVERAGE,
-        period: cdk.Duration = cdk.Duration.minutes(1),
-    ) -> cloudwatch.Metric:
-        """An ``AWS/SageMaker`` metric of this endpoint's variant (EndpointName, VariantName)."""
+    def metric(self, metric_name: str, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """An ``AWS/SageMaker`` metric of this endpoint's variant (EndpointName, VariantName);
+        Average over 1 minute unless ``options`` say otherwise."""
         return sagemaker_metric(
             metric_name,
             endpoint_name=self.endpoint_name,
             variant_name=self.variant_name,
-            statistic=statistic,
-            period=period,
+            **options,
         )
 
-    def metric_invocations(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1)
-    ) -> cloudwatch.Metric:
-        """Requests sent to the variant (Sum)."""
-        return self.metric("Invocations", statistic=cloudwatch.Stats.SUM, period=period)
+    def metric_invocations(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests sent to the variant (``Invocations``; Sum over 1 minute by default)."""
+        return self.metric("Invocations", **{"statistic": cloudwatch.Stats.SUM, **options})
 
     def metric_invocations_per_instance(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1)
+        self, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
-        """Requests per instance (Sum): what the target-tracking policy follows."""
-        return self.metric("InvocationsPerInstance", statistic=cloudwatch.Stats.SUM, period=period)
+        """Requests per instance (Sum over 1 minute by default): what target tracking follows."""
+        return self.metric(
+            "InvocationsPerInstance", **{"statistic": cloudwatch.Stats.SUM, **options}
+        )
 
-    def metric_model_latency(
-        self,
-        *,
-        statistic: str = cloudwatch.Stats.p(90),
-        period: cdk.Duration = cdk.Duration.minutes(1),
-    ) -> cloudwatch.Metric:
-        """Time the model takes to respond, in microseconds (p90 by default)."""
-        return self.metric("ModelLatency", statistic=statistic, period=period)
+    def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Time the model takes to respond, in microseconds (p90 over 1 minute by default)."""
+        return self.metric("ModelLatency", **{"statistic": cloudwatch.Stats.p(90), **options})
 
-    def metric_errors(self, *, period: cdk.Duration = cdk.Duration.minutes(1)) -> cloudwatch.Metric:
-        """Requests the model failed with a 5xx (``Invocation5XXErrors``, Sum)."""
-        return self.metric("Invocation5XXErrors", statistic=cloudwatch.Stats.SUM, period=period)
+    def metric_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests the model failed with a 5xx (``Invocation5XXErrors``; Sum over 1 minute by
+        default)."""
+        return self.metric("Invocation5XXErrors", **{"statistic": cloudwatch.Stats.SUM, **options})
 
-    def metric_client_errors(
-        self, *, period: cdk.Duration = cdk.Duration.minutes(1)
-    ) -> cloudwatch.Metric:
-        """Requests rejected with a 4xx (``Invocation4XXErrors``, Sum)."""
-        return self.metric("Invocation4XXErrors", statistic=cloudwatch.Stats.SUM, period=period)
+    def metric_client_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Requests rejected with a 4xx (``Invocation4XXErrors``; Sum over 1 minute by
+        default)."""
+        return self.metric("Invocation4XXErrors", **{"statistic": cloudwatch.Stats.SUM, **options})
 
     def _data_capture(
         self, percent: int, expire_after: cdk.Duration
