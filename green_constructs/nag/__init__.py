@@ -1,9 +1,12 @@
 """cdk-nag packs ``SustainabilityChecks`` and ``GenAISustainabilityChecks`` for cdk-nag 2 and 3.
 
 The classes come from ``v3`` (validation plugins) or ``v2`` (Aspects) depending on the installed
-cdk-nag; ``enable_sustainability_checks(app)`` registers both the right way.
+cdk-nag; ``enable_sustainability_checks(app)`` registers both the right way, and
+``acknowledge(construct, rule_id, reason)`` acknowledges a finding (ours or cdk-nag's own, such
+as ``AwsSolutions-IAM5``) with whichever major is installed.
 """
 
+from .acknowledge import acknowledge
 from .enable import enable_sustainability_checks
 from .installed import CDK_NAG_MAJOR, CDK_NAG_VERSION
 
@@ -17,5 +20,6 @@ __all__ = [
     "CDK_NAG_VERSION",
     "GenAISustainabilityChecks",
     "SustainabilityChecks",
+    "acknowledge",
     "enable_sustainability_checks",
 ]

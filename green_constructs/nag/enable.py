@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Union
 
 import aws_cdk as cdk
 
 from ..rules import RuleSettings
 from .installed import CDK_NAG_MAJOR
+
+if TYPE_CHECKING:
+    from .v3 import GenAISustainabilityChecks, SustainabilityChecks
+
+    Pack = Union[SustainabilityChecks, GenAISustainabilityChecks]
 
 DEFAULT_PACKS = ("Sustainability", "GenAI")
 
@@ -19,13 +24,17 @@ def enable_sustainability_checks(
     settings: RuleSettings | None = None,
     packs: Iterable[str] = DEFAULT_PACKS,
     exclude: Iterable[str] = (),
-) -> list:
+    reports: bool = True,
+) -> list[Pack]:
     """Check every stack of ``app`` with our packs when it is synthesized.
 
     With cdk-nag 3 the packs are validation plugins; with cdk-nag 2 they are Aspects added to
     the app and to every Stage it holds at the time of the call. Warnings and infos are
-    printed; errors fail synth, and with ``strict=True`` warnings do too. Returns the pack
-    objects.
+    printed; errors fail synth, and with ``strict=True`` warnings do too. With cdk-nag 2,
+    ``reports`` writes cdk-nag's CSV report per pack and stack into the assembly
+    (``Sustainability-<stack>-NagReport.csv``), as its own packs do; cdk-nag 3 reports through
+    the CDK's validation report instead. Returns the pack objects (the installed major's
+    ``SustainabilityChecks`` and ``GenAISustainabilityChecks``).
 
     Acknowledge a finding on a construct and its children, giving the real reason: by the id
     the CDK CLI prints (the bare rule id works too) with cdk-nag 3::
@@ -60,8 +69,10 @@ def enable_sustainability_checks(
     unknown = [p for p in chosen if p not in classes]
     if unknown:
         raise ValueError(f"packs: unknown {', '.join(unknown)}; allowed: {', '.join(classes)}")
+    options: dict = {} if CDK_NAG_MAJOR >= 3 else {"reports": reports}
     created = [
-        classes[p](app, strict=strict, settings=settings, exclude=exclude) for p in chosen
+        classes[p](app, strict=strict, settings=settings, exclude=exclude, **options)
+        for p in chosen
     ]
     if CDK_NAG_MAJOR >= 3:
         cdk.Validations.of(app).add_plugins(*created)

@@ -7,11 +7,11 @@ from typing import Callable, Iterable
 import aws_cdk as cdk
 
 from ..rules import RuleSettings, select_rules
-from .apply_rule import FindingRule
+from .apply_rule import CompliantRule, FindingRule
 from .construct_templates import ConstructFindings
 from .prepared_stack import PreparedStackCheck
 
-ApplyRule = Callable[[FindingRule], None]
+ApplyRule = Callable[[FindingRule | CompliantRule], None]
 
 
 class PackRules:
@@ -36,18 +36,29 @@ class PackRules:
     def rule_ids(self) -> list[str]:
         return [r.id for r in self.rules]
 
-    def apply_to(self, node: cdk.CfnResource, apply_rule: ApplyRule) -> None:
-        """Hand each unacknowledged finding on ``node`` to cdk-nag's ``apply_rule`` now."""
-        for finding in self._construct_findings.for_resource(node):
+    def apply_to(
+        self, node: cdk.CfnResource, apply_rule: ApplyRule, *, compliant: bool = False
+    ) -> None:
+        """Hand each unacknowledged finding on ``node`` to cdk-nag's ``apply_rule`` now; with
+        ``compliant``, also each rule for ``node``'s type that found nothing (report rows)."""
+        findings = self._construct_findings.for_resource(node)
+        for finding in findings:
             if not finding.acknowledged:
                 apply_rule(FindingRule(finding, node, strict=self.strict))
+        if compliant:
+            found = {f.rule.id for f in findings}
+            for rule in self.rules:
+                if rule.id not in found and rule.applies_to(node.cfn_resource_type):
+                    apply_rule(CompliantRule(rule, node, strict=self.strict))
 
-    def apply_when_prepared(self, node: cdk.CfnResource, apply_rule: ApplyRule) -> None:
+    def apply_when_prepared(
+        self, node: cdk.CfnResource, apply_rule: ApplyRule, *, compliant: bool = False
+    ) -> None:
         """:meth:`apply_to` once ``node``'s stack is prepared (validated, before synthesis)."""
         stack = cdk.Stack.of(node)
         check = self._prepared.get(stack.node.path)
         if check is None:
-            check = PreparedStackCheck(lambda n: self.apply_to(n, apply_rule))
+            check = PreparedStackCheck(lambda n: self.apply_to(n, apply_rule, compliant=compliant))
             stack.node.add_validation(check)
             self._prepared[stack.node.path] = check
         check.add(node)

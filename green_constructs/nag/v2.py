@@ -1,5 +1,9 @@
 """Packs for cdk-nag 2: Aspects that report through cdk-nag, honouring ``NagSuppressions``.
 
+As cdk-nag's own packs, each writes ``<pack>-<stack>-NagReport.csv`` to the assembly unless
+``reports=False``: a row per rule and resource of a type the rule checks, ``Compliant`` or
+``Non-Compliant`` (acknowledged findings are left out of the report).
+
 The Aspect picks the resources to check; their findings come from the stack's template once
 CDK has prepared the app (see :mod:`.prepared_stack`), as ``green-constructs lint`` reads it.
 A synth with ``skip_validation=True`` therefore reports none.
@@ -30,8 +34,10 @@ class _AspectPack(cdk_nag.NagPack):
         settings: RuleSettings | None = None,
         exclude: Iterable[str] = (),
         verbose: bool = False,
+        reports: bool = True,
     ) -> None:
-        super().__init__(verbose=verbose, reports=False)
+        super().__init__(verbose=verbose, reports=reports)
+        self._reports = reports
         self._pack_name = self._PACK
         self._checks = PackRules(self._PACK, strict=strict, settings=settings, exclude=exclude)
 
@@ -41,7 +47,7 @@ class _AspectPack(cdk_nag.NagPack):
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, cdk.CfnResource):
-            self._checks.apply_when_prepared(node, self._apply_rule)
+            self._checks.apply_when_prepared(node, self._apply_rule, compliant=self._reports)
 
 
 class SustainabilityChecks(_AspectPack):
