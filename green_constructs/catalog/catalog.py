@@ -18,6 +18,7 @@ from .records import (
     InstanceShape,
     InstanceType,
     PowerCoefficient,
+    Price,
     Region,
     family_of,
     size_of,
@@ -101,6 +102,7 @@ class Catalog:
         dlc_images: Iterable[DlcImage] | Callable[[], Iterable[DlcImage]] = (),
         availability: Iterable[Availability] | Callable[[], Iterable[Availability]] = (),
         shapes: Mapping[str, InstanceShape] | None = None,
+        prices: Iterable[Price] | Callable[[], Iterable[Price]] = (),
     ) -> None:
         """Each table is a mapping, or a function returning one that is called on first use
         (the packaged catalog loads only the tables a caller needs)."""
@@ -117,6 +119,10 @@ class Catalog:
             "_availability": lambda: _by_type_and_feature(
                 availability() if callable(availability) else availability
             ),
+            "_prices": lambda: {
+                (p.instance_type, p.feature, p.region): p
+                for p in (prices() if callable(prices) else prices)
+            },
         }
         self._shapes = None if shapes is None else dict(shapes)  # None: the packaged table
         self._family_shapes: dict[str, dict[str, InstanceShape]] = {}  # converted on first use
@@ -134,6 +140,7 @@ class Catalog:
     _api_instance_types = _Table()
     _dlc_images = _Table()
     _availability = _Table()
+    _prices = _Table()
 
     @classmethod
     def default(cls) -> "Catalog":
@@ -496,6 +503,18 @@ class Catalog:
             raise CatalogError(_unknown("constant", name, self._constants))
         return found
 
+    def price(self, instance_type: str, feature: str, region: str) -> Price | None:
+        """SageMaker's on-demand price of ``instance_type`` for ``feature`` (``hosting``,
+        ``async``, ``transform``, ``training`` or ``any``) in ``region``, when the price table
+        has it (no fallback here: the estimator says which one it uses)."""
+        return self._prices.get((instance_type, feature, region))
+
+    def with_prices(self, prices: Iterable[Price]) -> "Catalog":
+        """A copy where ``prices`` replace the price of their (type, feature, region)."""
+        tables = self._tables()
+        merged = {(p.instance_type, p.feature, p.region): p for p in [*tables["prices"], *prices]}
+        return Catalog(**{**tables, "prices": merged.values()})
+
     def with_availability(self, facts: Iterable[Availability]) -> "Catalog":
         """A copy where ``facts`` replace the availability of their (type, feature, region)."""
         tables = self._tables()
@@ -549,6 +568,7 @@ class Catalog:
             "dlc_images": self._dlc_images,
             "availability": [f for facts in self._availability.values() for f in facts.values()],
             "shapes": self._shapes,
+            "prices": list(self._prices.values()),
         }
 
 
@@ -565,6 +585,7 @@ def _default_catalog() -> Catalog:
         api_instance_types=loader.load_api_instance_types,
         dlc_images=loader.load_dlc_images,
         availability=loader.load_availability,
+        prices=loader.load_prices,
     )
 
 

@@ -18,6 +18,7 @@ from .records import (
     InstanceShape,
     InstanceType,
     PowerCoefficient,
+    Price,
     Region,
 )
 
@@ -75,9 +76,22 @@ def load_instances() -> dict[str, InstanceType]:
             embodied_platform_kgco2e=_float(row["embodied_platform_kgco2e"]),
             usd_per_hour=_float(row["ec2_on_demand_usd_per_hour_us_east_1_2023"]),
             source=row["source"],
+            embodied_source=row.get("embodied_source", ""),
+            price_source=row.get("ec2_price_source", ""),
         )
         for row in _rows("instances.csv")
     }
+
+
+def load_prices() -> list[Price]:
+    """SageMaker on-demand prices per instance type, feature and region (a dated snapshot,
+    or the Price List API's with credentials; ``refresh`` writes it)."""
+    return [
+        Price(instance_type, feature, region, float(usd), source)
+        for instance_type, feature, region, usd, source in _columns(
+            "sagemaker_prices.csv", "instance_type", "feature", "region", "usd_per_hour", "source"
+        )
+    ]
 
 
 def load_families() -> dict[str, Family]:

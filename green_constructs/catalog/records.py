@@ -43,10 +43,26 @@ class InstanceType(NamedTuple):
     embodied_platform_kgco2e: float | None
     usd_per_hour: float | None
     source: str
+    embodied_source: str = ""
+    """Where ``embodied_platform_kgco2e`` comes from (``source`` when empty)."""
+    price_source: str = ""
+    """Where ``usd_per_hour`` comes from: an EC2 on-demand price, SageMaker's are dearer
+    (:class:`Price` rows of ``sagemaker_prices.csv`` are SageMaker's own)."""
 
     @property
     def family(self) -> str:
         return family_of(self.name)
+
+
+class Price(NamedTuple):
+    """SageMaker's on-demand price of an instance type for a feature (``hosting``, ``async``,
+    ``transform``, ``training``; ``any`` when the source does not say) in a region."""
+
+    instance_type: str
+    feature: str
+    region: str
+    usd_per_hour: float
+    source: str
 
 
 class DlcRegistry(NamedTuple):

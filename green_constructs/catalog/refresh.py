@@ -29,7 +29,20 @@
 With AWS credentials, ``--pricing`` adds SageMaker's own availability per feature and region
 from the Price List API (``boto3.client("pricing")``, service ``AmazonSageMaker``): the usage
 types ``<region>-Host:``, ``-AsyncInf:``, ``-Tsform:``, ``-Train:`` and ``-TrSpt:`` name what
-each region prices; those rows take precedence over the EC2 bound.
+each region prices; those rows take precedence over the EC2 bound. The same pass rewrites
+``sagemaker_prices.csv`` with the on-demand price of every catalog type per feature (``Host``
+hosting, ``AsyncInf`` async, ``Tsform`` transform, ``Train`` training) and region.
+
+- ``sagemaker_prices.csv`` without credentials: ``--sagemaker-prices FILE`` (with
+  ``--sagemaker-prices-source``) converts a dated snapshot shaped as
+  johbro/ocp-ai-cost-modeler's ``data/sagemaker-prices.json`` (``instances.training`` and
+  ``instances.inference``, each ``[{"type", "pricePerHour"}]``, from the Price List bulk offer
+  of one region; its ``cpu`` list, the lowest price over SageMaker's components, becomes
+  feature ``any``).
+- ``instances.csv`` embodied emissions: ``--ccf-embodied FILE`` (with ``--ccf-embodied-source``)
+  sets ``embodied_platform_kgco2e`` and ``embodied_source`` of every ``ml.`` type from
+  cloud-carbon-footprint/ccf-coefficients ``data/aws-instances-latest-2026.csv`` (its
+  ``Platform Embedded Emissions (mtCo2eq)`` of the EC2 twin, in tonnes).
 
 Run ``make catalog`` (``python -m green_constructs.catalog.refresh``). sagemaker-core is read as
 data only: ``pip install --no-deps sagemaker-core`` is enough.
@@ -346,6 +359,136 @@ def sagemaker_availability_rows(
     return rows
 
 
+PRICES_FILE = "sagemaker_prices.csv"
+PRICE_COLUMNS = ("instance_type", "feature", "region", "usd_per_hour", "source")
+PRICE_USAGE_FEATURES = {
+    "Host": "hosting",
+    "AsyncInf": "async",
+    "Tsform": "transform",
+    "Train": "training",
+}
+"""Price List usage types (``<region code>-<usage>:<instance type>``) -> the feature of
+``sagemaker_prices.csv``. Managed Spot training (``TrSpt``) has no fixed price and is left out."""
+SNAPSHOT_FEATURES = {"inference": "hosting", "training": "training", "cpu": "any"}
+"""Lists of a johbro/ocp-ai-cost-modeler price snapshot -> feature: its ``inference`` list is
+the ``Hosting`` component (real-time endpoints), ``cpu`` the lowest price over components."""
+
+
+def price_snapshot_rows(
+    snapshot: Mapping[str, Any], instance_types: Iterable[str], region: str, source: str
+) -> list[dict[str, str]]:
+    """Rows of ``sagemaker_prices.csv`` for ``instance_types`` from a one-region snapshot
+    shaped as johbro/ocp-ai-cost-modeler's ``data/sagemaker-prices.json``."""
+    wanted = set(instance_types)
+    found: dict[tuple[str, str], float] = {}
+    for name, listed in snapshot.get("instances", {}).items():
+        feature = SNAPSHOT_FEATURES.get(name)
+        if feature is None:
+            continue
+        for entry in listed:
+            if entry["type"] in wanted and entry.get("pricePerHour"):
+                found[(entry["type"], feature)] = float(entry["pricePerHour"])
+    rows = _price_rows(((t, f, region, usd) for (t, f), usd in found.items()), source)
+    for row in rows:
+        if row["feature"] == "any":
+            row["source"] += "; its cpu list: the lowest price over SageMaker's components"
+    return rows
+
+
+def price_list_prices(items: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str, str, float]]:
+    """(type, feature, region, USD per hour) of Price List products (GetProducts ``PriceList``
+    entries, parsed) with an on-demand hourly price for a usage of ``PRICE_USAGE_FEATURES``."""
+    for item in items:
+        attributes = item.get("product", {}).get("attributes", {})
+        kind, _, instance_type = attributes.get("usagetype", "").partition(":")
+        feature = PRICE_USAGE_FEATURES.get(kind.split("-", 1)[-1])
+        region = attributes.get("regionCode")
+        if feature is None or not region or not instance_type.startswith("ml."):
+            continue
+        for term in item.get("terms", {}).get("OnDemand", {}).values():
+            for dimension in term.get("priceDimensions", {}).values():
+                usd = float(dimension.get("pricePerUnit", {}).get("USD", 0) or 0)
+                if dimension.get("unit", "Hrs").lower().startswith("hr") and usd > 0:
+                    yield instance_type, feature, region, usd
+
+
+def sagemaker_price_rows(
+    pricing: Any, regions: Iterable[str], instance_types: Iterable[str], source: str
+) -> list[dict[str, str]]:
+    """Rows of ``sagemaker_prices.csv`` from the Price List API (``pricing`` is a boto3
+    ``pricing`` client, which needs credentials), one ``GetProducts`` listing per region."""
+    wanted = set(instance_types)
+    found = []
+    for region in regions:
+        pages = pricing.get_paginator("get_products").paginate(
+            ServiceCode="AmazonSageMaker",
+            Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
+            FormatVersion="aws_v1",
+        )
+        items = (json.loads(text) for page in pages for text in page.get("PriceList", []))
+        found += [row for row in price_list_prices(items) if row[0] in wanted]
+    return _price_rows(found, source)
+
+
+def _price_rows(
+    prices: Iterable[tuple[str, str, str, float]], source: str
+) -> list[dict[str, str]]:
+    lowest: dict[tuple[str, str, str], float] = {}
+    for instance_type, feature, region, usd in prices:
+        key = (instance_type, feature, region)
+        lowest[key] = min(usd, lowest.get(key, usd))
+    return [
+        {
+            "instance_type": key[0],
+            "feature": key[1],
+            "region": key[2],
+            "usd_per_hour": f"{usd:.10g}",
+            "source": source,
+        }
+        for key, usd in sorted(lowest.items())
+    ]
+
+
+EMBODIED_COLUMN = "Platform Embedded Emissions (mtCo2eq)"
+
+
+def ccf_embodied(text: str) -> dict[str, tuple[float, str]]:
+    """EC2 type -> (platform embodied kgCO2e, platform CPU) from cloud-carbon-footprint's
+    ``data/aws-instances-latest-2026.csv`` (tonnes per platform; blank values left out)."""
+    found = {}
+    for row in csv.DictReader(text.splitlines()):
+        tonnes = (row.get(EMBODIED_COLUMN) or "").strip()
+        if tonnes:
+            found[row["Instance Type"].strip()] = (
+                round(float(tonnes) * 1000, 3),
+                row.get("Platform CPU Name", "").strip(),
+            )
+    return found
+
+
+def instances_with_embodied(
+    rows: Iterable[Mapping[str, str]], embodied: Mapping[str, tuple[float, str]], source: str
+) -> list[dict[str, str]]:
+    """``instances.csv`` rows with ``embodied_platform_kgco2e`` and ``embodied_source`` from
+    :func:`ccf_embodied`. A type the file gives no figure keeps an older figure with its own
+    source (``p3``: CCF's code), else is blank, saying so."""
+    out = []
+    for row in rows:
+        twin = row["instance_type"].removeprefix("ml.")
+        found = embodied.get(twin)
+        row = dict(row)
+        if found is None:
+            if not (row.get("embodied_platform_kgco2e") and row.get("embodied_source")):
+                row["embodied_platform_kgco2e"] = ""
+                row["embodied_source"] = f"no figure for {twin} in {source}"
+        else:
+            kg, cpu = found
+            row["embodied_platform_kgco2e"] = f"{kg:g}"
+            row["embodied_source"] = f"{source}: {twin} platform ({cpu}) {kg / 1000:g} t"
+        out.append(row)
+    return out
+
+
 def merge_availability(
     kept: Iterable[Mapping[str, str]], new: Iterable[Mapping[str, str]]
 ) -> list[dict[str, str]]:
@@ -398,8 +541,29 @@ def main(argv: list[str] | None = None) -> int:
         "--pricing",
         action="store_true",
         help="also ask the AWS Price List API (needs credentials) which regions price each "
-        "catalog instance type for SageMaker endpoints, batch transform and training",
+        "catalog instance type for SageMaker endpoints, batch transform and training, and "
+        "rewrite sagemaker_prices.csv with those prices",
     )
+    parser.add_argument(
+        "--sagemaker-prices",
+        type=Path,
+        metavar="FILE",
+        help="a one-region SageMaker price snapshot (johbro/ocp-ai-cost-modeler "
+        "data/sagemaker-prices.json) to write sagemaker_prices.csv from",
+    )
+    parser.add_argument(
+        "--sagemaker-prices-source",
+        metavar="TEXT",
+        help="how to cite --sagemaker-prices: repository, commit, path, region and date",
+    )
+    parser.add_argument(
+        "--ccf-embodied",
+        type=Path,
+        metavar="FILE",
+        help="cloud-carbon-footprint/ccf-coefficients data/aws-instances-latest-2026.csv, to "
+        "set the embodied emissions of instances.csv",
+    )
+    parser.add_argument("--ccf-embodied-source", metavar="TEXT", help="how to cite --ccf-embodied")
     parser.add_argument(
         "--karpenter",
         type=Path,
@@ -438,6 +602,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.data / RDS_FILE} (cfn-lint)")
     if args.pricing:
         _refresh_from_price_list(args.data)
+    if args.sagemaker_prices is not None:
+        if not args.sagemaker_prices_source:
+            parser.error("--sagemaker-prices needs --sagemaker-prices-source")
+        _refresh_price_snapshot(args.data, args.sagemaker_prices, args.sagemaker_prices_source)
+    if args.ccf_embodied is not None:
+        if not args.ccf_embodied_source:
+            parser.error("--ccf-embodied needs --ccf-embodied-source")
+        _refresh_embodied(args.data, args.ccf_embodied, args.ccf_embodied_source)
     if args.ec2_prices is not None:
         if not args.ec2_prices_source:
             parser.error("--ec2-prices needs --ec2-prices-source")
@@ -465,10 +637,47 @@ def _refresh_from_price_list(data: Path) -> None:
 
     regions = botocore.session.get_session().get_available_regions("sagemaker")
     source = f"AWS Price List API AmazonSageMaker usage types ({datetime.date.today()})"
-    rows = sagemaker_availability_rows(
-        boto3.client("pricing", region_name="us-east-1"), regions, load_instances(), source
-    )
+    client = boto3.client("pricing", region_name="us-east-1")
+    rows = sagemaker_availability_rows(client, regions, load_instances(), source)
     _merge_into(data, rows)
+    price_source = f"AWS Price List API AmazonSageMaker on-demand ({datetime.date.today()})"
+    prices = sagemaker_price_rows(client, regions, load_instances(), price_source)
+    _write_prices(data, prices)
+
+
+def _write_prices(data: Path, rows: list[dict[str, str]]) -> None:
+    (data / PRICES_FILE).write_text(render(rows, PRICE_COLUMNS), encoding="utf-8")
+    print(f"wrote {data / PRICES_FILE} ({len(rows)} rows)")
+
+
+def _refresh_price_snapshot(data: Path, snapshot_file: Path, source: str) -> None:
+    from .loader import load_instances
+
+    snapshot = json.loads(snapshot_file.read_text(encoding="utf-8"))
+    region = snapshot.get("region") or _snapshot_region(snapshot.get("source", ""))
+    _write_prices(data, price_snapshot_rows(snapshot, load_instances(), region, source))
+
+
+def _snapshot_region(text: str) -> str:
+    """The region a snapshot's ``source`` sentence names (``..., us-east-1``)."""
+    import re
+
+    found = re.search(r"\b([a-z]{2}(?:-gov)?-[a-z]+-\d)\b", text)
+    if found is None:
+        raise SystemExit(f"the price snapshot names no region: {text!r}")
+    return found.group(1)
+
+
+def _refresh_embodied(data: Path, ccf_file: Path, source: str) -> None:
+    path = data / "instances.csv"
+    rows = _read(path)
+    columns = tuple(rows[0]) if rows else ()
+    if "embodied_source" not in columns:
+        at = columns.index("embodied_platform_kgco2e") + 1
+        columns = (*columns[:at], "embodied_source", *columns[at:])
+    updated = instances_with_embodied(rows, ccf_embodied(ccf_file.read_text(encoding="utf-8")), source)
+    path.write_text(render(updated, columns), encoding="utf-8")
+    print(f"wrote {path} (embodied emissions of {len(updated)} types)")
 
 
 def _merge_into(data: Path, rows: list[dict[str, str]]) -> None:

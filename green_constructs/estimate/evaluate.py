@@ -36,13 +36,27 @@ def evaluate(
     lines = []
     for usage in plan.usages:
         try:
-            lines.append(_line(usage, where, catalog, log))
+            lines.append(_line(usage, where, catalog, log, PRICED_AS.get(plan.kind, "hosting")))
         except (CatalogError, ValueError) as error:
             return ResourceEstimate(plan, estimated=False, reason=str(error))
     return ResourceEstimate(plan, lines=lines)
 
 
-def _line(usage: UsagePlan, region: str, catalog: Catalog, log: CoefficientLog) -> Line:
+PRICED_AS = {
+    "realtime-endpoint": "hosting",
+    "async-endpoint": "async",
+    "transform-job": "transform",
+    "training-job": "training",
+    "hyperpod-cluster": "hyperpod",
+    "processing-job": "processing",
+}
+"""Plan kind -> the SageMaker feature its instance-hours are priced for (``footprint.
+price_coefficient``); other kinds are priced as hosting."""
+
+
+def _line(
+    usage: UsagePlan, region: str, catalog: Catalog, log: CoefficientLog, feature: str
+) -> Line:
     if usage.storage_gb is not None:
         stored = storage_footprint(
             gb=usage.storage_gb, hours=usage.hours, region=region, catalog=catalog
@@ -59,6 +73,7 @@ def _line(usage: UsagePlan, region: str, catalog: Catalog, log: CoefficientLog) 
             utilization=usage.utilization,
             count=usage.count,
             catalog=catalog,
+            feature=feature,
         )
         log.add(
             (
@@ -75,6 +90,7 @@ def _line(usage: UsagePlan, region: str, catalog: Catalog, log: CoefficientLog) 
             utilization=usage.utilization,
             count=usage.count,
             catalog=catalog,
+            feature=feature,
         )
     log.add(found.coefficients)
     return Line(

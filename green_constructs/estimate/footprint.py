@@ -8,6 +8,7 @@ One implementation, used by the synth-time estimator and by the carbon metrics L
     kWh    = watts * hours * PUE / 1000
     kgCO2e = kWh * grid_intensity(region)                       (location-based)
     embodied kgCO2e = platform_embodied * hours / lifespan_hours * vcpu / largest_vcpu_in_family
+    USD    = instance_hours * SageMaker price(type, feature, region)  (see price_coefficient)
 
 CCF's memory term (:func:`memory_gb`) counts only the memory above what the SPECpower average of
 the host microarchitecture accounts for; it does not depend on utilization, so it is part of
@@ -188,12 +189,63 @@ def _memory_watts(shape: InstanceType, catalog: Catalog) -> tuple[float, list[Co
 
 
 def embodied_kgco2e(shape: InstanceType, hours: float, catalog: Catalog) -> float | None:
-    """The share of the platform's manufacturing emissions ``hours`` of one instance use."""
+    """The share of the platform's manufacturing emissions ``hours`` of one instance use.
+
+    The platform is the family's largest size (its EC2 sizes included, as in
+    :func:`memory_gb`): an ``ml.m5.xlarge`` is 4 of an ``m5.24xlarge``'s 96 vCPUs."""
     if shape.embodied_platform_kgco2e is None:
         return None
-    largest = max(i.vcpu for i in catalog.instances() if i.family == shape.family)
+    sizes = [s.vcpu for s in catalog.family_shapes(shape.family)]
+    sizes += [i.vcpu for i in catalog.instances() if i.family == shape.family]
+    largest = max(sizes or [shape.vcpu])
     lifespan = catalog.constant("server_lifespan_hours").value
     return shape.embodied_platform_kgco2e * hours / lifespan * shape.vcpu / largest
+
+
+PRICE_FALLBACKS = {"async": ("hosting",), "hyperpod": ("training",)}
+"""Features priced as another when the price table has no row of their own: asynchronous
+inference runs on hosting instances; HyperPod clusters on training instances (the Price List
+usage types the table is built from are ``Host``, ``AsyncInf``, ``Tsform`` and ``Train``)."""
+PRICE_HOME_REGION = "us-east-1"
+
+
+def price_coefficient(
+    shape: InstanceType, feature: str, region: str, catalog: Catalog
+) -> Coefficient:
+    """The hourly price of ``shape`` for ``feature`` in ``region``, with its own source.
+
+    SageMaker's price for the feature in the region (``sagemaker_prices.csv``), else for the
+    feature it is priced as (:data:`PRICE_FALLBACKS`) or ``any`` feature, else the same in
+    us-east-1, else the EC2 on-demand price of the instance catalog; every fallback says so
+    in ``basis``. ``value`` None when none is known: unknown, never zero."""
+    name = f"price ({shape.name}, {feature})"
+    regions = [region] if region == PRICE_HOME_REGION else [region, PRICE_HOME_REGION]
+    for where in regions:
+        for priced_as in (feature, *PRICE_FALLBACKS.get(feature, ()), "any"):
+            found = catalog.price(shape.name, priced_as, where)
+            if found is None:
+                continue
+            why = []
+            if priced_as != feature:
+                why.append(f"{priced_as} price, no {feature} price in the table")
+            if where != region:
+                why.append(f"{where} price, no {region} price in the table")
+            return Coefficient(
+                name,
+                found.usd_per_hour,
+                f"USD/hour (SageMaker {priced_as} on-demand, {where})",
+                "published" if not why else "fallback: " + "; ".join(why),
+                found.source,
+            )
+    if shape.usd_per_hour is not None:
+        return Coefficient(
+            name,
+            shape.usd_per_hour,
+            "USD/hour (EC2 on-demand, us-east-1)",
+            "fallback: EC2 price, SageMaker is dearer (no SageMaker price in the table)",
+            shape.price_source or shape.source,
+        )
+    return Coefficient(name, None, "USD/hour", "unknown", "no SageMaker or EC2 price in the catalog")
 
 
 def instance_footprint(
@@ -204,10 +256,12 @@ def instance_footprint(
     utilization: float | None = None,
     count: float = 1,
     catalog: Catalog | None = None,
+    feature: str = "hosting",
 ) -> InstanceFootprint:
     """Energy, location-based emissions, embodied emissions and indicative cost of ``count``
     ``instance_type`` instances for ``hours`` each at ``utilization`` (default: the catalog's
-    ``default_utilization``) in ``region`` (an unknown region uses the catalog's average)."""
+    ``default_utilization``) in ``region`` (an unknown region uses the catalog's average),
+    priced for the SageMaker ``feature`` (:func:`price_coefficient`)."""
     catalog = catalog or Catalog.default()
     return shape_footprint(
         catalog.instance(instance_type),
@@ -216,6 +270,7 @@ def instance_footprint(
         utilization=utilization,
         count=count,
         catalog=catalog,
+        feature=feature,
     )
 
 
@@ -227,6 +282,7 @@ def shape_footprint(
     utilization: float | None = None,
     count: float = 1,
     catalog: Catalog | None = None,
+    feature: str = "hosting",
 ) -> InstanceFootprint:
     """:func:`instance_footprint` of an instance shape that need not be in the catalog (the
     compute behind a serverless endpoint, described by the estimator's assumptions)."""
@@ -241,6 +297,7 @@ def shape_footprint(
     instance_hours = hours * count
     kwh = watts * instance_hours * pue.value / 1000
     embodied = embodied_kgco2e(shape, instance_hours, catalog)
+    price = price_coefficient(shape, feature, region, catalog)
     used += [
         Coefficient("PUE", pue.value, pue.unit, "published", pue.source),
         _grid_coefficient(grid),
@@ -249,15 +306,9 @@ def shape_footprint(
             shape.embodied_platform_kgco2e,
             "kgCO2e per platform",
             "published" if shape.embodied_platform_kgco2e is not None else "unknown",
-            shape.source,
+            shape.embodied_source or shape.source,
         ),
-        Coefficient(
-            f"price ({shape.name})",
-            shape.usd_per_hour,
-            "USD/hour (EC2 on-demand us-east-1 2023; SageMaker is higher)",
-            "published" if shape.usd_per_hour is not None else "unknown",
-            shape.source,
-        ),
+        price,
     ]
     return InstanceFootprint(
         instance_type=shape.name,
@@ -269,7 +320,7 @@ def shape_footprint(
         kwh=kwh,
         kgco2e=kwh * grid.kgco2e_per_kwh,
         embodied_kgco2e=embodied,
-        usd=shape.usd_per_hour * instance_hours if shape.usd_per_hour is not None else None,
+        usd=price.value * instance_hours if price.value is not None else None,
         coefficients=tuple(used),
     )
 

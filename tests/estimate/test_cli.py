@@ -199,7 +199,7 @@ def test_resources_not_estimated_make_totals_partial_and_the_ratio_absent(
     code, out, _ = _run(capsys, "estimate", str(path), "--region", "us-east-1")
     assert code == 0
     total = next(line for line in out.splitlines() if line.startswith("TOTAL"))
-    assert total.count("(partial)") == 3  # kWh, kg CO2e and USD
+    assert total.count("(partial)") == 4  # kWh, kg CO2e, embodied kg CO2e and USD
     assert "(partial: 1 resource(s) not estimated)" in out
     assert "no ratio: resources not estimated are left out" in out
     _, out, _ = _run(capsys, "estimate", str(path), "--region", "us-east-1", "--format", "json")

@@ -79,14 +79,14 @@ def test_energy_emissions_and_cost_terms() -> None:
     watts = 2 * 4.26 + M5_LARGE_MEMORY_W
     assert result.kwh == pytest.approx(watts * 30 * 1.135 / 1000)
     assert result.kgco2e == pytest.approx(result.kwh * 0.0088)
-    assert result.usd is None  # no price in the catalog: unknown, not zero
+    assert result.usd == pytest.approx(30 * 0.115)  # us-east-1 SageMaker price, marked
 
 
 def test_embodied_share_of_the_platform() -> None:
     result = instance_footprint("ml.g5.2xlarge", hours=35040, region="us-east-1")
-    # a whole lifespan of an 8-vCPU slice of a 192-vCPU g5 platform (3434 kg)
-    assert result.embodied_kgco2e == pytest.approx(3434 * 8 / 192)
-    assert instance_footprint("ml.inf2.xlarge", hours=1, region="us-east-1").embodied_kgco2e is None
+    # a whole lifespan of an 8-vCPU slice of a 192-vCPU g5 platform (2.2 t, CCF 2026)
+    assert result.embodied_kgco2e == pytest.approx(2200 * 8 / 192)
+    assert instance_footprint("ml.trn2.48xlarge", hours=1, region="us-east-1").embodied_kgco2e is None
 
 
 def test_unknown_region_uses_the_average_and_says_so() -> None:

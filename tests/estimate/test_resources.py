@@ -28,7 +28,7 @@ def test_fixed_real_time_endpoint_runs_around_the_clock(run) -> None:
     assert found.plan.kind == "realtime-endpoint"
     assert found.kwh == pytest.approx(expected.kwh)
     assert found.kgco2e == pytest.approx(expected.kgco2e)
-    assert found.usd == pytest.approx(2 * 730 * 1.212)
+    assert found.usd == pytest.approx(2 * 730 * 1.515)  # SageMaker hosting, us-east-1
     assert found.embodied_kgco2e == pytest.approx(expected.embodied_kgco2e)
 
 
@@ -183,7 +183,12 @@ def test_transform_jobs_per_day(run) -> None:
     workload = {"resources": {"Jobs": {"jobs_per_day": 2, "job_hours": 1.5, "utilization": 0.8}}}
     found = _only(run(template, workload))
     expected = instance_footprint(
-        "ml.inf2.xlarge", hours=3 * DAYS, region="us-east-1", utilization=0.8, count=2
+        "ml.inf2.xlarge",
+        hours=3 * DAYS,
+        region="us-east-1",
+        utilization=0.8,
+        count=2,
+        feature="transform",
     )
     assert found.plan.kind == "transform-job"
     assert found.kwh == pytest.approx(expected.kwh)
@@ -267,10 +272,12 @@ def test_hyperpod_cluster_instance_groups(run) -> None:
         }
     }
     found = _only(run(template, {"resources": {"Cluster": {"hours_per_month": 100}}}))
-    workers = instance_footprint("ml.trn1.32xlarge", hours=100, region="us-east-1", count=2)
-    controller = instance_footprint("ml.m5.xlarge", hours=100, region="us-east-1")
+    workers = instance_footprint(
+        "ml.trn1.32xlarge", hours=100, region="us-east-1", count=2, feature="hyperpod"
+    )
+    controller = instance_footprint("ml.m5.xlarge", hours=100, region="us-east-1", feature="hyperpod")
     assert found.kwh == pytest.approx(workers.kwh + controller.kwh)
-    assert found.usd == pytest.approx(workers.usd)  # m5 has no catalog price: left out, listed
+    assert found.usd == pytest.approx(workers.usd + controller.usd)  # HyperPod priced as training
 
 
 def test_bucket_estimated_only_with_a_size(run) -> None:
