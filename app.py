@@ -48,7 +48,8 @@ class GreenGenAIStack(cdk.Stack):
     checkpoints) when an execution of the training state machine is started; a successful run
     merges the adapter into the base weights and the endpoint is updated to serve them. A
     sustainability dashboard shows the endpoint's and the training's utilization, demand and
-    estimated carbon, with waste alarms.
+    estimated carbon, with waste alarms; an hourly Lambda publishes both's energy and emissions
+    as CloudWatch metrics, from the utilization metric the dashboard uses.
     """
 
     def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
@@ -92,7 +93,9 @@ class GreenGenAIStack(cdk.Stack):
         self.monitor = SustainabilityMonitor(self, "Sustainability")
         self.monitor.monitor_async_endpoint(self.llm)
         self.monitor.monitor_training_job(self.finetune)
-        self.carbon = CarbonMetricsPublisher(self, "CarbonMetrics", endpoints=[self.llm])
+        self.carbon = CarbonMetricsPublisher(
+            self, "CarbonMetrics", endpoints=[self.llm], training_jobs=[self.finetune]
+        )
         cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
         cdk.CfnOutput(self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn)

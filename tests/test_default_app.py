@@ -4,6 +4,7 @@ AwsSolutions and cfn-lint."""
 from __future__ import annotations
 
 import json
+import re
 
 import aws_cdk as cdk
 import pytest
@@ -131,27 +132,113 @@ def test_the_server_may_compile_a_configuration_the_cache_lacks(template) -> Non
     assert environment["SM_ON_MODEL"] == "Qwen/Qwen3-4B"
 
 
+def _text(value) -> str:
+    """A template value with its tokens as readable placeholders (``{GetAtt:Id.Attr}``), so
+    the same token reads the same in the function's configuration and the dashboard."""
+    if isinstance(value, str):
+        return value
+    ((function, argument),) = value.items()
+    if function == "Fn::Join":
+        return argument[0].join(_text(part) for part in argument[1])
+    if function == "Fn::GetAtt":
+        return "{GetAtt:" + ".".join(argument) + "}"
+    return "{" + function + ":" + str(argument) + "}"
+
+
+def _power_widgets(template: Template) -> list[dict]:
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = json.loads(_text(dashboard["Properties"]["DashboardBody"]))
+    return [
+        widget["properties"]["metrics"]
+        for widget in body["widgets"]
+        if widget["properties"].get("title") == "Estimated power (W)"
+    ]
+
+
+def _dashboard_endpoint_reads(rows: list) -> dict[str, tuple]:
+    """The metric behind each id of an endpoint's power math: (namespace, name, dimensions,
+    statistic)."""
+    reads = {}
+    for row in rows:
+        options = row[-1] if isinstance(row[-1], dict) else {}
+        if "id" in options:
+            namespace, name, *pairs = row[:-1]
+            dimensions = dict(zip(pairs[0::2], pairs[1::2]))
+            reads[options["id"]] = (namespace, name, dimensions, options.get("stat", "Average"))
+    return reads
+
+
+def _lambda_reads(queries: list) -> dict[str, tuple]:
+    return {
+        query["Id"]: (
+            query["MetricStat"]["Metric"]["Namespace"],
+            query["MetricStat"]["Metric"]["MetricName"],
+            {d["Name"]: d["Value"] for d in query["MetricStat"]["Metric"]["Dimensions"]},
+            query["MetricStat"]["Stat"],
+        )
+        for query in queries
+    }
+
+
 def test_default_app_publishes_carbon_metrics_by_the_dashboards_utilization_metric(
     template,
 ) -> None:
-    from green_constructs.catalog import Catalog
-    from green_constructs.monitoring.utilization import utilization_metric
+    """A scheduled arm64 function covers the endpoint and the training job; for each, the
+    metric its configuration makes it read (through the handler's own query code) is the one
+    the dashboard's power math uses, divided by the same number."""
+    from green_constructs.monitoring.publisher_handler import resource_queries
 
     functions = template.find_resources(
-        "AWS::Lambda::Function",
-        {"Properties": {"Handler": "publisher_handler.handler", "Architectures": ["arm64"]}},
+        "AWS::Lambda::Function", {"Properties": {"Handler": "publisher_handler.handler"}}
     )
-    (function,) = functions.values()
-    resources = function["Properties"]["Environment"]["Variables"]["RESOURCES"]
-    text = "".join(  # a JSON string joined around the endpoint's name
-        part if isinstance(part, str) else '"token"' for part in resources["Fn::Join"][1]
+    ((logical_id, function),) = functions.items()
+    assert function["Properties"]["Architectures"] == ["arm64"]
+    rules = template.find_resources(
+        "AWS::Events::Rule",
+        {"Properties": {"ScheduleExpression": Match.string_like_regexp(r"^rate\(")}},
     )
-    (resource,) = json.loads(text.replace('""token""', '"token"'))
-    assert resource["instance_type"] == "ml.inf2.xlarge"
-    template.has_resource_properties(
-        "AWS::Events::Rule", {"ScheduleExpression": Match.string_like_regexp(r"^rate\(")}
+    assert [
+        target["Arn"]
+        for rule in rules.values()
+        for target in rule["Properties"]["Targets"]
+        if rule["Properties"]["State"] == "ENABLED"
+    ] == [{"Fn::GetAtt": [logical_id, "Arn"]}]
+
+    resources = json.loads(_text(function["Properties"]["Environment"]["Variables"]["RESOURCES"]))
+    assert [r["kind"] for r in resources] == ["endpoint", "training_job"]
+    endpoint, training = resources
+    assert (endpoint["instance_type"], training["instance_type"]) == (
+        "ml.inf2.xlarge", "ml.trn1.32xlarge"
     )
-    # the dashboard plots, and the function reads, the same metric for the instance
-    metric = utilization_metric(Catalog.default().instance(resource["instance_type"])).name
-    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
-    assert metric in json.dumps(dashboard["Properties"]["DashboardBody"])
+    widgets = _power_widgets(template)
+
+    # the endpoint: the function's queries are the rows of the dashboard's power math
+    _, metric, queries = resource_queries(endpoint)
+    lambda_reads = _lambda_reads(queries)
+    assert endpoint["endpoint_name"].startswith("{GetAtt:Llm")  # the endpoint's own name
+    (rows,) = [rows for rows in widgets if endpoint["endpoint_name"] in json.dumps(rows)]
+    assert _dashboard_endpoint_reads(rows) == {
+        "samples": lambda_reads["samples"],
+        "util": lambda_reads["average"],
+    }
+    assert f"FILL(util, 0) / {metric.divisor})" in rows[0][0]["expression"]
+
+    # the training job: the function reads each host <job>/algo-<n> of the prefix's jobs; the
+    # dashboard searches the prefix's hosts for the same metrics and statistics
+    prefix = training["job_name_prefix"]
+    host = f"{prefix}-{'0' * 32}-0/algo-1"  # a job name as the state machine makes them
+    _, metric, queries = resource_queries(training, host=host)
+    lambda_reads = _lambda_reads(queries)
+    assert {read[2]["Host"] for read in lambda_reads.values()} == {host}
+    (expression,) = [
+        rows[0][0]["expression"] for rows in widgets if f"Host={prefix}'" in json.dumps(rows)
+    ]
+    searches = re.findall(
+        r"SEARCH\('\{\"([^\"]+)\",Host\} MetricName=\"(\w+)\" Host=([\w-]+)', '(\w+)', \d+\)",
+        expression,
+    )
+    assert {(namespace, name, stat) for namespace, name, _, stat in searches} == {
+        (namespace, name, stat) for namespace, name, _, stat in lambda_reads.values()
+    }
+    assert {searched for _, _, searched, _ in searches} == {prefix}
+    assert f") / {metric.divisor})" in expression

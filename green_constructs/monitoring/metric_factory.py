@@ -14,8 +14,9 @@ SageMaker publishes, and this factory uses, only these (see the SageMaker develo
   asynchronous variants; the queue metrics ``ApproximateBacklogSize`` and
   ``HasBacklogWithoutCapacity`` with ``EndpointName`` only.
 
-SageMaker publishes no NeuronCore utilization for endpoints or training jobs; HyperPod clusters
-of this library publish it from their lifecycle scripts (``TrainiumCluster``).
+SageMaker publishes no NeuronCore utilization for endpoints or training jobs (sources in
+:mod:`green_constructs.monitoring.utilization`); HyperPod clusters of this library publish it
+from their lifecycle scripts (``TrainiumCluster``).
 """
 
 from __future__ import annotations
@@ -190,13 +191,18 @@ class MetricFactory:
         self, model: PowerModel, *, namespace: str, job_name_prefix: str
     ) -> CarbonMetrics:
         """Power, energy and CO2e of the jobs named ``<job_name_prefix>...``: hosts reporting
-        ``CPUUtilization`` each draw ``idle + slope * u``; the draws add up, so the total is
+        ``CPUUtilization`` each draw ``idle + slope * u``, ``u`` from the model's utilization
+        metric (the carbon metrics Lambda's); the draws add up, so the total is
         ``idle * hosts + slope * (sum of u)``."""
 
         def watts(period: cdk.Duration) -> str:
             seconds = int(period.to_seconds())
-            samples = self._job_search(namespace, job_name_prefix, "SampleCount", period)
-            average = self._job_search(namespace, job_name_prefix, "Average", period)
+            samples = self._job_search(
+                namespace, job_name_prefix, "CPUUtilization", "SampleCount", period
+            )
+            average = self._job_search(
+                namespace, job_name_prefix, model.utilization_metric_name, "Average", period
+            )
             slope = model.peak_watts - model.idle_watts
             return (
                 f"({model.idle_watts:.10g} * SUM({samples}) * 60 / {seconds}"
@@ -259,10 +265,15 @@ class MetricFactory:
         )
 
     def _job_search(
-        self, namespace: str, job_name_prefix: str, statistic: str, period: cdk.Duration
+        self,
+        namespace: str,
+        job_name_prefix: str,
+        metric_name: str,
+        statistic: str,
+        period: cdk.Duration,
     ) -> str:
         return job_instance_metric(
-            namespace, job_name_prefix, "CPUUtilization", statistic=statistic, period=period
+            namespace, job_name_prefix, metric_name, statistic=statistic, period=period
         ).expression
 
 

@@ -25,8 +25,8 @@ from .segments import MonitoredResource, segment_rows
 
 _NEURON_NOTE = (
     "SageMaker publishes no NeuronCore utilization for endpoints and training jobs: on "
-    "Inferentia and Trainium the estimate uses host CPU utilization unless a utilization "
-    "metric is given."
+    "Inferentia and Trainium the estimate uses host CPU utilization, as the carbon metrics "
+    "Lambda does, unless a utilization metric is given to the dashboard."
 )
 _DASHBOARD_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
@@ -224,7 +224,10 @@ class SustainabilityMonitor(Construct):
                 title=f"Training {job.node.path} ({job.instance_count} x {model.instance_type})",
                 power=(model,),
                 utilization={
-                    name: job.metric_training(name) for name in ENDPOINT_UTILIZATION
+                    name: job.metric_training(name)
+                    for name in dict.fromkeys(
+                        ENDPOINT_UTILIZATION + (model.utilization_metric_name,)
+                    )
                 },
                 demand={
                     "Runs started": job.metric_executions_started(),

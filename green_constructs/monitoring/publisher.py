@@ -1,4 +1,5 @@
-"""``CarbonMetricsPublisher``: a scheduled Lambda publishing endpoints' energy and emissions."""
+"""``CarbonMetricsPublisher``: a scheduled Lambda publishing the energy and emissions of
+endpoints and training jobs."""
 
 from __future__ import annotations
 
@@ -18,10 +19,18 @@ from constructs import Construct
 
 from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
+from ..job_workflow import check_job_name_prefix, or_placeholder
 from ..nag.acknowledge import acknowledge
+from ..training import TrainiumTrainingJob
 from . import _checks
 from .publisher_asset import HANDLER, publisher_asset_dir
-from .publisher_handler import EMISSIONS_METRIC, ENERGY_METRIC
+from .publisher_handler import (
+    EMISSIONS_METRIC,
+    ENDPOINT,
+    ENERGY_METRIC,
+    TRAINING_JOB,
+    TRAINING_JOB_PREFIX_DIMENSION,
+)
 
 DEFAULT_NAMESPACE = "GreenConstructs/Carbon"
 # CloudWatch's namespace characters; "AWS/" is reserved for AWS services.
@@ -54,16 +63,50 @@ class MonitoredEndpoint:
         )
 
 
-Monitored = Union[MonitoredEndpoint, AsyncInferenceEndpoint, RealtimeEndpoint]
+@dataclass(frozen=True)
+class MonitoredTrainingJob:
+    """The training jobs named ``<job_name_prefix>-...`` (one per run, named at run time), whose
+    energy and emissions the publisher reports together.
+
+    :param job_name_prefix: the start of the jobs' names, before a hyphen.
+    :param instance_type: the jobs' instance type (a catalog ``ml.*`` type); each run reads the
+        type and count of every job it finds from ``DescribeTrainingJob``.
+    :param region: where the jobs run. Default: the publisher's stack region.
+    """
+
+    job_name_prefix: str
+    instance_type: str
+    region: str | None = None
+
+    @classmethod
+    def of(cls, job: TrainiumTrainingJob) -> "MonitoredTrainingJob":
+        """The jobs of a :class:`~green_constructs.training.TrainiumTrainingJob`, in its stack's
+        region."""
+        return cls(
+            job_name_prefix=job.job_name_prefix,
+            instance_type=job.instance_type,
+            region=cdk.Stack.of(job).region,
+        )
+
+
+MonitoredEndpointLike = Union[MonitoredEndpoint, AsyncInferenceEndpoint, RealtimeEndpoint]
+MonitoredJobLike = Union[MonitoredTrainingJob, TrainiumTrainingJob]
+Monitored = Union[MonitoredEndpointLike, MonitoredJobLike]
 
 
 class CarbonMetricsPublisher(Construct):
-    """A scheduled Lambda (arm64) that publishes each endpoint variant's energy (``EnergyWh``)
-    and location-based emissions (``EmissionsGramsCO2e``) per minute, computed from its
-    instances in service and CPU utilization with the estimator's own footprint code.
+    """A scheduled Lambda (arm64) that publishes the energy (``EnergyWh``) and location-based
+    emissions (``EmissionsGramsCO2e``) per minute of endpoint variants and training jobs,
+    computed from their instances in service and utilization with the estimator's own footprint
+    code. Utilization is read from the metric the dashboard uses for the instance type
+    (:func:`~green_constructs.monitoring.utilization.utilization_metric`: ``GPUUtilization``
+    on GPU instances, else ``CPUUtilization``, Neuron instances included).
 
     Metrics go to ``namespace`` with dimensions ``EndpointName``, ``VariantName``, ``Region``
-    (per variant) and ``Region`` (every monitored variant of a region).
+    (per variant), ``TrainingJobNamePrefix``, ``Region`` (the training jobs of a prefix) and
+    ``Region`` (every monitored resource of a region). Training job names are made per run, so
+    each run lists the prefix's jobs (``ListTrainingJobs``) and describes them
+    (``DescribeTrainingJob``, allowed on ``training-job/<prefix>-*`` only).
 
     Each run covers the ``schedule``'s length of whole minutes ending
     ``publisher_handler.INGESTION_DELAY_MINUTES`` (5) before its scheduled time, when
@@ -72,7 +115,10 @@ class CarbonMetricsPublisher(Construct):
     second copy to the first.
 
     :param endpoints: the endpoint variants (:class:`MonitoredEndpoint` or endpoint constructs),
-        each once, in regions of the catalog.
+        each once, in regions of the catalog. Default: none.
+    :param training_jobs: the training jobs (:class:`MonitoredTrainingJob` or
+        :class:`~green_constructs.training.TrainiumTrainingJob` constructs), each prefix once,
+        in regions of the catalog. Default: none; give at least one endpoint or training job.
     :param schedule: how often the function runs, and the minutes each run covers. Whole
         minutes, 5 minutes to 1 day. Default: 1 hour.
     :param namespace: CloudWatch namespace of the published metrics (the only one the function
@@ -87,7 +133,8 @@ class CarbonMetricsPublisher(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        endpoints: Sequence[Monitored],
+        endpoints: Sequence[MonitoredEndpointLike] = (),
+        training_jobs: Sequence[MonitoredJobLike] = (),
         schedule: cdk.Duration = cdk.Duration.hours(1),
         namespace: str = DEFAULT_NAMESPACE,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
@@ -99,12 +146,23 @@ class CarbonMetricsPublisher(Construct):
                 "log_retention must be a logs.RetentionDays such as ONE_MONTH, "
                 f"got {log_retention!r}"
             )
-        if isinstance(endpoints, (str, MonitoredEndpoint)) or not endpoints:
-            raise ValueError("endpoints: give a list of at least one endpoint to report on")
+        for name, given, single in (
+            ("endpoints", endpoints, (MonitoredEndpoint, AsyncInferenceEndpoint, RealtimeEndpoint)),
+            ("training_jobs", training_jobs, (MonitoredTrainingJob, TrainiumTrainingJob)),
+        ):
+            if isinstance(given, (str, *single)) or not isinstance(given, Sequence):
+                raise ValueError(f"{name}: give a list, got {given!r}")
+        if not endpoints and not training_jobs:
+            raise ValueError(
+                "endpoints, training_jobs: give at least one endpoint or training job to "
+                "report on"
+            )
         super().__init__(scope, construct_id)
         self.namespace = namespace
         self.endpoints = [self._monitored(each) for each in endpoints]
+        self.training_jobs = [self._monitored_job(each) for each in training_jobs]
         _check_endpoints(self.endpoints)
+        _check_training_jobs(self.training_jobs)
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -116,7 +174,8 @@ class CarbonMetricsPublisher(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            description="Publishes SageMaker endpoints' estimated energy and emissions",
+            description="Publishes SageMaker endpoints' and training jobs' estimated energy "
+            "and emissions",
             runtime=lambda_.Runtime.PYTHON_3_12,
             architecture=lambda_.Architecture.ARM_64,
             handler=HANDLER,
@@ -129,7 +188,10 @@ class CarbonMetricsPublisher(Construct):
             # sums duplicates; the next scheduled run covers the next window
             retry_attempts=0,
             environment={
-                "RESOURCES": stack.to_json_string([_config(each) for each in self.endpoints]),
+                "RESOURCES": stack.to_json_string(
+                    [_config(each) for each in self.endpoints]
+                    + [_job_config(each) for each in self.training_jobs]
+                ),
                 "NAMESPACE": namespace,
                 "WINDOW_MINUTES": str(minutes),
             },
@@ -150,16 +212,19 @@ class CarbonMetricsPublisher(Construct):
             targets=[targets.LambdaFunction(self.function, retry_attempts=2)],
         )
 
-    def metric_energy_wh(self, endpoint: Monitored, **props) -> cloudwatch.Metric:
-        """Energy of one variant (Sum, Wh per period; default 1 hour)."""
-        return self._metric(ENERGY_METRIC, self._dimensions(endpoint), props)
+    def metric_energy_wh(self, resource: Monitored, **props) -> cloudwatch.Metric:
+        """Energy of one variant, or of the training jobs of one prefix (Sum, Wh per period;
+        default 1 hour)."""
+        return self._metric(ENERGY_METRIC, self._dimensions(resource), props)
 
-    def metric_co2e_grams(self, endpoint: Monitored, **props) -> cloudwatch.Metric:
-        """Emissions of one variant (Sum, g CO2e per period; default 1 hour)."""
-        return self._metric(EMISSIONS_METRIC, self._dimensions(endpoint), props)
+    def metric_co2e_grams(self, resource: Monitored, **props) -> cloudwatch.Metric:
+        """Emissions of one variant, or of the training jobs of one prefix (Sum, g CO2e per
+        period; default 1 hour)."""
+        return self._metric(EMISSIONS_METRIC, self._dimensions(resource), props)
 
     def metric_region_co2e_grams(self, region: str | None = None, **props) -> cloudwatch.Metric:
-        """Emissions of every monitored variant of ``region`` (default: the stack's)."""
+        """Emissions of every monitored endpoint variant and training job of ``region`` (default:
+        the stack's)."""
         region = region or cdk.Stack.of(self).region
         return self._metric(EMISSIONS_METRIC, {"Region": region}, props)
 
@@ -173,8 +238,11 @@ class CarbonMetricsPublisher(Construct):
             **props,
         )
 
-    def _dimensions(self, endpoint: Monitored) -> dict[str, str]:
-        monitored = self._monitored(endpoint)
+    def _dimensions(self, resource: Monitored) -> dict[str, str]:
+        if isinstance(resource, (MonitoredTrainingJob, TrainiumTrainingJob)):
+            job = self._monitored_job(resource)
+            return {TRAINING_JOB_PREFIX_DIMENSION: job.job_name_prefix, "Region": job.region}
+        monitored = self._monitored(resource)
         return {
             "EndpointName": monitored.endpoint_name,
             "VariantName": monitored.variant_name,
@@ -193,12 +261,24 @@ class CarbonMetricsPublisher(Construct):
             return dataclasses.replace(endpoint, region=cdk.Stack.of(self).region)
         return endpoint
 
+    def _monitored_job(self, job: MonitoredJobLike) -> MonitoredTrainingJob:
+        if isinstance(job, TrainiumTrainingJob):
+            job = MonitoredTrainingJob.of(job)
+        if not isinstance(job, MonitoredTrainingJob):
+            raise ValueError(
+                "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob, "
+                f"got {job!r}"
+            )
+        if job.region is None:
+            return dataclasses.replace(job, region=cdk.Stack.of(self).region)
+        return job
+
     def _role(self) -> iam.Role:
         role = iam.Role(
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Reads endpoint utilization and publishes carbon metrics",
+            description="Reads endpoint and training job utilization and publishes carbon metrics",
         )
         role.add_to_policy(
             iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"])
@@ -211,23 +291,63 @@ class CarbonMetricsPublisher(Construct):
             )
         )
         self.log_group.grant_write(role)
+        stack = cdk.Stack.of(self)
+        account = or_placeholder(stack.account, "AWS::AccountId")
+        job_arns = []
+        if self.training_jobs:
+            role.add_to_policy(
+                iam.PolicyStatement(actions=["sagemaker:ListTrainingJobs"], resources=["*"])
+            )
+            arns = {}
+            for job in self.training_jobs:
+                # SageMaker ARNs hold the job name in lower case
+                pattern = f"{job.job_name_prefix.lower()}-*"
+                arn = stack.format_arn(
+                    service="sagemaker",
+                    resource="training-job",
+                    resource_name=pattern,
+                    region=job.region,
+                )
+                region = or_placeholder(job.region, "AWS::Region")
+                arns[arn] = (
+                    f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:"
+                    f"training-job/{pattern}"
+                )
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["sagemaker:DescribeTrainingJob"], resources=list(arns)
+                )
+            )
+            job_arns = list(dict.fromkeys(arns.values()))
         acknowledge(
             role,
             "AwsSolutions-IAM5",
-            "CloudWatch's GetMetricData and PutMetricData take no resource (the service "
-            "authorization reference lists none); PutMetricData is limited to the publisher's "
-            "namespace by the cloudwatch:namespace condition.",
-            applies_to=["Resource::*"],
+            "CloudWatch's GetMetricData and PutMetricData and SageMaker's ListTrainingJobs take "
+            "no resource (the service authorization reference lists none); PutMetricData is "
+            "limited to the publisher's namespace by the cloudwatch:namespace condition. "
+            "Training job names are made per run, so DescribeTrainingJob is allowed on the "
+            "monitored prefixes' jobs (training-job/<prefix>-*) only.",
+            applies_to=["Resource::*", *job_arns],
         )
         return role
 
 
 def _config(endpoint: MonitoredEndpoint) -> dict[str, str]:
     return {
+        "kind": ENDPOINT,
         "endpoint_name": endpoint.endpoint_name,
         "variant_name": endpoint.variant_name,
         "instance_type": endpoint.instance_type,
         "region": endpoint.region,
+    }
+
+
+def _job_config(job: MonitoredTrainingJob) -> dict[str, str]:
+    return {
+        "kind": TRAINING_JOB,
+        "job_name_prefix": job.job_name_prefix,
+        "instance_type": job.instance_type,
+        "region": job.region,
     }
 
 
@@ -260,5 +380,32 @@ def _check_endpoints(endpoints: list[MonitoredEndpoint]) -> None:
             raise ValueError(
                 f"{name}: {each.endpoint_name}/{each.variant_name} in {each.region} is listed "
                 "twice; its emissions would count twice in the region's total"
+            )
+        seen.add(key)
+
+
+def _check_training_jobs(jobs: list[MonitoredTrainingJob]) -> None:
+    catalog = Catalog.default()
+    seen = set()
+    for index, each in enumerate(jobs):
+        name = f"training_jobs[{index}]"
+        for field in ("job_name_prefix", "instance_type"):
+            value = getattr(each, field)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name}.{field} must be a non-empty string, got {value!r}")
+        try:
+            check_job_name_prefix(each.job_name_prefix)
+        except ValueError as error:
+            raise ValueError(f"{name}.{error}") from None
+        try:
+            catalog.instance(each.instance_type)
+        except CatalogError as error:
+            raise ValueError(f"{name}.instance_type: {error}") from None
+        _checks.region(f"{name}.region", each.region, catalog)
+        key = (each.job_name_prefix.lower(), each.region)
+        if key in seen:
+            raise ValueError(
+                f"{name}: the jobs of {each.job_name_prefix} in {each.region} are listed twice; "
+                "their emissions would count twice in the region's total"
             )
         seen.add(key)

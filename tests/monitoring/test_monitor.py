@@ -119,6 +119,24 @@ def test_custom_utilization_metric_replaces_the_published_one() -> None:
     assert monitored.utilization["Busy share (%)"] is neuron
 
 
+def test_job_carbon_reads_the_shared_utilization_metric() -> None:
+    """GPU transform jobs: hosts counted by CPUUtilization samples, busy share from
+    GPUUtilization per GPU, as the carbon metrics Lambda reads them."""
+    scope = stack(cdk.Environment(account="123456789012", region="us-west-2"))
+    image = "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-inference:2.3-gpu"
+    pipeline = BatchTransformPipeline(
+        scope, "Batch", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.12xlarge"
+    )
+    batch = SustainabilityMonitor(scope, "Monitor").monitor_batch_pipeline(pipeline)
+    expression = batch.carbon.power_watts.expression
+    metric = PowerModel.of("ml.g5.12xlarge", "us-west-2").utilization
+    assert metric.name == "GPUUtilization"
+    assert 'MetricName="CPUUtilization" Host=' in expression and "'SampleCount'" in expression
+    assert re.search(r"MetricName=\"GPUUtilization\" Host=[\w-]+', 'Average'", expression)
+    assert f"""CPUUtilization" Host={pipeline.job_name_prefix}', 'Average'""" not in expression
+    assert f"/ {metric.divisor})" in expression
+
+
 def test_batch_pipeline_and_cluster_segments() -> None:
     scope = stack(cdk.Environment(account="123456789012", region="us-west-2"))  # trn1 offered
     pipeline = BatchTransformPipeline(scope, "Batch", source=SOURCE, instance_type="ml.inf2.xlarge")

@@ -19,7 +19,11 @@ from aws_cdk.assertions import Match, Template
 
 from app import GreenGenAIStack
 from compliance import cfn_lint_errors, our_findings, synth_checked
-from green_constructs.monitoring import CarbonMetricsPublisher, MonitoredEndpoint
+from green_constructs.monitoring import (
+    CarbonMetricsPublisher,
+    MonitoredEndpoint,
+    MonitoredTrainingJob,
+)
 from green_constructs.monitoring.publisher_asset import publisher_asset_dir
 
 
@@ -83,7 +87,7 @@ def test_failed_runs_are_not_retried(template) -> None:
     )
 
 
-def test_role_reads_metrics_and_publishes_only_its_namespace(template) -> None:
+def test_role_reads_metrics_and_publishes_only_its_namespace(template, assembly) -> None:
     policies = template.find_resources("AWS::IAM::Policy")
     statements = [
         statement
@@ -99,8 +103,36 @@ def test_role_reads_metrics_and_publishes_only_its_namespace(template) -> None:
         '"cloudwatch:GetMetricData"',
         '"cloudwatch:PutMetricData"',
         '["logs:CreateLogStream", "logs:PutLogEvents"]',
+        '"sagemaker:ListTrainingJobs"',
+        '"sagemaker:DescribeTrainingJob"',
+    }
+    assert actions['"sagemaker:ListTrainingJobs"']["Resource"] == "*"  # it takes no resource
+    # the training job construct's jobs only (SageMaker ARNs hold names in lower case)
+    describe = actions['"sagemaker:DescribeTrainingJob"']["Resource"]
+    stack = assembly.get_stack_by_name("Monitored")
+    assert describe == {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":sagemaker:us-west-2:123456789012:training-job/"
+                f"{_prefix(stack.template)}-*",
+            ],
+        ]
     }
     template.resource_count_is("AWS::IAM::ManagedPolicy", 0)
+
+
+def _prefix(template: dict) -> str:
+    (function,) = [
+        r for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"].get("Handler") == "publisher_handler.handler"
+    ]
+    text = json.dumps(function["Properties"]["Environment"]["Variables"]["RESOURCES"])
+    (prefix,) = re.findall(r'job_name_prefix\\":\\"([a-z0-9-]+)', text)
+    return prefix
 
 
 def test_asset_ships_only_the_estimator_catalog_and_utilization_metric() -> None:
@@ -145,13 +177,32 @@ def test_handler_imports_from_the_asset_alone() -> None:
 
 
 X = MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge")
+J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xlarge")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"endpoints": []}, "endpoints: give a list of at least one endpoint"),
-        ({"endpoints": X}, "endpoints: give a list of at least one endpoint"),
+        ({"endpoints": []}, "endpoints, training_jobs: give at least one endpoint or training job"),
+        ({"endpoints": X}, "endpoints: give a list, got MonitoredEndpoint("),
+        ({"training_jobs": J}, "training_jobs: give a list, got MonitoredTrainingJob("),
+        ({"training_jobs": ["x"]}, "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob"),
+        (
+            {"training_jobs": [J, dataclasses.replace(J, job_name_prefix="TRAIN-1")]},
+            "training_jobs[1]: the jobs of TRAIN-1 in ${Token[AWS.Region",
+        ),
+        (
+            {"training_jobs": [dataclasses.replace(J, job_name_prefix="train_1")]},
+            "training_jobs[0].job_name_prefix must be 1 to 28 letters, digits and hyphens",
+        ),
+        (
+            {"training_jobs": [dataclasses.replace(J, instance_type="ml.zz9.huge")]},
+            "training_jobs[0].instance_type: unknown instance type 'ml.zz9.huge'",
+        ),
+        (
+            {"training_jobs": [dataclasses.replace(J, region="mars-1")]},
+            "training_jobs[0].region: unknown region 'mars-1'",
+        ),
         ({"endpoints": ["x"]}, "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint"),
         (
             {"endpoints": [dataclasses.replace(X, region="eu-west-1")] * 2},
@@ -214,3 +265,34 @@ def test_published_metrics_are_exposed_as_metrics() -> None:
     assert energy.dimensions == {"EndpointName": "llm", "VariantName": "AllTraffic", "Region": "us-west-2"}
     assert publisher.metric_co2e_grams(endpoint).metric_name == "EmissionsGramsCO2e"
     assert publisher.metric_region_co2e_grams().dimensions == {"Region": "us-west-2"}
+
+
+def test_training_jobs_alone_are_published_by_prefix() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2"))
+    job = MonitoredTrainingJob(job_name_prefix="Train-1", instance_type="ml.trn1.32xlarge")
+    publisher = CarbonMetricsPublisher(stack, "Carbon", training_jobs=[job])
+    assert publisher.metric_energy_wh(job).dimensions == {
+        "TrainingJobNamePrefix": "Train-1", "Region": "us-west-2"
+    }
+    template = Template.from_stack(stack)
+    (function,) = template.find_resources("AWS::Lambda::Function").values()
+    assert json.loads(function["Properties"]["Environment"]["Variables"]["RESOURCES"]) == [
+        {
+            "kind": "training_job",
+            "job_name_prefix": "Train-1",
+            "instance_type": "ml.trn1.32xlarge",
+            "region": "us-west-2",
+        }
+    ]
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {"PolicyDocument": {"Statement": Match.array_with([
+            Match.object_like({
+                "Action": "sagemaker:DescribeTrainingJob",
+                "Resource": {"Fn::Join": ["", [
+                    "arn:", {"Ref": "AWS::Partition"},
+                    ":sagemaker:us-west-2:123456789012:training-job/train-1-*",
+                ]]},
+            })
+        ])}},
+    )
