@@ -90,9 +90,11 @@ class GreenGenAIStack(cdk.Stack):
             max_runtime=cdk.Duration.hours(8),
             serve_on=self.llm,  # a successful run's merged model becomes what the endpoint serves
         )
-        self.monitor = SustainabilityMonitor(self, "Sustainability")
-        self.monitor.monitor_async_endpoint(self.llm)
-        self.monitor.monitor_training_job(self.finetune)
+        self.monitor = (
+            SustainabilityMonitor(self, "Sustainability")
+            .monitor_async_endpoint(self.llm)
+            .monitor_training_job(self.finetune)
+        )
         self.carbon = CarbonMetricsPublisher(
             self, "CarbonMetrics", endpoints=[self.llm], training_jobs=[self.finetune]
         )

@@ -235,6 +235,7 @@ def job_instance_metric(
     *,
     statistic: str,
     period: cdk.Duration,
+    label: str | None = None,
 ) -> cloudwatch.SearchExpression:
     """A per-instance metric of the jobs named ``<job_name_prefix>...``, for dashboards.
 
@@ -248,7 +249,7 @@ def job_instance_metric(
             f"SEARCH('{{\"{namespace}\",Host}} MetricName=\"{metric_name}\" "
             f"Host={job_name_prefix}', '{statistic}', {int(period.to_seconds())})"
         ),
-        label=f"{job_name_prefix} {metric_name}",
+        label=label or f"{job_name_prefix} {metric_name}",
         period=period,
     )
 

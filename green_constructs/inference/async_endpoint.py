@@ -118,11 +118,11 @@ class AsyncInferenceEndpoint(Construct):
         max_capacity: int = 2,
         initial_instance_count: int = 1,
         target_backlog_per_instance: float = 5,
-        scale_in_cooldown: cdk.Duration = cdk.Duration.minutes(10),
-        scale_out_cooldown: cdk.Duration = cdk.Duration.minutes(5),
-        wake_up_period: cdk.Duration = cdk.Duration.minutes(1),
+        scale_in_cooldown: cdk.Duration | None = None,
+        scale_out_cooldown: cdk.Duration | None = None,
+        wake_up_period: cdk.Duration | None = None,
         wake_up_evaluation_periods: int = 1,
-        wake_up_cooldown: cdk.Duration = cdk.Duration.minutes(10),
+        wake_up_cooldown: cdk.Duration | None = None,
         max_concurrent_invocations_per_instance: int | None = None,
         bucket: s3.IBucket | None = None,
         results_expire_after: cdk.Duration | None = None,
@@ -131,13 +131,22 @@ class AsyncInferenceEndpoint(Construct):
         failure_prefix: str = "failure/",
         success_topic: sns.ITopic | None = None,
         error_topic: sns.ITopic | None = None,
-        oldest_request_alarm_threshold: cdk.Duration = cdk.Duration.hours(1),
+        oldest_request_alarm_threshold: cdk.Duration | None = None,
         volume_key: kms.IKey | None = None,
         alarm_topic: sns.ITopic | None = None,
         container_startup_health_check_timeout: cdk.Duration | None = None,
         model_data_download_timeout: cdk.Duration | None = None,
         volume_size_gb: int | None = None,
     ) -> None:
+        if scale_in_cooldown is None:
+            scale_in_cooldown = cdk.Duration.minutes(10)
+        if scale_out_cooldown is None:
+            scale_out_cooldown = cdk.Duration.minutes(5)
+        wake_up_period = cdk.Duration.minutes(1) if wake_up_period is None else wake_up_period
+        if wake_up_cooldown is None:
+            wake_up_cooldown = cdk.Duration.minutes(10)
+        if oldest_request_alarm_threshold is None:
+            oldest_request_alarm_threshold = cdk.Duration.hours(1)
         super().__init__(scope, construct_id)
         check_variant(
             variant_name=variant_name,

@@ -8,7 +8,7 @@ instances when the job ends.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -38,12 +38,16 @@ from ..job_workflow import (
     retry_failed_jobs,
     unique_job_name,
 )
+from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..storage import SustainableBucket
 from ._instances import check_current_generation, check_instance
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
 from .notification_topic import encrypted_topic, notification_key
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 BatchStrategy = tasks.BatchStrategy
 SplitType = tasks.SplitType
@@ -125,15 +129,20 @@ class BatchTransformPipeline(Construct):
         accept: str | None = None,
         max_payload_mb: int = 6,
         max_concurrent_transforms: int | None = None,
-        invocation_timeout: cdk.Duration = cdk.Duration.minutes(10),
+        invocation_timeout: cdk.Duration | None = None,
         invocation_max_retries: int = 1,
         job_name_prefix: str | None = None,
-        job_timeout: cdk.Duration = cdk.Duration.hours(12),
+        job_timeout: cdk.Duration | None = None,
         capacity_retries: int = 3,
-        capacity_retry_wait: cdk.Duration = cdk.Duration.minutes(5),
+        capacity_retry_wait: cdk.Duration | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         network_isolation: bool = False,
     ) -> None:
+        if invocation_timeout is None:
+            invocation_timeout = cdk.Duration.minutes(10)
+        job_timeout = cdk.Duration.hours(12) if job_timeout is None else job_timeout
+        if capacity_retry_wait is None:
+            capacity_retry_wait = cdk.Duration.minutes(5)
         super().__init__(scope, construct_id)
         job_name_prefix = job_name_prefix or default_job_name_prefix(self, "batch")
         _check_props(
@@ -261,32 +270,54 @@ class BatchTransformPipeline(Construct):
             self.bucket.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Encrypt")
         )
 
-    def metric_executions_succeeded(self, **props) -> cloudwatch.Metric:
-        """Executions (one per input object) whose job succeeded (Sum, 5 minutes)."""
-        return self.state_machine.metric_succeeded(**props)
+    def metric_executions_succeeded(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions (one per input object) whose job succeeded (Sum over 5 minutes by
+        default)."""
+        return self.state_machine.metric_succeeded(**options)
 
-    def metric_executions_failed(self, **props) -> cloudwatch.Metric:
-        """Executions whose job failed after its retries (Sum, 5 minutes)."""
-        return self.state_machine.metric_failed(**props)
+    def metric_executions_failed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions whose job failed after its retries (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_failed(**options)
 
-    def metric_transform_utilization(
+    def metric_executions_started(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions started, one per input object (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_started(**options)
+
+    def metric_execution_time(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Duration of finished executions, capacity waits and retries included
+        (``ExecutionTime``, milliseconds; Average over 5 minutes by default)."""
+        return self.state_machine.metric_time(**options)
+
+    def search_transform_instances(
         self,
         metric_name: str = "CPUUtilization",
         *,
         statistic: str = cloudwatch.Stats.AVERAGE,
-        period: cdk.Duration = cdk.Duration.minutes(5),
+        period: cdk.Duration | None = None,
+        label: str | None = None,
     ) -> cloudwatch.SearchExpression:
-        """A per-instance metric of this pipeline's transform jobs, for dashboards.
+        """Every instance of this pipeline's transform jobs, one line per ``Host``: for
+        dashboards only (a ``SEARCH`` cannot drive an alarm).
 
-        ``CPUUtilization``, ``MemoryUtilization``, ``DiskUtilization``; ``NeuronCoreUtilization``
-        where the container reports it. See :func:`job_instance_metric`.
+        :param metric_name: ``CPUUtilization``, ``MemoryUtilization``, ``DiskUtilization``;
+            ``NeuronCoreUtilization`` where the container reports it. Default:
+            ``CPUUtilization``.
+        :param statistic: Default: ``Average``.
+        :param period: Default: 5 minutes.
+        :param label: Default: ``<job_name_prefix> <metric_name>``.
+
+        Job names are made per execution and ``Host`` (``<job name>/<instance id>``) is the
+        metrics' only dimension; Metrics Insights' ``WHERE`` has no prefix match, so no alarm
+        can select these instances. Alarm on :meth:`metric_executions_failed` and
+        :meth:`metric_execution_time` (``job_timeout`` bounds a job's waste).
         """
         return job_instance_metric(
             TRANSFORM_JOBS_NAMESPACE,
             self.job_name_prefix,
             metric_name,
             statistic=statistic,
-            period=period,
+            period=cdk.Duration.minutes(5) if period is None else period,
+            label=label,
         )
 
     def _bucket_logical_id(self) -> str:

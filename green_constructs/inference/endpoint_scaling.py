@@ -235,10 +235,11 @@ def sagemaker_metric(
     endpoint_name: str,
     variant_name: str | None = None,
     statistic: str = cloudwatch.Stats.AVERAGE,
-    period: cdk.Duration = cdk.Duration.minutes(1),
+    period: cdk.Duration | None = None,
     **options: Unpack[MetricOptions],
 ) -> cloudwatch.Metric:
     """An ``AWS/SageMaker`` metric with the dimensions SageMaker publishes it with."""
+    period = cdk.Duration.minutes(1) if period is None else period
     dimensions = {"EndpointName": endpoint_name}
     if variant_name is not None:
         dimensions["VariantName"] = variant_name

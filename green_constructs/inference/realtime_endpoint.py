@@ -123,14 +123,14 @@ class RealtimeEndpoint(Construct):
         min_capacity: int = 1,
         max_capacity: int = 4,
         target_invocations_per_instance: float = 60,
-        scale_in_cooldown: cdk.Duration = cdk.Duration.minutes(5),
-        scale_out_cooldown: cdk.Duration = cdk.Duration.minutes(1),
+        scale_in_cooldown: cdk.Duration | None = None,
+        scale_out_cooldown: cdk.Duration | None = None,
         off_hours: OffHoursSchedule | None = None,
         data_capture_sampling_percent: int | None = None,
         data_capture_audit_reason: str | None = None,
-        data_capture_expire_after: cdk.Duration = cdk.Duration.days(30),
+        data_capture_expire_after: cdk.Duration | None = None,
         error_alarm_threshold: int = 1,
-        idle_alarm_after: cdk.Duration = cdk.Duration.hours(24),
+        idle_alarm_after: cdk.Duration | None = None,
         network_isolation: bool = False,
         alarm_topic: sns.ITopic | None = None,
         volume_key: kms.IKey | None = None,
@@ -138,6 +138,13 @@ class RealtimeEndpoint(Construct):
         model_data_download_timeout: cdk.Duration | None = None,
         volume_size_gb: int | None = None,
     ) -> None:
+        if scale_in_cooldown is None:
+            scale_in_cooldown = cdk.Duration.minutes(5)
+        if scale_out_cooldown is None:
+            scale_out_cooldown = cdk.Duration.minutes(1)
+        if data_capture_expire_after is None:
+            data_capture_expire_after = cdk.Duration.days(30)
+        idle_alarm_after = cdk.Duration.hours(24) if idle_alarm_after is None else idle_alarm_after
         super().__init__(scope, construct_id)
         check_variant(
             variant_name=variant_name,

@@ -64,9 +64,11 @@ class MetricFactory:
     def __init__(
         self,
         *,
-        period: cdk.Duration = cdk.Duration.minutes(5),
-        carbon_period: cdk.Duration = cdk.Duration.hours(1),
+        period: cdk.Duration | None = None,
+        carbon_period: cdk.Duration | None = None,
     ) -> None:
+        period = cdk.Duration.minutes(5) if period is None else period
+        carbon_period = cdk.Duration.hours(1) if carbon_period is None else carbon_period
         self.period = period
         self.carbon_period = carbon_period
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import TYPE_CHECKING, Sequence, Union
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -20,6 +20,7 @@ from constructs import Construct
 from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
 from ..job_workflow import check_job_name_prefix, or_placeholder
+from ..metric_options import MetricOptions, make_metric
 from ..nag.acknowledge import acknowledge
 from ..training import TrainiumTrainingJob
 from . import _checks
@@ -31,6 +32,9 @@ from .publisher_handler import (
     TRAINING_JOB,
     TRAINING_JOB_PREFIX_DIMENSION,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DEFAULT_NAMESPACE = "GreenConstructs/Carbon"
 # CloudWatch's namespace characters; "AWS/" is reserved for AWS services.
@@ -135,10 +139,11 @@ class CarbonMetricsPublisher(Construct):
         *,
         endpoints: Sequence[MonitoredEndpointLike] = (),
         training_jobs: Sequence[MonitoredJobLike] = (),
-        schedule: cdk.Duration = cdk.Duration.hours(1),
+        schedule: cdk.Duration | None = None,
         namespace: str = DEFAULT_NAMESPACE,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
+        schedule = cdk.Duration.hours(1) if schedule is None else schedule
         minutes = _checks.whole_minutes("schedule", schedule, minimum=5, maximum=24 * 60)
         _check_namespace(namespace)
         if not isinstance(log_retention, logs.RetentionDays):
@@ -212,30 +217,36 @@ class CarbonMetricsPublisher(Construct):
             targets=[targets.LambdaFunction(self.function, retry_attempts=2)],
         )
 
-    def metric_energy_wh(self, resource: Monitored, **props) -> cloudwatch.Metric:
-        """Energy of one variant, or of the training jobs of one prefix (Sum, Wh per period;
-        default 1 hour)."""
-        return self._metric(ENERGY_METRIC, self._dimensions(resource), props)
+    def metric_energy_wh(
+        self, resource: Monitored, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Energy of one variant, or of the training jobs of one prefix (Wh per period; Sum over
+        1 hour by default)."""
+        return self._metric(ENERGY_METRIC, self._dimensions(resource), options)
 
-    def metric_co2e_grams(self, resource: Monitored, **props) -> cloudwatch.Metric:
-        """Emissions of one variant, or of the training jobs of one prefix (Sum, g CO2e per
-        period; default 1 hour)."""
-        return self._metric(EMISSIONS_METRIC, self._dimensions(resource), props)
+    def metric_co2e_grams(
+        self, resource: Monitored, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Emissions of one variant, or of the training jobs of one prefix (g CO2e per period;
+        Sum over 1 hour by default)."""
+        return self._metric(EMISSIONS_METRIC, self._dimensions(resource), options)
 
-    def metric_region_co2e_grams(self, region: str | None = None, **props) -> cloudwatch.Metric:
-        """Emissions of every monitored endpoint variant and training job of ``region`` (default:
-        the stack's)."""
+    def metric_region_co2e_grams(
+        self, region: str | None = None, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Emissions of every monitored endpoint variant and training job of ``region``
+        (default: the stack's); g CO2e per period, Sum over 1 hour by default."""
         region = region or cdk.Stack.of(self).region
-        return self._metric(EMISSIONS_METRIC, {"Region": region}, props)
+        return self._metric(EMISSIONS_METRIC, {"Region": region}, options)
 
-    def _metric(self, name: str, dimensions: dict[str, str], props: dict) -> cloudwatch.Metric:
-        return cloudwatch.Metric(
-            namespace=self.namespace,
-            metric_name=name,
-            dimensions_map=dimensions,
-            statistic=props.pop("statistic", cloudwatch.Stats.SUM),
-            period=props.pop("period", cdk.Duration.hours(1)),
-            **props,
+    def _metric(
+        self, name: str, dimensions: dict[str, str], options: MetricOptions
+    ) -> cloudwatch.Metric:
+        return make_metric(
+            self.namespace,
+            name,
+            dimensions,
+            **{"statistic": cloudwatch.Stats.SUM, "period": cdk.Duration.hours(1), **options},
         )
 
     def _dimensions(self, resource: Monitored) -> dict[str, str]:

@@ -53,13 +53,18 @@ class DatasetBucket(SustainableBucket):
         scope: Construct,
         construct_id: str,
         *,
-        transition_after: cdk.Duration = cdk.Duration.days(30),
-        storage_class: s3.StorageClass = s3.StorageClass.INTELLIGENT_TIERING,
-        noncurrent_expire_after: cdk.Duration = cdk.Duration.days(30),
+        transition_after: cdk.Duration | None = None,
+        storage_class: s3.StorageClass | None = None,
+        noncurrent_expire_after: cdk.Duration | None = None,
         expire_after: cdk.Duration | None = None,
         encryption_key: kms.IKey | None = None,
         server_access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
+        transition_after = cdk.Duration.days(30) if transition_after is None else transition_after
+        if noncurrent_expire_after is None:
+            noncurrent_expire_after = cdk.Duration.days(30)
+        if storage_class is None:
+            storage_class = s3.StorageClass.INTELLIGENT_TIERING
         _check(transition_after, storage_class, expire_after)
         super().__init__(
             scope,

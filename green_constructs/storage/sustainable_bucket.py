@@ -36,11 +36,13 @@ class SustainableBucket(Construct):
         construct_id: str,
         *,
         expire_after: cdk.Duration | None = None,
-        noncurrent_expire_after: cdk.Duration = cdk.Duration.days(30),
+        noncurrent_expire_after: cdk.Duration | None = None,
         intelligent_tiering_after: cdk.Duration | None = None,
         encryption_key: kms.IKey | None = None,
         server_access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
+        if noncurrent_expire_after is None:
+            noncurrent_expire_after = cdk.Duration.days(30)
         super().__init__(scope, construct_id)
         self._validate(expire_after, noncurrent_expire_after, intelligent_tiering_after)
         self.encryption_key: kms.IKey = encryption_key or kms.Key(

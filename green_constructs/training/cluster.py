@@ -6,9 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
@@ -23,9 +24,13 @@ from constructs import Construct
 
 from ..availability import check_instance_offered
 from ..catalog import Catalog
+from ..metric_options import MetricOptions, make_metric
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 LIFECYCLE_SCRIPTS = Path(__file__).parent / "lifecycle_scripts"
 """The scripts every node runs at creation (``on_create.sh`` is the entry point)."""
@@ -100,6 +105,7 @@ class LustreStorage:
     removal_policy: cdk.RemovalPolicy | None = field(default=None, kw_only=True)
 
 
+@jsii.implements(ec2.IConnectable)
 class TrainiumCluster(Construct):
     """A SageMaker HyperPod cluster orchestrated by Slurm: Trainium workers and a small controller.
 
@@ -177,6 +183,7 @@ class TrainiumCluster(Construct):
             subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
         ).subnets[0]
         self.security_group = self._efa_security_group()
+        self._connections = ec2.Connections(security_groups=[self.security_group])
         self.role = self._execution_role()
         dataset = (
             dataset_bucket.bucket
@@ -199,6 +206,12 @@ class TrainiumCluster(Construct):
 
     # public API ------------------------------------------------------------------------------
     @property
+    def connections(self) -> ec2.Connections:
+        """The nodes' security group (shared with FSx), to open traffic to and from the nodes
+        (``ec2.IConnectable``), e.g. ``cluster.connections.allow_to(database, port)``."""
+        return self._connections
+
+    @property
     def cluster_arn(self) -> str:
         return self.cluster.attr_cluster_arn
 
@@ -208,27 +221,29 @@ class TrainiumCluster(Construct):
         group)."""
         return f"s3://{self.lifecycle_bucket.bucket_name}/{_LIFECYCLE_PREFIX}"
 
-    def metric_neuron_core_utilization(self, **props) -> cloudwatch.Metric:
-        """Busy share of all NeuronCores of the cluster's Trainium nodes (Average, 5 minutes).
+    def metric_neuron_core_utilization(
+        self, **options: Unpack[MetricOptions]
+    ) -> cloudwatch.Metric:
+        """Busy share of all NeuronCores of the cluster's Trainium nodes (Average over 5 minutes
+        by default).
 
         Published each minute by the lifecycle scripts; idle cores count as 0%, so a cluster
         left idle reads near 0 (alarm on it to find capacity to release).
         """
-        return self._metric("NeuronCoreUtilization", cloudwatch.Stats.AVERAGE, props)
+        return self._metric("NeuronCoreUtilization", cloudwatch.Stats.AVERAGE, options)
 
-    def metric_neuron_ecc_errors(self, **props) -> cloudwatch.Metric:
-        """Uncorrected Neuron device ECC errors reported by the nodes (Maximum, 5 minutes): a
-        node health signal; HyperPod replaces nodes that fail its own health checks."""
-        return self._metric("NeuronUncorrectedEccErrors", cloudwatch.Stats.MAXIMUM, props)
+    def metric_neuron_ecc_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Uncorrected Neuron device ECC errors reported by the nodes (Maximum over 5 minutes by
+        default): a node health signal; HyperPod replaces nodes that fail its own health
+        checks."""
+        return self._metric("NeuronUncorrectedEccErrors", cloudwatch.Stats.MAXIMUM, options)
 
-    def _metric(self, name: str, statistic: str, props: dict) -> cloudwatch.Metric:
-        return cloudwatch.Metric(
-            namespace=NEURON_METRICS_NAMESPACE,
-            metric_name=name,
-            dimensions_map={"ClusterName": self.cluster_name},
-            statistic=props.pop("statistic", statistic),
-            period=props.pop("period", cdk.Duration.minutes(5)),
-            **props,
+    def _metric(self, name: str, statistic: str, options: MetricOptions) -> cloudwatch.Metric:
+        return make_metric(
+            NEURON_METRICS_NAMESPACE,
+            name,
+            {"ClusterName": self.cluster_name},
+            **{"statistic": statistic, "period": cdk.Duration.minutes(5), **options},
         )
 
     # network ---------------------------------------------------------------------------------

@@ -25,9 +25,10 @@ same failure at ``$.failure``. A job stopped for ``MaxRuntimeExceeded`` is a fai
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -59,11 +60,15 @@ from ..job_workflow import (
     retry_failed_jobs,
     unique_job_name,
 )
+from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
 from .distributed import DistributedConfig, DistributedSettings
 from .image import TrainingImage
 from .source import CODE_CHANNEL, source_asset
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 TRAINING_INSTANCE_TYPES = (
     "ml.trn1.2xlarge",
@@ -85,8 +90,10 @@ NEURON_CACHE_DIR = f"{CHECKPOINT_LOCAL_PATH}/neuron-compile-cache"
 """Compiled Neuron graphs live with the checkpoints: a resumed job does not compile again."""
 _CHECKPOINT_PREFIX = "checkpoints/"
 _MODEL_PREFIX = "models/"
+_FIVE_MINUTES = cdk.Duration.minutes(5)
 
 
+@jsii.implements(ec2.IConnectable)
 class TrainiumTrainingJob(Construct):
     """A SageMaker training job on Trainium, run by a Step Functions state machine.
 
@@ -136,7 +143,8 @@ class TrainiumTrainingJob(Construct):
     :param vpc_subnets: subnets of ``vpc``. Default: its private subnets with egress (else
         isolated ones).
     :param security_groups: for the job. Default: a new group whose members reach each other
-        on every port (collectives, EFA) and reach HTTPS anywhere.
+        on every port (collectives, EFA) and reach HTTPS anywhere. With ``vpc``,
+        :attr:`connections` manages them (``job.connections.allow_to(database, port)``).
     :param network_isolation: ``EnableNetworkIsolation``. Default: False.
     :param metric_definitions: metric name -> regex over the job's logs
         (``AlgorithmSpecification.MetricDefinitions``). Default: none.
@@ -172,10 +180,10 @@ class TrainiumTrainingJob(Construct):
         environment: Mapping[str, str] | None = None,
         dataset: DatasetBucket | None = None,
         channels: Mapping[str, str] | None = None,
-        max_runtime: cdk.Duration = cdk.Duration.hours(24),
+        max_runtime: cdk.Duration | None = None,
         managed_spot: bool = True,
         max_wait: cdk.Duration | None = None,
-        checkpoint_expire_after: cdk.Duration = cdk.Duration.days(30),
+        checkpoint_expire_after: cdk.Duration | None = None,
         model_bucket: SustainableBucket | None = None,
         encryption_key: kms.IKey | None = None,
         volume_size_gb: int = 100,
@@ -186,10 +194,15 @@ class TrainiumTrainingJob(Construct):
         metric_definitions: Mapping[str, str] | None = None,
         job_name_prefix: str | None = None,
         capacity_retries: int = 3,
-        capacity_retry_wait: cdk.Duration = cdk.Duration.minutes(15),
+        capacity_retry_wait: cdk.Duration | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         serve_on: ServedEndpoint | None = None,
     ) -> None:
+        max_runtime = cdk.Duration.hours(24) if max_runtime is None else max_runtime
+        if checkpoint_expire_after is None:
+            checkpoint_expire_after = cdk.Duration.days(30)
+        if capacity_retry_wait is None:
+            capacity_retry_wait = cdk.Duration.minutes(15)
         super().__init__(scope, construct_id)
         _check_instance_type(instance_type)
         check_instance_offered(
@@ -300,43 +313,71 @@ class TrainiumTrainingJob(Construct):
 
     # -- public API -----------------------------------------------------------------------
 
+    @property
+    def connections(self) -> ec2.Connections:
+        """The security groups of the job's instances, to open traffic to and from them
+        (``ec2.IConnectable``). Only a job given a ``vpc`` has them."""
+        if self._connections is None:
+            raise ValueError(
+                f"{self.node.path}: only a training job in a VPC has security groups to manage; "
+                "pass vpc= (and optionally security_groups=) to TrainiumTrainingJob"
+            )
+        return self._connections
+
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` start a training run (``states:StartExecution`` on this machine)."""
         return self.state_machine.grant_start_execution(grantee)
 
-    def metric_executions_succeeded(self, **props: Any) -> cloudwatch.Metric:
-        """Executions whose training job succeeded (Sum, 5 minutes)."""
-        return self.state_machine.metric_succeeded(**props)
+    def metric_executions_succeeded(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions whose training job succeeded (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_succeeded(**options)
 
-    def metric_executions_failed(self, **props: Any) -> cloudwatch.Metric:
-        """Executions whose job failed after its retries (Sum, 5 minutes)."""
-        return self.state_machine.metric_failed(**props)
+    def metric_executions_failed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions whose job failed after its retries (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_failed(**options)
 
-    def metric_executions_started(self, **props: Any) -> cloudwatch.Metric:
-        """Training runs started (Sum, 5 minutes)."""
-        return self.state_machine.metric_started(**props)
+    def metric_executions_started(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Training runs started (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_started(**options)
 
-    def metric_execution_time(self, **props: Any) -> cloudwatch.Metric:
+    def metric_execution_time(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Duration of finished training runs, capacity waits and retries included
-        (``ExecutionTime``, milliseconds, Average over 5 minutes)."""
-        return self.state_machine.metric_time(**props)
+        (``ExecutionTime``, milliseconds; Average over 5 minutes by default)."""
+        return self.state_machine.metric_time(**options)
 
-    def metric_training(
+    def search_training_instances(
         self,
         metric_name: str = "CPUUtilization",
         *,
         statistic: str = cloudwatch.Stats.AVERAGE,
-        period: cdk.Duration = cdk.Duration.minutes(5),
+        period: cdk.Duration | None = None,
+        label: str | None = None,
     ) -> cloudwatch.SearchExpression:
-        """A per-instance metric of this construct's training jobs, by ``Host``, for
-        dashboards: instance metrics (``CPUUtilization``, ``MemoryUtilization``,
-        ``DiskUtilization``) or a name from ``metric_definitions``."""
+        """Every instance of this construct's training jobs, one line per ``Host``: for
+        dashboards only (a ``SEARCH`` cannot drive an alarm).
+
+        :param metric_name: an instance metric (``CPUUtilization``, ``MemoryUtilization``,
+            ``DiskUtilization``) or a name from ``metric_definitions``. Default:
+            ``CPUUtilization``.
+        :param statistic: Default: ``Average``.
+        :param period: Default: 5 minutes.
+        :param label: Default: ``<job_name_prefix> <metric_name>``.
+
+        SageMaker publishes job instance metrics with the single dimension ``Host``
+        (``<job name>/algo-<n>``), and job names are made per run, so only a search on the
+        prefix finds them. Neither an alarm's metric math nor a Metrics Insights query can
+        select them: Metrics Insights' ``WHERE`` compares a label with ``=`` or ``!=`` only
+        (no prefix match). To alarm on a run, use :meth:`metric_execution_time` and the
+        other ``metric_executions_*`` methods, or the per-prefix energy that
+        :class:`~green_constructs.monitoring.CarbonMetricsPublisher` publishes.
+        """
         return job_instance_metric(
             TRAINING_JOBS_NAMESPACE,
             self.job_name_prefix,
             metric_name,
             statistic=statistic,
-            period=period,
+            period=_FIVE_MINUTES if period is None else period,
+            label=label,
         )
 
     # -- job request ----------------------------------------------------------------------
@@ -458,6 +499,7 @@ class TrainiumTrainingJob(Construct):
         vpc_subnets: ec2.SubnetSelection | None,
         security_groups: Sequence[ec2.ISecurityGroup] | None,
     ) -> dict[str, Any] | None:
+        self._connections: ec2.Connections | None = None
         if vpc is None:
             if vpc_subnets is not None or security_groups is not None:
                 raise ValueError("vpc: required with vpc_subnets or security_groups")
@@ -475,6 +517,7 @@ class TrainiumTrainingJob(Construct):
             group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "S3, ECR, CloudWatch")
             security_groups = [group]
         self.security_groups = list(security_groups)
+        self._connections = ec2.Connections(security_groups=self.security_groups)
         subnets = vpc.select_subnets(**_selection(vpc_subnets)) if vpc_subnets else (
             vpc.select_subnets()
         )

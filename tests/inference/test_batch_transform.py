@@ -358,7 +358,7 @@ def test_metrics() -> None:
     assert pipeline.metric_executions_failed().metric_name == "ExecutionsFailed"
     assert pipeline.metric_executions_succeeded().metric_name == "ExecutionsSucceeded"
     assert pipeline.metric_executions_failed().namespace == "AWS/States"
-    search = pipeline.metric_transform_utilization("MemoryUtilization")
+    search = pipeline.search_transform_instances("MemoryUtilization")
     assert search.expression == (
         "SEARCH('{\"/aws/sagemaker/TransformJobs\",Host} MetricName=\"MemoryUtilization\" "
         "Host=summarize-a220b5c8', 'Average', 300)"  # the prefix of Metrics/Summarize

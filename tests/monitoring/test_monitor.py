@@ -52,7 +52,9 @@ def test_power_model_comes_from_instance_watts() -> None:
 def test_endpoint_energy_math_equals_the_estimator() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
+        endpoint
+    )
     energy = monitored.carbon.energy_wh
     co2e = monitored.carbon.co2e_grams
     assert isinstance(energy, cloudwatch.MathExpression)
@@ -69,7 +71,9 @@ def test_endpoint_energy_math_equals_the_estimator() -> None:
 def test_every_exposed_metric_is_an_imetric() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
+        endpoint
+    )
     metrics = [*monitored.utilization.values(), *monitored.demand.values()]
     metrics += [monitored.carbon.power_watts, monitored.carbon.energy_wh, monitored.carbon.co2e_grams]
     for metric in metrics:
@@ -85,7 +89,7 @@ def test_realtime_thresholds_are_settable() -> None:
         idle_after=cdk.Duration.hours(2),
         low_utilization_percent=25,
         low_utilization_after=cdk.Duration.hours(12),
-    )
+    ).resource(endpoint)
     assert set(monitored.alarms) == {"idle", "low_utilization"}
     template = Template.from_stack(scope).to_json()
     alarms = {k: v["Properties"] for k, v in template["Resources"].items()
@@ -103,7 +107,9 @@ def test_gpu_endpoint_graphs_gpu_metrics_and_uses_gpu_utilization() -> None:
     endpoint = RealtimeEndpoint(
         scope, "Chat", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.xlarge"
     )
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint)
+    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
+        endpoint
+    )
     assert {"GPUUtilization", "GPUMemoryUtilization"} <= set(monitored.utilization)
     assert "util * 100 / 100" in monitored.utilization["Busy share (%)"].expression
 
@@ -114,7 +120,7 @@ def test_custom_utilization_metric_replaces_the_published_one() -> None:
     neuron = cloudwatch.Metric(namespace="MyApp/Neuron", metric_name="NeuronCoreUtilization")
     monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(
         endpoint, utilization=neuron
-    )
+    ).resource(endpoint)
     assert "FILL(util, 0) / 100" in monitored.carbon.power_watts.expression
     assert monitored.utilization["Busy share (%)"] is neuron
 
@@ -127,7 +133,9 @@ def test_job_carbon_reads_the_shared_utilization_metric() -> None:
     pipeline = BatchTransformPipeline(
         scope, "Batch", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.12xlarge"
     )
-    batch = SustainabilityMonitor(scope, "Monitor").monitor_batch_pipeline(pipeline)
+    batch = SustainabilityMonitor(scope, "Monitor").monitor_batch_pipeline(pipeline).resource(
+        pipeline
+    )
     expression = batch.carbon.power_watts.expression
     metric = PowerModel.of("ml.g5.12xlarge", "us-west-2").utilization
     assert metric.name == "GPUUtilization"
@@ -144,10 +152,10 @@ def test_batch_pipeline_and_cluster_segments() -> None:
         scope, "Cluster", worker_groups=[TrainiumWorkerGroup(instance_count=2)]
     )
     monitor = SustainabilityMonitor(scope, "Monitor")
-    batch = monitor.monitor_batch_pipeline(pipeline)
+    batch = monitor.monitor_batch_pipeline(pipeline).resource(pipeline)
     assert "/aws/sagemaker/TransformJobs" in batch.carbon.power_watts.expression
     assert batch.alarms == {}
-    hyperpod = monitor.monitor_cluster(cluster, low_utilization_percent=5)
+    hyperpod = monitor.monitor_cluster(cluster, low_utilization_percent=5).resource(cluster)
     model = PowerModel.of("ml.trn1.32xlarge", "us-west-2")
     watts = evaluate(hyperpod.carbon.power_watts.expression, neuron=50, period=300)
     assert watts == pytest.approx(2 * (model.idle_watts + model.peak_watts) / 2 * model.pue)
@@ -201,7 +209,7 @@ def test_region_sets_the_grid_and_a_token_region_is_accepted() -> None:
     monitor = SustainabilityMonitor(
         scope, "Monitor", region="us-east-1", period=cdk.Duration.minutes(1)
     )
-    (power,) = monitor.monitor_realtime_endpoint(endpoint).power
+    (power,) = monitor.monitor_realtime_endpoint(endpoint).resource(endpoint).power
     assert power.region == "us-east-1"
     assert SustainabilityMonitor(scope, "Agnostic", region=cdk.Aws.REGION).region == cdk.Aws.REGION
 

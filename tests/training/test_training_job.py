@@ -510,7 +510,7 @@ def test_metrics() -> None:
     assert job.metric_executions_failed().metric_name == "ExecutionsFailed"
     assert job.metric_executions_succeeded().namespace == "AWS/States"
     assert job.metric_executions_started().metric_name == "ExecutionsStarted"
-    search = job.metric_training("NeuronCoreUtilization")
+    search = job.search_training_instances("NeuronCoreUtilization")
     assert search.expression == (
         "SEARCH('{\"/aws/sagemaker/TrainingJobs\",Host} MetricName=\"NeuronCoreUtilization\" "
         f"Host={job.job_name_prefix}', 'Average', 300)"
@@ -654,7 +654,7 @@ def test_same_id_in_other_scopes_gets_its_own_jobs_and_searches(source_dir) -> N
             if "sagemaker:CreateTrainingJob" in _actions(s)
         ]
         assert scope["Fn::Join"][1][-1].endswith(f"training-job/{job.job_name_prefix}-*")
-        assert f"Host={job.job_name_prefix}'" in job.metric_training().expression
+        assert f"Host={job.job_name_prefix}'" in job.search_training_instances().expression
 
 
 def test_default_prefix_of_a_long_id_fits_the_job_name_limit() -> None:
