@@ -11,18 +11,22 @@ SAGEMAKER_CORE := sagemaker-core==2.27.0
 .PHONY: synth test test-nag2 docs catalog clean
 
 $(VENV)/.installed: pyproject.toml
+	@echo "Setting up $(VENV): Python dependencies (AWS CDK, cdk-nag, cfn-lint...), 1-2 minutes on a first run"
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "$(SAGEMAKER_CORE)"
+	@echo "$(VENV) ready"
 	touch $@
 
 # cdk-nag 2.x in a venv of its own: the nag tests run against both majors.
 $(NAG2_VENV)/.installed: pyproject.toml
+	@echo "Setting up $(NAG2_VENV): the packs under cdk-nag 2, about a minute on a first run"
 	$(PYTHON) -m venv $(NAG2_VENV)
 	$(NAG2_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e . "cdk-nag>=2.37,<3" "pytest>=8"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "Installing the pinned AWS CDK CLI (package-lock.json) into node_modules"
 	npm ci --no-audit --no-fund --silent
 	touch $@
 

@@ -263,11 +263,6 @@ def execution_timeout(
     return cdk.Duration.seconds(int(waits + attempts + 3600))
 
 
-def or_placeholder(value: str, pseudo: str) -> str:
-    """How cdk-nag prints a stack's region or account: the value, or ``<AWS::Region>``."""
-    return f"<{pseudo}>" if cdk.Token.is_unresolved(value) else value
-
-
 def default_job_name_prefix(scope: Construct, fallback: str) -> str:
     """A job name prefix of lower-case letters, digits and hyphens: ``<id>-<hash>``, the
     construct's id (else ``fallback``) and 8 hex digits of a hash of its path, so constructs of

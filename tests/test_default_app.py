@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
+from pathlib import Path
 
+import aws_cdk
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -18,9 +21,22 @@ from green_constructs.cli import main
 from template_helpers import definition_errors, state_machine_definition
 
 
+CDK_JSON = json.loads((Path(__file__).parents[1] / "cdk.json").read_text())
+
+
+def test_cdk_json_sets_the_recommended_feature_flags_of_the_installed_cdk() -> None:
+    library = next(Path(aws_cdk.__file__).parent.glob("_jsii/aws-cdk-lib@*.jsii.tgz"))
+    with tarfile.open(library) as archive:
+        member = archive.extractfile("package/recommended-feature-flags.json")
+        recommended = json.load(member)
+    assert {k: CDK_JSON["context"].get(k) for k in recommended} == recommended
+
+
 @pytest.fixture(scope="module")
 def assembly(tmp_path_factory):
-    app = build_app({"account": "210987654321"}, outdir=str(tmp_path_factory.mktemp("default")))
+    # the context `cdk synth` gives the app: cdk.json's feature flags
+    context = {**CDK_JSON["context"], "account": "210987654321"}
+    app = build_app(context, outdir=str(tmp_path_factory.mktemp("default")))
     # build_app enabled our packs already; AwsSolutions errors fail this synth
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks())
     return app.synth()

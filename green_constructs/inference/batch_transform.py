@@ -33,13 +33,13 @@ from ..job_workflow import (
     job_instance_metric,
     logged_state_machine,
     notify,
-    or_placeholder,
     retry_api_errors,
     retry_failed_jobs,
     unique_job_name,
 )
 from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
 from ._instances import check_current_generation, check_instance
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
@@ -445,9 +445,10 @@ class BatchTransformPipeline(Construct):
             timeout=execution_timeout(job_timeout, capacity_retries, capacity_retry_wait),
             log_retention=log_retention,
         )
-        stack = cdk.Stack.of(self)
-        region = or_placeholder(stack.region, "AWS::Region")
-        account = or_placeholder(stack.account, "AWS::AccountId")
+        # the task's own policy allows transform-job/* (stack.format_arn, as here)
+        jobs = cdk.Stack.of(self).format_arn(
+            service="sagemaker", resource="transform-job", resource_name="*"
+        )
         acknowledge(
             state_machine.role,
             "AwsSolutions-IAM5",
@@ -455,10 +456,7 @@ class BatchTransformPipeline(Construct):
             "describes and stops transform-job/* (and reads its completion events); "
             "sagemaker:ListTags, X-Ray's PutTraceSegments and CloudWatch Logs' log delivery "
             "actions take no resource.",
-            applies_to=[
-                f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:transform-job/*",
-                "Resource::*",
-            ],
+            applies_to=[resource_finding(self, jobs), "Resource::*"],
         )
         return state_machine
 

@@ -12,6 +12,7 @@ from constructs import Construct
 from ..catalog import Catalog, CatalogError
 from ..catalog.right_sizing import RIGHT_SIZING_METADATA
 from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
 from .model_source import ContainerConfig, ModelSource
 
 DEFAULT_FAMILIES = ("inf2",)
@@ -93,17 +94,16 @@ class InferenceModel(Construct):
 
     def _grant_logs_and_metrics(self) -> None:
         stack = cdk.Stack.of(self)
+        log_groups = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name="/aws/sagemaker/*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[
-                    stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name="/aws/sagemaker/*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
+                resources=[log_groups],
             )
         )
         self.role.add_to_policy(
@@ -113,8 +113,6 @@ class InferenceModel(Construct):
                 conditions={"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
             )
         )
-        region = stack.region if not cdk.Token.is_unresolved(stack.region) else "<AWS::Region>"
-        account = stack.account if not cdk.Token.is_unresolved(stack.account) else "<AWS::AccountId>"
         acknowledge(
             self.role,
             "AwsSolutions-IAM5",
@@ -122,7 +120,7 @@ class InferenceModel(Construct):
             "/aws/sagemaker/, ECR's GetAuthorizationToken and CloudWatch's PutMetricData take no "
             "resource (PutMetricData is limited to SageMaker namespaces by condition).",
             applies_to=[
-                f"Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:/aws/sagemaker/*",
+                resource_finding(self, log_groups),
                 "Resource::*",
             ],
         )

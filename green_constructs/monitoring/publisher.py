@@ -19,9 +19,10 @@ from constructs import Construct
 
 from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
-from ..job_workflow import check_job_name_prefix, or_placeholder
+from ..job_workflow import check_job_name_prefix
 from ..metric_options import MetricOptions, make_metric
 from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
 from ..training import TrainiumTrainingJob
 from . import _checks
 from .publisher_asset import HANDLER, publisher_asset_dir
@@ -303,7 +304,6 @@ class CarbonMetricsPublisher(Construct):
         )
         self.log_group.grant_write(role)
         stack = cdk.Stack.of(self)
-        account = or_placeholder(stack.account, "AWS::AccountId")
         job_arns = []
         if self.training_jobs:
             role.add_to_policy(
@@ -319,11 +319,7 @@ class CarbonMetricsPublisher(Construct):
                     resource_name=pattern,
                     region=job.region,
                 )
-                region = or_placeholder(job.region, "AWS::Region")
-                arns[arn] = (
-                    f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:"
-                    f"training-job/{pattern}"
-                )
+                arns[arn] = resource_finding(self, arn)
             role.add_to_policy(
                 iam.PolicyStatement(
                     actions=["sagemaker:DescribeTrainingJob"], resources=list(arns)

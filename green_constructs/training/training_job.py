@@ -55,13 +55,13 @@ from ..job_workflow import (
     job_instance_metric,
     logged_state_machine,
     notify,
-    or_placeholder,
     retry_api_errors,
     retry_failed_jobs,
     unique_job_name,
 )
 from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
 from .distributed import DistributedConfig, DistributedSettings
 from .image import TrainingImage
@@ -665,7 +665,12 @@ class TrainiumTrainingJob(Construct):
             self.dataset.grant_read_prefix(self.role, prefix)
         grant_prefix(self.role, self.checkpoint_bucket, _CHECKPOINT_PREFIX, read=True, write=True)
         grant_prefix(self.role, self.model_bucket, _MODEL_PREFIX, write=True)
-        stack = cdk.Stack.of(self)
+        log_groups = cdk.Stack.of(self).format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=f"{TRAINING_JOBS_NAMESPACE}:*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=[
@@ -674,14 +679,7 @@ class TrainiumTrainingJob(Construct):
                     "logs:DescribeLogStreams",
                     "logs:PutLogEvents",
                 ],
-                resources=[
-                    stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name=f"{TRAINING_JOBS_NAMESPACE}:*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
+                resources=[log_groups],
             )
         )
         self.role.add_to_principal_policy(
@@ -691,8 +689,6 @@ class TrainiumTrainingJob(Construct):
                 conditions={"StringEquals": {"cloudwatch:namespace": TRAINING_JOBS_NAMESPACE}},
             )
         )
-        region = or_placeholder(stack.region, "AWS::Region")
-        account = or_placeholder(stack.account, "AWS::AccountId")
         acknowledge(
             self.role,
             "AwsSolutions-IAM5",
@@ -700,11 +696,7 @@ class TrainiumTrainingJob(Construct):
             f"{TRAINING_JOBS_NAMESPACE}; ECR's GetAuthorizationToken and CloudWatch's "
             "PutMetricData take no resource (PutMetricData is limited to the training jobs' "
             "namespace by condition).",
-            applies_to=[
-                f"Resource::arn:<AWS::Partition>:logs:{region}:{account}:log-group:"
-                f"{TRAINING_JOBS_NAMESPACE}:*",
-                "Resource::*",
-            ],
+            applies_to=[resource_finding(self, log_groups), "Resource::*"],
         )
 
     def _grant_network_interfaces(self) -> None:
@@ -767,8 +759,6 @@ class TrainiumTrainingJob(Construct):
                 ],
             )
         )
-        region = or_placeholder(stack.region, "AWS::Region")
-        account = or_placeholder(stack.account, "AWS::AccountId")
         acknowledge(
             role,
             "AwsSolutions-IAM5",
@@ -776,11 +766,7 @@ class TrainiumTrainingJob(Construct):
             f"describes and stops training-job/{self.job_name_prefix.lower()}-* only; "
             "sagemaker:ListTags, X-Ray's PutTraceSegments and CloudWatch Logs' log delivery "
             "actions take no resource.",
-            applies_to=[
-                f"Resource::arn:<AWS::Partition>:sagemaker:{region}:{account}:training-job/"
-                f"{self.job_name_prefix.lower()}-*",
-                "Resource::*",
-            ],
+            applies_to=[resource_finding(self, jobs), "Resource::*"],
         )
 
 
