@@ -1,9 +1,19 @@
-"""The naive baseline: what the same work costs without the guidance.
+"""The naive baseline: what the same work costs without the guidance, at the same service level.
 
-Inference (endpoints of every kind, batch transform): the same model on a real-time GPU
-endpoint running 24/7 in us-east-1, sized by :func:`~green_constructs.inference.right_size`
-over the catalog's current GPU families, with enough instances to serve the same demand at the
-same utilization. Training and HyperPod: the same node-hours in us-east-1, Neuron instances
+Inference, the model on GPUs sized by :func:`~green_constructs.inference.right_size` over the
+catalog's current GPU families, in us-east-1, per kind of resource:
+
+- real-time, asynchronous and serverless endpoints: a real-time GPU endpoint running 24/7 with
+  enough instances to serve the same demand at the same utilization (serverless endpoints have
+  no GPU option: a team that wants the model on a GPU keeps an endpoint up); asynchronous
+  endpoints also get the alternative ``gpu-async-min-1``, a GPU asynchronous endpoint that
+  keeps one instance and scales out for the demand, with the start-up and scale-in tail of the
+  instances it adds;
+- batch transform: a GPU transform job with the same instance count and job hours (the catalog
+  has no throughput figures: one GPU instance is taken to do the work of one of ours), nothing
+  between jobs; the alternative ``gpu-realtime-24x7`` keeps a real-time GPU endpoint up for it.
+
+Training and HyperPod: the same node-hours in us-east-1, Neuron instances
 replaced by ``ml.p4d.24xlarge`` (the GPU instance the catalog's Trainium power assumption is
 derived from, at the same time to train). Storage: the same gigabytes in us-east-1.
 """
@@ -21,7 +31,16 @@ from ..catalog.right_sizing import (
     RIGHT_SIZING_METADATA,
     right_size,
 )
-from .plans import DAYS_PER_MONTH, instances_for
+from .plans import (
+    DAYS_PER_MONTH,
+    DEFAULT_BURSTS_PER_DAY,
+    DEFAULT_SCALE_IN_COOLDOWN_SECONDS,
+    METRIC_PERIOD_SECONDS,
+    TARGET_TRACKING_SCALE_IN_PERIODS,
+    burst_usages,
+    instances_for,
+    startup_minutes,
+)
 from .results import ResourcePlan, UsagePlan
 from .workload import MAX_NODES
 
@@ -29,6 +48,14 @@ BASELINE_REGION = "us-east-1"
 GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)B parameters in (\w+)")
 _INFERENCE = ("realtime-endpoint", "async-endpoint", "serverless-endpoint", "transform-job")
+ALTERNATIVES = {
+    "gpu-async-min-1": (
+        "asynchronous endpoints as a GPU asynchronous endpoint of 1 instance or more"
+    ),
+    "gpu-realtime-24x7": "transform jobs as a real-time GPU endpoint up 24/7",
+}
+"""Alternative baselines: name -> description; each replaces the baseline of the resources it
+applies to (:func:`alternative_plans`) and keeps the baseline's own for the others."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +110,9 @@ def baseline_plan(plan: ResourcePlan, catalog: Catalog) -> ResourcePlan:
     naive = replace(plan, region=BASELINE_REGION, usages=[], notes=[], reason=plan.reason)
     if plan.reason is not None:
         return naive
-    if plan.kind in _INFERENCE:
+    if plan.kind == "transform-job":
+        _transform(naive, plan, catalog)
+    elif plan.kind in _INFERENCE:
         _endpoint(naive, plan, catalog)
     else:
         naive.usages = [_same_on_gpu(u, catalog) for u in plan.usages]
@@ -107,9 +136,57 @@ def _same_on_gpu(usage: UsagePlan, catalog: Catalog) -> UsagePlan:
     return usage
 
 
-def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None:
+def alternative_plans(plan: ResourcePlan, catalog: Catalog) -> dict[str, ResourcePlan]:
+    """The alternative baselines (:data:`ALTERNATIVES`) that apply to ``plan``, by name."""
+    if plan.reason is not None:
+        return {}
+    naive = replace(plan, region=BASELINE_REGION, usages=[], notes=[], reason=None)
+    if plan.kind == "async-endpoint":
+        _endpoint(naive, plan, catalog, floor=1)
+        return {"gpu-async-min-1": naive}
+    if plan.kind == "transform-job":
+        _endpoint(naive, plan, catalog)
+        return {"gpu-realtime-24x7": naive}
+    return {}
+
+
+def _transform(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None:
+    """A GPU transform job: the same instance count and job hours on the right-sized GPU type
+    SageMaker transform takes, nothing running between jobs."""
+    families = tuple(
+        f
+        for f in gpu_families(catalog)
+        if any(
+            catalog.api_accepts(i.name, "transform") is not False
+            for i in catalog.instances("gpu")
+            if i.family == f
+        )
+    )
+    decision = _right_sized(naive, plan, catalog, families) if families else None
+    over = f"{', '.join(families)}, the GPU families SageMaker transform takes"
+    if decision is None:  # none holds the model: size it as an endpoint would be
+        naive.reason, naive.notes = None, []
+        decision = _right_sized(naive, plan, catalog, gpu_families(catalog))
+        over = f"{', '.join(gpu_families(catalog))}: no GPU type transform takes holds the model"
+        if decision is None:
+            return
+    naive.instance_type = decision.instance_type
+    naive.usages = [replace(u, instance_type=decision.instance_type) for u in plan.usages]
+    count = max((u.count for u in plan.usages), default=1)
+    hours = max((u.hours for u in plan.usages), default=0.0)
+    naive.notes.append(
+        f"a GPU transform job: {count:g} x {decision.instance_type} for the same "
+        f"{hours:.1f} h a month (right-sized over {over}), nothing between jobs; the same "
+        "throughput per instance assumed (the catalog has no throughput figures)"
+    )
+
+
+def _right_sized(
+    naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog, families: tuple[str, ...]
+):
+    """The right-sized GPU instance for ``plan``'s model (a note on ``naive`` says how the
+    model was sized), or None with ``naive.reason`` set."""
     size = model_size(plan, catalog)
-    families = gpu_families(catalog)
     try:
         if size is None:
             decision = right_size(
@@ -128,6 +205,18 @@ def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None
             )
     except ValueError as error:
         naive.reason = f"no GPU instance holds the model: {error}"
+        return None
+    return decision
+
+
+def _endpoint(
+    naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog, *, floor: int | None = None
+) -> None:
+    """A real-time GPU endpoint up 24/7 or, with ``floor``, a GPU asynchronous endpoint that
+    keeps ``floor`` instances outside the active hours and adds the rest for each burst."""
+    families = gpu_families(catalog)
+    decision = _right_sized(naive, plan, catalog, families)
+    if decision is None:
         return
     work = plan.work
     assert work is not None  # every inference plan without a reason has its work
@@ -141,7 +230,10 @@ def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None
             naive.notes.append(f"demand capped at {MAX_NODES:,} instances")
         busy = min(1.0, load / (count * work.active_hours))
     naive.instance_type = decision.instance_type
-    naive.kind = "realtime-endpoint"
+    naive.kind = "realtime-endpoint" if floor is None else "async-endpoint"
+    if floor is not None:
+        _scaled(naive, work, decision.instance_type, count, busy, floor, catalog)
+        return
     naive.usages = [
         UsagePlan(
             "active",
@@ -164,4 +256,51 @@ def _endpoint(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None
     naive.notes.append(
         f"{count} x {decision.instance_type} 24/7 (right-sized over {', '.join(families)}), "
         f"{busy:.0%} utilized for {work.active_hours:g} h a day, idle otherwise"
+    )
+
+
+def _scaled(
+    naive: ResourcePlan,
+    work,
+    instance_type: str,
+    count: int,
+    busy: float,
+    floor: int,
+    catalog: Catalog,
+) -> None:
+    idle = min(floor, count)
+    naive.usages = [
+        UsagePlan(
+            "active", work.active_hours * DAYS_PER_MONTH, count, busy, instance_type=instance_type
+        )
+    ]
+    room = 24 - work.active_hours
+    if room > 0:
+        naive.usages.append(
+            UsagePlan("idle", room * DAYS_PER_MONTH, idle, 0.0, instance_type=instance_type)
+        )
+    added = ""
+    if room > 0 and count > idle:
+        bursts = work.bursts_per_day or DEFAULT_BURSTS_PER_DAY
+        startup = startup_minutes(instance_type, None, catalog)
+        tail = TARGET_TRACKING_SCALE_IN_PERIODS * METRIC_PERIOD_SECONDS + (
+            DEFAULT_SCALE_IN_COOLDOWN_SECONDS
+        )
+        usages, _ = burst_usages(
+            instance_type=instance_type,
+            count=count - idle,
+            bursts=bursts,
+            startup=startup,
+            tail_seconds=tail,
+            room=room,
+        )
+        naive.usages += usages
+        added = (
+            f"; the {count - idle} added instance(s) start {bursts:g} time(s) a day "
+            f"({startup:g} min start-up, {tail / 60:g} min scale-in tail: target tracking's "
+            "default)"
+        )
+    naive.notes.append(
+        f"a GPU asynchronous endpoint: {count} x {instance_type}, {busy:.0%} utilized for "
+        f"{work.active_hours:g} h a day, {idle} idle otherwise{added}"
     )

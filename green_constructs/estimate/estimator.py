@@ -16,12 +16,12 @@ from ..lint.decode import DecodedTemplate
 from ..preflight import deployable_regions, requirements
 from ..rules import TemplateContext
 from . import coefficients as overrides
-from .baseline import BASELINE_REGION, baseline_plan
+from .baseline import ALTERNATIVES, BASELINE_REGION, alternative_plans, baseline_plan
 from .comparisons import greenest_region, region_comparison, strategy_comparison
 from .evaluate import CoefficientLog, evaluate
 from .paths import construct_paths
-from .plans import resource_plans
-from .results import Estimate, Problem, ResourceEstimate, ResourcePlan
+from .plans import DEFAULT_STARTUP_MINUTES, STARTUP_MINUTES, resource_plans
+from .results import AlternativeBaseline, Estimate, Problem, ResourceEstimate, ResourcePlan
 from .workload import HOURS_PER_MONTH, Workload, WorkloadError
 
 FALLBACK_REGION = "*"
@@ -92,6 +92,7 @@ def estimate_templates(
     ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
     naive = [_naive(e, catalog, log) for e in ours]
     naive_here = [_naive(e, catalog, log, same_region=True) for e in ours]
+    alternatives = _alternatives(ours, naive, naive_here, catalog, log)
     problems += _problems(ours, "")
     problems += _problems([n for n, o in zip(naive, ours) if o.estimated], "baseline: ")
     unmatched = _unmatched(workload, plans, templates)
@@ -114,11 +115,16 @@ def estimate_templates(
         resources=ours,
         baseline=naive,
         baseline_same_region=naive_here,
+        alternative_baselines=alternatives,
         comparisons=comparisons,
         coefficients=coefficients,
         problems=problems,
         workload=workload.source,
-        assumptions=[*ASSUMPTIONS, *_assumed(coefficients)],
+        assumptions=[
+            *ASSUMPTIONS,
+            *_startup_assumed([*ours, *naive, *(e for a in alternatives for e in a.resources)]),
+            *_assumed(coefficients),
+        ],
     )
 
 
@@ -172,6 +178,49 @@ def _naive(
     if same_region:
         naive = replace(naive, region=plan.region)
     return evaluate(naive, catalog=catalog, log=log)
+
+
+def _alternatives(
+    ours: list[ResourceEstimate],
+    naive: list[ResourceEstimate],
+    naive_here: list[ResourceEstimate],
+    catalog: Catalog,
+    log: CoefficientLog,
+) -> list[AlternativeBaseline]:
+    """Each alternative baseline that applies to one of our estimated resources, with the
+    baseline's own figures for the others (the same resources on both sides)."""
+    found = []
+    plans = [alternative_plans(e.plan, catalog) if e.estimated else {} for e in ours]
+    for name, description in ALTERNATIVES.items():
+        if not any(name in p for p in plans):
+            continue
+        there, here, applies = [], [], []
+        for alternative, theirs, theirs_here, mine in zip(plans, naive, naive_here, ours):
+            plan = alternative.get(name)
+            if plan is None:
+                there.append(theirs)
+                here.append(theirs_here)
+                continue
+            applies.append(mine.plan.resource)
+            there.append(evaluate(plan, catalog=catalog, log=log))
+            here.append(evaluate(replace(plan, region=mine.plan.region), catalog=catalog, log=log))
+        found.append(AlternativeBaseline(name, description, there, here, applies))
+    return found
+
+
+def _startup_assumed(estimates: list[ResourceEstimate]) -> list[str]:
+    """The start-up assumption, when an estimate counts start-ups."""
+    if not any(line.phase == "start-up" for e in estimates for line in e.lines):
+        return []
+    per_kind = ", ".join(f"{kind} {minutes:g} min" for kind, minutes in STARTUP_MINUTES.items())
+    return [
+        "Instances a scaled endpoint adds run idle before they serve (start-up: provisioning, "
+        f"container start, model load): {per_kind}, others {DEFAULT_STARTUP_MINUTES:g} min, "
+        "an assumption (AWS documents a cold start of a few minutes; workload field "
+        "startup_minutes overrides it), once per burst (bursts_per_day, default 1); after each "
+        "burst they run idle for the scale-in tail of the template's scale-in policy (target "
+        "tracking: its managed low alarm, 15 one-minute datapoints, plus ScaleInCooldown)."
+    ]
 
 
 def _problems(estimates: list[ResourceEstimate], prefix: str) -> list[Problem]:

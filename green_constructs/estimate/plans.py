@@ -6,6 +6,9 @@ Inference demand (docs/WORKLOADS.md): ``requests_per_day x seconds_per_request``
 instance time of work a day; it arrives over ``active_hours_per_day``. While active, a scaled
 variant runs enough instances to keep them at ``utilization`` (between its floor and its
 ceiling); outside those hours it runs its lowest floor (0 for a scale-to-zero endpoint) idle.
+Instances above that floor start ``bursts_per_day`` times a day: each start runs them idle for
+the start-up (``STARTUP_MINUTES``) before they serve, and each scale-in keeps them idle for the
+tail the template's scale-in policy takes to act (:func:`scale_in_tail`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from typing import Any, Iterator, Mapping
 from ..catalog import Catalog, InstanceType
 from ..rules import TemplateContext
 from ..rules.genai._compute import variant_label, variants
-from ..rules.genai._endpoints import capacity, endpoint_config, variant_targets
+from ..rules.genai._endpoints import (
+    ALARM,
+    SCALING_POLICY,
+    capacity,
+    endpoint_config,
+    variant_targets,
+)
 from ..rules.model import Resource
 from ..rules.training_jobs import JOB_SOURCES, Job, is_unknown, jobs
 from .results import ResourcePlan, UsagePlan, Work
@@ -30,6 +39,25 @@ SERVERLESS_MB_PER_VCPU = 1769.0
 """Serverless compute is assumed to scale with memory as AWS Lambda's does: one vCPU per
 1,769 MB (AWS Lambda documentation); SageMaker publishes no figure."""
 SERVERLESS_HOST_CPU = "aws-average"
+DEFAULT_BURSTS_PER_DAY = 1.0
+"""Scale-outs from the idle floor a day when the workload does not say: one per active window."""
+STARTUP_MINUTES = {"inferentia": 10.0, "trainium": 10.0, "gpu": 8.0}
+"""Minutes a new instance runs before it serves, per accelerator kind (others: ``cpu``):
+instance provisioning, the serving container's start and the model load. An assumption: AWS
+documents scaling asynchronous endpoints from zero as a cold start "of a few minutes" (What's
+New, 2021-08-20) and publishes no figure per instance type; Neuron instances also load the
+compiled model onto the NeuronCores (``AsyncInferenceEndpoint`` waits 10 minutes, its
+``wake_up_cooldown``, for a new instance to come into service). A model compiled at start takes
+longer: give ``startup_minutes`` in the workload."""
+DEFAULT_STARTUP_MINUTES = 5.0
+TARGET_TRACKING_SCALE_IN_PERIODS = 15
+"""Target tracking scales in when the low alarm Application Auto Scaling creates and manages
+(not in the template) sees 15 breaching one-minute datapoints (``AlarmLow``: "< target for 15
+datapoints within 15 minutes", as the alarms it creates read)."""
+METRIC_PERIOD_SECONDS = 60
+DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300
+"""Application Auto Scaling's default cooldown for SageMaker variants (aws-cdk-lib
+``scale_in_cooldown`` documentation: 300 seconds for SageMaker endpoint variants)."""
 BUCKET = "AWS::S3::Bucket"
 CLUSTER = "AWS::SageMaker::Cluster"
 
@@ -172,8 +200,170 @@ def _instances(
                 instance_type=plan.instance_type,
             )
         )
-    plan.work = Work(work, active, utilization, running)
+    bursts = 0.0
+    if targets and active < 24 and running > idle_count:
+        bursts = _start_and_tail(plan, profile, targets, context, running - idle_count, active)
+    plan.work = Work(work, active, utilization, running, bursts)
     plan.notes.append(_demand_note(profile, work, active, busy))
+
+
+def startup_minutes(
+    instance_type: str | None, profile: ResourceProfile | None, catalog: Catalog
+) -> float:
+    """Minutes a new instance runs before it serves: the workload's ``startup_minutes``, else
+    :data:`STARTUP_MINUTES` for the instance's accelerator kind."""
+    if profile is not None and profile.startup_minutes is not None:
+        return profile.startup_minutes
+    family = catalog.find_family(instance_type) if instance_type else None
+    kind = family.kind if family is not None else None
+    return STARTUP_MINUTES.get(kind or "", DEFAULT_STARTUP_MINUTES)
+
+
+def burst_usages(
+    *,
+    instance_type: str | None,
+    count: int,
+    bursts: float,
+    startup: float,
+    tail_seconds: float,
+    room: float,
+) -> tuple[list[UsagePlan], float]:
+    """The ``start-up`` and ``scale-in tail`` lines of ``count`` instances that start
+    ``bursts`` times a day, idle (utilization 0), within the ``room`` hours a day outside the
+    active hours; and the share of that time kept (below 1 when they do not fit)."""
+    per_day = bursts * (startup / 60 + tail_seconds / 3600)
+    kept = min(1.0, room / per_day) if per_day > 0 else 1.0
+    usages = [
+        UsagePlan(phase, hours * kept * DAYS_PER_MONTH, count, 0.0, instance_type=instance_type)
+        for phase, hours in (
+            ("start-up", bursts * startup / 60),
+            ("scale-in tail", bursts * tail_seconds / 3600),
+        )
+        if hours > 0
+    ]
+    return usages, kept
+
+
+def _start_and_tail(
+    plan: ResourcePlan,
+    profile: ResourceProfile,
+    targets: list[Resource],
+    context: TemplateContext,
+    count: int,
+    active: float,
+) -> float:
+    bursts = (
+        profile.bursts_per_day if profile.bursts_per_day is not None else DEFAULT_BURSTS_PER_DAY
+    )
+    startup = startup_minutes(plan.instance_type, profile, context.catalog)
+    tail = scale_in_tail(targets, context)
+    usages, kept = burst_usages(
+        instance_type=plan.instance_type,
+        count=count,
+        bursts=bursts,
+        startup=startup,
+        tail_seconds=tail[0] if tail else 0.0,
+        room=24 - active,
+    )
+    plan.usages += usages
+    source = "workload" if profile.startup_minutes is not None else "assumed"
+    plan.notes.append(
+        f"{bursts:g} scale-out(s) a day of {count} instance(s): {startup:g} min start-up "
+        f"({source}) each"
+        + (f", {tail[0] / 60:g} min scale-in tail ({tail[1]})" if tail else "")
+    )
+    if tail is None:
+        plan.notes.append("no scale-in policy in the template: no scale-in tail counted")
+    if kept < 1:
+        plan.notes.append(
+            "start-ups and tails exceed the hours outside the active window: the instances "
+            "stay up between bursts"
+        )
+    return bursts
+
+
+def scale_in_tail(targets: list[Resource], context: TemplateContext) -> tuple[float, str] | None:
+    """Seconds an instance keeps running once its work is done, before the quickest scale-in
+    policy of ``targets`` removes it, and how that was found; None without a scale-in policy.
+
+    Target tracking: its managed low alarm (15 one-minute datapoints) plus ``ScaleInCooldown``;
+    step scaling with a negative adjustment: its alarm's datapoints x period plus
+    ``Cooldown``. The cooldown is counted in full: the last instance usually goes in a second
+    scale-in, after one that followed the shrinking backlog (an upper bound for one instance).
+    """
+    found: list[tuple[float, str]] = []
+    for target in targets:
+        for policy in context.referencing(target.logical_id, SCALING_POLICY):
+            if policy.get("PolicyType") == "TargetTrackingScaling":
+                found += _tracking_tail(policy)
+            elif policy.get("PolicyType") == "StepScaling":
+                found += _step_tail(policy, context)
+    return min(found, default=None)
+
+
+def _seconds(value: Any, default: float) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    if isinstance(value, str) and value.isdigit():
+        return float(value)
+    return default
+
+
+def _tracking_tail(policy: Resource) -> list[tuple[float, str]]:
+    config = policy.get("TargetTrackingScalingPolicyConfiguration")
+    if not isinstance(config, dict) or config.get("DisableScaleIn") in (True, "true"):
+        return []
+    cooldown = _seconds(config.get("ScaleInCooldown"), DEFAULT_SCALE_IN_COOLDOWN_SECONDS)
+    evaluation = TARGET_TRACKING_SCALE_IN_PERIODS * METRIC_PERIOD_SECONDS
+    return [
+        (
+            evaluation + cooldown,
+            f"target tracking {policy.logical_id}: its low alarm, "
+            f"{TARGET_TRACKING_SCALE_IN_PERIODS} x {METRIC_PERIOD_SECONDS} s, "
+            f"+ ScaleInCooldown {cooldown:g} s",
+        )
+    ]
+
+
+def _step_tail(policy: Resource, context: TemplateContext) -> list[tuple[float, str]]:
+    config = policy.get("StepScalingPolicyConfiguration")
+    steps = config.get("StepAdjustments") if isinstance(config, dict) else None
+    adjustments = [
+        s.get("ScalingAdjustment") for s in (steps if isinstance(steps, list) else ())
+        if isinstance(s, dict)
+    ]
+    exact = config.get("AdjustmentType") == "ExactCapacity" if isinstance(config, dict) else False
+    if not any(
+        isinstance(a, (int, float)) and not isinstance(a, bool) and (a < 0 or (exact and a == 0))
+        for a in adjustments
+    ):
+        return []
+    assert isinstance(config, dict)
+    cooldown = _seconds(config.get("Cooldown"), DEFAULT_SCALE_IN_COOLDOWN_SECONDS)
+    tails = []
+    for alarm in context.referencing(policy.logical_id, ALARM):
+        periods = _seconds(
+            alarm.get("DatapointsToAlarm"), _seconds(alarm.get("EvaluationPeriods"), 1)
+        )
+        listed = alarm.get("Metrics")
+        periods_of_metrics = [
+            _seconds(m["MetricStat"].get("Period"), 0)
+            for m in (listed if isinstance(listed, list) else ())
+            if isinstance(m, dict) and isinstance(m.get("MetricStat"), dict)
+        ]  # metric math: the longest period of its metrics
+        period = (
+            _seconds(alarm.get("Period"), 0)
+            or max(periods_of_metrics, default=0)
+            or METRIC_PERIOD_SECONDS
+        )
+        tails.append(
+            (
+                periods * period + cooldown,
+                f"step scaling {policy.logical_id}: alarm {alarm.logical_id}, "
+                f"{periods:g} x {period:g} s, + Cooldown {cooldown:g} s",
+            )
+        )
+    return tails
 
 
 def _capacities(targets: list[Resource], variant: Mapping[str, Any]) -> tuple[int, int, int]:

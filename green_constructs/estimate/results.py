@@ -41,6 +41,7 @@ class Work:
     active_hours: float
     utilization: float
     instances: float
+    bursts_per_day: float = 0.0  # scale-outs from the idle floor a day (0: none counted)
 
 
 @dataclass
@@ -219,6 +220,51 @@ class Problem:
 
 
 @dataclass
+class AlternativeBaseline:
+    """Another naive counterpart of our design: ``resources`` (in the baseline's region) and
+    ``same_region`` (in ours) hold, per resource, the alternative where it ``applies_to`` the
+    resource and the baseline's own elsewhere, so that its totals cover the same resources."""
+
+    name: str
+    description: str
+    resources: list[ResourceEstimate]
+    same_region: list[ResourceEstimate]
+    applies_to: list[str]
+
+    @property
+    def total(self) -> Totals:
+        return Totals.of(self.resources)
+
+    def to_dict(self, ours: Totals) -> dict[str, Any]:
+        total, here = self.total, Totals.of(self.same_region)
+        return {
+            "name": self.name,
+            "description": self.description,
+            "applies_to": list(self.applies_to),
+            **total.to_dict(),
+            "ratio": {unit: ratio(total, ours, attr) for unit, attr in _UNITS},
+            "design_ratio": {unit: ratio(here, ours, attr) for unit, attr in _UNITS},
+            "resources": [
+                e.to_dict() for e in self.resources if e.plan.resource in self.applies_to
+            ],
+        }
+
+
+_UNITS = (("kwh", "kwh"), ("kgco2e", "kgco2e"))
+
+
+def ratio(top: Totals, bottom: Totals, unit: str) -> float | None:
+    """``top`` over ``bottom`` in ``unit`` (``kwh`` or ``kgco2e``), to 2 decimals; None when
+    either leaves a resource out or either is zero (not comparable)."""
+    if not (top.complete and bottom.complete):
+        return None
+    numerator, denominator = getattr(top, unit), getattr(bottom, unit)
+    if not numerator or not denominator:
+        return None
+    return round(numerator / denominator, 2)
+
+
+@dataclass
 class Estimate:
     """The whole estimate: our design, the naive baseline, comparisons, what it used."""
 
@@ -230,6 +276,7 @@ class Estimate:
     workload: str | None = None
     assumptions: list[str] = field(default_factory=list)
     baseline_same_region: list[ResourceEstimate] = field(default_factory=list)
+    alternative_baselines: list[AlternativeBaseline] = field(default_factory=list)
 
     @property
     def total(self) -> Totals:
@@ -284,6 +331,7 @@ class Estimate:
             },
             "ratio_to_baseline": self.ratio_to_baseline,
             "ratios": self.ratios,
+            "baselines": [b.to_dict(total) for b in self.alternative_baselines],
             "resources": [e.to_dict() for e in self.resources],
             "comparisons": self.comparisons,
             "coefficients": [c.to_dict() for c in self.coefficients],
@@ -293,8 +341,10 @@ class Estimate:
 
 
 BASELINE_DESCRIPTION = (
-    "the same model on a 24/7 real-time GPU endpoint sized by the same right-sizing rules, "
-    "in us-east-1, serving the same demand (training: the same node-hours on GPUs there)"
+    "the same model on right-sized GPUs in us-east-1 at the same service level: endpoints "
+    "(real-time, asynchronous, serverless) on a 24/7 real-time GPU endpoint serving the same "
+    "demand; transform jobs as a GPU transform job with the same instances and job hours; "
+    "training: the same node-hours on GPUs there"
 )
 
 

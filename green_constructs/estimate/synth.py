@@ -52,7 +52,8 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
         f"Estimated footprint ({Path(estimate.workload).name if estimate.workload else 'default workload'}): "
         f"{number(ours.kwh)} kWh, {number(ours.kgco2e)} kg CO2e, {money(ours.usd)} a month"
         + left_out(ours),
-        f"Naive 24/7 GPU baseline in us-east-1: {number(naive.kgco2e)} kg CO2e, {money(naive.usd)}"
+        "Naive GPU baseline in us-east-1 (same service level): "
+        f"{number(naive.kgco2e)} kg CO2e, {money(naive.usd)}"
         + left_out(naive)
         + (f" ({ratio:g}x ours)" if ratio is not None else ""),
     ]

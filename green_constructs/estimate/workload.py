@@ -51,6 +51,9 @@ class ResourceProfile:
 
     ``seconds_per_request`` is the instance time one request occupies (batching included).
     ``utilization`` is the average utilization of a running instance while it works (0..1).
+    ``bursts_per_day`` is how many times a day demand starts after a quiet spell (each one a
+    scale-out from the idle floor, with its start-up and scale-in tail); ``startup_minutes``
+    is how long a new instance runs before it serves (provisioning, container, model load).
     """
 
     requests_per_day: float | None = None
@@ -63,6 +66,8 @@ class ResourceProfile:
     nodes: int | None = None
     hours_per_month: float | None = None
     storage_gb: float | None = None
+    bursts_per_day: float | None = None
+    startup_minutes: float | None = None
 
     def merged_over(self, base: "ResourceProfile") -> "ResourceProfile":
         """This profile with its unset fields taken from ``base``."""
@@ -140,8 +145,10 @@ _LIMITS: dict[str, tuple[float, float, bool]] = {
     "nodes": (1, MAX_NODES, True),
     "hours_per_month": (0, HOURS_PER_MONTH, False),
     "storage_gb": (0, 1e9, False),
+    "bursts_per_day": (0, 1440, False),
+    "startup_minutes": (0, 180, False),
 }
-_POSITIVE = ("active_hours_per_day", "seconds_per_request")
+_POSITIVE = ("active_hours_per_day", "seconds_per_request", "bursts_per_day")
 _SECTIONS = ("default", "resources", "strategies", "coefficients")
 
 

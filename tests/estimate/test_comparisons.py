@@ -66,7 +66,12 @@ def test_transform_baseline_uses_the_served_model(run) -> None:
     naive = estimate.baseline[0]
     assert naive.plan.instance_type == "ml.g5.xlarge"
     assert any("1.5B parameters" in note for note in naive.plan.notes)
-    assert sum(line.hours for line in naive.lines) == pytest.approx(730)
+    # a GPU transform job over the same job hours; the 24/7 endpoint is the alternative
+    assert naive.plan.kind == "transform-job"
+    assert sum(line.hours for line in naive.lines) == pytest.approx(2 * DAYS)
+    (always_on,) = estimate.alternative_baselines
+    assert always_on.name == "gpu-realtime-24x7"
+    assert sum(line.hours for line in always_on.resources[0].lines) == pytest.approx(730)
 
 
 def test_training_baseline_runs_the_same_hours_on_gpus(run) -> None:

@@ -129,3 +129,37 @@ def test_ratio_is_taken_apart_into_design_and_region(assemblies, workload) -> No
     assert design * region == pytest.approx(combined, rel=0.01)
     assert ratios["region"]["kwh"] == pytest.approx(1.0, abs=0.01)
     assert ratios["design"]["kwh"] == pytest.approx(ratios["combined"]["kwh"], rel=0.01)
+
+
+def test_nightly_batch_is_compared_with_a_gpu_transform_job(assemblies) -> None:
+    """The honest comparison for a batch design is a GPU transform job over the same two hours
+    (design ratio ~1.4x in kWh with today's power figures), not a GPU endpoint up 24/7 (~3.9x,
+    still listed as the alternative ``gpu-realtime-24x7``)."""
+    estimate = estimate_path(
+        assemblies["batch_summarization"],
+        workload=load_workload(WORKLOADS / "nightly_batch_summarization.yaml"),
+    )
+    report = estimate.to_dict()
+    job = next(r for r in report["baseline"]["resources"] if r["kind"] == "transform-job")
+    assert job["instance_type"] == "ml.g5.xlarge"
+    assert sum(line["hours_month"] for line in job["lines"]) == pytest.approx(2 * 730 / 24, 1e-3)
+    design = report["ratios"]["design"]["kwh"]
+    assert 1.1 < design < 2
+    (always_on,) = report["baselines"]
+    assert always_on["name"] == "gpu-realtime-24x7"
+    assert always_on["design_ratio"]["kwh"] > 2 * design
+
+
+def test_bursty_chat_counts_the_start_up_and_tail_the_construct_deploys(assemblies) -> None:
+    """AsyncInferenceEndpoint scales to zero with target tracking (ScaleInCooldown 10 min):
+    once a day (the default burst) its inf2 instance starts for 10 min (the Inferentia
+    assumption) and stays 25 min after the backlog empties (15 x 1 min low alarm + 10 min)."""
+    estimate = estimate_path(
+        assemblies["async_llm_endpoint"], workload=load_workload(WORKLOADS / "bursty_chat.yaml")
+    )
+    chat = next(e for e in estimate.resources if e.plan.kind == "async-endpoint")
+    lines = {line.phase: line for line in chat.lines}
+    assert lines["start-up"].hours == pytest.approx(10 / 60 * 730 / 24)
+    assert lines["scale-in tail"].hours == pytest.approx(25 / 60 * 730 / 24)
+    assert lines["start-up"].utilization == lines["scale-in tail"].utilization == 0.0
+    assert [b.name for b in estimate.alternative_baselines] == ["gpu-async-min-1"]

@@ -52,7 +52,11 @@ def test_demand_sets_active_instances_and_the_scheduled_floor_of_zero_runs_nothi
         }
     }
     found = _only(run(endpoint(scaling=scaling), workload))
-    (active,) = found.lines
+    # the 2 instances start once a day: 10 min idle start-up on Inferentia2 (no scale-in
+    # policy in the template: no tail)
+    active, startup = found.lines
+    assert (startup.phase, startup.count, startup.utilization) == ("start-up", 2, 0.0)
+    assert startup.hours == pytest.approx(10 / 60 * DAYS)
     assert (active.count, active.hours, active.utilization) == (
         2,
         pytest.approx(8 * DAYS),
@@ -61,7 +65,7 @@ def test_demand_sets_active_instances_and_the_scheduled_floor_of_zero_runs_nothi
     expected = instance_footprint(
         "ml.inf2.xlarge", hours=8 * DAYS, region="us-east-1", utilization=0.5, count=2
     )
-    assert found.kwh == pytest.approx(expected.kwh)
+    assert active.kwh == pytest.approx(expected.kwh)
 
 
 def test_scheduled_floor_idles_outside_active_hours(run) -> None:
@@ -72,8 +76,9 @@ def test_scheduled_floor_idles_outside_active_hours(run) -> None:
     }
     workload = {"default": {"active_hours_per_day": 12}}
     found = _only(run(endpoint(scaling=scaling), workload))
-    active, idle = found.lines
+    active, idle, startup = found.lines  # the instance above the floor of 1 starts daily
     assert (active.count, idle.count, idle.utilization) == (2, 1, 0.0)
+    assert (startup.phase, startup.count) == ("start-up", 1)
     idle_power = instance_footprint(
         "ml.inf2.xlarge", hours=12 * DAYS, region="us-east-1", utilization=0.0
     )
@@ -123,7 +128,8 @@ def test_async_endpoint_scales_to_zero_outside_active_hours(run) -> None:
     }
     found = _only(run(template, workload))
     assert found.plan.kind == "async-endpoint"
-    assert [line.phase for line in found.lines] == ["active"]  # nothing runs the other 18 h
+    # nothing runs the other 18 h but the daily start-up (no scale-in policy: no tail)
+    assert [line.phase for line in found.lines] == ["active", "start-up"]
     line = found.lines[0]
     # 1 instance-hour of work over 6 h: one instance, 1/6 utilized
     assert (line.count, line.hours, line.utilization) == (

@@ -125,6 +125,15 @@ def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
             partial(money(naive.usd), naive.unknown),
         )
     )
+    for alternative in estimate.alternative_baselines:
+        other = alternative.total
+        rows.append(
+            (
+                f"alternative baseline (us-east-1): {alternative.description}",
+                partial(number(other.kgco2e), other.unknown),
+                partial(money(other.usd), other.unknown),
+            )
+        )
     return rows
 
 
