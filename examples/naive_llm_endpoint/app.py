@@ -2,7 +2,7 @@
 """What a team writes without guidance: a 24/7 GPU endpoint in a high-carbon region.
 
 A real-time ``ml.g5.2xlarge`` endpoint with a fixed instance count and no autoscaling, full
-data capture, logs kept forever and buckets without lifecycles, in ap-southeast-2. It is here
+data capture, logs kept forever and buckets without lifecycles, in us-east-1. It is here
 to be linted: ``cdk synth`` prints what the sustainability checks find, and
 ``green-constructs lint cdk.out`` reports it for CI.
 """
@@ -24,7 +24,7 @@ from constructs import Construct  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 TGI_GPU_IMAGE = (
-    "763104351884.dkr.ecr.ap-southeast-2.amazonaws.com/"
+    "763104351884.dkr.ecr.us-east-1.amazonaws.com/"
     "huggingface-pytorch-tgi-inference:2.4.0-tgi2.3.1-gpu-py311-cu124-ubuntu22.04"
 )
 
@@ -91,7 +91,7 @@ def build_app(outdir: str | None = None) -> cdk.App:
     NaiveLlmEndpointStack(
         app,
         "NaiveLlmEndpoint",
-        env=cdk.Environment(account="123456789012", region="ap-southeast-2"),
+        env=cdk.Environment(account="123456789012", region="us-east-1"),
     )
     enable_sustainability_checks(app)
     return app

@@ -515,6 +515,13 @@ class Catalog:
         merged = {(p.instance_type, p.feature, p.region): p for p in [*tables["prices"], *prices]}
         return Catalog(**{**tables, "prices": merged.values()})
 
+    def with_grid(self, grid: str) -> "Catalog":
+        """A copy whose grid factors come from table ``grid``: ``lifecycle`` (the default)
+        or ``ccf`` (Cloud Carbon Footprint's factors), see ``loader.GRIDS``."""
+        if grid not in loader.GRIDS:
+            raise CatalogError(f"unknown grid {grid!r}; allowed: {', '.join(loader.GRIDS)}")
+        return Catalog(**{**self._tables(), "regions": lambda: loader.load_regions(grid)})
+
     def with_availability(self, facts: Iterable[Availability]) -> "Catalog":
         """A copy where ``facts`` replace the availability of their (type, feature, region)."""
         tables = self._tables()

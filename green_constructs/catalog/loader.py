@@ -10,6 +10,7 @@ from typing import Iterator
 
 from .records import (
     Accelerator,
+    AssumptionRange,
     Availability,
     Constant,
     DlcImage,
@@ -50,16 +51,37 @@ def _float(value: str) -> float | None:
     return float(value) if value.strip() else None
 
 
-def load_regions() -> dict[str, Region]:
-    return {
+GRIDS = {"lifecycle": "grid_intensity.csv", "ccf": "grid_intensity_ccf.csv"}
+"""Grid factor tables by name: ``lifecycle`` (the default: Electricity Maps' yearly
+lifecycle intensity per region's grid zone) and ``ccf`` (Cloud Carbon Footprint's factors,
+mixed bases and years, for parity with CCF)."""
+DEFAULT_GRID = "lifecycle"
+
+
+def load_regions(grid: str = DEFAULT_GRID) -> dict[str, Region]:
+    """The grid factor of every region of table ``grid`` (:data:`GRIDS`). A table without a
+    region the default table has gives it its own ``*`` value, marked ``fallback-average``."""
+    if grid not in GRIDS:
+        raise ValueError(f"unknown grid {grid!r}; allowed: {', '.join(GRIDS)}")
+    regions = {
         row["region"]: Region(
             name=row["region"],
             kgco2e_per_kwh=float(row["kgco2e_per_kwh"]),
             basis=row["basis"],
             source=row["source"],
         )
-        for row in _rows("grid_intensity.csv")
+        for row in _rows(GRIDS[grid])
     }
+    if grid != DEFAULT_GRID:
+        average = regions["*"]
+        for name, _ in _columns(GRIDS[DEFAULT_GRID], "region", "basis"):
+            if name not in regions:
+                regions[name] = average._replace(
+                    name=name,
+                    basis="fallback-average",
+                    source=f"not in the {grid} table; its average: {average.source}",
+                )
+    return regions
 
 
 def load_instances() -> dict[str, InstanceType]:
@@ -181,6 +203,23 @@ def load_constants() -> dict[str, Constant]:
             name=row["name"], value=float(row["value"]), unit=row["unit"], source=row["source"]
         )
         for row in _rows("constants.csv")
+    }
+
+
+def load_assumption_ranges() -> dict[str, AssumptionRange]:
+    """Assumed coefficients' low, central and high values (``assumption_ranges.csv``)."""
+    return {
+        row["name"]: AssumptionRange(
+            name=row["name"],
+            section=row["section"],
+            unit=row["unit"],
+            low=float(row["low"]),
+            central=float(row["central"]),
+            high=float(row["high"]),
+            basis=row["basis"],
+            source=row["source"],
+        )
+        for row in _rows("assumption_ranges.csv")
     }
 
 

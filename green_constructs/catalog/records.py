@@ -207,6 +207,23 @@ class Constant(NamedTuple):
     source: str
 
 
+class AssumptionRange(NamedTuple):
+    """The low, central and high values of an assumed coefficient, with their basis.
+
+    ``section`` says what ``name`` is: ``power`` (a component of ``power_coefficients.csv``;
+    the values are board watts, each end scaling the row's idle and maximum watts by
+    ``end / central``) or ``constant`` (a constant of ``constants.csv``)."""
+
+    name: str
+    section: str
+    unit: str
+    low: float
+    central: float
+    high: float
+    basis: str
+    source: str
+
+
 _CLASS_PREFIXES = ("ml.", "db.", "cache.")
 
 

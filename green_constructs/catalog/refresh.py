@@ -44,6 +44,12 @@ hosting, ``AsyncInf`` async, ``Tsform`` transform, ``Train`` training) and regio
   cloud-carbon-footprint/ccf-coefficients ``data/aws-instances-latest-2026.csv`` (its
   ``Platform Embedded Emissions (mtCo2eq)`` of the EC2 twin, in tonnes).
 
+- ``grid_intensity.csv``: ``--electricity-maps FILE`` (with ``--electricity-maps-source``)
+  writes the lifecycle grid intensity of every region of ``region_grid_zones.csv`` (region ->
+  country and grid zone, with the source of each location) from an Electricity Maps yearly
+  export shaped as thegreenwebfoundation/co2.js ``data/output/electricity-maps/yearly_<year>.json``;
+  see :func:`grid_rows` for the fallbacks.
+
 Run ``make catalog`` (``python -m green_constructs.catalog.refresh``). sagemaker-core is read as
 data only: ``pip install --no-deps sagemaker-core`` is enough.
 """
@@ -489,6 +495,81 @@ def instances_with_embodied(
     return out
 
 
+GRID_FILE = "grid_intensity.csv"
+GRID_ZONES_FILE = "region_grid_zones.csv"
+GRID_COLUMNS = ("region", "kgco2e_per_kwh", "basis", "zone", "source")
+GRID_AVERAGE = "*"
+
+
+def electricity_maps_intensities(text: str) -> dict[str, tuple[float, str]]:
+    """Zone -> (gCO2eq/kWh, zone name) from an Electricity Maps yearly export shaped as
+    thegreenwebfoundation/co2.js ``data/output/electricity-maps/yearly_<year>.json``
+    (``{"<zone>": {"zone": {"zoneName"}, "carbonIntensity": {"value", "unit"}}}``; the
+    API's default: lifecycle emission factors, consumption-based). Zones without a value are
+    left out."""
+    found = {}
+    for zone, entry in json.loads(text).items():
+        intensity = (entry.get("carbonIntensity") or {})
+        if intensity.get("value") is None:
+            continue
+        if intensity.get("unit", "gCO2eq/kWh") != "gCO2eq/kWh":
+            raise ValueError(f"{zone}: unexpected unit {intensity.get('unit')!r}")
+        found[zone] = (float(intensity["value"]), (entry.get("zone") or {}).get("zoneName", ""))
+    return found
+
+
+def grid_rows(
+    zones: Iterable[Mapping[str, str]], intensities: Mapping[str, tuple[float, str]], source: str
+) -> list[dict[str, str]]:
+    """``grid_intensity.csv`` rows: per region of ``region_grid_zones.csv``, the intensity of
+    its grid zone (``published``); of its country's zone when its zone is not known or not in
+    the export (``fallback-country-average``); else the mean of the published rows
+    (``fallback-average``), which is also the ``*`` row for regions the catalog does not know.
+    kg CO2e per kWh = the export's g / 1000."""
+    rows, pending = [], []
+    for row in zones:
+        region, zone, country = row["region"], row["zone"], row["country_zone"]
+        if zone and zone in intensities:
+            grams, name = intensities[zone]
+            basis, note = "published", f"zone {zone} ({name})"
+        elif country and country in intensities:
+            grams, name = intensities[country]
+            basis = "fallback-country-average"
+            note = f"country zone {country} ({name}): the region's grid zone is not published"
+            zone = country
+        else:
+            pending.append(region)
+            continue
+        if "an assumption" in row.get("location_source", ""):
+            note += f"; location assumed ({GRID_ZONES_FILE})"
+        rows.append(
+            {
+                "region": region,
+                "kgco2e_per_kwh": f"{grams / 1000:g}",
+                "basis": basis,
+                "zone": zone,
+                "source": f"{source}; {note}",
+            }
+        )
+    published = [float(r["kgco2e_per_kwh"]) for r in rows if r["basis"] == "published"]
+    if not published:
+        raise ValueError("no region's zone is in the export")
+    average = f"{round(sum(published) / len(published), 4):g}"
+    note = f"mean of the {len(published)} published rows of this table"
+    for region in [*pending, GRID_AVERAGE]:
+        rows.append(
+            {
+                "region": region,
+                "kgco2e_per_kwh": average,
+                "basis": "fallback-average",
+                "zone": "",
+                "source": f"{source}; {note}"
+                + ("" if region == GRID_AVERAGE else ": the region's country is not published"),
+            }
+        )
+    return rows
+
+
 def merge_availability(
     kept: Iterable[Mapping[str, str]], new: Iterable[Mapping[str, str]]
 ) -> list[dict[str, str]]:
@@ -578,7 +659,24 @@ def main(argv: list[str] | None = None) -> int:
         help="ManageIQ's aws_instance_types.yml, to regenerate the instance shapes",
     )
     parser.add_argument("--manageiq-source", metavar="TEXT", help="how to cite --manageiq")
+    parser.add_argument(
+        "--electricity-maps",
+        type=Path,
+        metavar="FILE",
+        help="an Electricity Maps yearly export (thegreenwebfoundation/co2.js "
+        "data/output/electricity-maps/yearly_<year>.json), to write grid_intensity.csv for "
+        "the regions of region_grid_zones.csv",
+    )
+    parser.add_argument(
+        "--electricity-maps-source",
+        metavar="TEXT",
+        help="how to cite --electricity-maps: basis, year, repository, commit, path and date",
+    )
     args = parser.parse_args(argv)
+    if args.electricity_maps is not None:
+        if not args.electricity_maps_source:
+            parser.error("--electricity-maps needs --electricity-maps-source")
+        _refresh_grid(args.data, args.electricity_maps, args.electricity_maps_source)
     snapshots = (args.karpenter, args.karpenter_source, args.manageiq, args.manageiq_source)
     if any(snapshots):
         if not all(snapshots):
@@ -678,6 +776,14 @@ def _refresh_embodied(data: Path, ccf_file: Path, source: str) -> None:
     updated = instances_with_embodied(rows, ccf_embodied(ccf_file.read_text(encoding="utf-8")), source)
     path.write_text(render(updated, columns), encoding="utf-8")
     print(f"wrote {path} (embodied emissions of {len(updated)} types)")
+
+
+def _refresh_grid(data: Path, export_file: Path, source: str) -> None:
+    zones = _read(data / GRID_ZONES_FILE)
+    intensities = electricity_maps_intensities(export_file.read_text(encoding="utf-8"))
+    rows = grid_rows(zones, intensities, source)
+    (data / GRID_FILE).write_text(render(rows, GRID_COLUMNS), encoding="utf-8")
+    print(f"wrote {data / GRID_FILE} ({len(rows)} rows)")
 
 
 def _merge_into(data: Path, rows: list[dict[str, str]]) -> None:

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 FORMATS = ("text", "json", "markdown", "html")
+GRIDS = ("lifecycle", "ccf")
+"""The catalog's grid factor tables (``catalog.loader.GRIDS``; named here so that building
+the parser imports no catalog)."""
+DEFAULT_GRID = "lifecycle"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--coefficients",
         metavar="FILE",
         help="coefficient overrides, YAML or JSON (grid_intensity, power, constants)",
+    )
+    parser.add_argument(
+        "--grid",
+        choices=GRIDS,
+        default=DEFAULT_GRID,
+        help="grid emission factors: lifecycle (default: Electricity Maps' 2025 lifecycle "
+        "intensity of each region's grid) or ccf (Cloud Carbon Footprint's factors: EPA "
+        "eGRID2020, EEA and carbonfootprint.com 2022, for parity with CCF)",
     )
     parser.add_argument(
         "--allow-unmatched",
@@ -73,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
             region=args.region,
             coefficient_overrides=overrides,
             allow_unmatched=args.allow_unmatched,
+            grid=args.grid,
         )
     except (WorkloadError, TemplateDecodeError) as error:
         raise CommandError(str(error)) from None

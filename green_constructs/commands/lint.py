@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--carbon-threshold",
         type=_ratio,
         metavar="RATIO",
-        help="flag regions more than RATIO times as carbon-intensive as the greenest suitable one",
+        help="flag regions more than RATIO times as carbon-intensive as the greenest suitable one "
+        "of the same geography (default 2)",
     )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
     parser.set_defaults(run=run)

@@ -13,9 +13,13 @@ catalog's current GPU families, in us-east-1, per kind of resource:
   has no throughput figures: one GPU instance is taken to do the work of one of ours), nothing
   between jobs; the alternative ``gpu-realtime-24x7`` keeps a real-time GPU endpoint up for it.
 
-Training and HyperPod: the same node-hours in us-east-1, Neuron instances
-replaced by ``ml.p4d.24xlarge`` (the GPU instance the catalog's Trainium power assumption is
-derived from, at the same time to train). Storage: the same gigabytes in us-east-1.
+Training and HyperPod: the same job on GPUs on demand (no Spot) in us-east-1, node for node:
+Neuron instances replaced by the GPU training instance of their generation
+(:data:`GPU_TRAINING_INSTANCES`), for the Neuron hours times the catalog's
+``training_time_ratio_gpu`` (an assumption, 1.0: the same time to train). The Neuron chips'
+power is derived independently of that GPU (``power_coefficients.csv``), so the comparison
+rests on two assumptions, the Neuron power and the time ratio, both with ranges
+(``assumption_ranges.csv``). Storage: the same gigabytes in us-east-1.
 """
 
 from __future__ import annotations
@@ -46,6 +50,18 @@ from .workload import MAX_NODES
 
 BASELINE_REGION = "us-east-1"
 GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
+GPU_TRAINING_INSTANCES = {
+    "Trainium": GPU_TRAINING_INSTANCE,
+    "Inferentia2": GPU_TRAINING_INSTANCE,
+    "Trainium2": "ml.p5.48xlarge",
+}
+"""Neuron accelerator -> the GPU training instance of the same generation a team would train
+on instead, node for node: A100 (p4d, 2020; 40 GiB per GPU) for Trainium (2022; 32 GiB per
+chip) and Inferentia2 (its NeuronCore-v2 sibling), the GPU AWS compares Trn1 with; H100
+(p5, 2023; 80 GiB) for Trainium2 (2024; 96 GiB), the GPU AWS compares Trn2 with. Others:
+:data:`GPU_TRAINING_INSTANCE`."""
+TIME_RATIO = "training_time_ratio_gpu"
+"""The catalog constant: GPU hours per Neuron hour for the same training job."""
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)B parameters in (\w+)")
 _INFERENCE = ("realtime-endpoint", "async-endpoint", "serverless-endpoint", "transform-job")
 ALTERNATIVES = {
@@ -117,8 +133,15 @@ def baseline_plan(plan: ResourcePlan, catalog: Catalog) -> ResourcePlan:
     else:
         naive.usages = [_same_on_gpu(u, catalog) for u in plan.usages]
         naive.instance_type = _types(naive.usages)
-        if plan.kind != "storage":
-            naive.notes.append(f"same node-hours; Neuron instances as {GPU_TRAINING_INSTANCE}")
+        if naive.usages != plan.usages:
+            ratio = catalog.constant(TIME_RATIO).value
+            naive.notes.append(
+                f"the same job on GPUs on demand, no Spot: Neuron instances as {naive.instance_type}, "
+                f"node for node, for {ratio:g} x the Neuron hours ({TIME_RATIO}, an assumption; "
+                "the Neuron chips' power is assumed too)"
+            )
+        elif plan.kind != "storage":
+            naive.notes.append("the same node-hours: no Neuron instance to replace")
     return naive
 
 
@@ -131,9 +154,17 @@ def _same_on_gpu(usage: UsagePlan, catalog: Catalog) -> UsagePlan:
     if usage.instance_type is None:
         return usage
     family = catalog.find_family(usage.instance_type)
-    if family is not None and family.kind in ("trainium", "inferentia"):
-        return replace(usage, instance_type=GPU_TRAINING_INSTANCE)
-    return usage
+    if family is None or family.kind not in ("trainium", "inferentia"):
+        return usage
+    try:
+        chip = catalog.instance(usage.instance_type).accelerator
+    except UnknownInstanceTypeError:
+        chip = family.accelerator
+    return replace(
+        usage,
+        instance_type=GPU_TRAINING_INSTANCES.get(chip or "", GPU_TRAINING_INSTANCE),
+        hours=usage.hours * catalog.constant(TIME_RATIO).value,
+    )
 
 
 def alternative_plans(plan: ResourcePlan, catalog: Catalog) -> dict[str, ResourcePlan]:

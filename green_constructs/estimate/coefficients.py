@@ -26,6 +26,7 @@ CONSTANTS = {
     "pue_aws": (1.0, 10.0),
     "default_utilization": (0.0, 1.0),
     "server_lifespan_hours": (1.0, CEILING),
+    "training_time_ratio_gpu": (0.01, 100.0),
 }
 """Allowed range of constants, lowest and highest (others: 0 to CEILING)."""
 GRID_INTENSITY = (0.0, 10.0)

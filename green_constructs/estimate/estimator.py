@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..catalog import Catalog, UnknownRegionError
+from ..catalog import Catalog, CatalogError, UnknownRegionError
 from ..lint.decode import DecodedTemplate
 from ..preflight import deployable_regions, requirements
 from ..rules import TemplateContext
@@ -21,13 +21,16 @@ from .comparisons import greenest_region, region_comparison, strategy_comparison
 from .evaluate import CoefficientLog, evaluate
 from .paths import construct_paths
 from .plans import DEFAULT_STARTUP_MINUTES, STARTUP_MINUTES, resource_plans
+from .ranges import compute as compute_ranges
 from .results import AlternativeBaseline, Estimate, Problem, ResourceEstimate, ResourcePlan
 from .workload import HOURS_PER_MONTH, Workload, WorkloadError
 
 FALLBACK_REGION = "*"
 ASSUMPTIONS = (
     f"A month is {HOURS_PER_MONTH:g} hours (8760 / 12).",
-    "Emissions are location-based (grid averages), never market-based; embodied emissions are "
+    "Emissions are location-based (annual grid averages: by default Electricity Maps' 2025 "
+    "lifecycle intensity of the region's grid zone; --grid ccf: Cloud Carbon Footprint's "
+    "factors), never market-based; embodied emissions are "
     "reported apart and only where the catalog has the platform's figure.",
     "Instances with no request to serve draw idle power (utilization 0); workload defaults are "
     "listed in docs/WORKLOADS.md.",
@@ -43,6 +46,7 @@ def estimate_path(
     region: str | None = None,
     coefficient_overrides: dict | None = None,
     allow_unmatched: bool = False,
+    grid: str | None = None,
 ) -> Estimate:
     """Estimate every template of a cdk.out directory or a template file.
 
@@ -58,6 +62,7 @@ def estimate_path(
         region=region,
         coefficient_overrides=coefficient_overrides,
         allow_unmatched=allow_unmatched,
+        grid=grid,
     )
 
 
@@ -68,17 +73,24 @@ def estimate_templates(
     region: str | None = None,
     coefficient_overrides: dict | None = None,
     allow_unmatched: bool = False,
+    grid: str | None = None,
 ) -> Estimate:
-    """Estimate decoded templates; ``region`` applies where the assembly does not say.
+    """Estimate decoded templates; ``region`` applies where the assembly does not say;
+    ``grid`` names the grid factor table (``lifecycle``, the default, or ``ccf``:
+    ``Catalog.with_grid``).
 
     A workload resource that matches no resource of the templates raises
     :class:`~green_constructs.estimate.workload.WorkloadError` (a ratio computed without the
     workload the user described would mislead), unless ``allow_unmatched``: it is then listed
     as a problem."""
     workload = workload or Workload()
-    catalog = overrides.apply(
-        Catalog.default(), workload.coefficients, where="workload.coefficients"
-    )
+    catalog = Catalog.default()
+    if grid is not None:
+        try:
+            catalog = catalog.with_grid(grid)
+        except CatalogError as error:
+            raise WorkloadError(f"--grid: {error}") from None
+    catalog = overrides.apply(catalog, workload.coefficients, where="workload.coefficients")
     catalog = overrides.apply(catalog, coefficient_overrides or {}, where="coefficients")
     if region is not None:
         try:
@@ -111,7 +123,9 @@ def estimate_templates(
         if not row["estimated"]
     ]
     coefficients = log.listed()
+    ranges = compute_ranges(catalog, lambda variant: _scenario(ours, variant))
     return Estimate(
+        ranges=ranges,
         resources=ours,
         baseline=naive,
         baseline_same_region=naive_here,
@@ -124,6 +138,9 @@ def estimate_templates(
             *ASSUMPTIONS,
             *_startup_assumed([*ours, *naive, *(e for a in alternatives for e in a.resources)]),
             *_assumed(coefficients),
+            *_training_assumed(naive),
+            *_range_assumed(ranges),
+            *_grid_assumed(coefficients),
         ],
     )
 
@@ -223,6 +240,43 @@ def _startup_assumed(estimates: list[ResourceEstimate]) -> list[str]:
     ]
 
 
+def _scenario(ours: list[ResourceEstimate], catalog: Catalog):
+    """Our plans and their baselines evaluated again under ``catalog`` (an assumption moved
+    to one end of its range: :mod:`.ranges`)."""
+    scratch = CoefficientLog()
+    again = [evaluate(e.plan, catalog=catalog, log=scratch) for e in ours]
+    return (
+        again,
+        [_naive(e, catalog, scratch) for e in again],
+        [_naive(e, catalog, scratch, same_region=True) for e in again],
+    )
+
+
+def _training_assumed(naive: list[ResourceEstimate]) -> list[str]:
+    """The training comparison's assumptions, when the baseline replaced Neuron training."""
+    if not any("the same job on GPUs" in note for e in naive for note in e.plan.notes):
+        return []
+    return [
+        "The training comparison rests on two assumptions: the Neuron chips' power (AWS "
+        "publishes none; derived from a third-party Trainium2 figure and AWS's generation-over-"
+        "generation claims, independently of the GPU baseline) and training_time_ratio_gpu, "
+        "the GPU hours per Neuron hour for the same job (1.0: the same time to train; no "
+        "like-for-like throughput is published). The baseline trains on demand without Spot; "
+        "AWS's own energy claim for Trainium (MLSUS-12) is the low end of its power range."
+    ]
+
+
+def _range_assumed(ranges) -> list[str]:
+    if ranges is None:
+        return []
+    return [
+        "Ranges: the totals are also evaluated with every assumed coefficient at the low, then "
+        "the high end of its range (catalog assumption_ranges.csv); drivers move one "
+        "assumption at a time; overridden coefficients have no range. Utilization and "
+        "start-up time are workload inputs, not ranged."
+    ]
+
+
 def _problems(estimates: list[ResourceEstimate], prefix: str) -> list[Problem]:
     return [
         Problem(e.plan.resource, f"{prefix}not estimated: {e.reason}")
@@ -260,6 +314,18 @@ def _unpriced(estimates: list[ResourceEstimate]) -> list[Problem]:
 def _assumed(coefficients: list) -> list[str]:
     return [
         f"{c.name} is an assumption: {c.source}" for c in coefficients if c.basis == "assumption"
+    ]
+
+
+def _grid_assumed(coefficients: list) -> list[str]:
+    """One line per grid factor the estimate used that is not the published intensity of the
+    region's own grid: a country's or the table's average, or a zone chosen for a region AWS
+    does not locate precisely."""
+    return [
+        f"{c.name} is {c.value:g} {c.unit}, {c.basis}: {c.source}"
+        for c in coefficients
+        if c.name.startswith("grid intensity")
+        and (c.basis.startswith(("fallback", "derived")) or "location assumed" in c.source)
     ]
 
 

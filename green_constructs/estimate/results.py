@@ -277,6 +277,7 @@ class Estimate:
     assumptions: list[str] = field(default_factory=list)
     baseline_same_region: list[ResourceEstimate] = field(default_factory=list)
     alternative_baselines: list[AlternativeBaseline] = field(default_factory=list)
+    ranges: Any = None  # estimate.ranges.Ranges: the figures at the assumptions' ends
 
     @property
     def total(self) -> Totals:
@@ -321,16 +322,20 @@ class Estimate:
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of ``green-constructs estimate --format json``."""
         total, baseline = self.total, self.baseline_total
+        ranges = self.ranges
         return {
             "workload": self.workload,
-            "total": total.to_dict(),
+            "total": {**total.to_dict(), "range": ranges.total("ours") if ranges else None},
             "baseline": {
                 **baseline.to_dict(),
+                "range": ranges.total("baseline") if ranges else None,
                 "description": BASELINE_DESCRIPTION,
                 "resources": [e.to_dict() for e in self.baseline],
             },
             "ratio_to_baseline": self.ratio_to_baseline,
             "ratios": self.ratios,
+            "ratios_range": ranges.ratios_dict() if ranges else None,
+            "drivers": [d.to_dict() for d in ranges.drivers] if ranges else [],
             "baselines": [b.to_dict(total) for b in self.alternative_baselines],
             "resources": [e.to_dict() for e in self.resources],
             "comparisons": self.comparisons,
@@ -344,7 +349,8 @@ BASELINE_DESCRIPTION = (
     "the same model on right-sized GPUs in us-east-1 at the same service level: endpoints "
     "(real-time, asynchronous, serverless) on a 24/7 real-time GPU endpoint serving the same "
     "demand; transform jobs as a GPU transform job with the same instances and job hours; "
-    "training: the same node-hours on GPUs there"
+    "training: the same job on GPUs on demand there, node for node (p4d for Trainium and "
+    "Inferentia2, p5 for Trainium2) for training_time_ratio_gpu x the hours (1.0, assumed)"
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from .estimator import estimate_path
 from .report import render, svg_chart
 from .report.rows import left_out, money, number
+from .ranges import describe, driven_by
 from .results import Estimate
 from .workload import Workload, load_workload
 
@@ -25,14 +26,16 @@ def write_report(
     *,
     workload: Workload | str | Path | None = None,
     stream: TextIO | None = None,
+    grid: str | None = None,
 ) -> Estimate:
     """Estimate the assembly of ``app_or_outdir`` (a synthesized ``aws_cdk.App``, or a cdk.out
-    path) under ``workload`` (a :class:`Workload` or a file), write the reports next to the
-    templates and print the summary to ``stream`` (default stderr)."""
+    path) under ``workload`` (a :class:`Workload` or a file) with the grid factors of ``grid``
+    (``lifecycle``, the default, or ``ccf``), write the reports next to the templates and print
+    the summary to ``stream`` (default stderr)."""
     outdir = Path(_outdir(app_or_outdir))
     if isinstance(workload, (str, Path)):
         workload = load_workload(workload)
-    estimate = estimate_path(outdir, workload=workload)
+    estimate = estimate_path(outdir, workload=workload, grid=grid)
     (outdir / f"{REPORT_NAME}.json").write_text(render("json", estimate), encoding="utf-8")
     (outdir / f"{REPORT_NAME}.html").write_text(render("html", estimate), encoding="utf-8")
     (outdir / f"{REPORT_NAME}.svg").write_text(svg_chart(estimate), encoding="utf-8")
@@ -50,12 +53,13 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
     ratio = estimate.ratio_to_baseline
     lines = [
         f"Estimated footprint ({Path(estimate.workload).name if estimate.workload else 'default workload'}): "
-        f"{number(ours.kwh)} kWh, {number(ours.kgco2e)} kg CO2e, {money(ours.usd)} a month"
+        f"{number(ours.kwh)} kWh, "
+        f"{describe(ours.kgco2e, _spread(estimate, 'ours'), ' kg CO2e')}, {money(ours.usd)} a month"
         + left_out(ours),
         "Naive GPU baseline in us-east-1 (same service level): "
-        f"{number(naive.kgco2e)} kg CO2e, {money(naive.usd)}"
+        f"{describe(naive.kgco2e, _spread(estimate, 'baseline'), ' kg CO2e')}, {money(naive.usd)}"
         + left_out(naive)
-        + (f" ({ratio:g}x ours)" if ratio is not None else ""),
+        + (f" ({ratio:g}x ours{_ratio_spread(estimate)})" if ratio is not None else ""),
     ]
     ratios = estimate.ratios
     design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
@@ -69,11 +73,24 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
         lines.append(
             f"Greenest suitable region: {greenest['region']} ({number(greenest['kgco2e_month'])} kg CO2e)"
         )
+    driven = driven_by(estimate.ranges)
+    if driven:
+        lines.append(driven)
     if estimate.problems:
         lines.append(f"{len(estimate.problems)} problem(s) noted in the report")
     if report is not None:
         lines.append(f"Report: {report}")
     return "\n".join(lines)
+
+
+def _spread(estimate: Estimate, which: str) -> list[float] | None:
+    """The kg CO2e range of our total (``ours``) or the baseline's, when it has one."""
+    return estimate.ranges.total(which)["kgco2e_month"] if estimate.ranges else None
+
+
+def _ratio_spread(estimate: Estimate) -> str:
+    pair = estimate.ranges.ratios_dict()["combined"]["kgco2e"] if estimate.ranges else None
+    return f", {pair[0]:g}-{pair[1]:g} over the assumptions' ranges" if pair and pair[0] != pair[1] else ""
 
 
 def _outdir(app_or_outdir: Any) -> str:

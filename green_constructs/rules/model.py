@@ -236,10 +236,12 @@ class RuleSettings(NamedTuple):
     """Tunable thresholds of the rules.
 
     ``carbon_intensity_ratio``: ``GenAI-RegionCarbonIntensity`` flags a region whose grid
-    intensity is more than this many times that of the greenest region offering the
-    accelerators in use (default 2.0). ``suggested_regions``: how many greener regions a finding
-    names (default 3).
+    intensity is more than this many times that of the greenest region of the same geography
+    and partition known to offer what the template uses (default 2.0), when its intensity is
+    also above ``carbon_intensity_floor`` (kg CO2e per kWh, lifecycle; default 0.3).
+    ``suggested_regions``: how many greener regions a finding names (default 3).
     """
 
     carbon_intensity_ratio: float = 2.0
     suggested_regions: int = 3
+    carbon_intensity_floor: float = 0.3

@@ -81,6 +81,7 @@ def test_regions_ranked_by_intensity_among_those_offering_the_accelerator() -> N
 
 
 def test_overrides_replace_coefficients_without_touching_the_default() -> None:
+    default = CATALOG.region("us-east-1").kgco2e_per_kwh
     custom = CATALOG.with_overrides(
         grid_intensity={"us-east-1": 0.2},
         power={"Inferentia2": (10, 90)},
@@ -90,7 +91,7 @@ def test_overrides_replace_coefficients_without_touching_the_default() -> None:
     assert custom.region("us-east-1").basis == "user-override"
     assert (custom.power("Inferentia2").idle_watts, custom.power("Inferentia2").max_watts) == (10, 90)
     assert custom.constant("pue_aws").value == 1.2
-    assert CATALOG.region("us-east-1").kgco2e_per_kwh == pytest.approx(0.379069)
+    assert CATALOG.region("us-east-1").kgco2e_per_kwh == default != 0.2
     with pytest.raises(CatalogError, match="unknown constant"):
         CATALOG.with_overrides(constants={"pue": 1.0})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ranges import describe, driven_by
 from ..results import Estimate, ResourceEstimate, Totals
 
 HEADERS = ("resource", "kind", "instance", "kWh", "kg CO2e", "embodied kg", "USD")
@@ -62,18 +63,35 @@ def headline(estimate: Estimate) -> str:
     ratio = estimate.ratio_to_baseline
     ratios = estimate.ratios
     design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
+    spread = estimate.ranges
     if ratio is not None and design is not None and region is not None:
+        spread_text = _ratio_range(estimate)
         times = (
-            f"{ratio:g} times ours ({design:g}x from the design in the same region, "
-            f"{region:g}x from the region)"
+            f"{ratio:g} times ours ({spread_text + '; ' if spread_text else ''}{design:g}x "
+            f"from the design in the same region, {region:g}x from the region)"
         )
     elif ratio is not None:
-        times = f"{ratio:g} times ours"
+        spread_text = _ratio_range(estimate)
+        times = f"{ratio:g} times ours" + (f" ({spread_text})" if spread_text else "")
     elif not (ours.complete and naive.complete):
         times = "no ratio: resources not estimated are left out"
     else:
         times = "no ratio: ours is zero"
-    return f"Our design: {_amounts(ours)}; the naive baseline: {_amounts(naive)}; {times}."
+    line = (
+        f"Our design: {_amounts(ours, spread.total('ours') if spread else None)}; the naive "
+        f"baseline: {_amounts(naive, spread.total('baseline') if spread else None)}; {times}."
+    )
+    driven = driven_by(spread)
+    return f"{line} {driven}" if driven else line
+
+
+def _ratio_range(estimate: Estimate) -> str:
+    """``2.48-6.57 over the assumptions' ranges``, or nothing when it has none."""
+    spread = estimate.ranges.ratios_dict() if estimate.ranges else None
+    pair = spread["combined"]["kgco2e"] if spread else None
+    if not pair or pair[0] == pair[1]:
+        return ""
+    return f"{pair[0]:g}-{pair[1]:g} over the assumptions' ranges"
 
 
 def left_out(totals: Totals) -> str:
@@ -85,10 +103,11 @@ def left_out(totals: Totals) -> str:
     return f" ({kind}{totals.unknown} resource(s) not estimated)"
 
 
-def _amounts(totals: Totals) -> str:
+def _amounts(totals: Totals, spread: dict | None = None) -> str:
     if totals.kgco2e is None:
         return "unknown" + left_out(totals)
-    return f"{number(totals.kgco2e)} kg CO2e and {money(totals.usd)} a month{left_out(totals)}"
+    pair = spread.get("kgco2e_month") if spread else None
+    return f"{describe(totals.kgco2e, pair, ' kg CO2e')} and {money(totals.usd)} a month{left_out(totals)}"
 
 
 def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:

@@ -1,4 +1,22 @@
-"""The same ML workload emits several times more in a carbon-intensive region than a green one."""
+"""The same ML workload emits several times more in a carbon-intensive region than in a green
+one nearby.
+
+The rule flags a region only when both hold (grid factors: the catalog's lifecycle table,
+Electricity Maps 2025):
+
+- its grid emits more than ``RuleSettings.carbon_intensity_floor`` (default 0.3 kg CO2e/kWh,
+  below the world's lifecycle average of about 0.47 and near the mean of AWS's regions, 0.37):
+  a region already cleaner than that is not worth a move;
+- a region of the same geography and partition (North America, South America, Europe, Middle
+  East, Africa, Asia Pacific; China, GovCloud, the ISO partitions and the European Sovereign
+  Cloud only among themselves), known to offer every instance type and image the template
+  uses, has a grid more than ``carbon_intensity_ratio`` (default 2) times cleaner: a move that
+  residency, latency and quotas can plausibly allow, and that halves the emissions at least.
+
+Before, any region more than twice the greenest region anywhere was flagged (36 of 37 regions
+for a GPU endpoint, because Stockholm's grid is an order of magnitude cleaner than most); now 6
+of the catalog's 46 regions are, for a GPU or Inferentia2 endpoint.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +34,14 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
     severity=Severity.WARNING,
     title="ML compute in a carbon-intensive region",
     explanation=(
-        "Grid carbon intensity differs more than tenfold between AWS regions; the same training "
-        "or inference emits that much more where the grid burns more fossil fuel."
+        "Grid carbon intensity differs more than tenfold between AWS regions, even within one "
+        "geography; the same training or inference emits that much more where the grid burns "
+        "more fossil fuel."
     ),
     remediation=(
         "Where data residency, latency and quotas allow, deploy the ML stack in one of the "
-        "greener regions the finding names (offering Neuron instances when you use them)."
+        "greener regions of the same geography the finding names (each offers the instance "
+        "types and images the template uses)."
     ),
     best_practices=("MLSUS-03", "SUS01-BP01"),
     resource_types=ML_COMPUTE_TYPES,
@@ -30,11 +50,14 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
         "endpoint config, or a resource with a known instance type; Batch compute environments, "
         "EC2 instances, launch templates and Auto Scaling groups count on GPU or Neuron "
         "instances only), and only when the region is "
-        "known and in the catalog. The threshold is RuleSettings.carbon_intensity_ratio (default "
-        "2: more than twice the greenest region offering what the template uses: regions where "
-        "no image or instance type of the template is known to be missing, by the tables "
-        "green-constructs preflight uses); "
-        "RuleSettings.suggested_regions sets how many greener regions are named."
+        "known and in the catalog. It flags a region whose lifecycle grid intensity is above "
+        "RuleSettings.carbon_intensity_floor (default 0.3 kgCO2e/kWh) and more than "
+        "RuleSettings.carbon_intensity_ratio (default 2) times that of the greenest region of the "
+        "same geography and partition (North America, South America, Europe, Middle East, "
+        "Africa, Asia Pacific; China, GovCloud, ISO and the European Sovereign Cloud apart) "
+        "known to offer every instance type and image of the template (the tables "
+        "green-constructs preflight uses). RuleSettings.suggested_regions sets how many greener "
+        "regions are named."
     ),
 )
 def region_carbon_intensity(resource: Resource, template: TemplateContext) -> str | None:
@@ -47,7 +70,14 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
         here = template.catalog.region(template.region)
     except UnknownRegionError:
         return None
-    offering = template.memo("deployable-regions", lambda: _deployable(template))
+    if here.kgco2e_per_kwh <= template.settings.carbon_intensity_floor:
+        return None
+    area = geography(here.name)
+    offering = [
+        r
+        for r in template.memo("deployable-regions", lambda: _deployable(template))
+        if geography(r.name) == area
+    ]
     if not offering or offering[0].kgco2e_per_kwh <= 0:
         return None
     ratio = here.kgco2e_per_kwh / offering[0].kgco2e_per_kwh
@@ -56,14 +86,46 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
     greener = [
         f"{r.name} ({r.kgco2e_per_kwh:.3f})"
         for r in offering
-        if r.kgco2e_per_kwh < here.kgco2e_per_kwh and r.name != here.name
+        if r.kgco2e_per_kwh * template.settings.carbon_intensity_ratio < here.kgco2e_per_kwh
     ][: template.settings.suggested_regions]
-    scope = "regions offering what the template uses" if neuron else "regions"
+    scope = "offering what the template uses" if neuron else "offering its instance types"
     return (
         f"{resource.logical_id} runs ML compute in {here.name}, whose grid emits "
-        f"{here.kgco2e_per_kwh:.3f} kgCO2e/kWh, {ratio:.0f} times the greenest of the {scope}; "
+        f"{here.kgco2e_per_kwh:.3f} kgCO2e/kWh (lifecycle), {ratio:.1f} times the greenest "
+        f"region of the same geography ({_AREA_NAMES.get(area, area)}) {scope}; "
         f"consider {', '.join(greener)} if residency and latency allow."
     )
+
+
+_AREAS = {
+    "us": "north-america",
+    "ca": "north-america",
+    "mx": "north-america",
+    "sa": "south-america",
+    "eu": "europe",
+    "il": "middle-east",
+    "me": "middle-east",
+    "af": "africa",
+    "ap": "asia-pacific",
+}
+"""Region name prefix -> geography, as the AWS Regions page groups the commercial regions
+(Israel with the Middle East)."""
+_AREA_NAMES = {a: a.replace("-", " ").title() for a in _AREAS.values()}
+
+
+def geography(region: str) -> str:
+    """The geography and partition ``region`` belongs to, by AWS's region naming: a
+    commercial region's continent; ``china``, ``us-gov`` and ``eusc`` (separate partitions);
+    an ISO region only with itself (no move to another ISO partition is suggested)."""
+    if region.startswith("cn-"):
+        return "china"
+    if region.startswith("us-gov-"):
+        return "us-gov"
+    if region.startswith("eusc-"):
+        return "eusc"
+    if "-iso" in region:
+        return region
+    return _AREAS.get(region.split("-", 1)[0], region)
 
 
 def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
@@ -80,10 +142,21 @@ def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
 
 
 def _deployable(template: TemplateContext) -> list[Region]:
-    """Regions where nothing the template uses is known to be missing: its images published,
-    its instance types offered for their SageMaker features (``green-constructs preflight``'s
-    tables), greenest first."""
+    """Regions known to offer the template's instance types for their SageMaker features and
+    where none of its images is known to be missing (``green-constructs preflight``'s tables),
+    greenest first. A region whose availability of an instance type the tables do not cover
+    (a new region, for one) is never suggested; images outside the tables (most GPU images)
+    do not rule a region out."""
     from ...preflight import deployable_regions, requirements
 
-    names = deployable_regions(requirements(template), catalog=template.catalog, allow_unknown=True)
+    needed = requirements(template)
+    catalog = template.catalog
+    offering = set(
+        deployable_regions([r for r in needed if r.image is None], catalog=catalog)
+    )
+    names = [
+        name
+        for name in deployable_regions(needed, catalog=catalog, allow_unknown=True)
+        if name in offering
+    ]
     return [template.catalog.region(name) for name in names]
