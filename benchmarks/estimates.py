@@ -40,8 +40,8 @@ PEER_NOTES = (
     "custom-sagemaker-endpoint.ts); instanceType is required with no default, and its README "
     "deploys a 7B model on ml.g5.2xlarge (README_hugging_face.md). The library has no SageMaker "
     "batch transform or training construct: the batch use case is modeled on its endpoint, the "
-    "fine-tune as a hand-written GPU training job on ml.p4d.24xlarge (the GPU instance the "
-    "catalog's Trainium power figure is derived from, same time to train)."
+    "fine-tune as a hand-written GPU training job on ml.p4d.24xlarge (the GPU our training "
+    "baseline replaces Trainium with, same time to train)."
 )
 PEER_INSTANCE = "ml.g5.2xlarge"
 PEER_TRAINING_INSTANCE = "ml.p4d.24xlarge"
@@ -214,8 +214,10 @@ def render(results: list[dict], markdown: bool) -> str:
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [head, *rows]]
     notes = [
         "",
-        "kg CO2e/month (operational, location-based) / USD/month (EC2 on-demand 2023, indicative);",
-        "(Nx) = the naive baseline's kg CO2e divided by this design's. Target: ours >= 5x.",
+        "kg CO2e/month (operational, location-based, central figures) / USD/month (SageMaker",
+        "on-demand where the catalog has a price, else marked fallbacks; indicative);",
+        "(Nx) = the naive baseline's kg CO2e divided by this design's. 'ours in us-east-1' is the",
+        "design alone (same region as the baseline); 'ours' adds the region. Target: ours >= 5x.",
         f"Peer ({PEER}): {PEER_NOTES}",
     ]
     problems = sorted({p for r in results for p in r["problems"]})

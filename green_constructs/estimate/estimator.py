@@ -34,8 +34,11 @@ ASSUMPTIONS = (
     "reported apart and only where the catalog has the platform's figure.",
     "Instances with no request to serve draw idle power (utilization 0); workload defaults are "
     "listed in docs/WORKLOADS.md.",
-    "Costs are indicative: EC2 on-demand prices in us-east-1 (2023), lower than SageMaker's; "
-    "instances without a price in the catalog are left out of the cost and listed as problems.",
+    "Costs are indicative: SageMaker on-demand prices per feature from the catalog's dated "
+    "snapshot (sagemaker_prices.csv); where it has no price for the region, the us-east-1 "
+    "price, and where it has none for the type, the EC2 on-demand price (lower than "
+    "SageMaker's), each marked in the price coefficient's basis; instances without any price "
+    "are left out of the cost and listed as problems.",
 )
 
 
