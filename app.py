@@ -100,7 +100,9 @@ class GreenGenAIStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "EndpointName", value=self.llm.endpoint_name)
         cdk.CfnOutput(self, "RequestBucket", value=self.llm.bucket.bucket_name)
-        cdk.CfnOutput(self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn)
+        cdk.CfnOutput(
+            self, "TrainingStateMachine", value=self.finetune.state_machine.state_machine_arn
+        )
         cdk.CfnOutput(self, "DatasetBucket", value=self.finetune.dataset.bucket_name)
 
 

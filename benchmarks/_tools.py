@@ -12,8 +12,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -51,7 +52,9 @@ def scanner_exe() -> Path:
 def scanner_env() -> dict[str, str]:
     """Environment for the scanner: it runs ``cfn-guard`` through PATH (``shutil.which``)."""
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(cfn_guard().parent), str(SCANNER_VENV / "bin"), env.get("PATH", "")])
+    env["PATH"] = os.pathsep.join(
+        [str(cfn_guard().parent), str(SCANNER_VENV / "bin"), env.get("PATH", "")]
+    )
     return env
 
 
@@ -92,7 +95,9 @@ def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     return {
         "python": platform.python_version(),

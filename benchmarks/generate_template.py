@@ -43,11 +43,18 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
 
     def add(name: str, type_: str, props: dict[str, Any], **extra: Any) -> str:
         logical_id = f"{b}{name}"
-        res[logical_id] = {"Type": type_, "Properties": props, **extra, "Metadata": _meta(logical_id)}
+        res[logical_id] = {
+            "Type": type_,
+            "Properties": props,
+            **extra,
+            "Metadata": _meta(logical_id),
+        }
         return logical_id
 
     # --- CloudWatch log groups (3): one with retention, one without, one alternating ----------
-    add("AppLogs", "AWS::Logs::LogGroup", {"LogGroupName": f"/bench/{b}/app", "RetentionInDays": 14})
+    add(
+        "AppLogs", "AWS::Logs::LogGroup", {"LogGroupName": f"/bench/{b}/app", "RetentionInDays": 14}
+    )
     add("AuditLogs", "AWS::Logs::LogGroup", {"LogGroupName": f"/bench/{b}/audit"})
     debug: dict[str, Any] = {"LogGroupName": f"/bench/{b}/debug"}
     if i % 2:
@@ -69,7 +76,9 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
                     {
                         "Id": "tiering",
                         "Status": "Enabled",
-                        "Transitions": [{"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 0}],
+                        "Transitions": [
+                            {"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 0}
+                        ],
                         "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
                     }
                 ]
@@ -142,7 +151,13 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
         }
         if (i + n) % 2 == 0:
             props["EnablePerformanceInsights"] = True
-        add(f"Db{n}", "AWS::RDS::DBInstance", props, DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot")
+        add(
+            f"Db{n}",
+            "AWS::RDS::DBInstance",
+            props,
+            DeletionPolicy="Snapshot",
+            UpdateReplacePolicy="Snapshot",
+        )
 
     # --- API Gateway REST API (1): compression in range, out of range, or absent ----------------
     api: dict[str, Any] = {"Name": f"bench-{b}"}
@@ -158,7 +173,12 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
         {
             "GroupDescription": "admin access",
             "SecurityGroupIngress": [
-                {"IpProtocol": "tcp", "FromPort": 22 if i % 2 == 0 else 20, "ToPort": 22 if i % 2 == 0 else 30, "CidrIp": "10.0.0.0/8"}
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 22 if i % 2 == 0 else 20,
+                    "ToPort": 22 if i % 2 == 0 else 30,
+                    "CidrIp": "10.0.0.0/8",
+                }
             ],
             "VpcId": "vpc-0123456789abcdef0",
         },
@@ -185,8 +205,15 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
             "JobFlowRole": "EMR_EC2_DefaultRole",
             "ServiceRole": "EMR_DefaultRole",
             "Instances": {
-                "MasterInstanceGroup": {"InstanceCount": 1, "InstanceType": "m6g.xlarge" if i % 2 else "m5.xlarge"},
-                "CoreInstanceGroup": {"InstanceCount": 2, "InstanceType": "r6g.xlarge" if i % 2 else "r5.xlarge", **({"Market": "SPOT"} if i % 3 == 0 else {})},
+                "MasterInstanceGroup": {
+                    "InstanceCount": 1,
+                    "InstanceType": "m6g.xlarge" if i % 2 else "m5.xlarge",
+                },
+                "CoreInstanceGroup": {
+                    "InstanceCount": 2,
+                    "InstanceType": "r6g.xlarge" if i % 2 else "r5.xlarge",
+                    **({"Market": "SPOT"} if i % 3 == 0 else {}),
+                },
             },
         },
     )
@@ -203,7 +230,10 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
 
     # --- Glue job (1) -------------------------------------------------------------------------
     glue: dict[str, Any] = {
-        "Command": {"Name": "glueetl", "ScriptLocation": {"Fn::Sub": f"s3://${{{b}ArtifactBucket}}/etl.py"}},
+        "Command": {
+            "Name": "glueetl",
+            "ScriptLocation": {"Fn::Sub": f"s3://${{{b}ArtifactBucket}}/etl.py"},
+        },
         "Role": {"Fn::GetAtt": [role, "Arn"]},
         "GlueVersion": "4.0",
     }
@@ -265,7 +295,12 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
     add(
         "Volume",
         "AWS::EC2::Volume",
-        {"AvailabilityZone": "us-east-1a", "Size": 200, "VolumeType": ("gp3", "gp2", "io1", "st1")[i % 4], **({"Iops": 3000} if i % 4 == 2 else {})},
+        {
+            "AvailabilityZone": "us-east-1a",
+            "Size": 200,
+            "VolumeType": ("gp3", "gp2", "io1", "st1")[i % 4],
+            **({"Iops": 3000} if i % 4 == 2 else {}),
+        },
     )
 
     # --- SageMaker model, endpoint config, endpoint (3) ----------------------------------------
@@ -289,18 +324,30 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
     kind = i % 5
     config: dict[str, Any]
     if kind == 0:  # real-time on GPUs
-        config = {"ProductionVariants": [{**variant, "InstanceType": _GPU_INSTANCES[i % 3], "InitialInstanceCount": 2}]}
+        config = {
+            "ProductionVariants": [
+                {**variant, "InstanceType": _GPU_INSTANCES[i % 3], "InitialInstanceCount": 2}
+            ]
+        }
     elif kind == 1:  # real-time on Inferentia2
-        config = {"ProductionVariants": [{**variant, "InstanceType": _INF_INSTANCES[i % 2], "InitialInstanceCount": 1}]}
+        config = {
+            "ProductionVariants": [
+                {**variant, "InstanceType": _INF_INSTANCES[i % 2], "InitialInstanceCount": 1}
+            ]
+        }
     elif kind == 2:  # async, failure path and error topic set
         config = {
-            "ProductionVariants": [{**variant, "InstanceType": "ml.inf2.xlarge", "InitialInstanceCount": 1}],
+            "ProductionVariants": [
+                {**variant, "InstanceType": "ml.inf2.xlarge", "InitialInstanceCount": 1}
+            ],
             "AsyncInferenceConfig": {
                 "OutputConfig": {
                     "S3OutputPath": {"Fn::Sub": f"s3://${{{b}DataBucket}}/out/"},
                     "S3FailurePath": {"Fn::Sub": f"s3://${{{b}DataBucket}}/failed/"},
                     "NotificationConfig": {
-                        "ErrorTopic": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:errors"}
+                        "ErrorTopic": {
+                            "Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:errors"
+                        }
                     },
                 },
                 "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 4},
@@ -308,7 +355,9 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
         }
     elif kind == 3:  # async without failure handling, on GPUs
         config = {
-            "ProductionVariants": [{**variant, "InstanceType": "ml.g5.2xlarge", "InitialInstanceCount": 1}],
+            "ProductionVariants": [
+                {**variant, "InstanceType": "ml.g5.2xlarge", "InitialInstanceCount": 1}
+            ],
             "AsyncInferenceConfig": {
                 "OutputConfig": {"S3OutputPath": {"Fn::Sub": f"s3://${{{b}DataBucket}}/out/"}}
             },
@@ -335,7 +384,14 @@ def _block(i: int) -> dict[str, dict[str, Any]]:
             "MaxCapacity": 4,
             "MinCapacity": 0 if kind == 2 else 1,
             "ResourceId": {
-                "Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [endpoint, "EndpointName"]}, "/variant/AllTraffic"]]
+                "Fn::Join": [
+                    "",
+                    [
+                        "endpoint/",
+                        {"Fn::GetAtt": [endpoint, "EndpointName"]},
+                        "/variant/AllTraffic",
+                    ],
+                ]
             },
             "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
             "ServiceNamespace": "sagemaker",
@@ -368,7 +424,12 @@ def generate(resources: int = DEFAULT_RESOURCES) -> dict[str, Any]:
                     {
                         "Assert": {
                             "Fn::Not": [
-                                {"Fn::Contains": [["1", "2", "3", "4", "5"], {"Ref": "BootstrapVersion"}]}
+                                {
+                                    "Fn::Contains": [
+                                        ["1", "2", "3", "4", "5"],
+                                        {"Ref": "BootstrapVersion"},
+                                    ]
+                                }
                             ]
                         },
                         "AssertDescription": "CDK bootstrap stack version 6 required.",

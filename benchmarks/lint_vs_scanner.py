@@ -57,7 +57,9 @@ def _check_ours(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     try:
         report = json.loads(done.stdout)
     except ValueError as exc:
-        raise SystemExit(f"green-constructs lint printed no JSON ({exc}):\n{done.stdout[:500]}")
+        raise SystemExit(
+            f"green-constructs lint printed no JSON ({exc}):\n{done.stdout[:500]}"
+        ) from None
     findings = report.get("findings") or []
     if not findings:
         raise SystemExit("green-constructs lint reported no findings: its rules did not run")
@@ -72,7 +74,9 @@ def _check_scanner(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     try:
         report = json.loads(done.stdout)
     except ValueError as exc:
-        raise SystemExit(f"susscanner printed no JSON report ({exc}):\n{done.stdout[:500]}")
+        raise SystemExit(
+            f"susscanner printed no JSON report ({exc}):\n{done.stdout[:500]}"
+        ) from None
     failed = report.get("failed_rules") or []
     if not failed:
         raise SystemExit(
@@ -200,14 +204,20 @@ def main(argv: list[str] | None = None) -> int:
     print(_tools.table(rows, ["tool", "median", "min", "max", "findings", "rules hit"]))
     if "ratio_scanner_over_ours" in c:
         verdict = "meets" if c["meets_target"] else "MISSES"
-        print(f"scanner / ours = {c['ratio_scanner_over_ours']}x  ({verdict} target >= {COLD_TARGET}x)")
+        print(
+            f"scanner / ours = {c['ratio_scanner_over_ours']}x  ({verdict} target >= {COLD_TARGET}x)"
+        )
 
     print(f"\nIn process, {p['rules']} rules, {p['findings']} findings (ms per call, median)")
     print(
         _tools.table(
             [
                 ["json.loads(text)", p["json_loads"]["median_ms"], p["json_loads"]["min_ms"]],
-                ["evaluate(dict, all_rules())", p["evaluate"]["median_ms"], p["evaluate"]["min_ms"]],
+                [
+                    "evaluate(dict, all_rules())",
+                    p["evaluate"]["median_ms"],
+                    p["evaluate"]["min_ms"],
+                ],
                 [
                     "  of which TemplateContext(dict)",
                     p["template_context"]["median_ms"],
@@ -219,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     verdict = "meets" if p["meets_target"] else "MISSES"
-    print(f"evaluate / parse = {p['ratio_evaluate_over_parse']}x  ({verdict} target <= {EVAL_TARGET}x)")
+    print(
+        f"evaluate / parse = {p['ratio_evaluate_over_parse']}x  ({verdict} target <= {EVAL_TARGET}x)"
+    )
     print(f"rules alone / parse = {p['ratio_rules_alone_over_parse']}x")
 
     path = _tools.write_result("lint_vs_scanner", result)

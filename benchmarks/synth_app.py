@@ -26,13 +26,29 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import (
     aws_dynamodb as dynamodb,
+)
+from aws_cdk import (
     aws_iam as iam,
+)
+from aws_cdk import (
     aws_lambda as lambda_,
+)
+from aws_cdk import (
     aws_logs as logs,
+)
+from aws_cdk import (
     aws_s3 as s3,
+)
+from aws_cdk import (
     aws_sagemaker as sagemaker,
+)
+from aws_cdk import (
     aws_sns as sns,
+)
+from aws_cdk import (
     aws_sns_subscriptions as subs,
+)
+from aws_cdk import (
     aws_sqs as sqs,
 )
 from constructs import Construct
@@ -137,7 +153,9 @@ class Unit(Construct):
         sagemaker.CfnEndpoint(
             self,
             "Endpoint",
-            endpoint_config_name=self._endpoint_config(index, model, data, topic).attr_endpoint_config_name,
+            endpoint_config_name=self._endpoint_config(
+                index, model, data, topic
+            ).attr_endpoint_config_name,
         )
 
     def _endpoint_config(
@@ -183,9 +201,7 @@ class Unit(Construct):
         return sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
-            production_variants=[
-                sagemaker.CfnEndpointConfig.ProductionVariantProperty(**variant)
-            ],
+            production_variants=[sagemaker.CfnEndpointConfig.ProductionVariantProperty(**variant)],
             async_inference_config=async_config,
         )
 

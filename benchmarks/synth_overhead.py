@@ -164,7 +164,6 @@ def child(variant: str, units: int, mode: str) -> int:
     os.environ["CDK_PERF_COUNTERS_FILE"] = str(counters_file)
     phases = _Phases()
     import aws_cdk  # noqa: F401  (loads the jsii kernel and the aws-cdk-lib assembly)
-
     import synth_app
 
     phases.end("import_cdk")
@@ -226,7 +225,16 @@ def child(variant: str, units: int, mode: str) -> int:
 def _run_child(variant: str, units: int, mode: str) -> tuple[float, dict[str, Any]]:
     env = {**os.environ, **QUIET_NODE}
     seconds, done = _tools.timed_run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", variant, "--units", str(units), "--mode", mode],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            variant,
+            "--units",
+            str(units),
+            "--mode",
+            mode,
+        ],
         env=env,
         cwd=str(HERE),
     )
@@ -303,16 +311,19 @@ def main(argv: list[str] | None = None) -> int:
         }
         for phase in (*PHASES, "process"):
             entry[phase] = _tools.summary_ms([s["times"][phase] for s in samples[v]])
-        entry["cdk_validate"] = _tools.summary_ms(
-            [s["cdk_validate_ms"] / 1000 for s in samples[v]]
-        )
+        entry["cdk_validate"] = _tools.summary_ms([s["cdk_validate_ms"] / 1000 for s in samples[v]])
         entry["cpu"] = {
             phase: _tools.summary_ms([s["cpu"][phase] for s in samples[v]]) for phase in PHASES
         }
         if v != "baseline":
             entry["synth_overhead_ms"] = round((med(v, "synth") - base_synth) * 1000, 1)
             entry["setup_and_synth_overhead_ms"] = round(
-                (med(v, "pack_setup") + med(v, "synth") - med("baseline", "pack_setup") - base_synth)
+                (
+                    med(v, "pack_setup")
+                    + med(v, "synth")
+                    - med("baseline", "pack_setup")
+                    - base_synth
+                )
                 * 1000,
                 1,
             )
@@ -349,14 +360,27 @@ def main(argv: list[str] | None = None) -> int:
                 found or "-",
             ]
         )
-    print(f"\nSynth of a {args.units * 20}-resource app, {args.runs} runs per variant, mode={args.mode} (median ms)")
+    print(
+        f"\nSynth of a {args.units * 20}-resource app, {args.runs} runs per variant, mode={args.mode} (median ms)"
+    )
     print(
         _tools.table(
             rows,
-            ["variant", "resources", "build", "pack setup", "synth", "synth overhead",
-             "setup+synth overhead", "process", "synth CPU", "synth CPU overhead",
-             "CDK validate", "CDK validate overhead",
-             "violations (resources in rules)"],
+            [
+                "variant",
+                "resources",
+                "build",
+                "pack setup",
+                "synth",
+                "synth overhead",
+                "setup+synth overhead",
+                "process",
+                "synth CPU",
+                "synth CPU overhead",
+                "CDK validate",
+                "CDK validate overhead",
+                "violations (resources in rules)",
+            ],
         )
     )
     base = result["variants"]["baseline"]["synth"]
@@ -371,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             mine = result["variants"][v]["synth_overhead_ms"]
             verdict = "meets" if mine <= theirs else "MISSES"
             ratio = f"{mine / theirs:.2f}x" if theirs > 0 and mine > 0 else "n/a"
-            print(f"{v} overhead / awssolutions overhead = {mine} / {theirs} ms = {ratio} ({verdict} target <= 1x)")
+            print(
+                f"{v} overhead / awssolutions overhead = {mine} / {theirs} ms = {ratio} ({verdict} target <= 1x)"
+            )
             cpu_mine = result["variants"][v]["synth_cpu_overhead_ms"]
             cpu_theirs = result["variants"]["awssolutions"]["synth_cpu_overhead_ms"]
             print(f"  (synth CPU time overhead: {cpu_mine} vs {cpu_theirs} ms)")

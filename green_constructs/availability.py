@@ -28,10 +28,7 @@ def not_offered_message(
 ) -> str:
     """``<property>: <what> is not <verb> in <region>; <verb> in (greenest first): ...``."""
     where = ", ".join(regions) if regions else "no region"
-    return (
-        f"{property_name}: {what} is not {verb} in {region}; {verb} in (greenest first): "
-        f"{where}"
-    )
+    return f"{property_name}: {what} is not {verb} in {region}; {verb} in (greenest first): {where}"
 
 
 def check_instance_offered(

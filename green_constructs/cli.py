@@ -10,7 +10,8 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Any, NoReturn, Sequence
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from . import __version__
 from .commands import CommandError

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -246,7 +247,7 @@ def job_instance_metric(
     """
     return cloudwatch.SearchExpression(
         expression=(
-            f"SEARCH('{{\"{namespace}\",Host}} MetricName=\"{metric_name}\" "
+            f'SEARCH(\'{{"{namespace}",Host}} MetricName="{metric_name}" '
             f"Host={job_name_prefix}', '{statistic}', {int(period.to_seconds())})"
         ),
         label=label or f"{job_name_prefix} {metric_name}",
@@ -284,8 +285,11 @@ def check_job_name_prefix(prefix: str) -> None:
 
 def check_whole(name: str, value: object, low: int, high: int | None = None) -> None:
     """Fail with a message naming ``name`` unless ``value`` is an int in ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < low or (
-        high is not None and value > high
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
     ):
         allowed = f"from {low} to {high}" if high is not None else f">= {low}"
         raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")

@@ -6,7 +6,8 @@ replaces the default, as in aws-cdk-lib's L2 ``metric*`` methods, ``dimensions_m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, TypedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypedDict
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch

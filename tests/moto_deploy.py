@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import boto3
 

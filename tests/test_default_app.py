@@ -13,13 +13,12 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 from cdk_nag import AwsSolutionsChecks
-
-from app import build_app
 from compliance import cfn_lint_errors, our_findings
-from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
-from green_constructs.cli import main
 from template_helpers import definition_errors, state_machine_definition
 
+from app import build_app
+from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
+from green_constructs.cli import main
 
 CDK_JSON = json.loads((Path(__file__).parents[1] / "cdk.json").read_text())
 
@@ -110,8 +109,12 @@ def test_bad_environment_context_names_the_key(context, message) -> None:
 def test_default_app_fine_tunes_on_trainium_spot_with_checkpoints(template) -> None:
     (machine,) = template.find_resources("AWS::StepFunctions::StateMachine").values()
     definition = json.dumps(machine["Properties"]["DefinitionString"])
-    for expected in ("ml.trn1.32xlarge", "EnableManagedSpotTraining", "CheckpointConfig",
-                     "huggingface-pytorch-training-neuronx"):
+    for expected in (
+        "ml.trn1.32xlarge",
+        "EnableManagedSpotTraining",
+        "CheckpointConfig",
+        "huggingface-pytorch-training-neuronx",
+    ):
         assert expected in definition
 
 
@@ -224,7 +227,8 @@ def test_default_app_publishes_carbon_metrics_by_the_dashboards_utilization_metr
     assert [r["kind"] for r in resources] == ["endpoint", "training_job"]
     endpoint, training = resources
     assert (endpoint["instance_type"], training["instance_type"]) == (
-        "ml.inf2.xlarge", "ml.trn1.32xlarge"
+        "ml.inf2.xlarge",
+        "ml.trn1.32xlarge",
     )
     widgets = _power_widgets(template)
 

@@ -33,7 +33,9 @@ def _callables():
                 for attr, value in vars(member).items():
                     if attr.startswith("_"):
                         continue
-                    function = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+                    function = (
+                        value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+                    )
                     if inspect.isfunction(function):
                         yield f"{package.__name__}.{name}.{attr}", function
 

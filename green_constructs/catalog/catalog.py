@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping, TypeVar, Union
+from typing import Any, TypeVar
 
 from . import loader, naming
 from .records import (
@@ -54,7 +55,7 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
 
 
 T = TypeVar("T")
-Tables = Union[Mapping[str, T], Callable[[], Mapping[str, T]]]
+Tables = Mapping[str, T] | Callable[[], Mapping[str, T]]
 """A table of the catalog: a mapping, or the function that loads it."""
 
 
@@ -65,7 +66,7 @@ class _Table:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, catalog: "Catalog | None", owner: type | None = None) -> Any:
+    def __get__(self, catalog: Catalog | None, owner: type | None = None) -> Any:
         if catalog is None:
             return self
         value = catalog.__dict__[self.name] = catalog._sources[self.name]()  # noqa: SLF001
@@ -143,7 +144,7 @@ class Catalog:
     _prices = _Table()
 
     @classmethod
-    def default(cls) -> "Catalog":
+    def default(cls) -> Catalog:
         """The catalog shipped with the package (shared by every caller)."""
         return _default_catalog()
 
@@ -200,11 +201,7 @@ class Catalog:
         offering = None
         if chips is not None:
             types = [i.name for i in self._instances.values() if i.accelerator in chips]
-            offering = {
-                region
-                for name in types
-                for region in self._offering(name, feature)
-            }
+            offering = {region for name in types for region in self._offering(name, feature)}
         regions = [
             r
             for name, r in self._regions.items()
@@ -274,6 +271,7 @@ class Catalog:
 
     def greenest_first(self, regions: Iterable[str]) -> list[str]:
         """``regions`` from the lowest grid intensity up; unknown regions last, by name."""
+
         def key(name: str) -> tuple:
             known = self._regions.get(name) if name != FALLBACK_REGION else None
             return (known is None, known.kgco2e_per_kwh if known else 0.0, name)
@@ -509,23 +507,25 @@ class Catalog:
         has it (no fallback here: the estimator says which one it uses)."""
         return self._prices.get((instance_type, feature, region))
 
-    def with_prices(self, prices: Iterable[Price]) -> "Catalog":
+    def with_prices(self, prices: Iterable[Price]) -> Catalog:
         """A copy where ``prices`` replace the price of their (type, feature, region)."""
         tables = self._tables()
         merged = {(p.instance_type, p.feature, p.region): p for p in [*tables["prices"], *prices]}
         return Catalog(**{**tables, "prices": merged.values()})
 
-    def with_grid(self, grid: str) -> "Catalog":
+    def with_grid(self, grid: str) -> Catalog:
         """A copy whose grid factors come from table ``grid``: ``lifecycle`` (the default)
         or ``ccf`` (Cloud Carbon Footprint's factors), see ``loader.GRIDS``."""
         if grid not in loader.GRIDS:
             raise CatalogError(f"unknown grid {grid!r}; allowed: {', '.join(loader.GRIDS)}")
         return Catalog(**{**self._tables(), "regions": lambda: loader.load_regions(grid)})
 
-    def with_availability(self, facts: Iterable[Availability]) -> "Catalog":
+    def with_availability(self, facts: Iterable[Availability]) -> Catalog:
         """A copy where ``facts`` replace the availability of their (type, feature, region)."""
         tables = self._tables()
-        merged = {(f.instance_type, f.feature, f.region): f for f in [*tables["availability"], *facts]}
+        merged = {
+            (f.instance_type, f.feature, f.region): f for f in [*tables["availability"], *facts]
+        }
         return Catalog(**{**tables, "availability": merged.values()})
 
     # overrides ---------------------------------------------------------------------------
@@ -535,7 +535,7 @@ class Catalog:
         grid_intensity: Mapping[str, float] | None = None,
         power: Mapping[str, tuple[float, float]] | None = None,
         constants: Mapping[str, float] | None = None,
-    ) -> "Catalog":
+    ) -> Catalog:
         """A copy with coefficients replaced; overridden rows say ``basis=user-override``.
 
         ``power`` maps a component (``Inferentia2``, ``epyc-3``...) to ``(idle_watts, max_watts)``.
@@ -623,9 +623,7 @@ def _fits(own: InstanceShape, candidate: InstanceShape) -> bool:
             not (own.accelerator_count and candidate.accelerator_count)
             or candidate.accelerator_count <= 4 * own.accelerator_count
         )
-    return (
-        own.vcpu <= candidate.vcpu <= 4 * own.vcpu and candidate.memory_gib >= own.memory_gib
-    )
+    return own.vcpu <= candidate.vcpu <= 4 * own.vcpu and candidate.memory_gib >= own.memory_gib
 
 
 def _size(shape: InstanceShape) -> tuple:
@@ -645,4 +643,3 @@ def _ec2_name(instance_type: str) -> str:
 def _check_feature(feature: str | None) -> None:
     if feature is not None and feature not in FEATURES:
         raise CatalogError(f"unknown feature {feature!r}; allowed: {', '.join(FEATURES)}")
-

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from . import naming
-from .loader import SHAPE_COLUMNS
 from .records import family_of
 
 FAMILY_COLUMNS = (

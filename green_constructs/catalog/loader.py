@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
 import os
+from collections.abc import Iterator
+from functools import lru_cache
 from operator import itemgetter
-from typing import Iterator
 
 from .records import (
     Accelerator,
@@ -264,7 +264,8 @@ def load_dlc_images() -> list[DlcImage]:
             repository=row["repository"],
             tag=row["tag"],
             registries=tuple(
-                tuple(pair.split("=", 1)) for pair in row["registries"].split()  # type: ignore[misc]
+                tuple(pair.split("=", 1))
+                for pair in row["registries"].split()  # type: ignore[misc]
             ),
             source=row["source"],
         )

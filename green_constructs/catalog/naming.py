@@ -7,8 +7,9 @@ Graviton, ``i`` Intel) and capability letters, optionally a ``-variant`` (``p6-b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 ACCELERATED = {
     "p": "gpu",
@@ -47,7 +48,7 @@ def parse(family: str) -> FamilyName | None:
     if found:
         prefix, number, letters, variant = found.groups()
         processor = letters[0] if letters[:1] in PROCESSORS else None
-        return FamilyName(prefix, int(number), processor, letters[bool(processor):], variant)
+        return FamilyName(prefix, int(number), processor, letters[bool(processor) :], variant)
     found = _UNNUMBERED.match(family)
     return FamilyName(found[1], None, None, "", found[2]) if found else None
 

@@ -242,5 +242,5 @@ def _unprefixed(instance_type: str) -> str:
     name = instance_type.strip().lower()
     for prefix in _CLASS_PREFIXES:
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name

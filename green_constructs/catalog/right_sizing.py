@@ -3,8 +3,8 @@ and whose host memory holds the weights while they load."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 from .catalog import Catalog
 from .records import InstanceType

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _chart_path(output: str) -> "Path":
+def _chart_path(output: str) -> Path:
     """Where a Markdown report written to ``output`` puts its chart: ``output`` as ``.svg``."""
     from pathlib import Path
 

@@ -73,7 +73,9 @@ def run(args: argparse.Namespace, session: Any = None) -> int:
         ]
         if args.aws and region is not None:
             checks += check_account(found, region=region, session=session)
-    counts = {status: sum(c.status == status for c in checks) for status in ("blocker", "unknown", "ok")}
+    counts = {
+        status: sum(c.status == status for c in checks) for status in ("blocker", "unknown", "ok")
+    }
     regions = deployable_regions(wanted, catalog=catalog)
     if args.format == "json":
         report = {

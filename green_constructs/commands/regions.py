@@ -62,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
             )
         kind, chip = found
     if args.feature is not None and kind not in ("inferentia", "trainium"):
-        raise CommandError("--feature goes with a Neuron --accelerator (inferentia2, trainium, trainium2)")
+        raise CommandError(
+            "--feature goes with a Neuron --accelerator (inferentia2, trainium, trainium2)"
+        )
     if args.top is not None and args.top < 1:
         raise CommandError(f"--top: must be at least 1, got {args.top}")
     catalog = Catalog.default()
@@ -70,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     types = [
         i.name
         for i in catalog.instances()
-        if (chip and i.accelerator == chip) or (chip is None and kind in ("inferentia", "trainium") and i.kind == kind)
+        if (chip and i.accelerator == chip)
+        or (chip is None and kind in ("inferentia", "trainium") and i.kind == kind)
     ]
     features = (args.feature,) if args.feature else FEATURES
     rows = [
@@ -92,7 +95,12 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(
             json.dumps(
-                {"accelerator": args.accelerator, "kind": kind, "feature": args.feature, "regions": rows},
+                {
+                    "accelerator": args.accelerator,
+                    "kind": kind,
+                    "feature": args.feature,
+                    "regions": rows,
+                },
                 indent=2,
             )
             + "\n"
@@ -105,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         note = "" if row["basis"] == "published" else f" ({row['basis']})"
         offered = f"  {_grouped(row['offered'])}" if row["offered"] else ""
-        lines.append(f"{row['rank']:>3}. {row['region']:<16} {row['kgco2e_per_kwh']:.4f}{note}{offered}")
+        lines.append(
+            f"{row['rank']:>3}. {row['region']:<16} {row['kgco2e_per_kwh']:.4f}{note}{offered}"
+        )
     emit("\n".join(lines) + "\n")
     return 0
 

@@ -13,8 +13,9 @@ coefficients an estimate lists.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..catalog import Catalog, CatalogError
 from .workload import WorkloadError, field_name

@@ -7,9 +7,9 @@ loader, resources are read with the rules' helpers, every number goes through
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..catalog import Catalog, CatalogError, UnknownRegionError
 from ..lint.decode import DecodedTemplate

@@ -113,7 +113,9 @@ def instance_watts(
                 chip.source,
             )
         )
-        watts += shape.accelerator_count * _interpolate(chip.idle_watts, chip.max_watts, utilization)
+        watts += shape.accelerator_count * _interpolate(
+            chip.idle_watts, chip.max_watts, utilization
+        )
     return watts, used
 
 
@@ -245,7 +247,9 @@ def price_coefficient(
             "fallback: EC2 price, SageMaker is dearer (no SageMaker price in the table)",
             shape.price_source or shape.source,
         )
-    return Coefficient(name, None, "USD/hour", "unknown", "no SageMaker or EC2 price in the catalog")
+    return Coefficient(
+        name, None, "USD/hour", "unknown", "no SageMaker or EC2 price in the catalog"
+    )
 
 
 def instance_footprint(

@@ -8,8 +8,9 @@ with path metadata carry ``aws:cdk:path`` on each resource. Unreadable metadata 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 
 def construct_paths(template_path: str | Path, template: Mapping[str, Any]) -> dict[str, str]:

@@ -14,7 +14,8 @@ tail the template's scale-in policy takes to act (:func:`scale_in_tail`).
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..catalog import Catalog, InstanceType
 from ..rules import TemplateContext
@@ -269,8 +270,7 @@ def _start_and_tail(
     source = "workload" if profile.startup_minutes is not None else "assumed"
     plan.notes.append(
         f"{bursts:g} scale-out(s) a day of {count} instance(s): {startup:g} min start-up "
-        f"({source}) each"
-        + (f", {tail[0] / 60:g} min scale-in tail ({tail[1]})" if tail else "")
+        f"({source}) each" + (f", {tail[0] / 60:g} min scale-in tail ({tail[1]})" if tail else "")
     )
     if tail is None:
         plan.notes.append("no scale-in policy in the template: no scale-in tail counted")
@@ -329,7 +329,8 @@ def _step_tail(policy: Resource, context: TemplateContext) -> list[tuple[float, 
     config = policy.get("StepScalingPolicyConfiguration")
     steps = config.get("StepAdjustments") if isinstance(config, dict) else None
     adjustments = [
-        s.get("ScalingAdjustment") for s in (steps if isinstance(steps, list) else ())
+        s.get("ScalingAdjustment")
+        for s in (steps if isinstance(steps, list) else ())
         if isinstance(s, dict)
     ]
     exact = config.get("AdjustmentType") == "ExactCapacity" if isinstance(config, dict) else False

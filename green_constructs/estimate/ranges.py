@@ -21,8 +21,9 @@ is read again): a few milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..catalog import Catalog, CatalogError, loader
 from ..catalog.catalog import OVERRIDE_SOURCE
@@ -171,7 +172,9 @@ def at(catalog: Catalog, choices: dict[str, str], ranges: list[AssumptionRange])
     return catalog.with_overrides(power=power, constants=constants)
 
 
-Scenario = Callable[[Catalog], tuple[list[ResourceEstimate], list[ResourceEstimate], list[ResourceEstimate]]]
+Scenario = Callable[
+    [Catalog], tuple[list[ResourceEstimate], list[ResourceEstimate], list[ResourceEstimate]]
+]
 """Evaluates the estimate under a catalog: (ours, the baseline, the baseline in our regions)."""
 
 

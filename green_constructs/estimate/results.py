@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..catalog import InstanceType
 from .footprint import Coefficient
@@ -166,7 +167,7 @@ class Totals:
     embodied_complete: bool
 
     @classmethod
-    def of(cls, estimates: list[ResourceEstimate]) -> "Totals":
+    def of(cls, estimates: list[ResourceEstimate]) -> Totals:
         known = [e for e in estimates if e.estimated]
         unknown = len(estimates) - len(known)
         lines = [line for e in known for line in e.lines]

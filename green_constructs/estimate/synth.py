@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .estimator import estimate_path
+from .ranges import describe, driven_by
 from .report import render, svg_chart
 from .report.rows import left_out, money, number
-from .ranges import describe, driven_by
 from .results import Estimate
 from .workload import Workload, load_workload
 
@@ -90,7 +90,11 @@ def _spread(estimate: Estimate, which: str) -> list[float] | None:
 
 def _ratio_spread(estimate: Estimate) -> str:
     pair = estimate.ranges.ratios_dict()["combined"]["kgco2e"] if estimate.ranges else None
-    return f", {pair[0]:g}-{pair[1]:g} over the assumptions' ranges" if pair and pair[0] != pair[1] else ""
+    return (
+        f", {pair[0]:g}-{pair[1]:g} over the assumptions' ranges"
+        if pair and pair[0] != pair[1]
+        else ""
+    )
 
 
 def _outdir(app_or_outdir: Any) -> str:

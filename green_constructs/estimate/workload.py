@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 HOURS_PER_MONTH = 730.0
 """8760 hours a year over 12 months."""
@@ -69,7 +70,7 @@ class ResourceProfile:
     bursts_per_day: float | None = None
     startup_minutes: float | None = None
 
-    def merged_over(self, base: "ResourceProfile") -> "ResourceProfile":
+    def merged_over(self, base: ResourceProfile) -> ResourceProfile:
         """This profile with its unset fields taken from ``base``."""
         return replace(
             base,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -27,8 +28,8 @@ from .endpoint_scaling import (
     check_variant,
     endpoint,
     production_variant,
-    set_inference_ami,
     sagemaker_metric,
+    set_inference_ami,
     variant_scalable_target,
 )
 from .inference_model import DEFAULT_FAMILIES, InferenceModel

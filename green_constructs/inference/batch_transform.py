@@ -8,7 +8,8 @@ instances when the job ends.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -57,6 +58,7 @@ TRANSFORM_JOBS_NAMESPACE = "/aws/sagemaker/TransformJobs"
 _PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
 DEFAULT_EXPIRY = cdk.Duration.days(30)
 """Lifetime of inputs and results in the bucket a pipeline creates."""
+
 
 class BatchTransformPipeline(Construct):
     """Event-driven SageMaker batch transform on Inferentia2 (or Graviton/CPU).

@@ -165,9 +165,7 @@ def endpoint(
         retain_all_variant_properties=True,
         # a new data capture setting must reach the endpoint; only the count is kept
         exclude_retained_variant_properties=[
-            sagemaker.CfnEndpoint.VariantPropertyProperty(
-                variant_property_type="DataCaptureConfig"
-            )
+            sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type="DataCaptureConfig")
         ],
     )
 

@@ -25,19 +25,18 @@ models are best exported to S3 as well.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from ..catalog import Catalog, family_of
-from ..catalog import right_sizing
+from ..catalog import Catalog, family_of, right_sizing
+from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
 from .images import neuron_dlc_image
 from .model_source import ContainerConfig, ModelSource, grant_model_data_read
-from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
 
 MODEL_DIR = "/opt/ml/model"
 NEURON_FAMILIES = ("inf2", "trn1", "trn1n")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -144,7 +145,7 @@ class ModelSource(ABC):
         """Validate against ``instance_type`` (ValueError naming the property), grant ``role``
         what pulling the image and weights needs, and return the container."""
 
-    def right_size(self, *, families: tuple[str, ...]) -> "SizingDecision | None":
+    def right_size(self, *, families: tuple[str, ...]) -> SizingDecision | None:
         """The smallest fitting instance when the source knows the model's size, else None."""
         return None
 

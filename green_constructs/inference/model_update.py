@@ -114,9 +114,7 @@ class EndpointModelUpdate(Construct):
                 iam.PolicyStatement(
                     actions=["iam:PassRole"],
                     resources=[model.role.role_arn],
-                    conditions={
-                        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
-                    },
+                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
                 )
             ],
             result_path=sfn.JsonPath.DISCARD,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_applicationautoscaling as appscaling
@@ -26,8 +27,8 @@ from .endpoint_scaling import (
     check_variant,
     endpoint,
     production_variant,
-    set_inference_ami,
     sagemaker_metric,
+    set_inference_ami,
     variant_scalable_target,
 )
 from .inference_model import DEFAULT_FAMILIES, InferenceModel

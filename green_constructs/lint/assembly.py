@@ -8,8 +8,9 @@ recursively) and nested stack templates (``.template.json`` file assets of a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .decode import DecodedTemplate, TemplateDecodeError, decode_file
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from json.decoder import scanstring
 from os import PathLike
-from typing import Any, Iterator
+from typing import Any
 
 from ..rules.model import NotEvaluated
 
@@ -27,7 +28,16 @@ class DecodedTemplate:
     says the text has ``Fn::Transform`` (``AWS::Include``, macros).
     """
 
-    __slots__ = ("path", "template", "lines", "region", "name", "parent", "mentions_include", "notes")
+    __slots__ = (
+        "path",
+        "template",
+        "lines",
+        "region",
+        "name",
+        "parent",
+        "mentions_include",
+        "notes",
+    )
 
     def __init__(
         self,
@@ -190,9 +200,7 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
         try:
             data = _json_within_depth(text, MAX_DEPTH)
         except json.JSONDecodeError as error:
-            raise TemplateDecodeError(
-                f"{path}:{error.lineno}: invalid JSON: {error.msg}"
-            ) from None
+            raise TemplateDecodeError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
         except RecursionError:
             raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
         except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
@@ -205,7 +213,9 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
         if _deeper_than(data, MAX_DEPTH):  # aliases can nest what the text does not
             raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data, dict):
-        raise TemplateDecodeError(f"{path}: not a CloudFormation template (top level is not a mapping)")
+        raise TemplateDecodeError(
+            f"{path}: not a CloudFormation template (top level is not a mapping)"
+        )
     if not isinstance(data.get("Resources"), dict):
         raise TemplateDecodeError(f"{path}: not a CloudFormation template (no Resources mapping)")
     mentions_include = "Fn::Transform" in text or "!Transform" in text

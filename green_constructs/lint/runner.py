@@ -23,8 +23,9 @@ for the template as a whole.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from ..catalog import Catalog
 from ..rules import (
@@ -137,7 +138,9 @@ def lint(
         resources += len(context.resources)
         paths_by_name[decoded.display_name] = decoded.path
         lines = decoded.lines
-        findings += (f._replace(line=lines.get(f.resource)) for f in evaluate_context(context, rules))
+        findings += (
+            f._replace(line=lines.get(f.resource)) for f in evaluate_context(context, rules)
+        )
         unread += (
             n._replace(line=lines.get(n.resource)) for n in (*decoded.unread(), *context.unread)
         )

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .decode import (
     DecodedTemplate,
@@ -38,19 +39,29 @@ def apply_transforms(decoded: DecodedTemplate, region: str | None) -> None:
     for name in declared_transforms(decoded.template):
         expand = _EXPANDERS.get(name) if isinstance(name, str) else None
         if failed is not None:
-            decoded.note("", "", "Transform", f"transform {_name(name)} is not expanded: {failed} failed before it")
+            decoded.note(
+                "",
+                "",
+                "Transform",
+                f"transform {_name(name)} is not expanded: {failed} failed before it",
+            )
             continue
         if expand is None:
             decoded.note(
-                "", "", "Transform", f"transform {_name(name)} is not expanded: what it adds or "
-                "changes is not checked",
+                "",
+                "",
+                "Transform",
+                f"transform {_name(name)} is not expanded: what it adds or changes is not checked",
             )
             continue
         try:
             expanded = expand(decoded, region)
         except Exception as error:  # a translator's bug or an invalid template: said, not raised
             decoded.note(
-                "", "", "Transform", f"transform {name} failed ({_first_line(error)}): "
+                "",
+                "",
+                "Transform",
+                f"transform {name} failed ({_first_line(error)}): "
                 "the resources it creates are not checked",
             )
             for logical_id, body in decoded.template.get("Resources", {}).items():
@@ -64,7 +75,9 @@ def apply_transforms(decoded: DecodedTemplate, region: str | None) -> None:
     if decoded.mentions_include:
         for path, whole in _include_paths(decoded.template):
             if not whole:  # a resource's whole properties: the engine says so
-                decoded.note("", "", path, "Fn::Transform (AWS::Include or a macro) is not expanded")
+                decoded.note(
+                    "", "", path, "Fn::Transform (AWS::Include or a macro) is not expanded"
+                )
 
 
 def _name(name: Any) -> str:
@@ -98,9 +111,7 @@ def _expand_sam(decoded: DecodedTemplate, region: str | None) -> dict[str, Any]:
         if isinstance(body, dict) and str(body.get("Type", "")).startswith(_SERVERLESS):
             _local_artifacts(body, base)
     translator = Translator(None, Parser(), boto_session=_Region(region or "us-east-1"))
-    return translator.translate(
-        template, parameter_values={}, get_managed_policy_map=lambda: {}
-    )
+    return translator.translate(template, parameter_values={}, get_managed_policy_map=lambda: {})
 
 
 def _local_artifacts(body: dict[str, Any], base: Path) -> None:
@@ -161,7 +172,9 @@ def _note_invented_collections(decoded: DecodedTemplate) -> None:
         declared = parameters.get(name) if isinstance(name, str) else None
         if isinstance(declared, dict) and "Default" not in declared:
             decoded.note(
-                "", "", f"Resources.{key}",
+                "",
+                "",
+                f"Resources.{key}",
                 f"loops over parameter {name}, which has no default: the resources it "
                 "creates are judged with made-up names",
             )
@@ -221,8 +234,10 @@ def _include_paths(template: Any) -> list[tuple[str, bool]]:
             for key, value in node.items():
                 child = f"{path}.{key}" if path else str(key)
                 if key == "Fn::Transform":
-                    whole = len(node) == 1 and path.startswith("Resources.") and path.endswith(
-                        ".Properties"
+                    whole = (
+                        len(node) == 1
+                        and path.startswith("Resources.")
+                        and path.endswith(".Properties")
                     )
                     found.append((path or child, whole))
                 else:

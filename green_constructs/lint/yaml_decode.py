@@ -66,5 +66,3 @@ def decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
         raise TemplateDecodeError(f"{path}: invalid YAML: {error}") from None
     finally:
         loader.dispose()
-
-

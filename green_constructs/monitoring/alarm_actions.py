@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import abc
-from typing import Sequence
+from collections.abc import Sequence
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -20,12 +20,12 @@ class AlarmActionStrategy(abc.ABC):
         """Give ``alarm`` its actions."""
 
     @staticmethod
-    def sns(topic: sns.ITopic, *, on_ok: bool = False) -> "SnsAlarmActionStrategy":
+    def sns(topic: sns.ITopic, *, on_ok: bool = False) -> SnsAlarmActionStrategy:
         """Notify ``topic`` when the alarm fires (and when it recovers, with ``on_ok``)."""
         return SnsAlarmActionStrategy(topic, on_ok=on_ok)
 
     @staticmethod
-    def none() -> "NoopAlarmActionStrategy":
+    def none() -> NoopAlarmActionStrategy:
         """No action: the alarm only shows its state (on the dashboard, in the console)."""
         return NoopAlarmActionStrategy()
 
@@ -33,7 +33,7 @@ class AlarmActionStrategy(abc.ABC):
     def custom(
         *alarm_actions: cloudwatch.IAlarmAction,
         ok_actions: Sequence[cloudwatch.IAlarmAction] = (),
-    ) -> "CustomAlarmActionStrategy":
+    ) -> CustomAlarmActionStrategy:
         """Run these ``cloudwatch.IAlarmAction`` s (Lambda, SSM, Auto Scaling, EC2...)."""
         return CustomAlarmActionStrategy(alarm_actions, ok_actions=ok_actions)
 

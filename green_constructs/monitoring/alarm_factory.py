@@ -140,8 +140,10 @@ class AlarmFactory:
         datapoints = options.datapoints_to_alarm
         if datapoints is None:
             datapoints = periods
-        elif isinstance(datapoints, bool) or not isinstance(datapoints, int) or not (
-            1 <= datapoints <= periods
+        elif (
+            isinstance(datapoints, bool)
+            or not isinstance(datapoints, int)
+            or not (1 <= datapoints <= periods)
         ):
             raise ValueError(
                 f"datapoints_to_alarm of {construct_id} must be a whole number from 1 to its "

@@ -150,7 +150,7 @@ class SustainabilityMonitor(Construct):
         idle_alarm: IdleThreshold | None = None,
         low_utilization_alarm: LowUtilizationThreshold | None = None,
         backlog_without_capacity_alarm: BacklogWithoutCapacityThreshold | None = None,
-    ) -> "SustainabilityMonitor":
+    ) -> SustainabilityMonitor:
         """Utilization, backlog, requests processed, latency, instances and carbon of an
         asynchronous endpoint; alarms (``idle``, ``low_utilization``,
         ``backlog_without_capacity``) when it idles on instances, is over-provisioned, or
@@ -231,7 +231,7 @@ class SustainabilityMonitor(Construct):
         utilization: cloudwatch.Metric | cloudwatch.MathExpression | None = None,
         idle_alarm: IdleThreshold | None = None,
         low_utilization_alarm: LowUtilizationThreshold | None = None,
-    ) -> "SustainabilityMonitor":
+    ) -> SustainabilityMonitor:
         """Utilization, invocations, latency, instances and carbon of a real-time endpoint;
         alarms (``idle``, ``low_utilization``) when it idles on instances or is
         over-provisioned. Parameters (and defaults) as in :meth:`monitor_async_endpoint`.
@@ -261,7 +261,7 @@ class SustainabilityMonitor(Construct):
         )
 
     # -- jobs -----------------------------------------------------------------------------
-    def monitor_batch_pipeline(self, pipeline: BatchTransformPipeline) -> "SustainabilityMonitor":
+    def monitor_batch_pipeline(self, pipeline: BatchTransformPipeline) -> SustainabilityMonitor:
         """Per-instance utilization, executions and carbon of a batch transform pipeline's
         jobs. Returns the monitor. Job instance metrics are found by search (job names are
         known at run time only), and a search cannot drive an alarm: a job's timeout bounds
@@ -269,7 +269,9 @@ class SustainabilityMonitor(Construct):
         self._claim("pipeline", pipeline, BatchTransformPipeline)
         model = self._power(pipeline.model.instance_type)
         prefix = pipeline.job_name_prefix
-        utilization = ("CPUUtilization", "MemoryUtilization") + (GPU_UTILIZATION if model.gpus else ())
+        utilization = ("CPUUtilization", "MemoryUtilization") + (
+            GPU_UTILIZATION if model.gpus else ()
+        )
         return self._add(
             pipeline,
             MonitoredResource(
@@ -286,7 +288,7 @@ class SustainabilityMonitor(Construct):
                     model, namespace=TRANSFORM_JOBS_NAMESPACE, job_name_prefix=prefix
                 ),
                 note=_NEURON_NOTE if not model.gpus else "",
-            )
+            ),
         )
 
     def monitor_training_job(
@@ -295,7 +297,7 @@ class SustainabilityMonitor(Construct):
         *,
         expected_duration: cdk.Duration | None = None,
         overrun_alarm: TrainingOverrunThreshold | None = None,
-    ) -> "SustainabilityMonitor":
+    ) -> SustainabilityMonitor:
         """Per-instance utilization, runs and carbon of a training pipeline's jobs, and an
         alarm (``training_overrun``) when a run takes longer than expected. Returns the
         monitor.
@@ -345,7 +347,7 @@ class SustainabilityMonitor(Construct):
                 ),
                 alarms=_present({"training_overrun": alarm}),
                 note=_NEURON_NOTE,
-            )
+            ),
         )
 
     def monitor_cluster(
@@ -355,7 +357,7 @@ class SustainabilityMonitor(Construct):
         low_utilization_percent: float | None = None,
         low_utilization_after: cdk.Duration | None = None,
         low_utilization_alarm: LowUtilizationThreshold | None = None,
-    ) -> "SustainabilityMonitor":
+    ) -> SustainabilityMonitor:
         """NeuronCore utilization and carbon of a HyperPod cluster's Trainium workers (which
         run until the cluster is deleted), and an alarm (``low_utilization``) when the cores
         stay nearly idle. Returns the monitor.
@@ -401,7 +403,7 @@ class SustainabilityMonitor(Construct):
                 carbon=self.metrics.cluster_carbon(groups, neuron),
                 alarms=_present({"low_utilization": alarm}),
                 note="Workers only: the Slurm controller is not in the estimate.",
-            )
+            ),
         )
 
     # -- helpers --------------------------------------------------------------------------
@@ -458,7 +460,9 @@ class SustainabilityMonitor(Construct):
             power=(model,),
             utilization={**shown, "Busy share (%)": utilization or busy},
             demand={**demand, "Instances in service": instances},
-            carbon=factory.endpoint_carbon(model, **names, requests=requests, utilization=utilization),
+            carbon=factory.endpoint_carbon(
+                model, **names, requests=requests, utilization=utilization
+            ),
             alarms=_present(alarms),
             note=_NEURON_NOTE if not model.gpus and utilization is None else "",
         )
@@ -484,7 +488,7 @@ class SustainabilityMonitor(Construct):
         scope = self.node.try_find_child(scope_id) or Construct(self, scope_id)
         return AlarmFactory(scope, self.alarm_action)
 
-    def _add(self, source: Construct, resource: MonitoredResource) -> "SustainabilityMonitor":
+    def _add(self, source: Construct, resource: MonitoredResource) -> SustainabilityMonitor:
         self._resources[source.node.path] = resource
         for row in segment_rows(resource):
             self.dashboard.add_widgets(*row)
@@ -503,9 +507,7 @@ class SustainabilityMonitor(Construct):
 _T = TypeVar("_T", bound=AlarmThreshold)
 
 
-def _threshold(
-    name: str, kind: type[_T], given: _T | None, **keywords: tuple[str, object]
-) -> _T:
+def _threshold(name: str, kind: type[_T], given: _T | None, **keywords: tuple[str, object]) -> _T:
     """``given`` (or a default ``kind``) with the short keywords' values filled in; a value set
     both ways fails, naming both."""
     if given is None:
@@ -550,7 +552,6 @@ def _whole_hours(name: str, value: cdk.Duration) -> int:
 def _percent(value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 100:
         raise ValueError(
-            "low_utilization_percent must be a number between 0 and 100 (exclusive), "
-            f"got {value!r}"
+            f"low_utilization_percent must be a number between 0 and 100 (exclusive), got {value!r}"
         )
     return float(value)

@@ -41,7 +41,7 @@ class PowerModel:
     utilization: UtilizationMetric
 
     @classmethod
-    def of(cls, instance_type: str, region: str, catalog: Catalog | None = None) -> "PowerModel":
+    def of(cls, instance_type: str, region: str, catalog: Catalog | None = None) -> PowerModel:
         """The coefficients of ``instance_type`` in ``region`` (unknown or unresolved regions use
         the catalog's average intensity, as the estimator does)."""
         catalog = catalog or Catalog.default()

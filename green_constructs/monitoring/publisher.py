@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence, Union
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -58,7 +59,7 @@ class MonitoredEndpoint:
     region: str | None = None
 
     @classmethod
-    def of(cls, endpoint: AsyncInferenceEndpoint | RealtimeEndpoint) -> "MonitoredEndpoint":
+    def of(cls, endpoint: AsyncInferenceEndpoint | RealtimeEndpoint) -> MonitoredEndpoint:
         """The variant of an endpoint construct of this library, in its stack's region."""
         return cls(
             endpoint_name=endpoint.endpoint_name,
@@ -84,7 +85,7 @@ class MonitoredTrainingJob:
     region: str | None = None
 
     @classmethod
-    def of(cls, job: TrainiumTrainingJob) -> "MonitoredTrainingJob":
+    def of(cls, job: TrainiumTrainingJob) -> MonitoredTrainingJob:
         """The jobs of a :class:`~green_constructs.training.TrainiumTrainingJob`, in its stack's
         region."""
         return cls(
@@ -94,9 +95,9 @@ class MonitoredTrainingJob:
         )
 
 
-MonitoredEndpointLike = Union[MonitoredEndpoint, AsyncInferenceEndpoint, RealtimeEndpoint]
-MonitoredJobLike = Union[MonitoredTrainingJob, TrainiumTrainingJob]
-Monitored = Union[MonitoredEndpointLike, MonitoredJobLike]
+MonitoredEndpointLike = MonitoredEndpoint | AsyncInferenceEndpoint | RealtimeEndpoint
+MonitoredJobLike = MonitoredTrainingJob | TrainiumTrainingJob
+Monitored = MonitoredEndpointLike | MonitoredJobLike
 
 
 class CarbonMetricsPublisher(Construct):
@@ -160,8 +161,7 @@ class CarbonMetricsPublisher(Construct):
                 raise ValueError(f"{name}: give a list, got {given!r}")
         if not endpoints and not training_jobs:
             raise ValueError(
-                "endpoints, training_jobs: give at least one endpoint or training job to "
-                "report on"
+                "endpoints, training_jobs: give at least one endpoint or training job to report on"
             )
         super().__init__(scope, construct_id)
         self.namespace = namespace
@@ -321,9 +321,7 @@ class CarbonMetricsPublisher(Construct):
                 )
                 arns[arn] = resource_finding(self, arn)
             role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["sagemaker:DescribeTrainingJob"], resources=list(arns)
-                )
+                iam.PolicyStatement(actions=["sagemaker:DescribeTrainingJob"], resources=list(arns))
             )
             job_arns = list(dict.fromkeys(arns.values()))
         acknowledge(

@@ -15,8 +15,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 HANDLER = "publisher_handler.handler"
-_ESTIMATE_INIT = '"""The estimator\'s footprint model, as shipped in the carbon metrics Lambda."""\n'
-_MONITORING_INIT = '"""The utilization metric the dashboard uses, as shipped in the carbon metrics Lambda."""\n'
+_ESTIMATE_INIT = (
+    '"""The estimator\'s footprint model, as shipped in the carbon metrics Lambda."""\n'
+)
+_MONITORING_INIT = (
+    '"""The utilization metric the dashboard uses, as shipped in the carbon metrics Lambda."""\n'
+)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 
@@ -80,7 +80,5 @@ def _heading(resource: MonitoredResource) -> cloudwatch.TextWidget:
     return cloudwatch.TextWidget(markdown="\n\n".join(lines), width=_FULL_WIDTH, height=3)
 
 
-def _graph(
-    title: str, metrics: list[cloudwatch.IMetric], width: int = 6
-) -> cloudwatch.GraphWidget:
+def _graph(title: str, metrics: list[cloudwatch.IMetric], width: int = 6) -> cloudwatch.GraphWidget:
     return cloudwatch.GraphWidget(title=title, left=metrics, width=width, height=_HEIGHT)

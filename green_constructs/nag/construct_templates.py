@@ -12,8 +12,8 @@ on that file, and each resource is answered from the result.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import aws_cdk as cdk
 import jsii

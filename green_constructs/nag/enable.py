@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Union
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 
@@ -12,7 +13,7 @@ from .installed import CDK_NAG_MAJOR
 if TYPE_CHECKING:
     from .v3 import GenAISustainabilityChecks, SustainabilityChecks
 
-    Pack = Union[SustainabilityChecks, GenAISustainabilityChecks]
+    Pack = SustainabilityChecks | GenAISustainabilityChecks
 
 DEFAULT_PACKS = ("Sustainability", "GenAI")
 

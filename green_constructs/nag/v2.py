@@ -11,7 +11,7 @@ A synth with ``skip_validation=True`` therefore reports none.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import aws_cdk as cdk
 import cdk_nag

@@ -7,7 +7,7 @@ one crossing into Python for the whole app instead of one per resource and rule.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 import aws_cdk as cdk
 import cdk_nag

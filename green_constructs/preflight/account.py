@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -90,9 +91,7 @@ def _registry(image: Any, region: str) -> str | None:
     return Catalog.default().image_registries(image.repository, image.tag).get(region)
 
 
-def _quotas(
-    needed: dict[str, list[Requirement]], region: str, session: Any
-) -> list[Check]:
+def _quotas(needed: dict[str, list[Requirement]], region: str, session: Any) -> list[Check]:
     try:
         client = session.client("service-quotas", region_name=region)
         values = {
@@ -111,7 +110,7 @@ def _quotas(
         total = sum(r.count for r in users)
         first = users[0]
 
-        def verdict(status: str, message: str) -> Check:
+        def verdict(status: str, message: str, first: Requirement = first) -> Check:
             return Check(
                 status,
                 first.template,

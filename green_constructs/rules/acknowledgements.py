@@ -9,7 +9,8 @@ is what CDK itself matches against a plugin's report. Both forms acknowledge the
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: Each pack's validation plugin name (cdk-nag 3), the namespace CDK puts before its rule ids.
 PLUGIN_NAMES = {"Sustainability": "SustainabilityChecks", "GenAI": "GenAISustainabilityChecks"}

@@ -16,8 +16,9 @@ decide it.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from itertools import combinations, product
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from .intrinsics import NO_VALUE
 
@@ -191,7 +192,9 @@ class Conditions:
         """The assignments of the free conditions to evaluate (see the module docstring)."""
         names = self.free
         if len(names) <= MAX_EXHAUSTIVE:
-            return [tuple(zip(names, values)) for values in product((False, True), repeat=len(names))]
+            return [
+                tuple(zip(names, values)) for values in product((False, True), repeat=len(names))
+            ]
         chosen = [tuple((n, False) for n in names), tuple((n, True) for n in names)]
         for flipped in names[:MAX_FLIPPED]:
             chosen.append(tuple((n, n == flipped) for n in names))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Hashable, Mapping, TypeVar
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 from ..catalog import Catalog
 from .conditions import Assignment, choose
@@ -51,7 +52,7 @@ class TemplateContext:
             type(spec) is not dict or "Default" not in spec for spec in self.parameters.values()
         )
         raw = template.get("Resources") if isinstance(template, dict) else None
-        for logical_id, body in (raw.items() if isinstance(raw, dict) else ()):
+        for logical_id, body in raw.items() if isinstance(raw, dict) else ():
             if type(body) is not dict:
                 continue
             resource_type = body.get("Type")
@@ -80,7 +81,7 @@ class TemplateContext:
             self.resources[logical_id] = resource
             self._by_type[resource_type].append(resource)
 
-    def under(self, assignment: Assignment) -> "TemplateContext":
+    def under(self, assignment: Assignment) -> TemplateContext:
         """This template as deployed under ``assignment`` of its conditions."""
         return TemplateContext(
             self.template,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 LEAVES = frozenset({str, int, float, bool, type(None)})

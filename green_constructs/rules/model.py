@@ -6,8 +6,9 @@ would spend more on creating dataclasses (and importing ``dataclasses``) than on
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .intrinsics import NO_VALUE, is_intrinsic, resolve
 
@@ -27,7 +28,7 @@ class Severity(str, Enum):
         return _RANKS[self]
 
     @classmethod
-    def parse(cls, value: str) -> "Severity":
+    def parse(cls, value: str) -> Severity:
         try:
             return cls(value.lower())
         except ValueError:

@@ -7,8 +7,9 @@ only the rules an input needs (the lint's cold start).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 from .index import RULES
 from .model import Check, Rule, Severity

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator, Mapping, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 from .context import TemplateContext
 from .intrinsics import is_intrinsic
@@ -100,9 +101,7 @@ def is_unknown(value: Any) -> bool:
 
 def jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
     """SageMaker jobs requested by a state machine or a pipeline (cached per resource)."""
-    return template.memo(
-        ("jobs", resource.logical_id), lambda: tuple(_extract(resource, template))
-    )
+    return template.memo(("jobs", resource.logical_id), lambda: tuple(_extract(resource, template)))
 
 
 def training_jobs(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
@@ -123,8 +122,13 @@ def training_instances(resource: Resource) -> list[TrainingInstance]:
                 name = group.get("InstanceGroupName")
                 label = f"instance group {name}" if is_known_name(name) else "an instance group"
                 requirements = group.get("InstanceRequirements")  # flexible instance groups
-                listed = requirements.get("InstanceTypes") if isinstance(requirements, dict) else None
-                for instance_type in [group.get("InstanceType"), *(listed if isinstance(listed, list) else ())]:
+                listed = (
+                    requirements.get("InstanceTypes") if isinstance(requirements, dict) else None
+                )
+                for instance_type in [
+                    group.get("InstanceType"),
+                    *(listed if isinstance(listed, list) else ()),
+                ]:
                     if is_known_name(instance_type):
                         found.append(TrainingInstance(label, instance_type))
         return found
@@ -277,7 +281,7 @@ def _pipeline_values(value: Any, defaults: Mapping[str, Any]) -> Any:
         key, arg = next(iter(value.items()))
         if key == "Get" or key.startswith("Std:"):
             if key == "Get" and isinstance(arg, str) and arg.startswith("Parameters."):
-                return defaults.get(arg[len("Parameters."):], UNRESOLVED)
+                return defaults.get(arg[len("Parameters.") :], UNRESOLVED)
             return UNRESOLVED
     return {k: _pipeline_values(v, defaults) for k, v in value.items()}
 
@@ -328,7 +332,7 @@ def _substitute(parts: Parts, values: Mapping[str, Any], *, sub: bool = False) -
             name = match.group(1)
             if name.startswith("!") or (not sub and name not in values):
                 continue
-            result.append(_literal(part[position:match.start()], sub))
+            result.append(_literal(part[position : match.start()], sub))
             value = values.get(name)
             known = isinstance(value, (str, int, float)) and not isinstance(value, bool)
             result.append(str(value) if known else None)

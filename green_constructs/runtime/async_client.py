@@ -34,8 +34,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
@@ -117,8 +118,7 @@ class AsyncInferenceClient:
             raise ValueError(f"input_prefix must end with '/', got {input_prefix!r}")
         if server is not None and server not in SERVERS:
             raise ValueError(
-                f"server must be one of {', '.join(SERVERS)} or None (raw payloads), "
-                f"got {server!r}"
+                f"server must be one of {', '.join(SERVERS)} or None (raw payloads), got {server!r}"
             )
         _check_model(model, server, "model")
         session = session or boto3.session.Session()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 import jsii
@@ -179,9 +180,10 @@ class TrainiumCluster(Construct):
         )
         self._log_retention = log_retention
         self.vpc = vpc or self._new_vpc()
-        self.subnet = subnet or self.vpc.select_subnets(
-            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
-        ).subnets[0]
+        self.subnet = (
+            subnet
+            or self.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnets[0]
+        )
         self.security_group = self._efa_security_group()
         self._connections = ec2.Connections(security_groups=[self.security_group])
         self.role = self._execution_role()
@@ -221,9 +223,7 @@ class TrainiumCluster(Construct):
         group)."""
         return f"s3://{self.lifecycle_bucket.bucket_name}/{_LIFECYCLE_PREFIX}"
 
-    def metric_neuron_core_utilization(
-        self, **options: Unpack[MetricOptions]
-    ) -> cloudwatch.Metric:
+    def metric_neuron_core_utilization(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Busy share of all NeuronCores of the cluster's Trainium nodes (Average over 5 minutes
         by default).
 
@@ -516,7 +516,8 @@ class TrainiumCluster(Construct):
         handler = next(
             child
             for child in stack.node.children
-            if isinstance(child, lambda_.Function) and child.role is not None
+            if isinstance(child, lambda_.Function)
+            and child.role is not None
             and child.role.node.path == role.node.path
         )
         handler.node.default_child.add_property_override("Architectures", ["arm64"])
@@ -652,8 +653,10 @@ def _validate(
         where = f"worker_groups[{index}]"
         _check_name(f"{where}.name", g.name)
         family = catalog.find_family(g.instance_type)
-        if g.instance_type not in HYPERPOD_TRAINIUM_TYPES or family is None or (
-            family.kind != "trainium"
+        if (
+            g.instance_type not in HYPERPOD_TRAINIUM_TYPES
+            or family is None
+            or (family.kind != "trainium")
         ):
             raise ValueError(
                 f"{where}.instance_type: {g.instance_type} is not a Trainium instance type "
@@ -663,8 +666,10 @@ def _validate(
             raise ValueError(f"{where}.instance_count must be at least 1; got {g.instance_count}")
         _check_volume(f"{where}.volume_size_gb", g.volume_size_gb)
     family = catalog.find_family(controller_instance_type)
-    if controller_instance_type not in HYPERPOD_CONTROLLER_TYPES or family is None or (
-        family.previous_generation
+    if (
+        controller_instance_type not in HYPERPOD_CONTROLLER_TYPES
+        or family is None
+        or (family.previous_generation)
     ):
         raise ValueError(
             f"controller_instance_type: {controller_instance_type} is not allowed; allowed: "

@@ -59,15 +59,19 @@ class DistributedConfig:
 
     def resolve(
         self, *, instance_type: str, instance_count: int, catalog: Catalog | None = None
-    ) -> "DistributedSettings":
+    ) -> DistributedSettings:
         """Check the config against ``instance_count`` nodes of ``instance_type``.
 
         Several nodes need an instance type of :data:`EFA_INSTANCE_TYPES`: Neuron's collectives
         between nodes run over EFA only, so a job spread over nodes without it would fail once
         it starts. Raises ValueError naming the property that does not fit.
         """
-        for name in ("tensor_parallel", "pipeline_parallel", "microbatches",
-                     "gradient_accumulation"):
+        for name in (
+            "tensor_parallel",
+            "pipeline_parallel",
+            "microbatches",
+            "gradient_accumulation",
+        ):
             check_whole(name, getattr(self, name), 1)
         check_whole("instance_count", instance_count, 1)
         if instance_count > 1 and instance_type not in EFA_INSTANCE_TYPES:

@@ -32,20 +32,20 @@ class TrainingImage:
     @classmethod
     def neuron_dlc(
         cls, repository: str = DEFAULT_REPOSITORY, tag: str = DEFAULT_TAG
-    ) -> "TrainingImage":
+    ) -> TrainingImage:
         """A Neuron Deep Learning Container (``pytorch-training-neuronx``,
         ``huggingface-pytorch-training-neuronx``...) from the registry of the stack's region
         (a per-region mapping in environment-agnostic stacks)."""
         return cls(repository=repository, tag=tag, uri=None)
 
     @classmethod
-    def huggingface_neuron(cls, tag: str = HUGGINGFACE_TAG) -> "TrainingImage":
+    def huggingface_neuron(cls, tag: str = HUGGINGFACE_TAG) -> TrainingImage:
         """The Hugging Face Neuron training Deep Learning Container (optimum-neuron inside):
         what the recipes in :mod:`green_constructs.training.recipes` need."""
         return cls.neuron_dlc(repository=HUGGINGFACE_REPOSITORY, tag=tag)
 
     @classmethod
-    def from_uri(cls, uri: str) -> "TrainingImage":
+    def from_uri(cls, uri: str) -> TrainingImage:
         """Any image URI; pull access is granted when it is in ECR. It must be built for
         Neuron: an image named for GPU or CPU fails synth."""
         return cls(repository=None, tag=None, uri=uri)

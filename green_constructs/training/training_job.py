@@ -25,7 +25,8 @@ same failure at ``$.failure``. A job stopped for ``MaxRuntimeExceeded`` is a fai
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 import jsii
@@ -38,8 +39,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from ..catalog import Catalog
 from ..availability import check_instance_offered
+from ..catalog import Catalog
 from ..inference.model_update import EndpointModelUpdate, ServedEndpoint
 from ..inference.notification_topic import encrypted_topic, notification_key
 from ..job_workflow import (
@@ -518,8 +519,8 @@ class TrainiumTrainingJob(Construct):
             security_groups = [group]
         self.security_groups = list(security_groups)
         self._connections = ec2.Connections(security_groups=self.security_groups)
-        subnets = vpc.select_subnets(**_selection(vpc_subnets)) if vpc_subnets else (
-            vpc.select_subnets()
+        subnets = (
+            vpc.select_subnets(**_selection(vpc_subnets)) if vpc_subnets else (vpc.select_subnets())
         )
         self._grant_network_interfaces()
         return {
@@ -545,8 +546,7 @@ class TrainiumTrainingJob(Construct):
             parameters=first_attempt(capacity_retry_wait),
         )
         checkpoints = (
-            f"s3://{self.checkpoint_bucket.bucket_name}/{_CHECKPOINT_PREFIX}"
-            f"{self.job_name_prefix}-"
+            f"s3://{self.checkpoint_bucket.bucket_name}/{_CHECKPOINT_PREFIX}{self.job_name_prefix}-"
         )
         name_job = sfn.Pass(
             self,
@@ -570,9 +570,7 @@ class TrainiumTrainingJob(Construct):
                         "$.training.ModelArtifacts.S3ModelArtifacts"
                     )
                 },
-                "BillableTimeInSeconds": sfn.JsonPath.number_at(
-                    "$.training.BillableTimeInSeconds"
-                ),
+                "BillableTimeInSeconds": sfn.JsonPath.number_at("$.training.BillableTimeInSeconds"),
             },
             result_path="$.training",
         )
@@ -793,8 +791,14 @@ def _text(value: Any) -> str:
 def _selection(selection: ec2.SubnetSelection) -> dict[str, Any]:
     return {
         key: getattr(selection, key)
-        for key in ("availability_zones", "one_per_az", "subnet_filters", "subnet_group_name",
-                    "subnets", "subnet_type")
+        for key in (
+            "availability_zones",
+            "one_per_az",
+            "subnet_filters",
+            "subnet_group_name",
+            "subnets",
+            "subnet_type",
+        )
         if getattr(selection, key) is not None
     }
 

@@ -18,7 +18,11 @@ CATALOG = Catalog.default()
 def test_instance_shape_comes_from_the_packaged_data() -> None:
     g5 = CATALOG.instance("ml.g5.2xlarge")
     assert (g5.kind, g5.vcpu, g5.host_cpu, g5.accelerator, g5.accelerator_count) == (
-        "gpu", 8, "epyc-2", "A10G", 1,
+        "gpu",
+        8,
+        "epyc-2",
+        "A10G",
+        1,
     )
     assert g5.source
     trn = CATALOG.instance("ml.trn1.32xlarge")
@@ -32,7 +36,9 @@ def test_every_row_keeps_its_source() -> None:
 
 
 def test_unknown_instance_type_names_close_matches() -> None:
-    with pytest.raises(UnknownInstanceTypeError, match=r"unknown instance type 'ml.g5.3xlarge'; did you mean"):
+    with pytest.raises(
+        UnknownInstanceTypeError, match=r"unknown instance type 'ml.g5.3xlarge'; did you mean"
+    ):
         CATALOG.instance("ml.g5.3xlarge")
 
 
@@ -73,7 +79,13 @@ def test_regions_ranked_by_intensity_among_those_offering_the_accelerator() -> N
     intensities = [r.kgco2e_per_kwh for r in neuron]
     assert intensities == sorted(intensities)
     assert neuron[0].name == "eu-north-1"
-    assert all(any(CATALOG.offered(f"ml.inf2.{s}", "hosting", r.name) for s in ("xlarge", "8xlarge", "24xlarge", "48xlarge")) for r in neuron)
+    assert all(
+        any(
+            CATALOG.offered(f"ml.inf2.{s}", "hosting", r.name)
+            for s in ("xlarge", "8xlarge", "24xlarge", "48xlarge")
+        )
+        for r in neuron
+    )
     assert "ca-central-1" not in {r.name for r in neuron}  # greener, but no Neuron instances
     assert "ca-central-1" in {r.name for r in CATALOG.regions_by_intensity("gpu")}
     with pytest.raises(CatalogError, match="allowed: inferentia, trainium"):
@@ -89,7 +101,10 @@ def test_overrides_replace_coefficients_without_touching_the_default() -> None:
     )
     assert custom.region("us-east-1").kgco2e_per_kwh == 0.2
     assert custom.region("us-east-1").basis == "user-override"
-    assert (custom.power("Inferentia2").idle_watts, custom.power("Inferentia2").max_watts) == (10, 90)
+    assert (custom.power("Inferentia2").idle_watts, custom.power("Inferentia2").max_watts) == (
+        10,
+        90,
+    )
     assert custom.constant("pue_aws").value == 1.2
     assert CATALOG.region("us-east-1").kgco2e_per_kwh == default != 0.2
     with pytest.raises(CatalogError, match="unknown constant"):
@@ -98,7 +113,14 @@ def test_overrides_replace_coefficients_without_touching_the_default() -> None:
 
 @pytest.mark.parametrize(
     ("instance_type", "cores"),
-    [("ml.inf2.xlarge", 2), ("ml.inf2.48xlarge", 24), ("ml.trn1.32xlarge", 32), ("ml.trn2.48xlarge", 128), ("ml.g5.xlarge", 0), ("ml.m5.large", 0)],
+    [
+        ("ml.inf2.xlarge", 2),
+        ("ml.inf2.48xlarge", 24),
+        ("ml.trn1.32xlarge", 32),
+        ("ml.trn2.48xlarge", 128),
+        ("ml.g5.xlarge", 0),
+        ("ml.m5.large", 0),
+    ],
 )
 def test_neuron_cores_per_instance(instance_type, cores) -> None:
     assert CATALOG.neuron_cores(instance_type) == cores
@@ -116,7 +138,9 @@ def test_dlc_registries_keep_their_source_and_the_exceptions() -> None:
 
 
 def test_unknown_dlc_region_names_close_matches() -> None:
-    with pytest.raises(UnknownRegionError, match=r"unknown region for Deep Learning Container images 'eu-north-9'"):
+    with pytest.raises(
+        UnknownRegionError, match=r"unknown region for Deep Learning Container images 'eu-north-9'"
+    ):
         CATALOG.dlc_registry("eu-north-9")
 
 
@@ -139,7 +163,9 @@ def test_sagemaker_features_are_bounded_by_the_ec2_offering() -> None:
     assert CATALOG.offered("ml.g5.xlarge", "hosting", "us-west-1") is False  # EC2 has no g5 there
     assert CATALOG.offered("ml.c6i.xlarge", "hosting", "us-west-2") is None  # no table covers it
     assert CATALOG.offering_regions("ml.trn1.32xlarge", "hyperpod") == [
-        "us-west-2", "us-east-1", "us-east-2"
+        "us-west-2",
+        "us-east-1",
+        "us-east-2",
     ]
     source = CATALOG.availability_source("ml.trn1.32xlarge", "training")
     assert source.startswith("EC2 offering of trn1.32xlarge: ")

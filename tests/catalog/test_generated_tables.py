@@ -12,8 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from green_constructs.catalog import Availability, Catalog
-from green_constructs.catalog import refresh
+from green_constructs.catalog import Availability, Catalog, refresh
 
 DATA = Path(refresh.__file__).parent / "data"
 
@@ -90,7 +89,10 @@ def test_price_list_usage_types_give_sagemakers_own_availability_per_feature() -
     )
     stubber = Stubber(pricing)
     for region, usages in (
-        ("us-west-2", ["USW2-Host:ml.inf2.xlarge", "USW2-TrSpt:ml.trn1.32xlarge", "USW2-Notebk:ml.t3.medium"]),
+        (
+            "us-west-2",
+            ["USW2-Host:ml.inf2.xlarge", "USW2-TrSpt:ml.trn1.32xlarge", "USW2-Notebk:ml.t3.medium"],
+        ),
         ("eu-north-1", ["EUN1-AsyncInf:ml.inf2.xlarge"]),
     ):
         stubber.add_response(
@@ -106,7 +108,9 @@ def test_price_list_usage_types_give_sagemakers_own_availability_per_feature() -
         rows = refresh.sagemaker_availability_rows(
             pricing, ["us-west-2", "eu-north-1"], ["ml.inf2.xlarge", "ml.trn1.32xlarge"], "test"
         )
-    offered = {(r["instance_type"], r["feature"], r["region"]) for r in rows if r["offered"] == "yes"}
+    offered = {
+        (r["instance_type"], r["feature"], r["region"]) for r in rows if r["offered"] == "yes"
+    }
     assert offered == {
         ("ml.inf2.xlarge", "hosting", "us-west-2"),
         ("ml.trn1.32xlarge", "training", "us-west-2"),

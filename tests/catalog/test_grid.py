@@ -58,8 +58,13 @@ def test_the_table_is_what_the_generator_writes() -> None:
     comes from the zone the location table names."""
     rows = _rows(refresh.GRID_FILE)
     export = {
-        r["zone"]: {"zone": {"zoneName": _zone_name(r["source"], r["zone"])},
-                    "carbonIntensity": {"value": round(float(r["kgco2e_per_kwh"]) * 1000), "unit": "gCO2eq/kWh"}}
+        r["zone"]: {
+            "zone": {"zoneName": _zone_name(r["source"], r["zone"])},
+            "carbonIntensity": {
+                "value": round(float(r["kgco2e_per_kwh"]) * 1000),
+                "unit": "gCO2eq/kWh",
+            },
+        }
         for r in rows
         if r["zone"]
     }
@@ -81,17 +86,39 @@ def test_fallbacks_are_marked() -> None:
         {"region": "r-sub", "zone": "AA-1", "country_zone": "AA", "location_source": "x"},
         {"region": "r-country", "zone": "AA-9", "country_zone": "AA", "location_source": "x"},
         {"region": "r-unknown", "zone": "", "country_zone": "", "location_source": "x"},
-        {"region": "r-assumed", "zone": "AA-1", "country_zone": "AA", "location_source": "AA-1 - an assumption"},
+        {
+            "region": "r-assumed",
+            "zone": "AA-1",
+            "country_zone": "AA",
+            "location_source": "AA-1 - an assumption",
+        },
     ]
     export = {
-        "AA": {"zone": {"zoneName": "Aland"}, "carbonIntensity": {"value": 300, "unit": "gCO2eq/kWh"}},
-        "AA-1": {"zone": {"zoneName": "North"}, "carbonIntensity": {"value": 100, "unit": "gCO2eq/kWh"}},
+        "AA": {
+            "zone": {"zoneName": "Aland"},
+            "carbonIntensity": {"value": 300, "unit": "gCO2eq/kWh"},
+        },
+        "AA-1": {
+            "zone": {"zoneName": "North"},
+            "carbonIntensity": {"value": 100, "unit": "gCO2eq/kWh"},
+        },
         "BB": {"zone": {"zoneName": "B"}, "carbonIntensity": {"value": None, "unit": "gCO2eq/kWh"}},
     }
-    rows = {r["region"]: r for r in refresh.grid_rows(zones, refresh.electricity_maps_intensities(json.dumps(export)), "S")}
+    rows = {
+        r["region"]: r
+        for r in refresh.grid_rows(
+            zones, refresh.electricity_maps_intensities(json.dumps(export)), "S"
+        )
+    }
     assert (rows["r-sub"]["kgco2e_per_kwh"], rows["r-sub"]["basis"]) == ("0.1", "published")
-    assert (rows["r-country"]["kgco2e_per_kwh"], rows["r-country"]["basis"]) == ("0.3", "fallback-country-average")
-    assert (rows["r-unknown"]["kgco2e_per_kwh"], rows["r-unknown"]["basis"]) == ("0.1", "fallback-average")
+    assert (rows["r-country"]["kgco2e_per_kwh"], rows["r-country"]["basis"]) == (
+        "0.3",
+        "fallback-country-average",
+    )
+    assert (rows["r-unknown"]["kgco2e_per_kwh"], rows["r-unknown"]["basis"]) == (
+        "0.1",
+        "fallback-average",
+    )
     assert rows["*"]["basis"] == "fallback-average"
     assert "location assumed" in rows["r-assumed"]["source"]
 
@@ -104,7 +131,10 @@ def test_sub_national_grids_differ_from_their_country() -> None:
     assert CATALOG.region("eu-north-1").kgco2e_per_kwh == pytest.approx(0.020)  # SE3, 20 g
     assert CATALOG.region("us-east-1").kgco2e_per_kwh == pytest.approx(0.418)  # PJM, 418 g
     assert CATALOG.region("ap-southeast-6").basis == "published"  # New Zealand
-    assert CATALOG.region("eusc-de-east-1").kgco2e_per_kwh == CATALOG.region("eu-central-1").kgco2e_per_kwh
+    assert (
+        CATALOG.region("eusc-de-east-1").kgco2e_per_kwh
+        == CATALOG.region("eu-central-1").kgco2e_per_kwh
+    )
     assert CATALOG.region("us-gov-west-1").basis == "fallback-country-average"
 
 
@@ -115,7 +145,10 @@ def test_ccf_grid_is_a_named_alternative() -> None:
     assert ccf.region("eu-north-1").kgco2e_per_kwh == pytest.approx(0.0088)
     # a region CCF does not list gets CCF's own average, marked
     assert ccf.region("ap-southeast-6").basis == "fallback-average"
-    assert ccf.region("ap-southeast-6").kgco2e_per_kwh == ccf.region("mars-9", fallback=True).kgco2e_per_kwh
+    assert (
+        ccf.region("ap-southeast-6").kgco2e_per_kwh
+        == ccf.region("mars-9", fallback=True).kgco2e_per_kwh
+    )
     assert set(ccf.region_names()) == set(CATALOG.region_names())
     assert CATALOG.with_grid("lifecycle").region("us-east-1") == CATALOG.region("us-east-1")
     assert CATALOG.region("us-east-1").kgco2e_per_kwh == pytest.approx(0.418)  # untouched

@@ -9,8 +9,8 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
 from green_constructs.storage import DatasetBucket, SustainableBucket
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
@@ -21,7 +21,9 @@ def assembly(tmp_path_factory):
     app = cdk.App(outdir=str(tmp_path_factory.mktemp("bucket")))
     stack = cdk.Stack(app, "Buckets", env=ENV)
     SustainableBucket(
-        stack, "Results", expire_after=cdk.Duration.days(90),
+        stack,
+        "Results",
+        expire_after=cdk.Duration.days(90),
         intelligent_tiering_after=cdk.Duration.days(30),
     )
     return synth_checked(app)
@@ -63,7 +65,10 @@ def test_bucket_is_retained_versioned_encrypted_and_private(template) -> None:
             ),
         },
     )
-    template.has_resource("AWS::KMS::Key", {"DeletionPolicy": "Retain", "Properties": Match.object_like({"EnableKeyRotation": True})})
+    template.has_resource(
+        "AWS::KMS::Key",
+        {"DeletionPolicy": "Retain", "Properties": Match.object_like({"EnableKeyRotation": True})},
+    )
 
 
 def test_lifecycle_expires_old_versions_uploads_and_results(template) -> None:
@@ -125,16 +130,28 @@ def test_bad_duration_names_the_property(duration) -> None:
     ("props", "message"),
     [
         (
-            {"expire_after": cdk.Duration.days(10), "intelligent_tiering_after": cdk.Duration.days(30)},
+            {
+                "expire_after": cdk.Duration.days(10),
+                "intelligent_tiering_after": cdk.Duration.days(30),
+            },
             "expire_after (10 days) must be longer than intelligent_tiering_after (30 days)",
         ),
         (
-            {"expire_after": cdk.Duration.days(30), "intelligent_tiering_after": cdk.Duration.days(30)},
+            {
+                "expire_after": cdk.Duration.days(30),
+                "intelligent_tiering_after": cdk.Duration.days(30),
+            },
             "expire_after (30 days) must be longer than intelligent_tiering_after (30 days)",
         ),
         ({"expire_after": "10"}, "expire_after must be a cdk.Duration of whole days, got '10'"),
-        ({"noncurrent_expire_after": 30}, "noncurrent_expire_after must be a cdk.Duration of whole days, got 30"),
-        ({"intelligent_tiering_after": 30.0}, "intelligent_tiering_after must be a cdk.Duration of whole days"),
+        (
+            {"noncurrent_expire_after": 30},
+            "noncurrent_expire_after must be a cdk.Duration of whole days, got 30",
+        ),
+        (
+            {"intelligent_tiering_after": 30.0},
+            "intelligent_tiering_after must be a cdk.Duration of whole days",
+        ),
     ],
 )
 def test_bad_lifecycle_names_the_property(props, message) -> None:
@@ -146,9 +163,15 @@ def test_bad_lifecycle_names_the_property(props, message) -> None:
 @pytest.mark.parametrize(
     ("props", "message"),
     [
-        ({"storage_class": "INTELLIGENT_TIERING"}, "storage_class: 'INTELLIGENT_TIERING' is not allowed for training data; allowed: INTELLIGENT_TIERING, GLACIER_IR"),
+        (
+            {"storage_class": "INTELLIGENT_TIERING"},
+            "storage_class: 'INTELLIGENT_TIERING' is not allowed for training data; allowed: INTELLIGENT_TIERING, GLACIER_IR",
+        ),
         ({"transition_after": 30}, "transition_after must be a cdk.Duration of whole days, got 30"),
-        ({"expire_after": cdk.Duration.days(10)}, "expire_after (10 days) must be longer than transition_after (30 days)"),
+        (
+            {"expire_after": cdk.Duration.days(10)},
+            "expire_after (10 days) must be longer than transition_after (30 days)",
+        ),
     ],
 )
 def test_dataset_bucket_shares_the_checks(props, message) -> None:
@@ -160,7 +183,10 @@ def test_dataset_bucket_shares_the_checks(props, message) -> None:
 def test_expiry_after_tiering_is_accepted() -> None:
     stack = cdk.Stack(cdk.App(), "S")
     SustainableBucket(
-        stack, "B", expire_after=cdk.Duration.days(31), intelligent_tiering_after=cdk.Duration.days(30)
+        stack,
+        "B",
+        expire_after=cdk.Duration.days(31),
+        intelligent_tiering_after=cdk.Duration.days(30),
     )
     SustainableBucket(stack, "OnlyExpiry", expire_after=cdk.Duration.days(1))
     DatasetBucket(stack, "D", storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL)

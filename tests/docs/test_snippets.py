@@ -21,7 +21,6 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
-
 from compliance import cfn_lint_errors, our_findings
 from doc_blocks import (
     README,
@@ -32,6 +31,7 @@ from doc_blocks import (
     missing_excerpt_paragraphs,
     readme_app,
 )
+
 from green_constructs.cli import main
 
 ALL_BLOCKS = [block for path in documents() for block in blocks(path)]
@@ -93,7 +93,9 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def test_python_blocks_are_programs_or_excerpts() -> None:
-    odd = [f"{block.where}: ```{block.info}" for block in PYTHON if block not in PROGRAMS + EXCERPTS]
+    odd = [
+        f"{block.where}: ```{block.info}" for block in PYTHON if block not in PROGRAMS + EXCERPTS
+    ]
     assert not odd, "fence Python blocks as ```python (complete) or ```python excerpt"
     assert len(PROGRAMS) >= 3 and len(EXCERPTS) >= 2
 
@@ -188,7 +190,9 @@ def repository(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("repository")
     shutil.copytree(
-        ROOT / "examples", root / "examples", ignore=shutil.ignore_patterns("cdk.out", "__pycache__")
+        ROOT / "examples",
+        root / "examples",
+        ignore=shutil.ignore_patterns("cdk.out", "__pycache__"),
     )
     shutil.copy(ROOT / "package.json", root / "package.json")
     (root / ".venv").symlink_to(Path(sys.prefix))

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from doc_blocks import APP_SECTION, README, ROOT, readme_app, section_blocks
 
 PIP = ["-m", "pip", "--disable-pip-version-check"]
@@ -75,7 +74,10 @@ def user_venv(tmp_path_factory) -> Path:
     )
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
-    _run([sys.executable, *PIP, "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)], work)
+    _run(
+        [sys.executable, *PIP, "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
+        work,
+    )
     (wheel,) = (work / "dist").glob("green_constructs-*.whl")
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], work)
@@ -98,14 +100,18 @@ def _synth(venv: Path, app: Path, outdir: Path) -> None:
     path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
     cli = ROOT / "node_modules" / ".bin" / "cdk"
     if cli.exists():
-        _run([str(cli), "synth", "--quiet", "--no-notices", "--output", str(outdir)], app, PATH=path)
+        _run(
+            [str(cli), "synth", "--quiet", "--no-notices", "--output", str(outdir)], app, PATH=path
+        )
     else:
         command = _readme_cdk_json()["app"].split()
         _run(command, app, PATH=path, CDK_OUTDIR=str(outdir))
 
 
 def _lint_clean(venv: Path, outdir: Path) -> None:
-    result = _run([str(venv / "bin" / "green-constructs"), "lint", str(outdir), "--fail-on", "info"], outdir)
+    result = _run(
+        [str(venv / "bin" / "green-constructs"), "lint", str(outdir), "--fail-on", "info"], outdir
+    )
     assert "0 findings (0 error" in result.stdout
 
 

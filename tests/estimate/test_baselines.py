@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from templates import endpoint, state_machine, transform_state
 
 from green_constructs.catalog import Catalog
 from green_constructs.estimate.footprint import memory_gb
 from green_constructs.estimate.report import render
 from green_constructs.estimate.workload import WorkloadError, parse_workload
-from templates import endpoint, state_machine, transform_state
 
 DAYS = 730 / 24
 CATALOG = Catalog.default()

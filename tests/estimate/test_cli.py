@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from green_constructs.cli import main
 from template_helpers import write_assembly
 from templates import endpoint
+
+from green_constructs.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -188,9 +188,7 @@ def test_unreadable_paths_exit_2(capsys, tmp_path) -> None:
     assert code == 2 and "cannot read: File name too long" in err and err.count("\n") == 1
 
 
-def test_resources_not_estimated_make_totals_partial_and_the_ratio_absent(
-    capsys, tmp_path
-) -> None:
+def test_resources_not_estimated_make_totals_partial_and_the_ratio_absent(capsys, tmp_path) -> None:
     template = endpoint(instance_type="ml.inf2.xlarge")
     variants = template["Resources"]["Config"]["Properties"]["ProductionVariants"]
     variants.append({**variants[0], "VariantName": "Old", "InstanceType": "ml.inf1.xlarge"})
@@ -269,7 +267,9 @@ def test_estimate_imports_no_jsii(template) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_workload_that_matches_nothing_is_an_error_unless_allowed(capsys, template, tmp_path) -> None:
+def test_workload_that_matches_nothing_is_an_error_unless_allowed(
+    capsys, template, tmp_path
+) -> None:
     stray = tmp_path / "stray.yaml"
     stray.write_text("resources:\n  Endpont:\n    requests_per_day: 1000\n")
     code, out, err = _run(capsys, "estimate", str(template), "--workload", str(stray))
@@ -278,12 +278,21 @@ def test_workload_that_matches_nothing_is_an_error_unless_allowed(capsys, templa
     assert "workload.resources.Endpont matches no estimated resource" in err
     assert "--allow-unmatched" in err
     code, out, _ = _run(
-        capsys, "estimate", str(template), "--workload", str(stray), "--format", "json",
+        capsys,
+        "estimate",
+        str(template),
+        "--workload",
+        str(stray),
+        "--format",
+        "json",
         "--allow-unmatched",
     )
     assert code == 0
     problems = json.loads(out)["problems"]
-    assert {"where": "workload.resources.Endpont", "message": "matches no estimated resource"} in problems
+    assert {
+        "where": "workload.resources.Endpont",
+        "message": "matches no estimated resource",
+    } in problems
 
 
 def test_text_report_takes_the_ratio_apart(capsys, template, workload) -> None:

@@ -6,11 +6,11 @@ import json
 import math
 
 import pytest
+from templates import endpoint, state_machine, training_state, transform_state
 
 from green_constructs.estimate.footprint import instance_footprint
 from green_constructs.estimate.report import render
 from green_constructs.estimate.synth import summary
-from templates import endpoint, state_machine, training_state, transform_state
 
 DAYS = 730 / 24
 SIZED_7B = {

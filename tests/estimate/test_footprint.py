@@ -8,7 +8,9 @@ from green_constructs.catalog import Catalog
 from green_constructs.estimate import instance_footprint, instance_watts
 
 CATALOG = Catalog.default()
-CCF = CATALOG.with_grid("ccf")  # CCF parity: its own grid factors (us-east-1 0.379069, eGRID2020 SERC)
+CCF = CATALOG.with_grid(
+    "ccf"
+)  # CCF parity: its own grid factors (us-east-1 0.379069, eGRID2020 SERC)
 
 
 # CCF's memory term (packages/core/src/memory/helpers.ts @b7a049c): GB above the SPECpower
@@ -86,7 +88,9 @@ def test_accelerator_term_per_chip() -> None:
 
 
 def test_energy_emissions_and_cost_terms() -> None:
-    result = instance_footprint("ml.m5.large", hours=10, region="eu-north-1", utilization=1.0, count=3)
+    result = instance_footprint(
+        "ml.m5.large", hours=10, region="eu-north-1", utilization=1.0, count=3
+    )
     watts = 2 * 4.26 + M5_LARGE_MEMORY_W
     assert result.kwh == pytest.approx(watts * 30 * 1.135 / 1000)
     assert result.kgco2e == pytest.approx(result.kwh * 0.020)  # SE3, Electricity Maps 2025
@@ -97,7 +101,9 @@ def test_embodied_share_of_the_platform() -> None:
     result = instance_footprint("ml.g5.2xlarge", hours=35040, region="us-east-1")
     # a whole lifespan of an 8-vCPU slice of a 192-vCPU g5 platform (2.2 t, CCF 2026)
     assert result.embodied_kgco2e == pytest.approx(2200 * 8 / 192)
-    assert instance_footprint("ml.trn2.48xlarge", hours=1, region="us-east-1").embodied_kgco2e is None
+    assert (
+        instance_footprint("ml.trn2.48xlarge", hours=1, region="us-east-1").embodied_kgco2e is None
+    )
 
 
 def test_unknown_region_uses_the_average_and_says_so() -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from templates import endpoint
 
 from green_constructs.catalog import Catalog
 from green_constructs.cli import main
-from templates import endpoint
 
 CATALOG = Catalog.default()
 

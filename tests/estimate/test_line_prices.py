@@ -11,7 +11,9 @@ from green_constructs.estimate import instance_footprint
 from green_constructs.estimate.footprint import price_coefficient
 
 CATALOG = Catalog.default()
-STOCKHOLM = Price("ml.inf2.xlarge", "hosting", "eu-north-1", 1.05, "test snapshot @abc (2026-01-01)")
+STOCKHOLM = Price(
+    "ml.inf2.xlarge", "hosting", "eu-north-1", 1.05, "test snapshot @abc (2026-01-01)"
+)
 
 
 def _coefficient(found, prefix: str):
@@ -59,7 +61,9 @@ def test_features_are_priced_as_their_usage_type_or_marked() -> None:
     hyperpod = price_coefficient(shape, "hyperpod", "us-east-1", CATALOG)
     assert hyperpod.value == pytest.approx(24.73)
     assert hyperpod.basis == "fallback: training price, no hyperpod price in the table"
-    asynchronous = price_coefficient(CATALOG.instance("ml.inf2.xlarge"), "async", "us-east-1", CATALOG)
+    asynchronous = price_coefficient(
+        CATALOG.instance("ml.inf2.xlarge"), "async", "us-east-1", CATALOG
+    )
     assert asynchronous.basis == "fallback: hosting price, no async price in the table"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from templates import endpoint, state_machine, training_state, transform_state
 
 from green_constructs.catalog import Catalog
 from green_constructs.estimate.footprint import instance_footprint
 from green_constructs.estimate.workload import MAX_NODES
-from templates import endpoint, state_machine, training_state, transform_state
 
 DAYS = 730 / 24
 CATALOG = Catalog.default()
@@ -281,7 +281,9 @@ def test_hyperpod_cluster_instance_groups(run) -> None:
     workers = instance_footprint(
         "ml.trn1.32xlarge", hours=100, region="us-east-1", count=2, feature="hyperpod"
     )
-    controller = instance_footprint("ml.m5.xlarge", hours=100, region="us-east-1", feature="hyperpod")
+    controller = instance_footprint(
+        "ml.m5.xlarge", hours=100, region="us-east-1", feature="hyperpod"
+    )
     assert found.kwh == pytest.approx(workers.kwh + controller.kwh)
     assert found.usd == pytest.approx(workers.usd + controller.usd)  # HyperPod priced as training
 

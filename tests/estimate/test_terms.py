@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from green_constructs.catalog import Catalog

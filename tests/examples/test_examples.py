@@ -9,8 +9,8 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from cdk_nag import AwsSolutionsChecks
-
 from compliance import cfn_lint_errors, our_findings
+
 from green_constructs.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -24,7 +24,9 @@ CLEAN = [
 
 
 def _build(example: str, outdir: Path) -> cdk.App:
-    spec = importlib.util.spec_from_file_location(f"example_{example}", EXAMPLES / example / "app.py")
+    spec = importlib.util.spec_from_file_location(
+        f"example_{example}", EXAMPLES / example / "app.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.build_app(outdir=str(outdir))
@@ -49,7 +51,9 @@ def test_example_passes_the_lint_cli(example, capsys) -> None:
     assert "0 findings" in capsys.readouterr().out
 
 
-def test_example_deploys_in_its_region_the_greenest_that_offers_all_it_uses(example, capsys) -> None:
+def test_example_deploys_in_its_region_the_greenest_that_offers_all_it_uses(
+    example, capsys
+) -> None:
     _, assembly = example
     assert main(["preflight", assembly.directory, "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)["summary"]

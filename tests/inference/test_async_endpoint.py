@@ -14,11 +14,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
-from moto import mock_aws
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from moto import mock_aws
 from moto_deploy import create_stack, for_moto
 from template_helpers import assert_alarms_can_publish
+
 from green_constructs.inference import CustomImage, InferenceModel, S3ModelArtifact
 from green_constructs.inference.async_endpoint import AsyncInferenceEndpoint
 from green_constructs.rules import evaluate, get_rule
@@ -463,7 +463,10 @@ def test_user_bucket_and_topics_are_used() -> None:
             {"oldest_request_alarm_threshold": cdk.Duration.seconds(10)},
             "oldest_request_alarm_threshold must be between",
         ),
-        ({"variant_name": "All Traffic"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
+        (
+            {"variant_name": "All Traffic"},
+            "variant_name must be 1 to 63 letters, digits and hyphens",
+        ),
         (
             {"container_startup_health_check_timeout": cdk.Duration.seconds(59)},
             "container_startup_health_check_timeout must be between 1 minute and 1 hour",

@@ -11,10 +11,10 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Match, Template
-from moto import mock_aws
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from moto import mock_aws
 from template_helpers import assert_encrypted_ssl_only_topic, state_machine_definition
+
 from green_constructs.inference import CustomImage
 from green_constructs.inference.batch_transform import (
     AssembleWith,
@@ -169,7 +169,11 @@ def test_only_new_non_empty_objects_under_the_input_prefix_match(template) -> No
             detail = {"bucket": {"name": "inputs"}, "object": {"key": key, "size": size}}
             events.put_events(
                 Entries=[
-                    {"Source": "aws.s3", "DetailType": "Object Created", "Detail": json.dumps(detail)}
+                    {
+                        "Source": "aws.s3",
+                        "DetailType": "Object Created",
+                        "Detail": json.dumps(detail),
+                    }
                 ]
             )
         messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
@@ -181,7 +185,10 @@ def test_transform_job_runs_to_completion_with_the_settings(definition) -> None:
     task = definition["States"]["Transform"]
     assert task["Resource"] == "arn:<Ref:AWS::Partition>:states:::sagemaker:createTransformJob.sync"
     parameters = task["Parameters"]
-    assert parameters["TransformResources"] == {"InstanceCount": 1, "InstanceType": "ml.inf2.xlarge"}
+    assert parameters["TransformResources"] == {
+        "InstanceCount": 1,
+        "InstanceType": "ml.inf2.xlarge",
+    }
     assert parameters["BatchStrategy"] == "SingleRecord"
     assert parameters["MaxPayloadInMB"] == 6
     assert "MaxConcurrentTransforms" not in parameters
@@ -194,7 +201,10 @@ def test_transform_job_runs_to_completion_with_the_settings(definition) -> None:
         "SplitType": "Line",
         "DataSource": {"S3DataSource": {"S3Uri.$": "$.job.input", "S3DataType": "S3Prefix"}},
     }
-    assert parameters["TransformOutput"] == {"S3OutputPath.$": "$.job.output", "AssembleWith": "Line"}
+    assert parameters["TransformOutput"] == {
+        "S3OutputPath.$": "$.job.output",
+        "AssembleWith": "Line",
+    }
     assert parameters["TransformJobName.$"] == "$.job.name"
     assert task["TimeoutSeconds"] == 12 * 3600
 
@@ -203,7 +213,10 @@ def test_job_names_are_unique_per_execution_and_attempt(definition) -> None:
     job = definition["States"]["NameJob"]["Parameters"]
     name = f"States.Format('{{}}-{{}}-{{}}', '{PREFIX}', States.Hash($$.Execution.Name, 'MD5'), $.attempt)"
     assert job["name.$"] == name
-    assert job["output.$"] == f"States.Format('s3://{{}}/{{}}{{}}/', $.object.bucket, 'output/', {name})"
+    assert (
+        job["output.$"]
+        == f"States.Format('s3://{{}}/{{}}{{}}/', $.object.bucket, 'output/', {name})"
+    )
     assert job["input.$"] == "States.Format('s3://{}/{}', $.object.bucket, $.object.key)"
     # prefix + '-' + 32 hex digits + '-' + one attempt digit
     assert len(PREFIX) + 1 + 32 + 1 + 1 <= 63
@@ -243,7 +256,9 @@ def test_capacity_failures_start_a_new_job_after_a_doubling_wait(definition) -> 
     ]
     assert choice["Default"] == "NotifyFailure"
     assert states["WaitForCapacity"] == {
-        "Type": "Wait", "SecondsPath": "$.wait_seconds", "Next": "NextAttempt"
+        "Type": "Wait",
+        "SecondsPath": "$.wait_seconds",
+        "Next": "NextAttempt",
     }
     assert states["NextAttempt"]["Parameters"]["wait_seconds.$"] == (
         "States.MathAdd($.wait_seconds, $.wait_seconds)"
@@ -291,12 +306,22 @@ def test_transform_role_reaches_only_the_two_prefixes(template) -> None:
     s3 = [s for s in statements if str(s["Action"]).startswith(("s3:", "['s3:"))]
     arn = {"Fn::GetAtt": [bucket, "Arn"]}
     assert s3 == [
-        {"Action": "s3:GetObject", "Effect": "Allow",
-         "Resource": {"Fn::Join": ["", [arn, "/input/*"]]}},
-        {"Action": "s3:ListBucket", "Effect": "Allow", "Resource": arn,
-         "Condition": {"StringLike": {"s3:prefix": ["input/*"]}}},
-        {"Action": ["s3:PutObject", "s3:AbortMultipartUpload"], "Effect": "Allow",
-         "Resource": {"Fn::Join": ["", [arn, "/output/*"]]}},
+        {
+            "Action": "s3:GetObject",
+            "Effect": "Allow",
+            "Resource": {"Fn::Join": ["", [arn, "/input/*"]]},
+        },
+        {
+            "Action": "s3:ListBucket",
+            "Effect": "Allow",
+            "Resource": arn,
+            "Condition": {"StringLike": {"s3:prefix": ["input/*"]}},
+        },
+        {
+            "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+            "Effect": "Allow",
+            "Resource": {"Fn::Join": ["", [arn, "/output/*"]]},
+        },
     ]
 
 
@@ -330,13 +355,17 @@ def test_cpu_settings_reach_the_job(cpu_assembly) -> None:
     assert parameters["MaxConcurrentTransforms"] == 4
     assert parameters["TransformInput"]["ContentType"] == "text/csv"
     assert parameters["TransformOutput"] == {
-        "S3OutputPath.$": "$.job.output", "AssembleWith": "None", "Accept": "text/csv"
+        "S3OutputPath.$": "$.job.output",
+        "AssembleWith": "None",
+        "Accept": "text/csv",
     }
     template.has_resource_properties(
         "AWS::Events::Rule",
-        {"EventPattern": Match.object_like(
-            {"detail": Match.object_like({"object": {"key": [{"prefix": "incoming/csv/"}]}})}
-        )},
+        {
+            "EventPattern": Match.object_like(
+                {"detail": Match.object_like({"object": {"key": [{"prefix": "incoming/csv/"}]}})}
+            )
+        },
     )
 
 
@@ -347,7 +376,9 @@ def test_gpu_instances_synthesize_but_fail_inference_accelerator(tmp_path) -> No
     template = Template.from_stack(stack).to_json()
     findings = evaluate(template, all_rules(), region="eu-north-1")
     flagged = {(f.rule.id, f.resource) for f in findings if not f.acknowledged}
-    machine = _logical_id(Template.from_json(template), "AWS::StepFunctions::StateMachine", "SummarizeStateMachine")
+    machine = _logical_id(
+        Template.from_json(template), "AWS::StepFunctions::StateMachine", "SummarizeStateMachine"
+    )
     assert ("GenAI-InferenceAccelerator", machine) in flagged
 
 
@@ -360,7 +391,7 @@ def test_metrics() -> None:
     assert pipeline.metric_executions_failed().namespace == "AWS/States"
     search = pipeline.search_transform_instances("MemoryUtilization")
     assert search.expression == (
-        "SEARCH('{\"/aws/sagemaker/TransformJobs\",Host} MetricName=\"MemoryUtilization\" "
+        'SEARCH(\'{"/aws/sagemaker/TransformJobs",Host} MetricName="MemoryUtilization" '
         "Host=summarize-a220b5c8', 'Average', 300)"  # the prefix of Metrics/Summarize
     )
     assert (pipeline.input_prefix, pipeline.output_prefix) == ("input/", "output/")

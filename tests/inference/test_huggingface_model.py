@@ -7,11 +7,11 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
+from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 from green_constructs.inference.huggingface import HuggingFaceNeuronModel
 from green_constructs.inference.images import mapping_id
-from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 from green_constructs.inference.inference_model import InferenceModel
 from green_constructs.inference.model_source import CustomImage
 from green_constructs.rules.engine import evaluate
@@ -101,7 +101,11 @@ def test_right_sizing_decision_is_in_the_models_metadata(regional, agnostic) -> 
     )
     agnostic.has_resource(
         "AWS::SageMaker::Model",
-        {"Metadata": {RIGHT_SIZING_METADATA: Match.object_like({"instance_type": "ml.inf2.24xlarge"})}},
+        {
+            "Metadata": {
+                RIGHT_SIZING_METADATA: Match.object_like({"instance_type": "ml.inf2.24xlarge"})
+            }
+        },
     )
 
 
@@ -116,7 +120,10 @@ def test_tgi_image_and_environment_in_an_env_agnostic_stack(agnostic) -> None:
                     "Fn::Join": [
                         "",
                         [
-                            find, ".dkr.ecr.", {"Ref": "AWS::Region"}, ".",
+                            find,
+                            ".dkr.ecr.",
+                            {"Ref": "AWS::Region"},
+                            ".",
                             {"Ref": "AWS::URLSuffix"},
                             f"/huggingface-pytorch-tgi-inference:{TGI_TAG}",
                         ],
@@ -149,7 +156,8 @@ def test_role_pulls_only_the_serving_repository(regional) -> None:
                                 "Fn::Join": [
                                     "",
                                     [
-                                        "arn:", {"Ref": "AWS::Partition"},
+                                        "arn:",
+                                        {"Ref": "AWS::Partition"},
                                         ":ecr:eu-west-3:763104351884:repository/"
                                         "huggingface-vllm-inference-neuronx",
                                     ],
@@ -166,8 +174,14 @@ def test_role_pulls_only_the_serving_repository(regional) -> None:
 def test_explicit_settings_reach_the_container() -> None:
     stack = _stack()
     model = _model(
-        stack, model_id=MODEL, server="tgi", instance_type="ml.inf2.48xlarge",
-        tensor_parallel_degree=8, batch_size=8, max_sequence_length=8192, dtype="fp16",
+        stack,
+        model_id=MODEL,
+        server="tgi",
+        instance_type="ml.inf2.48xlarge",
+        tensor_parallel_degree=8,
+        batch_size=8,
+        max_sequence_length=8192,
+        dtype="fp16",
         environment={"MESSAGES_API_ENABLED": "true"},
     )
     assert model.sizing is None
@@ -185,29 +199,46 @@ def test_precompiled_artifact_in_s3_is_served_from_the_model_directory() -> None
     stack = _stack()
     bucket = s3.Bucket.from_bucket_name(stack, "Models", "my-models")
     model = _model(
-        stack, model_id=MODEL, instance_type="ml.inf2.xlarge", model_bucket=bucket,
+        stack,
+        model_id=MODEL,
+        instance_type="ml.inf2.xlarge",
+        model_bucket=bucket,
         model_key="llama-8b/neuron.tar.gz",
     )
     assert model.container.environment["SM_ON_MODEL"] == "/opt/ml/model"
     assert model.container.environment["SM_ON_SERVED_MODEL_NAME"] == MODEL
     Template.from_stack(stack).has_resource_properties(
         "AWS::SageMaker::Model",
-        {"PrimaryContainer": Match.object_like({"ModelDataUrl": "s3://my-models/llama-8b/neuron.tar.gz"})},
+        {
+            "PrimaryContainer": Match.object_like(
+                {"ModelDataUrl": "s3://my-models/llama-8b/neuron.tar.gz"}
+            )
+        },
     )
 
 
 def test_user_tensor_parallel_degree_drives_right_sizing() -> None:
     model = _model(_stack(), model_id=MODEL, parameters_billion=3, tensor_parallel_degree=1)
-    assert (model.sizing.instance_type, model.sizing.tensor_parallel_degree) == ("ml.inf2.xlarge", 1)
+    assert (model.sizing.instance_type, model.sizing.tensor_parallel_degree) == (
+        "ml.inf2.xlarge",
+        1,
+    )
     assert model.container.environment["SM_ON_TENSOR_PARALLEL_SIZE"] == "1"
-    with pytest.raises(ValueError, match=r"^parameters_billion: .* with tensor_parallel_degree 1 and"):
+    with pytest.raises(
+        ValueError, match=r"^parameters_billion: .* with tensor_parallel_degree 1 and"
+    ):
         _model(_stack(), model_id=MODEL, parameters_billion=8, tensor_parallel_degree=1)
 
 
 def test_explicit_instance_too_small_for_the_degree_fails_naming_it() -> None:
-    with pytest.raises(ValueError, match=r"^tensor_parallel_degree 1 on ml.inf2.xlarge gives 16 GiB"):
+    with pytest.raises(
+        ValueError, match=r"^tensor_parallel_degree 1 on ml.inf2.xlarge gives 16 GiB"
+    ):
         _model(
-            _stack(), model_id=MODEL, parameters_billion=8, tensor_parallel_degree=1,
+            _stack(),
+            model_id=MODEL,
+            parameters_billion=8,
+            tensor_parallel_degree=1,
             instance_type="ml.inf2.xlarge",
         )
 
@@ -218,7 +249,10 @@ def test_explicit_instance_too_small_for_the_degree_fails_naming_it() -> None:
 @pytest.mark.parametrize(
     ("props", "message"),
     [
-        ({"dtype": "fp32"}, r"^dtype must be one of bf16, fp16, got 'fp32' \(fp32 needs allow_fp32=True\)"),
+        (
+            {"dtype": "fp32"},
+            r"^dtype must be one of bf16, fp16, got 'fp32' \(fp32 needs allow_fp32=True\)",
+        ),
         ({"dtype": "int8"}, r"^dtype must be one of bf16, fp16, got 'int8'"),
         ({"server": "djl"}, r"^server must be one of vllm, tgi, got 'djl'"),
         ({"batch_size": 0}, r"^batch_size must be between 1 and 256, got 0"),
@@ -226,10 +260,19 @@ def test_explicit_instance_too_small_for_the_degree_fails_naming_it() -> None:
         ({"max_sequence_length": 65536}, r"^max_sequence_length must be between 2 and 32768"),
         ({"tensor_parallel_degree": 0}, r"^tensor_parallel_degree must be >= 1, got 0"),
         ({"parameters_billion": -1}, r"^parameters_billion must be positive"),
-        ({"quantization": "awq"}, r"^quantization 'awq' is not supported by the vllm Neuron image \(allowed: none\)"),
-        ({"server": "tgi", "quantization": "int8"}, r"^quantization 'int8' is not supported by the tgi Neuron image"),
+        (
+            {"quantization": "awq"},
+            r"^quantization 'awq' is not supported by the vllm Neuron image \(allowed: none\)",
+        ),
+        (
+            {"server": "tgi", "quantization": "int8"},
+            r"^quantization 'int8' is not supported by the tgi Neuron image",
+        ),
         ({"model_key": "model.tar.gz"}, r"^model_bucket and model_key go together"),
-        ({"environment": {"SM_ON_DTYPE": "float32"}}, r"^environment may not set SM_ON_DTYPE: they come from model_id"),
+        (
+            {"environment": {"SM_ON_DTYPE": "float32"}},
+            r"^environment may not set SM_ON_DTYPE: they come from model_id",
+        ),
         ({"model_id": " "}, r"^model_id must name a Hugging Face model"),
     ],
 )
@@ -240,10 +283,14 @@ def test_bad_property_fails_naming_it(props, message) -> None:
 
 def test_fp32_with_opt_in_is_served_and_flagged_by_our_pack() -> None:
     stack = _stack()
-    model = _model(stack, model_id=MODEL, instance_type="ml.inf2.xlarge", dtype="fp32", allow_fp32=True)
+    model = _model(
+        stack, model_id=MODEL, instance_type="ml.inf2.xlarge", dtype="fp32", allow_fp32=True
+    )
     assert model.container.environment["SM_ON_DTYPE"] == "float32"
     findings = evaluate(Template.from_stack(stack).to_json(), [get_rule("GenAI-ModelPrecision")])
-    assert [(f.rule.id, f.resource_type) for f in findings] == [("GenAI-ModelPrecision", "AWS::SageMaker::Model")]
+    assert [(f.rule.id, f.resource_type) for f in findings] == [
+        ("GenAI-ModelPrecision", "AWS::SageMaker::Model")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -269,7 +316,10 @@ def test_fp32_with_opt_in_is_served_and_flagged_by_our_pack() -> None:
             r"^instance_type ml.inf2.xlarge gives 32 GiB of accelerator memory; a 70B-parameter "
             r"model in bf16 needs 163.0 GiB",
         ),
-        ({"families": ("inf2", "g5"), "parameters_billion": 8}, r"^families g5 cannot run Neuron serving images"),
+        (
+            {"families": ("inf2", "g5"), "parameters_billion": 8},
+            r"^families g5 cannot run Neuron serving images",
+        ),
         ({"parameters_billion": 405}, r"^parameters_billion: a 405B-parameter model"),
         ({}, r"^instance_type is required"),
     ],
@@ -279,8 +329,11 @@ def test_instance_mismatch_fails_at_synth_naming_the_property(props, message) ->
     instance_type = props.pop("instance_type", None)
     with pytest.raises(ValueError, match=message):
         InferenceModel(
-            _stack(), "Llm", source=HuggingFaceNeuronModel(model_id=MODEL, **props),
-            instance_type=instance_type, families=families,
+            _stack(),
+            "Llm",
+            source=HuggingFaceNeuronModel(model_id=MODEL, **props),
+            instance_type=instance_type,
+            families=families,
         )
 
 
@@ -289,7 +342,10 @@ def test_gpu_only_image_on_inferentia2_fails_naming_the_image() -> None:
         "763104351884.dkr.ecr.eu-west-3.amazonaws.com/huggingface-pytorch-tgi-inference:"
         "2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04"
     )
-    with pytest.raises(ValueError, match=r"^image: .*gpu.* is a gpu image, but instance_type ml.inf2.xlarge needs a neuron image"):
+    with pytest.raises(
+        ValueError,
+        match=r"^image: .*gpu.* is a gpu image, but instance_type ml.inf2.xlarge needs a neuron image",
+    ):
         InferenceModel(_stack(), "Llm", source=CustomImage(gpu), instance_type="ml.inf2.xlarge")
 
 
@@ -301,14 +357,13 @@ def test_region_not_publishing_the_image_fails_naming_it() -> None:
     ):
         _model(
             _stack(cdk.Environment(account="111111111111", region="us-west-1")),
-            model_id=MODEL, parameters_billion=8,
+            model_id=MODEL,
+            parameters_billion=8,
         )
 
 
 def test_compile_uncached_passes_a_bare_flag_to_the_vllm_server() -> None:
-    model = _model(
-        _stack(), model_id=MODEL, instance_type="ml.inf2.8xlarge", compile_uncached=True
-    )
+    model = _model(_stack(), model_id=MODEL, instance_type="ml.inf2.8xlarge", compile_uncached=True)
     assert model.container.environment["SM_ON_ALLOW_NON_CACHED_MODEL"] == ""
     assert model.container.model_dir_environment["SM_ON_ALLOW_NON_CACHED_MODEL"] == ""
     refusing = _model(_stack(), model_id=MODEL, instance_type="ml.inf2.8xlarge")

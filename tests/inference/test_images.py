@@ -11,8 +11,8 @@ from aws_cdk.assertions import Template
 from green_constructs.availability import AVAILABILITY_METADATA, NotOfferedError
 from green_constructs.catalog import Catalog
 from green_constructs.inference.images import (
-    image_registries,
     image_regions,
+    image_registries,
     mapping_id,
     neuron_dlc_image,
 )
@@ -113,7 +113,11 @@ def test_env_agnostic_uri_finds_the_account_in_the_map(agnostic) -> None:
                 "Fn::Join": [
                     "",
                     [
-                        find, ".dkr.ecr.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"},
+                        find,
+                        ".dkr.ecr.",
+                        {"Ref": "AWS::Region"},
+                        ".",
+                        {"Ref": "AWS::URLSuffix"},
                         f"/{VLLM}:{VLLM_TAG}",
                     ],
                 ]

@@ -52,8 +52,11 @@ def endpoints() -> tuple[cdk.Stack, list]:
 
 
 def _methods(endpoint) -> list[str]:
-    return [n for n, _ in inspect.getmembers(type(endpoint), inspect.isfunction)
-            if n.startswith("metric_")]
+    return [
+        n
+        for n, _ in inspect.getmembers(type(endpoint), inspect.isfunction)
+        if n.startswith("metric_")
+    ]
 
 
 def test_every_metric_method_is_covered(endpoints) -> None:

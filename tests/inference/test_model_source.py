@@ -6,8 +6,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
 from green_constructs.inference import (
     CustomImage,
     HuggingFaceNeuronModel,
@@ -87,7 +87,9 @@ def test_prefix_key_is_an_uncompressed_s3_prefix_source(template) -> None:
         }
     }
     statements = _role_statements(template, "Prefix")
-    objects = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-models/llama/files/*"]]}
+    objects = {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-models/llama/files/*"]]
+    }
     bucket = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-models"]]}
     assert {"Action": "s3:GetObject", "Effect": "Allow", "Resource": objects} in statements
     assert {
@@ -99,9 +101,7 @@ def test_prefix_key_is_an_uncompressed_s3_prefix_source(template) -> None:
 
 
 def test_archive_read_is_that_object_only(template) -> None:
-    s3_statements = [
-        s for s in _role_statements(template, "Archive") if "s3:" in str(s["Action"])
-    ]
+    s3_statements = [s for s in _role_statements(template, "Archive") if "s3:" in str(s["Action"])]
     assert s3_statements == [
         {
             "Action": "s3:GetObject",
@@ -149,7 +149,9 @@ def test_isolated_model_downloading_from_the_hub_fails_naming_both_properties(
     )
     with pytest.raises(ValueError, match=message):
         construct(
-            cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="111111111111", region="eu-west-3")),
+            cdk.Stack(
+                cdk.App(), "S", env=cdk.Environment(account="111111111111", region="eu-west-3")
+            ),
             "Model",
             source=source,
             instance_type="ml.inf2.8xlarge",

@@ -11,14 +11,14 @@ import pytest
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+from template_helpers import definition_errors, state_machine_definition
+
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel
 from green_constructs.inference.model_update import EndpointModelUpdate
 from green_constructs.job_workflow import logged_state_machine
 from green_constructs.nag.acknowledge import acknowledge
 from green_constructs.storage import SustainableBucket
-from template_helpers import definition_errors, state_machine_definition
 
 ENV = cdk.Environment(account="111111111111", region="eu-west-3")
 WEIGHTS = "$.training.ModelArtifacts.S3ModelArtifacts"
@@ -105,7 +105,11 @@ def test_model_serves_the_weights_with_the_endpoints_container(assembly, states)
         assert container["ModelDataUrl.$"] == WEIGHTS
     else:
         assert container["ModelDataSource"] == {
-            "S3DataSource": {"S3Uri.$": WEIGHTS, "S3DataType": "S3Prefix", "CompressionType": "None"}
+            "S3DataSource": {
+                "S3Uri.$": WEIGHTS,
+                "S3DataType": "S3Prefix",
+                "CompressionType": "None",
+            }
         }
 
 
@@ -118,7 +122,9 @@ def test_endpoint_config_is_the_endpoints_own_on_the_new_model(template, states)
     for key in ("VariantName", "InstanceType", "InferenceAmiVersion", "InitialInstanceCount"):
         assert variant[key] == deployed[key]
     output = params["AsyncInferenceConfig"]["OutputConfig"]
-    assert output["S3OutputPath"].endswith("/output/") and output["S3FailurePath"].endswith("/failure/")
+    assert output["S3OutputPath"].endswith("/output/") and output["S3FailurePath"].endswith(
+        "/failure/"
+    )
     assert set(output["NotificationConfig"]) == {"SuccessTopic", "ErrorTopic"}
 
 
@@ -146,9 +152,13 @@ def test_state_machine_may_create_only_its_names_and_pass_only_the_model_role(te
     create = statements['"sagemaker:createModel"']
     # lower case, as SageMaker writes ARNs, and only this construct's names
     assert re.search(r':model/update-serve-[0-9a-f]{8}-\*"\]\]\}$', json.dumps(create["Resource"]))
-    assert "endpoint-config/update-serve-" in json.dumps(statements['"sagemaker:createEndpointConfig"'])
+    assert "endpoint-config/update-serve-" in json.dumps(
+        statements['"sagemaker:createEndpointConfig"']
+    )
     passing = statements['"iam:PassRole"']
-    assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+    assert passing["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
+    }
     assert passing["Resource"]["Fn::GetAtt"][0].startswith("LlmModelExecutionRole")
 
 
@@ -156,7 +166,9 @@ def test_model_role_reads_only_the_training_output_prefix(template) -> None:
     policies = template.find_resources("AWS::IAM::Policy")
     model = next(p for name, p in policies.items() if name.startswith("LlmModelExecutionRole"))
     reads = [
-        s for s in model["Properties"]["PolicyDocument"]["Statement"] if s["Action"] == "s3:GetObject"
+        s
+        for s in model["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "s3:GetObject"
     ]
     assert any(
         "TrainingOutput" in json.dumps(s["Resource"]) and "/training/*" in json.dumps(s["Resource"])

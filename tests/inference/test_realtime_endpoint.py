@@ -10,8 +10,8 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Match, Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
 from green_constructs.inference import CustomImage
 from green_constructs.inference.notification_topic import encrypted_topic, notification_key
 from green_constructs.inference.realtime_endpoint import OffHoursSchedule, RealtimeEndpoint
@@ -174,7 +174,11 @@ def test_scalable_target_and_target_tracking(default_template) -> None:
             "ResourceId": {
                 "Fn::Join": [
                     "",
-                    ["endpoint/", {"Fn::GetAtt": [endpoint, "EndpointName"]}, "/variant/AllTraffic"],
+                    [
+                        "endpoint/",
+                        {"Fn::GetAtt": [endpoint, "EndpointName"]},
+                        "/variant/AllTraffic",
+                    ],
                 ]
             },
         },
@@ -232,7 +236,8 @@ def test_alarms_watch_the_published_dimensions(default_template) -> None:
 def test_grant_invoke_is_this_endpoint_only(default_template) -> None:
     endpoint = _logical_id(default_template, "AWS::SageMaker::Endpoint", "ChatEndpoint")
     policies = default_template.find_resources(
-        "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("^Client")}]}}
+        "AWS::IAM::Policy",
+        {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("^Client")}]}},
     )
     [policy] = policies.values()
     assert policy["Properties"]["PolicyDocument"]["Statement"] == [
@@ -306,7 +311,10 @@ def test_right_sized_huggingface_model(tmp_path) -> None:
     )
     endpoint = RealtimeEndpoint(stack, "Llama", source=source)
     RealtimeEndpoint(
-        stack, "Quick", source=source, container_startup_health_check_timeout=cdk.Duration.minutes(20)
+        stack,
+        "Quick",
+        source=source,
+        container_startup_health_check_timeout=cdk.Duration.minutes(20),
     )
     assert endpoint.model.instance_type.startswith("ml.inf2.")
     template = Template.from_stack(stack)
@@ -317,7 +325,9 @@ def test_right_sized_huggingface_model(tmp_path) -> None:
         assert variant["InstanceType"] == endpoint.model.instance_type
         assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == seconds
         assert variant["InferenceAmiVersion"] == "al2-ami-sagemaker-inference-neuron-2"
-        assert "ModelDataDownloadTimeoutInSeconds" not in variant and "VolumeSizeInGB" not in variant
+        assert (
+            "ModelDataDownloadTimeoutInSeconds" not in variant and "VolumeSizeInGB" not in variant
+        )
 
 
 @pytest.mark.parametrize("variant_name", ["AllTraffic", "llama-3-8b", "a--b", "7", "x" * 63])
@@ -399,7 +409,10 @@ def test_metrics_use_endpoint_and_variant_dimensions() -> None:
             {"instance_type": "ml.g5.xlarge"},
             "image: .* is a neuron image, but instance_type ml.g5.xlarge needs a gpu image",
         ),
-        ({"variant_name": "All_Traffic"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
+        (
+            {"variant_name": "All_Traffic"},
+            "variant_name must be 1 to 63 letters, digits and hyphens",
+        ),
         ({"variant_name": "-blue"}, "variant_name must be 1 to 63 letters, digits and hyphens"),
         ({"variant_name": "blue-"}, "variant_name must be 1 to 63"),
         ({"variant_name": ""}, "variant_name must be 1 to 63"),
@@ -416,7 +429,10 @@ def test_metrics_use_endpoint_and_variant_dimensions() -> None:
             {"model_data_download_timeout": cdk.Duration.minutes(61)},
             "model_data_download_timeout must be between 1 minute and 1 hour",
         ),
-        ({"volume_size_gb": 0}, r"volume_size_gb must be a whole number from 1 to 512 \(GB\), got 0"),
+        (
+            {"volume_size_gb": 0},
+            r"volume_size_gb must be a whole number from 1 to 512 \(GB\), got 0",
+        ),
         ({"volume_size_gb": 513}, "volume_size_gb must be a whole number from 1 to 512"),
     ],
 )

@@ -84,15 +84,24 @@ def test_a_fixed_tensor_parallel_degree_gets_its_share_of_the_memory() -> None:
     decision = right_size(parameters_billion=20, dtype="bf16", tensor_parallel_degree=4)
     # 20B = 37.3 GiB * 1.25 = 46.6 GiB; inf2.xlarge has only 2 cores, 4 of the 24xlarge's give 64
     assert (decision.instance_type, decision.available_gib) == ("ml.inf2.24xlarge", 64.0)
-    with pytest.raises(ValueError, match=r"^tensor_parallel_degree 5 divides the cores of no instance of families inf2 \(they have 2, 12, 24\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^tensor_parallel_degree 5 divides the cores of no instance of families inf2 \(they have 2, 12, 24\)",
+    ):
         right_size(parameters_billion=1, dtype="bf16", tensor_parallel_degree=5)  # divides no inf2
 
 
 def test_metadata_keeps_every_field() -> None:
     metadata = right_size(parameters_billion=8, dtype="bf16").to_metadata()
     assert set(metadata) == {
-        "instance_type", "neuron_cores", "tensor_parallel_degree", "required_gib",
-        "available_gib", "required_host_gib", "host_memory_gib", "reason",
+        "instance_type",
+        "neuron_cores",
+        "tensor_parallel_degree",
+        "required_gib",
+        "available_gib",
+        "required_host_gib",
+        "host_memory_gib",
+        "reason",
     }
 
 
@@ -100,7 +109,9 @@ def test_nothing_fits_names_the_property_the_need_and_the_largest_instance() -> 
     with pytest.raises(ValueError) as raised:
         right_size(parameters_billion=405, dtype="bf16")
     message = str(raised.value)
-    assert message.startswith("parameters_billion: a 405B-parameter model in bf16 needs 943.0 GiB")  # 754.4 * 1.25
+    assert message.startswith(
+        "parameters_billion: a 405B-parameter model in bf16 needs 943.0 GiB"
+    )  # 754.4 * 1.25
     assert "(ml.inf2.48xlarge gives 384 GiB and 768 GiB of host memory)" in message
 
 
@@ -109,8 +120,14 @@ def test_nothing_fits_names_the_property_the_need_and_the_largest_instance() -> 
     [
         ({"parameters_billion": 0, "dtype": "bf16"}, "parameters_billion"),
         ({"parameters_billion": 8, "dtype": "fp64"}, "dtype"),
-        ({"parameters_billion": 8, "dtype": "bf16", "kv_cache_headroom": -0.1}, "kv_cache_headroom"),
-        ({"parameters_billion": 8, "dtype": "bf16", "tensor_parallel_degree": 0}, "tensor_parallel_degree"),
+        (
+            {"parameters_billion": 8, "dtype": "bf16", "kv_cache_headroom": -0.1},
+            "kv_cache_headroom",
+        ),
+        (
+            {"parameters_billion": 8, "dtype": "bf16", "tensor_parallel_degree": 0},
+            "tensor_parallel_degree",
+        ),
     ],
 )
 def test_bad_input_names_the_property(kwargs, named) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from template_helpers import write_assembly
 
 from green_constructs.lint.assembly import read_assembly

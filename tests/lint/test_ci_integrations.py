@@ -28,8 +28,14 @@ def _run(entry: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_hook_selects_template_files_only() -> None:
     pattern = re.compile(HOOK["files"])
     chosen = ["template.yaml", "sam/template.yml", "template.json", "cdk.out/App.template.json"]
-    left = [".pre-commit-config.yaml", "cdk.json", "cdk.out/manifest.json", "pyproject.yaml",
-            "cdk.out/App.assets.json", "docs/template.md"]
+    left = [
+        ".pre-commit-config.yaml",
+        "cdk.json",
+        "cdk.out/manifest.json",
+        "pyproject.yaml",
+        "cdk.out/App.assets.json",
+        "docs/template.md",
+    ]
     assert [p for p in chosen if pattern.search(p)] == chosen
     assert [p for p in left if pattern.search(p)] == []
 
@@ -60,8 +66,12 @@ def test_documented_workflow_uploads_the_sarif_it_writes(tmp_path: Path) -> None
     workflow = yaml.safe_load(re.search(r"```yaml\n(# \.github/workflows.*?)```", CI_DOC, re.S)[1])
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["lint"]["steps"]
-    lint = next(s["run"] for s in steps if str(s.get("run", "")).startswith("green-constructs lint"))
-    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    lint = next(
+        s["run"] for s in steps if str(s.get("run", "")).startswith("green-constructs lint")
+    )
+    upload = next(
+        s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")
+    )
     assert upload["if"] == "always()"
     args = shlex.split(lint)[2:]
     output = args[args.index("--output") + 1]

@@ -14,9 +14,20 @@ SCRIPT = Path(sys.executable).with_name("green-constructs")
 
 def test_console_script_lint_json() -> None:
     done = subprocess.run(
-        [str(SCRIPT), "lint", str(DATA / "log_groups.json"), "--format", "json",
-         "--rule", "Sustainability-LogGroupRetention", "--fail-on", "warning"],
-        capture_output=True, text=True, check=False,
+        [
+            str(SCRIPT),
+            "lint",
+            str(DATA / "log_groups.json"),
+            "--format",
+            "json",
+            "--rule",
+            "Sustainability-LogGroupRetention",
+            "--fail-on",
+            "warning",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["summary"]["findings"] == 1
@@ -25,7 +36,9 @@ def test_console_script_lint_json() -> None:
 def test_python_m_reports_bad_input_on_one_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "green_constructs", "lint", str(DATA / "invalid.yaml")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert done.stdout == ""

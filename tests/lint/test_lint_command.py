@@ -106,8 +106,11 @@ def test_cdk_out_directory_with_stage_and_nested_stack(cli) -> None:
     located = {(f["template"], f["resource"], f["line"]) for f in document["findings"]}
     assert located == {
         ("AppStack", "AppLogs", 3),
-        ("Prod/Api/ProdApiInferenceNestedStackInferenceNestedStackResourceA1B2C3D4.nested",
-         "AsyncConfig", 6),
+        (
+            "Prod/Api/ProdApiInferenceNestedStackInferenceNestedStackResourceA1B2C3D4.nested",
+            "AsyncConfig",
+            6,
+        ),
     }
     assert document["summary"]["templates"] == 3
 

@@ -35,8 +35,10 @@ scalars = (
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(_KEYS) | st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(_KEYS) | st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=25,
 )
 resource = st.fixed_dictionaries(
@@ -53,8 +55,10 @@ templates = st.fixed_dictionaries(
 def _short_forms(template: object) -> str:
     """YAML with some keys turned into short-form (and unknown) tags, often invalid."""
     text = yaml.safe_dump(template, allow_unicode=True)
-    return text.replace("Ref:", "!Ref").replace("Fn::GetAtt:", "!GetAtt").replace(
-        "Type:", "!Unknown Type:"
+    return (
+        text.replace("Ref:", "!Ref")
+        .replace("Fn::GetAtt:", "!GetAtt")
+        .replace("Type:", "!Unknown Type:")
     )
 
 

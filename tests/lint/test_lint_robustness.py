@@ -9,7 +9,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from template_helpers import write_assembly
 
 from green_constructs.lint.decode import MAX_DEPTH, TemplateDecodeError, decode_text
@@ -26,7 +25,7 @@ def test_deep_nesting_is_a_decode_error(depth: int) -> None:
 
 def test_nesting_within_the_limit_is_evaluated() -> None:
     depth = MAX_DEPTH - 5
-    decoded = decode_text(LOG_GROUP % ("{\"X\": " + "[" * depth + "]" * depth + "}"))
+    decoded = decode_text(LOG_GROUP % ('{"X": ' + "[" * depth + "]" * depth + "}"))
     [finding] = evaluate(decoded.template, [get_rule("Sustainability-LogGroupRetention")])
     assert finding.resource == "A"
 

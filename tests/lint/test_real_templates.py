@@ -17,7 +17,12 @@ REAL = Path(__file__).parent / "data" / "real"
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, object]:
-    names = ("sam_app/template.yaml", "language_extensions.yaml", "conditional.yaml", "unreadable.yaml")
+    names = (
+        "sam_app/template.yaml",
+        "language_extensions.yaml",
+        "conditional.yaml",
+        "unreadable.yaml",
+    )
     return {n: lint([REAL / n], all_rules(), region="us-west-2") for n in names}
 
 
@@ -182,8 +187,17 @@ def test_no_value_removes_a_property_with_or_without_conditions() -> None:
     from green_constructs.rules import evaluate, get_rule
 
     rule = get_rule("Sustainability-LogGroupRetention")
-    plain = {"Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": {"Ref": "AWS::NoValue"}}}}}
-    whole = {"Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"Ref": "AWS::NoValue"}}}}
+    plain = {
+        "Resources": {
+            "L": {
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": {"RetentionInDays": {"Ref": "AWS::NoValue"}},
+            }
+        }
+    }
+    whole = {
+        "Resources": {"L": {"Type": "AWS::Logs::LogGroup", "Properties": {"Ref": "AWS::NoValue"}}}
+    }
     assert [f.resource for f in evaluate(plain, [rule])] == ["L"]
     assert [f.resource for f in evaluate(whole, [rule])] == ["L"]
 
@@ -193,7 +207,10 @@ def test_cdk_housekeeping_custom_resources_are_not_listed() -> None:
 
     template = {
         "Resources": {
-            "Deploy": {"Type": "Custom::CDKBucketDeployment", "Properties": {"ServiceToken": "arn"}},
+            "Deploy": {
+                "Type": "Custom::CDKBucketDeployment",
+                "Properties": {"ServiceToken": "arn"},
+            },
             "Call": {"Type": "Custom::AWS", "Properties": {"ServiceToken": "arn"}},
         }
     }

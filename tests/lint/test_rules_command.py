@@ -35,9 +35,7 @@ def test_text_groups_by_pack(cli) -> None:
     lines = run.out.splitlines()
     assert lines[0] == "Sustainability"
     assert "GenAI" in lines
-    assert any(
-        line.split()[:2] == ["GenAI-AsyncFailureHandling", "warning"] for line in lines
-    )
+    assert any(line.split()[:2] == ["GenAI-AsyncFailureHandling", "warning"] for line in lines)
     assert lines[-1].endswith(" rules")
 
 

@@ -62,8 +62,13 @@ def test_driver_rules_and_results(cli, monkeypatch) -> None:
         ("GenAI-AsyncFailureHandling", "warning", "endpoint.yaml", 11, False),
         ("Sustainability-LogGroupRetention", "warning", "endpoint.yaml", 32, True),
         ("Sustainability-LogGroupRetention", "warning", "log_groups.json", 10, False),
-        ("Sustainability-LogGroupRetention", "warning", "assembly/AppStack.template.json", 3,
-         False),
+        (
+            "Sustainability-LogGroupRetention",
+            "warning",
+            "assembly/AppStack.template.json",
+            3,
+            False,
+        ),
         (
             "GenAI-AsyncFailureHandling",
             "warning",

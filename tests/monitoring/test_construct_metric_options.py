@@ -65,8 +65,11 @@ def constructs(tmp_path_factory):
 
 
 def _methods(construct) -> list[str]:
-    return [n for n, _ in inspect.getmembers(type(construct), inspect.isfunction)
-            if n.startswith("metric_")]
+    return [
+        n
+        for n, _ in inspect.getmembers(type(construct), inspect.isfunction)
+        if n.startswith("metric_")
+    ]
 
 
 def _call(construct, name: str, job, **options) -> cloudwatch.Metric:
@@ -91,7 +94,11 @@ def test_defaults_then_every_option_honoured(constructs) -> None:
             assert isinstance(plain, cloudwatch.Metric), name
             assert (plain.statistic, plain.period.to_minutes()) == (statistic, minutes), name
             custom = _call(construct, name, job, **OPTIONS, dimensions_map={"Mine": "x"})
-            assert (custom.label, custom.color, custom.unit) == ("mine", "#ff0000", cloudwatch.Unit.COUNT), name
+            assert (custom.label, custom.color, custom.unit) == (
+                "mine",
+                "#ff0000",
+                cloudwatch.Unit.COUNT,
+            ), name
             assert (custom.statistic, custom.period.to_minutes()) == ("Minimum", 10), name
             assert custom.dimensions == {"Mine": "x"}, name
 
@@ -112,8 +119,11 @@ def test_every_metric_drives_an_alarm(constructs) -> None:
     assert sorted(a["Properties"]["MetricName"] for a in alarms.values()) == sorted(expected)
     template.has_resource_properties(
         "AWS::CloudWatch::Alarm",
-        {"MetricName": "NeuronCoreUtilization", "Namespace": "GreenConstructs/HyperPod",
-         "Dimensions": [{"Name": "ClusterName", "Value": Match.any_value()}]},
+        {
+            "MetricName": "NeuronCoreUtilization",
+            "Namespace": "GreenConstructs/HyperPod",
+            "Dimensions": [{"Name": "ClusterName", "Value": Match.any_value()}],
+        },
     )
 
 

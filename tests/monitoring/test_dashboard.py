@@ -10,10 +10,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
-
-from app import build_app
 from compliance import cfn_lint_errors, our_findings
 from template_helpers import assert_alarms_can_publish
+
+from app import build_app
 
 # What AWS publishes, by namespace: metric name -> its dimension names (one set each).
 # SageMaker developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch" (endpoint
@@ -46,7 +46,12 @@ PUBLISHED: dict[str, dict[str, frozenset[str]]] = {
     },
     "AWS/States": {
         name: _MACHINE
-        for name in ("ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionTime")
+        for name in (
+            "ExecutionsStarted",
+            "ExecutionsSucceeded",
+            "ExecutionsFailed",
+            "ExecutionTime",
+        )
     },
     "GreenConstructs/HyperPod": {
         "NeuronCoreUtilization": frozenset({"ClusterName"}),
@@ -57,7 +62,9 @@ JOB_SEARCH_METRICS = {
     "/aws/sagemaker/TrainingJobs": {"CPUUtilization", "MemoryUtilization", "DiskUtilization"},
     "/aws/sagemaker/TransformJobs": {"CPUUtilization", "MemoryUtilization"},
 }
-_SEARCH = re.compile(r"SEARCH\('\{\"([^\"]+)\",(\w+)\} MetricName=\"(\w+)\" Host=[\w-]+', '(\w+)', (\d+)\)")
+_SEARCH = re.compile(
+    r"SEARCH\('\{\"([^\"]+)\",(\w+)\} MetricName=\"(\w+)\" Host=[\w-]+', '(\w+)', (\d+)\)"
+)
 _FUNCTIONS = {"FILL", "PERIOD", "IF", "AND", "SUM", "SEARCH"}
 _STATS = {"Average", "Sum", "SampleCount", "Maximum", "Minimum", "p90"}
 
@@ -66,7 +73,7 @@ def resolve(value) -> str:
     """A ``DashboardBody``: ``Fn::Join`` of strings and tokens, tokens as a placeholder."""
     if isinstance(value, str):
         return value
-    (function, argument), = value.items()
+    ((function, argument),) = value.items()
     if function == "Fn::Join":
         separator, parts = argument
         return separator.join(resolve(part) for part in parts)
@@ -178,19 +185,27 @@ def _alarms(template: dict) -> dict[str, dict]:
 
 def test_waste_alarms_have_their_defaults_and_notify_the_encrypted_topic(template) -> None:
     alarms = _alarms(template)
-    by_name = {next(n for n in ("Idle", "LowUtilization", "Backlog", "Overrun") if n in k): v
-               for k, v in alarms.items()}
+    by_name = {
+        next(n for n in ("Idle", "LowUtilization", "Backlog", "Overrun") if n in k): v
+        for k, v in alarms.items()
+    }
     assert set(by_name) == {"Idle", "LowUtilization", "Backlog", "Overrun"}
     idle = by_name["Idle"]
     assert (idle["Threshold"], idle["EvaluationPeriods"], idle["DatapointsToAlarm"]) == (1, 6, 6)
     assert "IF(FILL(samples, 0) > 0 AND FILL(requests, 0) == 0, 1, 0)" in json.dumps(idle)
     low = by_name["LowUtilization"]
     assert (low["Threshold"], low["EvaluationPeriods"], low["ComparisonOperator"]) == (
-        10, 24, "LessThanThreshold"
+        10,
+        24,
+        "LessThanThreshold",
     )
     backlog = by_name["Backlog"]
     assert backlog["MetricName"] == "HasBacklogWithoutCapacity"
-    assert (backlog["Period"], backlog["EvaluationPeriods"], backlog["Statistic"]) == (300, 6, "Maximum")
+    assert (backlog["Period"], backlog["EvaluationPeriods"], backlog["Statistic"]) == (
+        300,
+        6,
+        "Maximum",
+    )
     overrun = by_name["Overrun"]
     assert (overrun["MetricName"], overrun["Namespace"]) == ("ExecutionTime", "AWS/States")
     assert overrun["Threshold"] == 8 * 3600 * 1000  # the job's max_runtime
@@ -199,8 +214,18 @@ def test_waste_alarms_have_their_defaults_and_notify_the_encrypted_topic(templat
         (action,) = alarm["AlarmActions"]
         assert "SustainabilityAlarmTopic" in json.dumps(action)
     Template.from_json(template).has_resource_properties(
-        "AWS::SNS::Topic", {"DisplayName": "Sustainability alarms", "KmsMasterKeyId": {"Fn::GetAtt": [
-            next(k for k in template["Resources"] if k.startswith("SustainabilityAlarmKey")), "Arn"]}}
+        "AWS::SNS::Topic",
+        {
+            "DisplayName": "Sustainability alarms",
+            "KmsMasterKeyId": {
+                "Fn::GetAtt": [
+                    next(
+                        k for k in template["Resources"] if k.startswith("SustainabilityAlarmKey")
+                    ),
+                    "Arn",
+                ]
+            },
+        },
     )
     # every topic of the app (alarms, async results and failures, training) lets the account's
     # CloudWatch alarms publish: a topic policy replaces SNS's default one
@@ -209,14 +234,20 @@ def test_waste_alarms_have_their_defaults_and_notify_the_encrypted_topic(templat
 
 def test_alarm_metrics_use_only_published_dimensions(template) -> None:
     for alarm in _alarms(template).values():
-        stats = [alarm] if "MetricName" in alarm else [
-            query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query
-        ]
+        stats = (
+            [alarm]
+            if "MetricName" in alarm
+            else [
+                query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query
+            ]
+        )
         for metric in stats:
             names = frozenset(d["Name"] for d in metric["Dimensions"])
             assert PUBLISHED[metric["Namespace"]][metric["MetricName"]] == names
 
 
 def test_default_app_passes_our_rules_awssolutions_and_cfn_lint(assembly) -> None:
-    assert our_findings(assembly) == []  # GenAI-ScalingMetricDimensions, GenAI-EndpointMonitoring...
+    assert (
+        our_findings(assembly) == []
+    )  # GenAI-ScalingMetricDimensions, GenAI-EndpointMonitoring...
     assert cfn_lint_errors(assembly) == []

@@ -52,15 +52,19 @@ def test_power_model_comes_from_instance_watts() -> None:
 def test_endpoint_energy_math_equals_the_estimator() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
-        endpoint
+    monitored = (
+        SustainabilityMonitor(scope, "Monitor")
+        .monitor_realtime_endpoint(endpoint)
+        .resource(endpoint)
     )
     energy = monitored.carbon.energy_wh
     co2e = monitored.carbon.co2e_grams
     assert isinstance(energy, cloudwatch.MathExpression)
     # an hour of 3 instances at 120% CPU of 4 vCPUs: SampleCount 180, utilization 0.3
     point = {"samples": 180, "util": 120, "period": 3600}
-    expected = instance_footprint("ml.inf2.xlarge", hours=1, region="eu-north-1", utilization=0.3, count=3)
+    expected = instance_footprint(
+        "ml.inf2.xlarge", hours=1, region="eu-north-1", utilization=0.3, count=3
+    )
     assert evaluate(energy.expression, **point) == pytest.approx(expected.kwh * 1000)
     assert evaluate(co2e.expression, **point) == pytest.approx(expected.kgco2e * 1000)
     per_request = monitored.carbon.co2e_per_thousand_requests.expression
@@ -71,29 +75,44 @@ def test_endpoint_energy_math_equals_the_estimator() -> None:
 def test_every_exposed_metric_is_an_imetric() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
-        endpoint
+    monitored = (
+        SustainabilityMonitor(scope, "Monitor")
+        .monitor_realtime_endpoint(endpoint)
+        .resource(endpoint)
     )
     metrics = [*monitored.utilization.values(), *monitored.demand.values()]
-    metrics += [monitored.carbon.power_watts, monitored.carbon.energy_wh, monitored.carbon.co2e_grams]
+    metrics += [
+        monitored.carbon.power_watts,
+        monitored.carbon.energy_wh,
+        monitored.carbon.co2e_grams,
+    ]
     for metric in metrics:
-        assert isinstance(metric, (cloudwatch.Metric, cloudwatch.MathExpression, cloudwatch.SearchExpression))
+        assert isinstance(
+            metric, (cloudwatch.Metric, cloudwatch.MathExpression, cloudwatch.SearchExpression)
+        )
         assert metric.to_metric_config() is not None
 
 
 def test_realtime_thresholds_are_settable() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(
-        endpoint,
-        idle_after=cdk.Duration.hours(2),
-        low_utilization_percent=25,
-        low_utilization_after=cdk.Duration.hours(12),
-    ).resource(endpoint)
+    monitored = (
+        SustainabilityMonitor(scope, "Monitor")
+        .monitor_realtime_endpoint(
+            endpoint,
+            idle_after=cdk.Duration.hours(2),
+            low_utilization_percent=25,
+            low_utilization_after=cdk.Duration.hours(12),
+        )
+        .resource(endpoint)
+    )
     assert set(monitored.alarms) == {"idle", "low_utilization"}
     template = Template.from_stack(scope).to_json()
-    alarms = {k: v["Properties"] for k, v in template["Resources"].items()
-              if v["Type"] == "AWS::CloudWatch::Alarm" and k.startswith("Monitor")}
+    alarms = {
+        k: v["Properties"]
+        for k, v in template["Resources"].items()
+        if v["Type"] == "AWS::CloudWatch::Alarm" and k.startswith("Monitor")
+    }
     idle = next(v for k, v in alarms.items() if "Idle" in k)
     low = next(v for k, v in alarms.items() if "LowUtilization" in k)
     assert idle["EvaluationPeriods"] == 2
@@ -107,8 +126,10 @@ def test_gpu_endpoint_graphs_gpu_metrics_and_uses_gpu_utilization() -> None:
     endpoint = RealtimeEndpoint(
         scope, "Chat", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.xlarge"
     )
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(endpoint).resource(
-        endpoint
+    monitored = (
+        SustainabilityMonitor(scope, "Monitor")
+        .monitor_realtime_endpoint(endpoint)
+        .resource(endpoint)
     )
     assert {"GPUUtilization", "GPUMemoryUtilization"} <= set(monitored.utilization)
     assert "util * 100 / 100" in monitored.utilization["Busy share (%)"].expression
@@ -118,9 +139,11 @@ def test_custom_utilization_metric_replaces_the_published_one() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
     neuron = cloudwatch.Metric(namespace="MyApp/Neuron", metric_name="NeuronCoreUtilization")
-    monitored = SustainabilityMonitor(scope, "Monitor").monitor_realtime_endpoint(
-        endpoint, utilization=neuron
-    ).resource(endpoint)
+    monitored = (
+        SustainabilityMonitor(scope, "Monitor")
+        .monitor_realtime_endpoint(endpoint, utilization=neuron)
+        .resource(endpoint)
+    )
     assert "FILL(util, 0) / 100" in monitored.carbon.power_watts.expression
     assert monitored.utilization["Busy share (%)"] is neuron
 
@@ -133,8 +156,8 @@ def test_job_carbon_reads_the_shared_utilization_metric() -> None:
     pipeline = BatchTransformPipeline(
         scope, "Batch", source=CustomImage(image, accelerator="gpu"), instance_type="ml.g5.12xlarge"
     )
-    batch = SustainabilityMonitor(scope, "Monitor").monitor_batch_pipeline(pipeline).resource(
-        pipeline
+    batch = (
+        SustainabilityMonitor(scope, "Monitor").monitor_batch_pipeline(pipeline).resource(pipeline)
     )
     expression = batch.carbon.power_watts.expression
     metric = PowerModel.of("ml.g5.12xlarge", "us-west-2").utilization
@@ -187,10 +210,19 @@ def test_bad_thresholds_name_the_property(kwargs, message) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"period": cdk.Duration.seconds(30)}, "period must be a whole number of minutes, at least 1 minute, got 30 seconds"),
-        ({"period": cdk.Duration.seconds(90)}, "period must be a whole number of minutes, at least 1 minute"),
+        (
+            {"period": cdk.Duration.seconds(30)},
+            "period must be a whole number of minutes, at least 1 minute, got 30 seconds",
+        ),
+        (
+            {"period": cdk.Duration.seconds(90)},
+            "period must be a whole number of minutes, at least 1 minute",
+        ),
         ({"period": "300"}, "period must be a cdk.Duration, got '300'"),
-        ({"carbon_period": cdk.Duration.seconds(0)}, "carbon_period must be a whole number of minutes, at least 1 minute"),
+        (
+            {"carbon_period": cdk.Duration.seconds(0)},
+            "carbon_period must be a whole number of minutes, at least 1 minute",
+        ),
         ({"region": "mars-1"}, "region: unknown region 'mars-1'; known: af-south-1, "),
         ({"region": "eu-nort-1"}, "region: unknown region 'eu-nort-1'; did you mean eu-north-1"),
         ({"region": 5}, "region must be a region name such as 'eu-north-1', got 5"),
@@ -230,5 +262,7 @@ def test_a_resource_is_monitored_once_per_monitor() -> None:
 def test_wrong_resource_type_names_the_parameter() -> None:
     scope = stack()
     endpoint = RealtimeEndpoint(scope, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
-    with pytest.raises(ValueError, match="endpoint must be of type AsyncInferenceEndpoint, got RealtimeEndpoint"):
+    with pytest.raises(
+        ValueError, match="endpoint must be of type AsyncInferenceEndpoint, got RealtimeEndpoint"
+    ):
         SustainabilityMonitor(scope, "Monitor").monitor_async_endpoint(endpoint)

@@ -12,7 +12,11 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
-from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel, RealtimeEndpoint
+from green_constructs.inference import (
+    AsyncInferenceEndpoint,
+    HuggingFaceNeuronModel,
+    RealtimeEndpoint,
+)
 from green_constructs.monitoring import (
     AlarmActionStrategy,
     BacklogWithoutCapacityThreshold,
@@ -29,8 +33,11 @@ OPS_ITEM = cloudwatch_actions.SsmAction(cloudwatch_actions.OpsItemSeverity.LOW)
 
 
 def _alarms(template: dict, prefix: str) -> dict[str, dict]:
-    return {k: v["Properties"] for k, v in template["Resources"].items()
-            if v["Type"] == "AWS::CloudWatch::Alarm" and k.startswith(prefix)}
+    return {
+        k: v["Properties"]
+        for k, v in template["Resources"].items()
+        if v["Type"] == "AWS::CloudWatch::Alarm" and k.startswith(prefix)
+    }
 
 
 def _one(alarms: dict[str, dict], resource: str, alarm: str) -> dict:
@@ -85,9 +92,13 @@ def synthesized():
 def test_monitor_calls_chain(synthesized) -> None:
     default = synthesized["default"]
     assert synthesized["chained"] is default
-    assert [r.title.split(" (")[0] for r in default.monitored] == ["Endpoint S/Chat", "Endpoint S/Batch"]
+    assert [r.title.split(" (")[0] for r in default.monitored] == [
+        "Endpoint S/Chat",
+        "Endpoint S/Batch",
+    ]
     assert set(default.resource(synthesized["batch"]).alarms) == {
-        "low_utilization", "backlog_without_capacity"
+        "low_utilization",
+        "backlog_without_capacity",
     }
     with pytest.raises(ValueError, match="is not monitored by S/Main"):
         default.resource(synthesized["team"])
@@ -108,7 +119,14 @@ def test_per_alarm_thresholds(synthesized) -> None:
     assert (idle["EvaluationPeriods"], idle["DatapointsToAlarm"]) == (3, 2)
     low = _one(alarms, "Chat", "LowUtilization")
     assert (low["Threshold"], low["AlarmDescription"]) == (20, "too big")
-    assert low["AlarmActions"] == [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":ssm:eu-north-1:123456789012:opsitem:4"]]}]  # LOW
+    assert low["AlarmActions"] == [
+        {
+            "Fn::Join": [
+                "",
+                ["arn:", {"Ref": "AWS::Partition"}, ":ssm:eu-north-1:123456789012:opsitem:4"],
+            ]
+        }
+    ]  # LOW
     assert not [k for k in alarms if "BatchIdle" in k]  # disabled
     backlog = _one(alarms, "Batch", "BacklogWithoutCapacity")
     assert backlog["EvaluationPeriods"] == 3  # 15 minutes of 5-minute periods
@@ -131,13 +149,22 @@ def test_action_strategies(synthesized) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"idle_after": cdk.Duration.hours(2), "idle_alarm": IdleThreshold(after=cdk.Duration.hours(3))},
-         "idle_after, idle_alarm.after: give one"),
+        (
+            {
+                "idle_after": cdk.Duration.hours(2),
+                "idle_alarm": IdleThreshold(after=cdk.Duration.hours(3)),
+            },
+            "idle_after, idle_alarm.after: give one",
+        ),
         ({"idle_alarm": LowUtilizationThreshold()}, "idle_alarm must be a IdleThreshold"),
-        ({"idle_alarm": IdleThreshold(datapoints_to_alarm=7)},
-         "datapoints_to_alarm of IdleAlarm must be a whole number from 1 to its 6 evaluation"),
-        ({"low_utilization_alarm": LowUtilizationThreshold(percent=100)},
-         "low_utilization_percent must be a number between 0 and 100"),
+        (
+            {"idle_alarm": IdleThreshold(datapoints_to_alarm=7)},
+            "datapoints_to_alarm of IdleAlarm must be a whole number from 1 to its 6 evaluation",
+        ),
+        (
+            {"low_utilization_alarm": LowUtilizationThreshold(percent=100)},
+            "low_utilization_percent must be a number between 0 and 100",
+        ),
     ],
 )
 def test_bad_thresholds_name_the_property(kwargs, message) -> None:

@@ -16,9 +16,9 @@ import boto3
 import pytest
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
+from compliance import cfn_lint_errors, our_findings, synth_checked
 
 from app import GreenGenAIStack
-from compliance import cfn_lint_errors, our_findings, synth_checked
 from green_constructs.monitoring import (
     CarbonMetricsPublisher,
     MonitoredEndpoint,
@@ -116,8 +116,7 @@ def test_role_reads_metrics_and_publishes_only_its_namespace(template, assembly)
             [
                 "arn:",
                 {"Ref": "AWS::Partition"},
-                ":sagemaker:us-west-2:123456789012:training-job/"
-                f"{_prefix(stack.template)}-*",
+                f":sagemaker:us-west-2:123456789012:training-job/{_prefix(stack.template)}-*",
             ],
         ]
     }
@@ -126,7 +125,8 @@ def test_role_reads_metrics_and_publishes_only_its_namespace(template, assembly)
 
 def _prefix(template: dict) -> str:
     (function,) = [
-        r for r in template["Resources"].values()
+        r
+        for r in template["Resources"].values()
         if r["Type"] == "AWS::Lambda::Function"
         and r["Properties"].get("Handler") == "publisher_handler.handler"
     ]
@@ -186,7 +186,10 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
         ({"endpoints": []}, "endpoints, training_jobs: give at least one endpoint or training job"),
         ({"endpoints": X}, "endpoints: give a list, got MonitoredEndpoint("),
         ({"training_jobs": J}, "training_jobs: give a list, got MonitoredTrainingJob("),
-        ({"training_jobs": ["x"]}, "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob"),
+        (
+            {"training_jobs": ["x"]},
+            "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob",
+        ),
         (
             {"training_jobs": [J, dataclasses.replace(J, job_name_prefix="TRAIN-1")]},
             "training_jobs[1]: the jobs of TRAIN-1 in ${Token[AWS.Region",
@@ -203,7 +206,10 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
             {"training_jobs": [dataclasses.replace(J, region="mars-1")]},
             "training_jobs[0].region: unknown region 'mars-1'",
         ),
-        ({"endpoints": ["x"]}, "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint"),
+        (
+            {"endpoints": ["x"]},
+            "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint",
+        ),
         (
             {"endpoints": [dataclasses.replace(X, region="eu-west-1")] * 2},
             "endpoints[1]: x/AllTraffic in eu-west-1 is listed twice",
@@ -213,23 +219,38 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
             "endpoints[0].instance_type: unknown instance type 'ml.zz9.huge'",
         ),
         (
-            {"endpoints": [MonitoredEndpoint(endpoint_name="x", instance_type="ml.inf2.xlarge", region="mars-1")]},
+            {
+                "endpoints": [
+                    MonitoredEndpoint(
+                        endpoint_name="x", instance_type="ml.inf2.xlarge", region="mars-1"
+                    )
+                ]
+            },
             "endpoints[0].region: unknown region 'mars-1'; known: af-south-1",
         ),
         (
             {"endpoints": [MonitoredEndpoint(endpoint_name=3, instance_type="ml.inf2.xlarge")]},
             "endpoints[0].endpoint_name must be a non-empty string, got 3",
         ),
-        ({"schedule": cdk.Duration.minutes(1)}, "schedule must be a whole number of minutes from 5 minutes to 1 day, got 1 minute"),
+        (
+            {"schedule": cdk.Duration.minutes(1)},
+            "schedule must be a whole number of minutes from 5 minutes to 1 day, got 1 minute",
+        ),
         ({"schedule": cdk.Duration.seconds(330)}, "schedule must be a whole number of minutes"),
         ({"schedule": "60"}, "schedule must be a cdk.Duration, got '60'"),
-        ({"namespace": "AWS/Carbon"}, "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, not starting with ':' or 'AWS/'"),
+        (
+            {"namespace": "AWS/Carbon"},
+            "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, not starting with ':' or 'AWS/'",
+        ),
         ({"namespace": ""}, "namespace must be 1 to 255 letters"),
         ({"namespace": ":Carbon"}, "namespace must be 1 to 255 letters"),
         ({"namespace": "Carbon\n"}, "namespace must be 1 to 255 letters"),
         ({"namespace": "C" * 256}, "namespace must be 1 to 255 letters"),
         ({"namespace": 5}, "namespace must be 1 to 255 letters"),
-        ({"log_retention": 30}, "log_retention must be a logs.RetentionDays such as ONE_MONTH, got 30"),
+        (
+            {"log_retention": 30},
+            "log_retention must be a logs.RetentionDays such as ONE_MONTH, got 30",
+        ),
     ],
 )
 def test_bad_props_name_the_property(kwargs, message) -> None:
@@ -241,38 +262,57 @@ def test_bad_props_name_the_property(kwargs, message) -> None:
 def test_namespace_and_retention_are_settable() -> None:
     stack = cdk.Stack(cdk.App(), "S")
     CarbonMetricsPublisher(
-        stack, "Carbon", endpoints=[X], namespace="MyTeam/Carbon footprint",
-        log_retention=logs.RetentionDays.ONE_WEEK, schedule=cdk.Duration.minutes(15),
+        stack,
+        "Carbon",
+        endpoints=[X],
+        namespace="MyTeam/Carbon footprint",
+        log_retention=logs.RetentionDays.ONE_WEEK,
+        schedule=cdk.Duration.minutes(15),
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(
         "AWS::Lambda::Function",
-        {"Environment": {"Variables": Match.object_like(
-            {"NAMESPACE": "MyTeam/Carbon footprint", "WINDOW_MINUTES": "15"}
-        )}},
+        {
+            "Environment": {
+                "Variables": Match.object_like(
+                    {"NAMESPACE": "MyTeam/Carbon footprint", "WINDOW_MINUTES": "15"}
+                )
+            }
+        },
     )
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 7})
 
 
 def test_published_metrics_are_exposed_as_metrics() -> None:
-    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2"))
+    stack = cdk.Stack(
+        cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2")
+    )
     endpoint = MonitoredEndpoint(endpoint_name="llm", instance_type="ml.inf2.xlarge")
     publisher = CarbonMetricsPublisher(stack, "Carbon", endpoints=[endpoint])
     energy = publisher.metric_energy_wh(endpoint)
     assert (energy.namespace, energy.metric_name, energy.statistic) == (
-        "GreenConstructs/Carbon", "EnergyWh", "Sum"
+        "GreenConstructs/Carbon",
+        "EnergyWh",
+        "Sum",
     )
-    assert energy.dimensions == {"EndpointName": "llm", "VariantName": "AllTraffic", "Region": "us-west-2"}
+    assert energy.dimensions == {
+        "EndpointName": "llm",
+        "VariantName": "AllTraffic",
+        "Region": "us-west-2",
+    }
     assert publisher.metric_co2e_grams(endpoint).metric_name == "EmissionsGramsCO2e"
     assert publisher.metric_region_co2e_grams().dimensions == {"Region": "us-west-2"}
 
 
 def test_training_jobs_alone_are_published_by_prefix() -> None:
-    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2"))
+    stack = cdk.Stack(
+        cdk.App(), "S", env=cdk.Environment(account="123456789012", region="us-west-2")
+    )
     job = MonitoredTrainingJob(job_name_prefix="Train-1", instance_type="ml.trn1.32xlarge")
     publisher = CarbonMetricsPublisher(stack, "Carbon", training_jobs=[job])
     assert publisher.metric_energy_wh(job).dimensions == {
-        "TrainingJobNamePrefix": "Train-1", "Region": "us-west-2"
+        "TrainingJobNamePrefix": "Train-1",
+        "Region": "us-west-2",
     }
     template = Template.from_stack(stack)
     (function,) = template.find_resources("AWS::Lambda::Function").values()
@@ -286,13 +326,27 @@ def test_training_jobs_alone_are_published_by_prefix() -> None:
     ]
     template.has_resource_properties(
         "AWS::IAM::Policy",
-        {"PolicyDocument": {"Statement": Match.array_with([
-            Match.object_like({
-                "Action": "sagemaker:DescribeTrainingJob",
-                "Resource": {"Fn::Join": ["", [
-                    "arn:", {"Ref": "AWS::Partition"},
-                    ":sagemaker:us-west-2:123456789012:training-job/train-1-*",
-                ]]},
-            })
-        ])}},
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "sagemaker:DescribeTrainingJob",
+                                "Resource": {
+                                    "Fn::Join": [
+                                        "",
+                                        [
+                                            "arn:",
+                                            {"Ref": "AWS::Partition"},
+                                            ":sagemaker:us-west-2:123456789012:training-job/train-1-*",
+                                        ],
+                                    ]
+                                },
+                            }
+                        )
+                    ]
+                )
+            }
+        },
     )

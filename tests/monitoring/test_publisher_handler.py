@@ -34,7 +34,13 @@ def cloudwatch():
 
 
 def put_cpu(
-    cloudwatch, *, minutes: int, instances: int, cpu_percent: float, end=END, metric="CPUUtilization"
+    cloudwatch,
+    *,
+    minutes: int,
+    instances: int,
+    cpu_percent: float,
+    end=END,
+    metric="CPUUtilization",
 ) -> None:
     """``instances`` datapoints per minute (one per instance), as SageMaker publishes them."""
     data = [
@@ -52,7 +58,9 @@ def put_cpu(
         for _ in range(instances)
     ]
     for first in range(0, len(data), 20):
-        cloudwatch.put_metric_data(Namespace="/aws/sagemaker/Endpoints", MetricData=data[first : first + 20])
+        cloudwatch.put_metric_data(
+            Namespace="/aws/sagemaker/Endpoints", MetricData=data[first : first + 20]
+        )
 
 
 def run(cloudwatch, resources, clients=None, now=NOW) -> dict:
@@ -111,7 +119,9 @@ def test_energy_of_a_known_series_equals_the_estimators(cloudwatch) -> None:
     # two ml.inf2.xlarge (4 vCPU) for a whole hour at 200% CPU: utilization 0.5
     put_cpu(cloudwatch, minutes=60, instances=2, cpu_percent=200)
     result = run(cloudwatch, [ENDPOINT])
-    expected = instance_footprint("ml.inf2.xlarge", hours=1, region=REGION, utilization=0.5, count=2)
+    expected = instance_footprint(
+        "ml.inf2.xlarge", hours=1, region=REGION, utilization=0.5, count=2
+    )
     (published,) = result["published"]
     assert result["skipped"] == []
     assert published["energy_wh"] == pytest.approx(expected.kwh * 1000)
@@ -156,7 +166,9 @@ def test_window_ends_the_ingestion_delay_before_the_run(cloudwatch) -> None:
     result = run(cloudwatch, [ENDPOINT], now=NOW + timedelta(seconds=42))
     start = END - timedelta(minutes=60)
     assert result["window"] == {"start": start.isoformat(), "end": END.isoformat()}
-    assert sorted(published_minutes(cloudwatch)) == [start + timedelta(minutes=m) for m in range(60)]
+    assert sorted(published_minutes(cloudwatch)) == [
+        start + timedelta(minutes=m) for m in range(60)
+    ]
 
 
 def test_consecutive_runs_publish_each_minute_once(cloudwatch) -> None:

@@ -61,7 +61,11 @@ def create_job(sagemaker, name: str, *, instance_type="ml.trn1.32xlarge", count=
         AlgorithmSpecification={"TrainingImage": "image", "TrainingInputMode": "File"},
         RoleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:role/training",
         OutputDataConfig={"S3OutputPath": "s3://models/models/"},
-        ResourceConfig={"InstanceType": instance_type, "InstanceCount": count, "VolumeSizeInGB": 100},
+        ResourceConfig={
+            "InstanceType": instance_type,
+            "InstanceCount": count,
+            "VolumeSizeInGB": 100,
+        },
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
     )
 
@@ -79,7 +83,9 @@ def put_host(cloudwatch, host: str, *, minutes: int, metric: str, value: float) 
         for minute in range(1, minutes + 1)
     ]
     for first in range(0, len(data), 20):
-        cloudwatch.put_metric_data(Namespace=TRAINING_JOBS_NAMESPACE, MetricData=data[first : first + 20])
+        cloudwatch.put_metric_data(
+            Namespace=TRAINING_JOBS_NAMESPACE, MetricData=data[first : first + 20]
+        )
 
 
 def run(cloudwatch, sagemaker, resources, **kwargs) -> dict:
@@ -117,12 +123,18 @@ def test_each_host_of_each_job_of_the_prefix_is_estimated_like_the_estimator(aws
     create_job(sagemaker, f"x-{PREFIX}-0123abcd-0")  # holds the prefix, does not start with it
     for host in (f"{PREFIX}-0123abcd-0/algo-1", f"{PREFIX}-0123abcd-0/algo-2"):
         put_host(cloudwatch, host, minutes=60, metric="CPUUtilization", value=6400)
-    put_host(cloudwatch, f"{PREFIX}-4567ef01-1/algo-1", minutes=30, metric="CPUUtilization", value=3200)
-    put_host(cloudwatch, "other-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=12800)
+    put_host(
+        cloudwatch, f"{PREFIX}-4567ef01-1/algo-1", minutes=30, metric="CPUUtilization", value=3200
+    )
+    put_host(
+        cloudwatch, "other-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=12800
+    )
 
     result = run(cloudwatch, sagemaker, [TRAINING])
 
-    two_hosts = instance_footprint("ml.trn1.32xlarge", hours=1, region=REGION, utilization=0.5, count=2)
+    two_hosts = instance_footprint(
+        "ml.trn1.32xlarge", hours=1, region=REGION, utilization=0.5, count=2
+    )
     half_hour = instance_footprint("ml.trn1.32xlarge", hours=0.5, region=REGION, utilization=0.25)
     expected_wh = (two_hosts.kwh + half_hour.kwh) * 1000
     expected_grams = (two_hosts.kgco2e + half_hour.kgco2e) * 1000
@@ -137,13 +149,17 @@ def test_each_host_of_each_job_of_the_prefix_is_estimated_like_the_estimator(aws
         {"Name": "Region", "Value": REGION},
     ]
     assert published_sum(cloudwatch, "EnergyWh", dimensions) == pytest.approx(expected_wh)
-    assert published_sum(cloudwatch, "EmissionsGramsCO2e", dimensions) == pytest.approx(expected_grams)
+    assert published_sum(cloudwatch, "EmissionsGramsCO2e", dimensions) == pytest.approx(
+        expected_grams
+    )
 
 
 def test_jobs_and_endpoints_add_up_in_the_region_total(aws) -> None:
     cloudwatch, sagemaker = aws
     create_job(sagemaker, f"{PREFIX}-0123abcd-0")
-    put_host(cloudwatch, f"{PREFIX}-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=0)
+    put_host(
+        cloudwatch, f"{PREFIX}-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=0
+    )
     endpoint = [
         {
             "MetricName": "CPUUtilization",
@@ -189,16 +205,23 @@ def test_jobs_read_the_dashboards_utilization_metric_per_host(aws) -> None:
     (published,) = run(cloudwatch, sagemaker, [TRAINING])["published"]
     expected = instance_footprint("ml.g5.12xlarge", hours=1, region=REGION, utilization=0.5)
     assert published["energy_wh"] == pytest.approx(expected.kwh * 1000)
-    shape, metric, queries = resource_queries(
-        TRAINING, instance_type="ml.g5.12xlarge", host=host
-    )
+    shape, metric, queries = resource_queries(TRAINING, instance_type="ml.g5.12xlarge", host=host)
     assert metric == utilization_metric(Catalog.default().instance("ml.g5.12xlarge"))
     assert [
-        (q["MetricStat"]["Metric"]["Namespace"], q["MetricStat"]["Metric"]["MetricName"],
-         q["MetricStat"]["Stat"], q["MetricStat"]["Metric"]["Dimensions"])
+        (
+            q["MetricStat"]["Metric"]["Namespace"],
+            q["MetricStat"]["Metric"]["MetricName"],
+            q["MetricStat"]["Stat"],
+            q["MetricStat"]["Metric"]["Dimensions"],
+        )
         for q in queries
     ] == [
-        (TRAINING_JOBS_NAMESPACE, "CPUUtilization", "SampleCount", [{"Name": "Host", "Value": host}]),
+        (
+            TRAINING_JOBS_NAMESPACE,
+            "CPUUtilization",
+            "SampleCount",
+            [{"Name": "Host", "Value": host}],
+        ),
         (TRAINING_JOBS_NAMESPACE, "GPUUtilization", "Average", [{"Name": "Host", "Value": host}]),
     ]
 
@@ -208,7 +231,10 @@ def test_jobs_in_progress_since_before_the_window_are_found(aws) -> None:
     create_job(sagemaker, f"{PREFIX}-0123abcd-0")
     create_job(sagemaker, f"{PREFIX}-4567ef01-0")
     jobs = sagemaker_backends[DEFAULT_ACCOUNT_ID][REGION].training_jobs
-    for name, status in ((f"{PREFIX}-0123abcd-0", "InProgress"), (f"{PREFIX}-4567ef01-0", "Completed")):
+    for name, status in (
+        (f"{PREFIX}-0123abcd-0", "InProgress"),
+        (f"{PREFIX}-4567ef01-0", "Completed"),
+    ):
         jobs[name].training_job_status = status
         jobs[name].last_modified_time = (START - timedelta(days=1)).replace(tzinfo=None)
     # the running job is found although it last changed a day before the window; the one
@@ -232,7 +258,9 @@ def test_a_job_on_an_unknown_instance_type_is_skipped_alone(aws, caplog) -> None
     cloudwatch, sagemaker = aws
     create_job(sagemaker, f"{PREFIX}-0123abcd-0")
     create_job(sagemaker, f"{PREFIX}-4567ef01-0", instance_type="ml.zz9.huge")
-    put_host(cloudwatch, f"{PREFIX}-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=6400)
+    put_host(
+        cloudwatch, f"{PREFIX}-0123abcd-0/algo-1", minutes=60, metric="CPUUtilization", value=6400
+    )
     result = run(cloudwatch, sagemaker, [TRAINING])
     (published,) = result["published"]
     expected = instance_footprint("ml.trn1.32xlarge", hours=1, region=REGION, utilization=0.5)
@@ -271,7 +299,10 @@ def test_job_listing_follows_pages() -> None:
         def list_training_jobs(self, **request):
             self.requests.append(request)
             if request.get("StatusEquals") and "NextToken" not in request:
-                return {"TrainingJobSummaries": [{"TrainingJobName": f"{PREFIX}-a-0"}], "NextToken": "2"}
+                return {
+                    "TrainingJobSummaries": [{"TrainingJobName": f"{PREFIX}-a-0"}],
+                    "NextToken": "2",
+                }
             if request.get("StatusEquals"):
                 return {"TrainingJobSummaries": [{"TrainingJobName": f"{PREFIX}-b-0"}]}
             return {"TrainingJobSummaries": [{"TrainingJobName": f"{PREFIX}-a-0"}]}

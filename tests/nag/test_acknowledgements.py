@@ -11,12 +11,11 @@ import textwrap
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_logs as logs
+from nag_findings import lint_findings, lint_report, nag_findings
 
 from green_constructs.nag import CDK_NAG_MAJOR, enable_sustainability_checks
 from green_constructs.nag.acknowledge import acknowledge
 from green_constructs.rules.acknowledgements import acknowledged_rule_id
-
-from nag_findings import lint_findings, lint_report, nag_findings
 
 RULE = "Sustainability-LogGroupRetention"
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
@@ -69,7 +68,8 @@ def test_acknowledged_at_synth_and_by_the_cli(synthesized) -> None:
     assert nag_findings(assembly) == {keys["Open"]}
     assert lint_findings(assembly.directory) == {keys["Open"]}
     assert lint_findings(assembly.directory, acknowledged=True) == {
-        keys["Documented"], keys["Bare"]
+        keys["Documented"],
+        keys["Bare"],
     }
 
 

@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sagemaker
+from nag_findings import lint_findings, nag_findings
 
 from green_constructs.cli import main
 from green_constructs.nag import (
@@ -19,8 +20,6 @@ from green_constructs.nag import (
     SustainabilityChecks,
     enable_sustainability_checks,
 )
-
-from nag_findings import lint_findings, nag_findings
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
 PATH_METADATA = {"aws:cdk:enable-path-metadata": True}
@@ -103,7 +102,9 @@ def test_packs_and_cli_report_the_same_findings(naive) -> None:
 def _logical_id(assembly: cdk.cx_api.CloudAssembly, path: str) -> str:
     resources = assembly.get_stack_by_name("Naive").template["Resources"]
     return next(
-        lid for lid, body in resources.items() if body.get("Metadata", {}).get("aws:cdk:path") == path
+        lid
+        for lid, body in resources.items()
+        if body.get("Metadata", {}).get("aws:cdk:path") == path
     )
 
 
@@ -126,7 +127,11 @@ def _synth_errors(app: cdk.App) -> list[str]:
     if CDK_NAG_MAJOR >= 3:
         with pytest.raises(Exception) as raised:
             app.synth()
-        return [r for r in ("GenAI-ScalingMetricDimensions", "Sustainability-LogGroupRetention") if r in str(raised.value)]
+        return [
+            r
+            for r in ("GenAI-ScalingMetricDimensions", "Sustainability-LogGroupRetention")
+            if r in str(raised.value)
+        ]
     assembly = app.synth()
     return sorted(
         {
@@ -167,7 +172,9 @@ def test_warnings_do_not_fail_synth_by_default(tmp_path) -> None:
 
 def test_packs_have_their_rules_and_names() -> None:
     sustainability, genai = SustainabilityChecks(), GenAISustainabilityChecks()
-    assert sustainability.rule_ids and all(r.startswith("Sustainability-") for r in sustainability.rule_ids)
+    assert sustainability.rule_ids and all(
+        r.startswith("Sustainability-") for r in sustainability.rule_ids
+    )
     assert genai.rule_ids and all(r.startswith("GenAI-") for r in genai.rule_ids)
 
 
@@ -197,5 +204,7 @@ def test_stages_and_nested_stacks_are_checked(tmp_path, capsys) -> None:
     found = [r for r, _, _ in nag_findings(assembly)]
     assert found.count("Sustainability-LogGroupRetention") == 2
     report = _lint(assembly.directory, capsys)
-    retention = [f for f in report["findings"] if f["rule_id"] == "Sustainability-LogGroupRetention"]
+    retention = [
+        f for f in report["findings"] if f["rule_id"] == "Sustainability-LogGroupRetention"
+    ]
     assert len(retention) == 2

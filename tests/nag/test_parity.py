@@ -6,20 +6,19 @@ are lazy values until synthesis. One synth per app."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from nag_findings import Key, lint_findings, nag_findings
 
 from app import build_app as build_default_app
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel
 from green_constructs.nag import enable_sustainability_checks
-
-from nag_findings import Key, lint_findings, nag_findings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples").glob("*/app.py"))
@@ -42,8 +41,12 @@ def _example(name: str) -> Callable[[str], cdk.App]:
 
 def _function(scope: cdk.Stack, construct_id: str, **props) -> lambda_.Function:
     return lambda_.Function(
-        scope, construct_id, runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
-        code=CODE, **props,
+        scope,
+        construct_id,
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=CODE,
+        **props,
     )
 
 
@@ -63,7 +66,9 @@ def _l2_app(outdir: str) -> tuple[cdk.App, set[Key]]:
     s3.Bucket(stack, "Expiring", lifecycle_rules=EXPIRE)
     versioned = s3.Bucket(stack, "Versioned", versioned=True, lifecycle_rules=EXPIRE)
     s3.Bucket(
-        stack, "VersionsExpire", versioned=True,
+        stack,
+        "VersionsExpire",
+        versioned=True,
         lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=cdk.Duration.days(30))],
     )
     later = s3.Bucket(stack, "RuleAddedLater")
@@ -75,7 +80,8 @@ def _l2_app(outdir: str) -> tuple[cdk.App, set[Key]]:
     overridden = _function(stack, "Overridden")
     overridden.node.default_child.add_property_override("Architectures", ["arm64"])
     AsyncInferenceEndpoint(
-        stack, "Llm",
+        stack,
+        "Llm",
         source=HuggingFaceNeuronModel(model_id="Qwen/Qwen3-4B", parameters_billion=4.0),
     )
     consumer = cdk.Stack(app, "Consumer", env=ENV)
@@ -120,7 +126,9 @@ def test_lazy_properties_and_overrides_are_read_as_synthesized(l2) -> None:
     expected, assembly = l2
     # the rules the fixture is written for; others may come to apply to the same resources
     rules = {rule for rule, _, _ in expected} | {
-        "GenAI-AsyncScaleToZero", "GenAI-AsyncFailureHandling", "GenAI-EndpointMonitoring",
+        "GenAI-AsyncScaleToZero",
+        "GenAI-AsyncFailureHandling",
+        "GenAI-EndpointMonitoring",
     }
     assert {k for k in nag_findings(assembly) if k[0] in rules} == expected
 
@@ -130,7 +138,8 @@ def test_compliant_l2_stack_passes_strict_synth(tmp_path) -> None:
     stack = cdk.Stack(app, "Compliant", env=ENV)
     s3.Bucket(stack, "Expiring", lifecycle_rules=EXPIRE)
     AsyncInferenceEndpoint(
-        stack, "Llm",
+        stack,
+        "Llm",
         source=HuggingFaceNeuronModel(model_id="Qwen/Qwen3-4B", parameters_billion=4.0),
     )
     enable_sustainability_checks(app, strict=True)

@@ -26,7 +26,10 @@ def _synth(outdir: Path, **options) -> cdk.App:
     kept = logs.LogGroup(stack, "Audit", retention=logs.RetentionDays.INFINITE)
     acknowledge(kept, "Sustainability-LogGroupRetention", "Audit logs are kept by regulation.")
     packs = enable_sustainability_checks(app, **options)
-    assert [type(p).__name__ for p in packs] == ["SustainabilityChecks", "GenAISustainabilityChecks"]
+    assert [type(p).__name__ for p in packs] == [
+        "SustainabilityChecks",
+        "GenAISustainabilityChecks",
+    ]
     app.synth()
     return app
 

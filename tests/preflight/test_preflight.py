@@ -44,11 +44,18 @@ def test_template_with_an_unpublished_image_and_a_wrong_feature_is_blocked(capsy
     assert "published in (greenest first): eu-west-3, sa-east-1" in vllm["message"]
     assert "image_uri_config/huggingface-vllm-neuronx.json" in vllm["source"]
     assert [c["status"] for c in checks["TgiModel"]] == ["ok"]
-    assert checks["OwnImageModel"][0]["message"].endswith("not a Deep Learning Container: not checked")
+    assert checks["OwnImageModel"][0]["message"].endswith(
+        "not a Deep Learning Container: not checked"
+    )
     training = {c["subject"]: c for c in checks["Training"]}
     assert training["ml.inf2.xlarge"]["status"] == "blocker"
-    assert "SageMaker training jobs do not take ml.inf2.xlarge" in training["ml.inf2.xlarge"]["message"]
-    image = training["huggingface-pytorch-training-neuronx:2.7.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04"]
+    assert (
+        "SageMaker training jobs do not take ml.inf2.xlarge"
+        in training["ml.inf2.xlarge"]["message"]
+    )
+    image = training[
+        "huggingface-pytorch-training-neuronx:2.7.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04"
+    ]
     assert image["status"] == "blocker"  # the HF Neuron training image is not in eu-north-1
     assert report["summary"]["blocker"] == 3
 
@@ -68,7 +75,9 @@ def test_text_report_lists_what_is_not_ok_and_counts(capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2] == "5 checks: 3 blocker, 0 unknown, 2 ok; 1 template"
     assert lines[-1].startswith("every image and instance type is offered in (greenest first): ")
-    assert any(line.startswith(f"{STOCKHOLM}: blocker VllmModel (hosting) {VLLM}:") for line in lines)
+    assert any(
+        line.startswith(f"{STOCKHOLM}: blocker VllmModel (hosting) {VLLM}:") for line in lines
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,7 +121,9 @@ def test_env_agnostic_app_in_a_region_missing_from_its_image_mapping_is_blocked(
     assert image["status"] == "blocker" and "not published in eu-north-1" in image["message"]
 
 
-def test_env_agnostic_app_in_a_publishing_region_has_no_image_blocker(capsys, agnostic_assembly) -> None:
+def test_env_agnostic_app_in_a_publishing_region_has_no_image_blocker(
+    capsys, agnostic_assembly
+) -> None:
     _, report = _json(capsys, str(agnostic_assembly), "--region", "eu-west-3")
     [image] = [c for c in report["checks"] if c["subject"].startswith(VLLM)]
     assert image["status"] == "ok"
@@ -129,7 +140,9 @@ class _Session:
         self.stubbers: dict[str, Stubber] = {}
 
     def add(self, service: str) -> Stubber:
-        client = boto3.client(service, region_name="eu-west-3", aws_access_key_id="x", aws_secret_access_key="x")
+        client = boto3.client(
+            service, region_name="eu-west-3", aws_access_key_id="x", aws_secret_access_key="x"
+        )
         self.clients[service] = client
         self.stubbers[service] = Stubber(client)
         self.stubbers[service].activate()
@@ -139,7 +152,9 @@ class _Session:
         return self.clients[service]
 
 
-IMAGE = Requirement("t", "Model", "hosting", image=ImageRef(VLLM, VLLM_TAG, "763104351884", "eu-west-3"))
+IMAGE = Requirement(
+    "t", "Model", "hosting", image=ImageRef(VLLM, VLLM_TAG, "763104351884", "eu-west-3")
+)
 ENDPOINT = Requirement("t", "Config", "hosting", "ml.inf2.8xlarge", count=2)
 SPOT = Requirement("t", "Train", "training", "ml.trn1.32xlarge", count=1, spot=True)
 
@@ -147,8 +162,14 @@ SPOT = Requirement("t", "Train", "training", "ml.trn1.32xlarge", count=1, spot=T
 def test_quota_names_follow_sagemakers_naming() -> None:
     assert quota_name(ENDPOINT) == "ml.inf2.8xlarge for endpoint usage"
     assert quota_name(SPOT) == "ml.trn1.32xlarge for spot training job usage"
-    assert quota_name(Requirement("t", "C", "hyperpod", "ml.trn1.32xlarge")) == "ml.trn1.32xlarge for cluster usage"
-    assert quota_name(Requirement("t", "B", "transform", "ml.inf2.xlarge")) == "ml.inf2.xlarge for transform job usage"
+    assert (
+        quota_name(Requirement("t", "C", "hyperpod", "ml.trn1.32xlarge"))
+        == "ml.trn1.32xlarge for cluster usage"
+    )
+    assert (
+        quota_name(Requirement("t", "B", "transform", "ml.inf2.xlarge"))
+        == "ml.inf2.xlarge for transform job usage"
+    )
 
 
 def _quotas(stubber: Stubber, values: dict[str, float]) -> None:
@@ -156,7 +177,12 @@ def _quotas(stubber: Stubber, values: dict[str, float]) -> None:
         "list_service_quotas",
         {
             "Quotas": [
-                {"QuotaName": name, "Value": value, "QuotaCode": f"L-{i:08d}", "ServiceCode": "sagemaker"}
+                {
+                    "QuotaName": name,
+                    "Value": value,
+                    "QuotaCode": f"L-{i:08d}",
+                    "ServiceCode": "sagemaker",
+                }
                 for i, (name, value) in enumerate(values.items())
             ]
         },
@@ -170,9 +196,19 @@ def test_account_checks_find_the_image_and_enough_quota() -> None:
     ecr.add_response(
         "batch_get_image",
         {"images": [{"imageId": {"imageTag": VLLM_TAG}, "imageManifest": "{}"}], "failures": []},
-        {"registryId": "763104351884", "repositoryName": VLLM, "imageIds": [{"imageTag": VLLM_TAG}]},
+        {
+            "registryId": "763104351884",
+            "repositoryName": VLLM,
+            "imageIds": [{"imageTag": VLLM_TAG}],
+        },
     )
-    _quotas(session.add("service-quotas"), {"ml.inf2.8xlarge for endpoint usage": 2, "ml.trn1.32xlarge for spot training job usage": 1})
+    _quotas(
+        session.add("service-quotas"),
+        {
+            "ml.inf2.8xlarge for endpoint usage": 2,
+            "ml.trn1.32xlarge for spot training job usage": 1,
+        },
+    )
     checks = check_account([IMAGE, ENDPOINT, SPOT], region="eu-west-3", session=session)
     assert [c.status for c in checks] == ["ok", "ok", "ok"]
     for stubber in session.stubbers.values():
@@ -183,10 +219,21 @@ def test_account_checks_block_a_missing_image_and_a_short_quota() -> None:
     session = _Session()
     session.add("ecr").add_response(
         "batch_get_image",
-        {"images": [], "failures": [{"imageId": {"imageTag": VLLM_TAG}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]},
+        {
+            "images": [],
+            "failures": [
+                {
+                    "imageId": {"imageTag": VLLM_TAG},
+                    "failureCode": "ImageNotFound",
+                    "failureReason": "Requested image not found",
+                }
+            ],
+        },
     )
     _quotas(session.add("service-quotas"), {"ml.inf2.8xlarge for endpoint usage": 1})
-    image, endpoint, spot = check_account([IMAGE, ENDPOINT, SPOT], region="eu-west-3", session=session)
+    image, endpoint, spot = check_account(
+        [IMAGE, ENDPOINT, SPOT], region="eu-west-3", session=session
+    )
     assert image.status == "blocker" and "ImageNotFound" in image.message
     assert endpoint.status == "blocker"
     assert endpoint.message == (
@@ -202,7 +249,12 @@ def test_cli_aws_flag_uses_the_session_and_fails_on_a_blocker(capsys, tmp_path) 
                 "Type": "AWS::SageMaker::EndpointConfig",
                 "Properties": {
                     "ProductionVariants": [
-                        {"VariantName": "A", "ModelName": "m", "InstanceType": "ml.inf2.xlarge", "InitialInstanceCount": 1}
+                        {
+                            "VariantName": "A",
+                            "ModelName": "m",
+                            "InstanceType": "ml.inf2.xlarge",
+                            "InitialInstanceCount": 1,
+                        }
                     ]
                 },
             }

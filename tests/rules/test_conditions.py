@@ -55,7 +55,12 @@ def test_conditions_made_of_conditions_follow_them() -> None:
             "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
             "IsDev": {"Fn::Not": [{"Condition": "IsProd"}]},
         },
-        {"Logs": _logs({"RetentionInDays": {"Fn::If": ["IsDev", {"Ref": "AWS::NoValue"}, 7]}}, Condition="IsProd")},
+        {
+            "Logs": _logs(
+                {"RetentionInDays": {"Fn::If": ["IsDev", {"Ref": "AWS::NoValue"}, 7]}},
+                Condition="IsProd",
+            )
+        },
     )
     conditions = Conditions(template, None)
     assert conditions.free == ["IsProd"]
@@ -71,7 +76,12 @@ def test_choose_picks_branches_and_drops_no_value() -> None:
         "Odd": {"Fn::If": [{"not": "a name"}, 1, 2]},
     }
     assert choose(value, {"C": True}) == {"A": 1, "L": ["y"], "Odd": value["Odd"]}
-    assert choose(value, {"C": False}) == {"A": 2, "B": "kept", "L": ["x", "y"], "Odd": value["Odd"]}
+    assert choose(value, {"C": False}) == {
+        "A": 2,
+        "B": "kept",
+        "L": ["x", "y"],
+        "Odd": value["Odd"],
+    }
     untouched = {"A": [1, 2]}
     assert choose(untouched, {"C": True}) is untouched
 
@@ -101,12 +111,19 @@ def test_finding_that_depends_on_another_resource_condition() -> None:
     conditions are not named."""
     conditions = {f"C{i}": {"Fn::Equals": [{"Ref": "P"}, str(i)]} for i in range(4)}
     conditions["HasScaling"] = {"Fn::Equals": [{"Ref": "Env"}, "prod"]}
-    resources = {f"L{i}": _logs({"RetentionInDays": {"Fn::If": [f"C{i}", 7, 14]}}) for i in range(4)}
+    resources = {
+        f"L{i}": _logs({"RetentionInDays": {"Fn::If": [f"C{i}", 7, 14]}}) for i in range(4)
+    }
     resources["Config"] = {
         "Type": "AWS::SageMaker::EndpointConfig",
         "Properties": {
             "ProductionVariants": [
-                {"VariantName": "AllTraffic", "ModelName": "m", "InstanceType": "ml.inf2.xlarge", "InitialInstanceCount": 1}
+                {
+                    "VariantName": "AllTraffic",
+                    "ModelName": "m",
+                    "InstanceType": "ml.inf2.xlarge",
+                    "InitialInstanceCount": 1,
+                }
             ]
         },
     }
@@ -120,7 +137,16 @@ def test_finding_that_depends_on_another_resource_condition() -> None:
         "Properties": {
             "ServiceNamespace": "sagemaker",
             "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
-            "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "/variant/AllTraffic"]]},
+            "ResourceId": {
+                "Fn::Join": [
+                    "",
+                    [
+                        "endpoint/",
+                        {"Fn::GetAtt": ["Endpoint", "EndpointName"]},
+                        "/variant/AllTraffic",
+                    ],
+                ]
+            },
             "MinCapacity": 1,
             "MaxCapacity": 4,
         },
@@ -132,7 +158,12 @@ def test_finding_that_depends_on_another_resource_condition() -> None:
             "PolicyName": "p",
             "PolicyType": "TargetTrackingScaling",
             "ScalingTargetId": {"Ref": "Target"},
-            "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70, "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}},
+            "TargetTrackingScalingPolicyConfiguration": {
+                "TargetValue": 70,
+                "PredefinedMetricSpecification": {
+                    "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+                },
+            },
         },
     }
     [finding] = evaluate(_template(conditions, resources), [AUTO_SCALING])
@@ -178,7 +209,10 @@ def test_long_condition_chains_do_not_recurse_without_bound() -> None:
 def test_cdk_metadata_condition_is_not_enumerated() -> None:
     template = _template(
         {"CDKMetadataAvailable": {"Fn::Equals": [{"Ref": "AWS::Region"}, "x"]}},
-        {"CDKMetadata": {"Type": "AWS::CDK::Metadata", "Condition": "CDKMetadataAvailable"}, "Logs": _logs({"RetentionInDays": 7})},
+        {
+            "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Condition": "CDKMetadataAvailable"},
+            "Logs": _logs({"RetentionInDays": 7}),
+        },
     )
     assert Conditions(template, None).used == []
 
@@ -189,7 +223,11 @@ def test_resource_condition_false_everywhere_is_not_judged() -> None:
         {
             "Logs": _logs(Condition="Never"),
             "Other": _logs({"RetentionInDays": {"Fn::If": ["P1", 7, 14]}}),
-            "Custom": {"Type": "Custom::Thing", "Condition": "Never", "Properties": {"ServiceToken": "arn"}},
+            "Custom": {
+                "Type": "Custom::Thing",
+                "Condition": "Never",
+                "Properties": {"ServiceToken": "arn"},
+            },
         },
     )
     from green_constructs.rules import TemplateContext, evaluate_context

@@ -13,8 +13,20 @@ RULE = get_rule("GenAI-RegionCarbonIntensity")
 
 
 def _endpoint(instance_type: str) -> dict:
-    variant = {"VariantName": "A", "ModelName": "m", "InstanceType": instance_type, "InitialInstanceCount": 1}
-    return {"Resources": {"Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}}}}
+    variant = {
+        "VariantName": "A",
+        "ModelName": "m",
+        "InstanceType": instance_type,
+        "InitialInstanceCount": 1,
+    }
+    return {
+        "Resources": {
+            "Config": {
+                "Type": "AWS::SageMaker::EndpointConfig",
+                "Properties": {"ProductionVariants": [variant]},
+            }
+        }
+    }
 
 
 @pytest.mark.parametrize("instance_type", ["ml.g5.2xlarge", "ml.inf2.xlarge"])
@@ -31,7 +43,12 @@ def test_floor_and_ratio_are_settings() -> None:
     assert evaluate(template, [RULE], region="eu-west-2") == []  # 0.176, below the floor
     lowered = RuleSettings(carbon_intensity_floor=0.1)
     assert evaluate(template, [RULE], region="eu-west-2", settings=lowered)
-    assert evaluate(template, [RULE], region="us-east-1", settings=RuleSettings(carbon_intensity_ratio=20)) == []
+    assert (
+        evaluate(
+            template, [RULE], region="us-east-1", settings=RuleSettings(carbon_intensity_ratio=20)
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,19 @@ PARAMETERS = {
     },
 }
 VARIANTS = [
-    {"VariantName": "A", "InstanceType": {"Ref": "Size"}, "ModelName": {"Fn::GetAtt": ["M", "Name"]}},
+    {
+        "VariantName": "A",
+        "InstanceType": {"Ref": "Size"},
+        "ModelName": {"Fn::GetAtt": ["M", "Name"]},
+    },
     {"VariantName": "B", "InstanceType": {"Fn::Join": ["", ["ml.", "g5", ".xlarge"]]}},
 ]
 
 
 def _resource(properties: dict[str, Any], parameters: dict[str, Any] | None = None):
-    template = {"Resources": {"R": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": properties}}}
+    template = {
+        "Resources": {"R": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": properties}}
+    }
     if parameters is not None:
         template["Parameters"] = parameters
     return TemplateContext(template).resources["R"]

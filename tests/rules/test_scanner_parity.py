@@ -42,8 +42,6 @@ DIVERGENCES = {
 }
 
 
-
-
 def _guard_rule_names() -> set[str]:
     return {
         name

@@ -19,6 +19,7 @@ BUCKET = "async-requests"
 PREFIX = "requests/"
 RESULTS_API = "http://motoapi.amazonaws.com/moto-api/static/sagemaker/async-endpoint-results"
 
+
 # What each server answers (shapes from vLLM's OpenAI protocol and TGI's router).
 def openai_chat_answer(text: str) -> dict:
     return {
@@ -179,12 +180,14 @@ def test_vllm_chat_sends_the_served_model_name_and_extra_fields(make_client) -> 
         {"role": "user", "content": "Capital of Sweden?"},
     ]
     answers(openai_chat_answer("Stockholm"), openai_chat_answer("Oslo"))
-    assert client.chat(
-        conversation, parameters={"temperature": 0.2}, timeout=5, initial_delay=0.01
-    ) == "Stockholm"
-    assert client.chat(
-        "Capital of Norway?", model="my-served-name", timeout=5, initial_delay=0.01
-    ) == "Oslo"
+    assert (
+        client.chat(conversation, parameters={"temperature": 0.2}, timeout=5, initial_delay=0.01)
+        == "Stockholm"
+    )
+    assert (
+        client.chat("Capital of Norway?", model="my-served-name", timeout=5, initial_delay=0.01)
+        == "Oslo"
+    )
     bodies = sorted((body for body, _ in uploaded(client)), key=lambda b: b["model"])
     assert bodies == [
         {
@@ -379,8 +382,11 @@ def test_generated_text_reads_each_answer_shape(answer, text) -> None:
         (b"not json", "not JSON"),
         ({"object": "error", "message": "bad"}, "neither an OpenAI completion"),
         (
-            {"choices": [{"message": {"role": "assistant", "content": None},
-                          "finish_reason": "length"}]},
+            {
+                "choices": [
+                    {"message": {"role": "assistant", "content": None}, "finish_reason": "length"}
+                ]
+            },
             "no text content .*'length'",
         ),
     ],

@@ -16,9 +16,7 @@ from moto import mock_aws
 from green_constructs.runtime import AsyncInferenceClient
 
 ROOT = Path(__file__).resolve().parents[2]
-ANCHOR = (
-    "`green_constructs.runtime.AsyncInferenceClient` (boto3, no CDK) uploads a payload"
-)
+ANCHOR = "`green_constructs.runtime.AsyncInferenceClient` (boto3, no CDK) uploads a payload"
 REGION = "eu-north-1"
 RESULTS_API = "http://motoapi.amazonaws.com/moto-api/static/sagemaker/async-endpoint-results"
 
@@ -83,8 +81,11 @@ def test_snippet_runs_and_uploads_a_vllm_chat_body(monkeypatch: pytest.MonkeyPat
         answer = {
             "object": "chat.completion",
             "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": "Short."},
-                 "finish_reason": "stop"}
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "Short."},
+                    "finish_reason": "stop",
+                }
             ],
         }
         response = requests.post(

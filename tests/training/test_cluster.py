@@ -17,8 +17,8 @@ from aws_cdk import aws_fsx as fsx
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk.assertions import Match, Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
 from green_constructs.catalog import Catalog
 from green_constructs.storage import DatasetBucket
 from green_constructs.training import LustreStorage, TrainiumCluster, TrainiumWorkerGroup
@@ -461,31 +461,54 @@ def test_without_fsx_there_is_no_file_system(default) -> None:
 @pytest.mark.parametrize(
     ("props", "names"),
     [
-        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.p5.48xlarge")]},
-         "worker_groups[0].instance_type"),
-        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.trn1.2xlarge")]},
-         "worker_groups[0].instance_type"),
-        ({"worker_groups": [TrainiumWorkerGroup(instance_type="ml.m5.xlarge")]},
-         "worker_groups[0].instance_type"),
-        ({"worker_groups": [TrainiumWorkerGroup(), TrainiumWorkerGroup("more", instance_count=0)]},
-         "worker_groups[1].instance_count"),
+        (
+            {"worker_groups": [TrainiumWorkerGroup(instance_type="ml.p5.48xlarge")]},
+            "worker_groups[0].instance_type",
+        ),
+        (
+            {"worker_groups": [TrainiumWorkerGroup(instance_type="ml.trn1.2xlarge")]},
+            "worker_groups[0].instance_type",
+        ),
+        (
+            {"worker_groups": [TrainiumWorkerGroup(instance_type="ml.m5.xlarge")]},
+            "worker_groups[0].instance_type",
+        ),
+        (
+            {
+                "worker_groups": [
+                    TrainiumWorkerGroup(),
+                    TrainiumWorkerGroup("more", instance_count=0),
+                ]
+            },
+            "worker_groups[1].instance_count",
+        ),
         ({"worker_groups": []}, "worker_groups"),
         ({"worker_groups": [TrainiumWorkerGroup("controller")]}, "worker_groups"),
-        ({"worker_groups": [TrainiumWorkerGroup(volume_size_gb=0)]},
-         "worker_groups[0].volume_size_gb"),
+        (
+            {"worker_groups": [TrainiumWorkerGroup(volume_size_gb=0)]},
+            "worker_groups[0].volume_size_gb",
+        ),
         ({"worker_groups": [TrainiumWorkerGroup("trn_1")]}, "worker_groups[0].name"),
         ({"cluster_name": "-pretrain"}, "cluster_name"),
         ({"controller_instance_type": "ml.p5.48xlarge"}, "controller_instance_type"),
         ({"controller_instance_type": "ml.m4.xlarge"}, "controller_instance_type"),
         ({"controller_volume_size_gb": 20000}, "controller_volume_size_gb"),
-        ({"shared_storage": LustreStorage(storage_capacity_gib=1500)},
-         "shared_storage.storage_capacity_gib"),
-        ({"shared_storage": LustreStorage(deployment_type=fsx.LustreDeploymentType.SCRATCH_1)},
-         "shared_storage.deployment_type"),
-        ({"shared_storage": LustreStorage(throughput_per_tib=200)},
-         "shared_storage.throughput_per_tib"),
-        ({"shared_storage": LustreStorage(removal_policy=cdk.RemovalPolicy.SNAPSHOT)},
-         "shared_storage.removal_policy"),
+        (
+            {"shared_storage": LustreStorage(storage_capacity_gib=1500)},
+            "shared_storage.storage_capacity_gib",
+        ),
+        (
+            {"shared_storage": LustreStorage(deployment_type=fsx.LustreDeploymentType.SCRATCH_1)},
+            "shared_storage.deployment_type",
+        ),
+        (
+            {"shared_storage": LustreStorage(throughput_per_tib=200)},
+            "shared_storage.throughput_per_tib",
+        ),
+        (
+            {"shared_storage": LustreStorage(removal_policy=cdk.RemovalPolicy.SNAPSHOT)},
+            "shared_storage.removal_policy",
+        ),
     ],
 )
 def test_bad_input_fails_naming_the_property(props, names) -> None:
@@ -520,13 +543,24 @@ def test_utilization_counts_idle_cores_as_zero() -> None:
     report = {
         "neuron_hardware_info": {"neuron_device_count": 16, "neuroncore_per_device_count": 2},
         "neuron_runtime_data": [
-            {"report": {"neuroncore_counters": {"neuroncores_in_use": {
-                "0": {"neuroncore_utilization": 80.0}, "1": {"neuroncore_utilization": 48.0},
-            }}}}
+            {
+                "report": {
+                    "neuroncore_counters": {
+                        "neuroncores_in_use": {
+                            "0": {"neuroncore_utilization": 80.0},
+                            "1": {"neuroncore_utilization": 48.0},
+                        }
+                    }
+                }
+            }
         ],
-        "system_data": {"neuron_hw_counters": {"neuron_devices": [
-            {"neuron_device_index": 0, "mem_ecc_uncorrected": 1, "sram_ecc_uncorrected": 2},
-        ]}},
+        "system_data": {
+            "neuron_hw_counters": {
+                "neuron_devices": [
+                    {"neuron_device_index": 0, "mem_ecc_uncorrected": 1, "sram_ecc_uncorrected": 2},
+                ]
+            }
+        },
     }
     assert publisher.utilization(report) == pytest.approx(4.0)
     assert publisher.ecc_errors(report) == 3
@@ -538,12 +572,22 @@ def test_node_role_finds_the_group_and_the_controller(tmp_path, monkeypatch) -> 
     params = tmp_path / "provisioning_parameters.json"
     params.write_text(json.dumps({"controller_group": "controller"}))
     resources = tmp_path / "resource_config.json"
-    resources.write_text(json.dumps({"InstanceGroups": [
-        {"Name": "controller", "Instances": [{"CustomerIpAddress": "10.0.1.5"}]},
-        {"Name": "workers", "Instances": [
-            {"CustomerIpAddress": "10.0.1.6"}, {"CustomerIpAddress": "10.0.1.7"},
-        ]},
-    ]}))
+    resources.write_text(
+        json.dumps(
+            {
+                "InstanceGroups": [
+                    {"Name": "controller", "Instances": [{"CustomerIpAddress": "10.0.1.5"}]},
+                    {
+                        "Name": "workers",
+                        "Instances": [
+                            {"CustomerIpAddress": "10.0.1.6"},
+                            {"CustomerIpAddress": "10.0.1.7"},
+                        ],
+                    },
+                ]
+            }
+        )
+    )
     monkeypatch.setattr(role, "own_address", lambda: "10.0.1.7")
     assert role.main("group", str(params), str(resources)) == "workers"
     assert role.main("controller-ip", str(params), str(resources)) == "10.0.1.5"

@@ -49,7 +49,9 @@ def test_training_job_connections_allow_to(template_and_constructs) -> None:
         "AWS::EC2::SecurityGroupIngress",
         {
             "GroupId": {"Fn::GetAtt": [_id(stack, database), "GroupId"]},
-            "SourceSecurityGroupId": {"Fn::GetAtt": [_id(stack, job.security_groups[0]), "GroupId"]},
+            "SourceSecurityGroupId": {
+                "Fn::GetAtt": [_id(stack, job.security_groups[0]), "GroupId"]
+            },
             "FromPort": 5432,
         },
     )
@@ -71,4 +73,4 @@ def test_cluster_connections_allow_from(template_and_constructs) -> None:
 def test_a_job_without_vpc_has_no_connections(template_and_constructs) -> None:
     *_, plain, _ = template_and_constructs
     with pytest.raises(ValueError, match="only a training job in a VPC has security groups"):
-        plain.connections
+        _ = plain.connections

@@ -9,8 +9,8 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
-
 from compliance import cfn_lint_errors, our_findings, synth_checked
+
 from green_constructs.storage import DatasetBucket
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
@@ -46,7 +46,9 @@ def test_data_moves_to_intelligent_tiering_and_old_versions_expire(template) -> 
     assert cleanup["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
     assert cleanup["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
     assert "ExpirationInDays" not in cleanup  # curated data is kept unless asked
-    assert tiering["Transitions"] == [{"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 30}]
+    assert tiering["Transitions"] == [
+        {"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 30}
+    ]
     [bucket] = template.find_resources("AWS::S3::Bucket").values()
     assert bucket["DeletionPolicy"] == "Retain"
 
@@ -54,7 +56,9 @@ def test_data_moves_to_intelligent_tiering_and_old_versions_expire(template) -> 
 def test_grant_read_prefix_reaches_one_prefix(template) -> None:
     [policy] = template.find_resources("AWS::IAM::Policy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
-    by_action = {s["Action"] if isinstance(s["Action"], str) else tuple(s["Action"]): s for s in statements}
+    by_action = {
+        s["Action"] if isinstance(s["Action"], str) else tuple(s["Action"]): s for s in statements
+    }
     assert by_action["s3:GetObject"]["Resource"]["Fn::Join"][1][1] == "/curated/*"
     assert by_action["s3:ListBucket"]["Condition"] == {"StringLike": {"s3:prefix": ["curated/*"]}}
     assert "kms:Decrypt" in by_action
@@ -75,18 +79,33 @@ def test_glacier_instant_retrieval_and_expiry() -> None:
     assert cleanup["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
     assert tiering["Transitions"] == [{"StorageClass": "GLACIER_IR", "TransitionInDays": 90}]
     assert stack.resolve(dataset.s3_uri("train/")) == {
-        "Fn::Join": ["", ["s3://", {"Ref": stack.get_logical_id(dataset.bucket.node.default_child)}, "/train/"]]
+        "Fn::Join": [
+            "",
+            ["s3://", {"Ref": stack.get_logical_id(dataset.bucket.node.default_child)}, "/train/"],
+        ]
     }
 
 
 @pytest.mark.parametrize(
     "props, message",
     [
-        ({"transition_after": cdk.Duration.hours(36)}, "transition_after must be a whole number of days"),
-        ({"storage_class": s3.StorageClass.DEEP_ARCHIVE}, "storage_class: DEEP_ARCHIVE is not allowed"),
-        ({"expire_after": cdk.Duration.days(30)}, "expire_after (30 days) must be longer than transition_after"),
+        (
+            {"transition_after": cdk.Duration.hours(36)},
+            "transition_after must be a whole number of days",
+        ),
+        (
+            {"storage_class": s3.StorageClass.DEEP_ARCHIVE},
+            "storage_class: DEEP_ARCHIVE is not allowed",
+        ),
+        (
+            {"expire_after": cdk.Duration.days(30)},
+            "expire_after (30 days) must be longer than transition_after",
+        ),
         ({"expire_after": cdk.Duration.hours(5)}, "expire_after must be a whole number of days"),
-        ({"noncurrent_expire_after": cdk.Duration.hours(1)}, "noncurrent_expire_after must be a whole"),
+        (
+            {"noncurrent_expire_after": cdk.Duration.hours(1)},
+            "noncurrent_expire_after must be a whole",
+        ),
     ],
 )
 def test_bad_input_names_the_property(props, message) -> None:

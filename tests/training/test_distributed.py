@@ -35,9 +35,11 @@ def test_single_node_has_no_efa_settings() -> None:
 
 
 def test_several_nodes_get_efa_settings() -> None:
-    environment = DistributedConfig().resolve(
-        instance_type="ml.trn1n.32xlarge", instance_count=2
-    ).environment()
+    environment = (
+        DistributedConfig()
+        .resolve(instance_type="ml.trn1n.32xlarge", instance_count=2)
+        .environment()
+    )
     assert environment["FI_PROVIDER"] == "efa"
     assert environment["FI_EFA_USE_DEVICE_RDMA"] == "1"
     assert environment["FI_EFA_FORK_SAFE"] == "1"
@@ -65,25 +67,57 @@ def test_trainium2_uses_logical_neuron_cores() -> None:
 @pytest.mark.parametrize(
     "config, instance_type, nodes, message",
     [
-        (DistributedConfig(tensor_parallel=3), "ml.trn1.32xlarge", 1,
-         "tensor_parallel (3) must divide the 32 NeuronCores of one ml.trn1.32xlarge node"),
-        (DistributedConfig(tensor_parallel=4), "ml.trn1.2xlarge", 1,
-         "tensor_parallel (4) must divide the 2 NeuronCores"),
-        (DistributedConfig(), "ml.trn1.2xlarge", 2,
-         "instance_count: ml.trn1.2xlarge has no EFA, which Neuron needs between nodes, so it "
-         "trains on 1 node only (got 2); for several nodes use one of ml.trn1.32xlarge, "
-         "ml.trn1n.32xlarge, ml.trn2.48xlarge"),
-        (DistributedConfig(tensor_parallel=8, pipeline_parallel=3, microbatches=3),
-         "ml.trn1.32xlarge", 1, "pipeline_parallel: tensor_parallel x pipeline_parallel (8 x 3)"),
-        (DistributedConfig(pipeline_parallel=4, microbatches=2), "ml.trn1.32xlarge", 1,
-         "microbatches (2) must be at least pipeline_parallel (4)"),
-        (DistributedConfig(tensor_parallel=0), "ml.trn1.32xlarge", 1,
-         "tensor_parallel must be a whole number >= 1"),
-        (DistributedConfig(gradient_accumulation=0), "ml.trn1.32xlarge", 1,
-         "gradient_accumulation must be a whole number >= 1"),
+        (
+            DistributedConfig(tensor_parallel=3),
+            "ml.trn1.32xlarge",
+            1,
+            "tensor_parallel (3) must divide the 32 NeuronCores of one ml.trn1.32xlarge node",
+        ),
+        (
+            DistributedConfig(tensor_parallel=4),
+            "ml.trn1.2xlarge",
+            1,
+            "tensor_parallel (4) must divide the 2 NeuronCores",
+        ),
+        (
+            DistributedConfig(),
+            "ml.trn1.2xlarge",
+            2,
+            "instance_count: ml.trn1.2xlarge has no EFA, which Neuron needs between nodes, so it "
+            "trains on 1 node only (got 2); for several nodes use one of ml.trn1.32xlarge, "
+            "ml.trn1n.32xlarge, ml.trn2.48xlarge",
+        ),
+        (
+            DistributedConfig(tensor_parallel=8, pipeline_parallel=3, microbatches=3),
+            "ml.trn1.32xlarge",
+            1,
+            "pipeline_parallel: tensor_parallel x pipeline_parallel (8 x 3)",
+        ),
+        (
+            DistributedConfig(pipeline_parallel=4, microbatches=2),
+            "ml.trn1.32xlarge",
+            1,
+            "microbatches (2) must be at least pipeline_parallel (4)",
+        ),
+        (
+            DistributedConfig(tensor_parallel=0),
+            "ml.trn1.32xlarge",
+            1,
+            "tensor_parallel must be a whole number >= 1",
+        ),
+        (
+            DistributedConfig(gradient_accumulation=0),
+            "ml.trn1.32xlarge",
+            1,
+            "gradient_accumulation must be a whole number >= 1",
+        ),
         (DistributedConfig(), "ml.trn1.32xlarge", 0, "instance_count must be a whole number >= 1"),
-        (DistributedConfig(logical_nc_config=2), "ml.trn1.32xlarge", 1,
-         "logical_nc_config: 2 is not supported on ml.trn1.32xlarge (allowed: 1)"),
+        (
+            DistributedConfig(logical_nc_config=2),
+            "ml.trn1.32xlarge",
+            1,
+            "logical_nc_config: 2 is not supported on ml.trn1.32xlarge (allowed: 1)",
+        ),
         (DistributedConfig(), "ml.g6.xlarge", 1, "instance_type: ml.g6.xlarge has no NeuronCores"),
     ],
 )

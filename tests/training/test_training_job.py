@@ -7,9 +7,9 @@ import json
 import re
 import tarfile
 import time
-from unittest import mock
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import aws_cdk as cdk
 import boto3
@@ -19,6 +19,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Template
+from compliance import cfn_lint_errors, our_findings, synth_checked
 from constructs import Construct
 from moto import mock_aws
 from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
@@ -34,13 +35,13 @@ from moto.stepfunctions.parser.mocking.mock_config import (
     MockTestCase,
     StateMockedResponses,
 )
-
-from compliance import cfn_lint_errors, our_findings, synth_checked
+from moto_deploy import create_stack, for_moto
 from template_helpers import (
     assert_encrypted_ssl_only_topic,
     definition_errors,
     state_machine_definition,
 )
+
 from green_constructs.job_workflow import (
     MAX_JOB_NAME_PREFIX,
     check_job_name_prefix,
@@ -50,7 +51,6 @@ from green_constructs.rules import TemplateContext, evaluate, get_rule
 from green_constructs.rules.training_jobs import UNRESOLVED, training_jobs
 from green_constructs.training import DistributedConfig, TrainingImage, TrainiumTrainingJob
 from green_constructs.training.training_job import STOPPED_BY_USER
-from moto_deploy import create_stack, for_moto
 
 REGION = "us-west-2"
 ENV = cdk.Environment(account="111111111111", region=REGION)
@@ -181,7 +181,9 @@ def test_genai_training_rules_see_the_job(template_json) -> None:
             for index, part in enumerate(parts):
                 if isinstance(part, str):
                     parts[index] = (
-                        part.replace('"EnableManagedSpotTraining":true', '"EnableManagedSpotTraining":false')
+                        part.replace(
+                            '"EnableManagedSpotTraining":true', '"EnableManagedSpotTraining":false'
+                        )
                         .replace('"MaxRuntimeInSeconds":86400,', "")
                         .replace("ml.trn1.32xlarge", "ml.p3.16xlarge")
                     )
@@ -285,9 +287,7 @@ def test_data_code_and_model_locations(template) -> None:
 
 
 def test_source_is_a_reproducible_tarball(assembly) -> None:
-    [asset] = [
-        a for a in Path(assembly.directory).glob("asset.*") if a.name.endswith(".tar.gz")
-    ]
+    [asset] = [a for a in Path(assembly.directory).glob("asset.*") if a.name.endswith(".tar.gz")]
     with tarfile.open(asset, "r:gz") as archive:
         assert sorted(archive.getnames()) == ["requirements.txt", "train.py"]
         assert {m.mtime for m in archive.getmembers()} == {0}
@@ -295,13 +295,16 @@ def test_source_is_a_reproducible_tarball(assembly) -> None:
 
 def test_data_parallel_settings_reach_the_job(template) -> None:
     request = parameters(template)
-    assert request["HyperParameters"].items() >= {
-        "sagemaker_torch_distributed_enabled": "true",
-        "nproc_per_node": "32",
-        "nnodes": "1",
-        "tensor_parallel_size": "1",
-        "data_parallel_size": "32",
-    }.items()
+    assert (
+        request["HyperParameters"].items()
+        >= {
+            "sagemaker_torch_distributed_enabled": "true",
+            "nproc_per_node": "32",
+            "nnodes": "1",
+            "tensor_parallel_size": "1",
+            "data_parallel_size": "32",
+        }.items()
+    )
     environment = request["Environment"]
     assert "--auto-cast-type=bf16" in environment["NEURON_CC_FLAGS"]
     assert not {"FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA"} & set(environment)
@@ -317,8 +320,12 @@ def test_encryption_settings(template) -> None:
     # VolumeKmsKeyId there.
     assert "VolumeKmsKeyId" not in request["ResourceConfig"]
     for prefix in ("FinetuneCheckpointsBucket", "FinetuneModelsBucket"):
-        bucket = template.find_resources("AWS::S3::Bucket")[logical_id(template, "AWS::S3::Bucket", prefix)]
-        encryption = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+        bucket = template.find_resources("AWS::S3::Bucket")[
+            logical_id(template, "AWS::S3::Bucket", prefix)
+        ]
+        encryption = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][
+            0
+        ]
         assert encryption["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == {
             "Fn::GetAtt": [key, "Arn"]
         }
@@ -347,7 +354,11 @@ def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template)
     ]
     assert (retry["BackoffRate"], retry["MaxAttempts"]) == (2, 5)
     [catch] = states["Train"]["Catch"]
-    assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "CapacityFailure?"}
+    assert catch == {
+        "ErrorEquals": ["States.ALL"],
+        "ResultPath": "$.failure",
+        "Next": "CapacityFailure?",
+    }
     again, exhausted, stopped = states["CapacityFailure?"]["Choices"]
     retryable, budget = again["And"]
     capacity = ["*CapacityError*", "*MaxWaitTimeExceeded*"]
@@ -358,10 +369,14 @@ def test_retries_capacity_errors_and_exhausted_spot_waits_with_backoff(template)
     # out of attempts, a Spot wait that ran out is a failure, never a stop
     assert [c["StringMatches"] for c in exhausted["Or"]] == capacity
     assert exhausted["Next"] == "NotifyFailure"
-    assert [c["StringMatches"] for c in stopped["Or"]] == list(STOPPED_BY_USER) == [
-        '*"SecondaryStatus":"Stopped"*',  # compact JSON
-        '*"SecondaryStatus": "Stopped"*',  # spaced, as AWS documents States.JsonToString
-    ]
+    assert (
+        [c["StringMatches"] for c in stopped["Or"]]
+        == list(STOPPED_BY_USER)
+        == [
+            '*"SecondaryStatus":"Stopped"*',  # compact JSON
+            '*"SecondaryStatus": "Stopped"*',  # spaced, as AWS documents States.JsonToString
+        ]
+    )
     assert stopped["Next"] == "NotifyStopped"
     assert states["CapacityFailure?"]["Default"] == "NotifyFailure"
     assert states["WaitForCapacity"]["SecondsPath"] == "$.wait_seconds"
@@ -504,7 +519,9 @@ def test_grant_start_execution(template) -> None:
 def test_metrics() -> None:
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     job = TrainiumTrainingJob(
-        stack, "Job", image=TrainingImage.from_uri(f"{DLC}2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04")
+        stack,
+        "Job",
+        image=TrainingImage.from_uri(f"{DLC}2.8.0-neuronx-py311-sdk2.26.1-ubuntu22.04"),
     )
     assert isinstance(job.node.default_child, sfn.CfnStateMachine)  # the L1 escape hatch
     assert job.metric_executions_failed().metric_name == "ExecutionsFailed"
@@ -512,7 +529,7 @@ def test_metrics() -> None:
     assert job.metric_executions_started().metric_name == "ExecutionsStarted"
     search = job.search_training_instances("NeuronCoreUtilization")
     assert search.expression == (
-        "SEARCH('{\"/aws/sagemaker/TrainingJobs\",Host} MetricName=\"NeuronCoreUtilization\" "
+        'SEARCH(\'{"/aws/sagemaker/TrainingJobs",Host} MetricName="NeuronCoreUtilization" '
         f"Host={job.job_name_prefix}', 'Average', 300)"
     )
 
@@ -524,19 +541,25 @@ def test_multi_node_gets_efa_settings_and_the_parallel_layout(multi_node) -> Non
     request = parameters(multi_node)
     assert request["ResourceConfig"]["InstanceCount"] == 2
     assert request["ResourceConfig"]["InstanceType"] == "ml.trn1n.32xlarge"
-    assert request["Environment"].items() >= {
-        "FI_PROVIDER": "efa",
-        "FI_EFA_USE_DEVICE_RDMA": "1",
-        "FI_EFA_FORK_SAFE": "1",
-    }.items()
-    assert request["HyperParameters"].items() >= {
-        "nnodes": "2",
-        "nproc_per_node": "32",
-        "tensor_parallel_size": "8",
-        "pipeline_parallel_size": "2",
-        "data_parallel_size": "4",
-        "pipeline_parallel_num_microbatches": "4",
-    }.items()
+    assert (
+        request["Environment"].items()
+        >= {
+            "FI_PROVIDER": "efa",
+            "FI_EFA_USE_DEVICE_RDMA": "1",
+            "FI_EFA_FORK_SAFE": "1",
+        }.items()
+    )
+    assert (
+        request["HyperParameters"].items()
+        >= {
+            "nnodes": "2",
+            "nproc_per_node": "32",
+            "tensor_parallel_size": "8",
+            "pipeline_parallel_size": "2",
+            "data_parallel_size": "4",
+            "pipeline_parallel_num_microbatches": "4",
+        }.items()
+    )
     assert request["EnableNetworkIsolation"] is True
 
 

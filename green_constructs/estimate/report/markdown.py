@@ -4,7 +4,7 @@ most viewers render a relative image link, few render data URIs), else a data UR
 from __future__ import annotations
 
 import base64
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..results import Estimate
 from .chart import svg_chart

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif")
 
 
-def render(format: str, result: "LintResult") -> str:
+def render(format: str, result: LintResult) -> str:
     """``result`` in ``format`` (one of :data:`FORMATS`), ending with a newline."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")

@@ -7,7 +7,8 @@ writes them; ``indent`` would switch it to the pure-Python one).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -18,11 +19,10 @@ def _list(items: Iterable[dict[str, Any]]) -> str:
     return f"[\n    {lines}\n  ]" if lines else "[]"
 
 
-def render(result: "LintResult") -> str:
+def render(result: LintResult) -> str:
     findings = _list(f.to_dict() for f in result.findings)
     unread = _list(n.to_dict() for n in result.not_evaluated)
     summary = json.dumps(result.summary)
     return (
-        f'{{\n  "findings": {findings},\n  "not_evaluated": {unread},\n'
-        f'  "summary": {summary}\n}}\n'
+        f'{{\n  "findings": {findings},\n  "not_evaluated": {unread},\n  "summary": {summary}\n}}\n'
     )

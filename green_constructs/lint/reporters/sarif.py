@@ -96,7 +96,7 @@ def _notification(note: NotEvaluated, path: str) -> dict[str, Any]:
     }
 
 
-def render(result: "LintResult") -> str:
+def render(result: LintResult) -> str:
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
     log = {

@@ -27,7 +27,11 @@ def _unread_line(note: NotEvaluated, path: str) -> str:
     where = f"{path}:{note.line}" if note.line else path
     subject = " ".join(
         part
-        for part in (note.resource, f"({note.resource_type})" if note.resource_type else "", note.path)
+        for part in (
+            note.resource,
+            f"({note.resource_type})" if note.resource_type else "",
+            note.path,
+        )
         if part
     )
     return f"{where}: not evaluated {subject or 'template'}: {note.reason}"
@@ -47,8 +51,10 @@ def _summary_line(summary: dict[str, Any]) -> str:
     )
 
 
-def render(result: "LintResult") -> str:
+def render(result: LintResult) -> str:
     ordered = sorted(result.findings, key=lambda f: f.acknowledged)  # stable: template order kept
     lines = [_line(f, result.paths.get(f.template, f.template)) for f in ordered]
-    lines += (_unread_line(n, result.paths.get(n.template, n.template)) for n in result.not_evaluated)
+    lines += (
+        _unread_line(n, result.paths.get(n.template, n.template)) for n in result.not_evaluated
+    )
     return "\n".join([*lines, _summary_line(result.summary)]) + "\n"

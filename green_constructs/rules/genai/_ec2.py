@@ -10,7 +10,8 @@ Attribute-based selection (``InstanceRequirements``) names no type and is not re
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..context import TemplateContext
 from ..model import Resource
@@ -82,5 +83,3 @@ def _template_types(spec: Any, template: TemplateContext) -> Iterator[str]:
 def _known(value: Any) -> Iterator[str]:
     if is_known_name(value):
         yield value
-
-

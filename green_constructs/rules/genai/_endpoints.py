@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..context import TemplateContext
 from ..intrinsics import attribute_references, is_intrinsic, references
@@ -31,8 +32,11 @@ def endpoint_config(endpoint: Resource, template: TemplateContext) -> Resource |
     found = template.target(name)
     if found is None and isinstance(name, str):
         found = next(
-            (c for c in template.of_type("AWS::SageMaker::EndpointConfig")
-             if c.get("EndpointConfigName") == name),
+            (
+                c
+                for c in template.of_type("AWS::SageMaker::EndpointConfig")
+                if c.get("EndpointConfigName") == name
+            ),
             None,
         )
     return found if found is not None and found.type == "AWS::SageMaker::EndpointConfig" else None

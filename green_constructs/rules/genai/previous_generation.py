@@ -47,9 +47,7 @@ def previous_generation(resource: Resource, template: TemplateContext) -> str | 
     ]
     if not found:
         return None
-    return (
-        f"{resource.logical_id} uses previous-generation instances: {'; '.join(found)}."
-    )
+    return f"{resource.logical_id} uses previous-generation instances: {'; '.join(found)}."
 
 
 def _successor(usage: Usage, family: Family, template: TemplateContext) -> str:

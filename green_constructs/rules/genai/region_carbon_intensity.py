@@ -151,9 +151,7 @@ def _deployable(template: TemplateContext) -> list[Region]:
 
     needed = requirements(template)
     catalog = template.catalog
-    offering = set(
-        deployable_regions([r for r in needed if r.image is None], catalog=catalog)
-    )
+    offering = set(deployable_regions([r for r in needed if r.image is None], catalog=catalog))
     names = [
         name
         for name in deployable_regions(needed, catalog=catalog, allow_unknown=True)

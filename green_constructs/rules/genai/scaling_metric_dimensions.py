@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..context import TemplateContext
 from ..model import Resource, Severity
@@ -99,4 +100,3 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
         f"{resource.logical_id} uses dimension(s) SageMaker never publishes ({described}): it "
         f"never receives data; use {expected}."
     )
-

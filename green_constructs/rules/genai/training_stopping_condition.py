@@ -47,7 +47,5 @@ def _missing(job: Job) -> list[str]:
     if job.get("EnableManagedSpotTraining") is True:
         wanted.append("MaxWaitTimeInSeconds")
     return [
-        f"StoppingCondition.{key}"
-        for key in wanted
-        if job.get(f"StoppingCondition.{key}") is None
+        f"StoppingCondition.{key}" for key in wanted if job.get(f"StoppingCondition.{key}") is None
     ]

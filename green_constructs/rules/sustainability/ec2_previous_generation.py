@@ -3,7 +3,8 @@ instance types."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ...catalog import Catalog, Family
 from ..context import TemplateContext
@@ -88,8 +89,7 @@ def ec2_previous_generation(resource: Resource, template: TemplateContext) -> st
     found = [
         f"{instance_type}{note} (move to {_move_to(instance_type, family, template)})"
         for instance_type, note in dict.fromkeys(_instance_types(resource))
-        if (family := catalog.find_family(instance_type)) is not None
-        and family.previous_generation
+        if (family := catalog.find_family(instance_type)) is not None and family.previous_generation
     ]
     if not found:
         return None

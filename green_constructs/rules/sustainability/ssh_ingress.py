@@ -49,7 +49,7 @@ def _opens_ssh(entry: Any) -> bool:
     notes=(
         "The scanner's from-port, to-port and port-range checks are one rule here. Ports are "
         "compared as numbers: the scanner compares two string ports as text, so it flags "
-        "\"100\"-\"3000\" and skips a range mixing a string and a number. Rules for another "
+        '"100"-"3000" and skips a range mixing a string and a number. Rules for another '
         "protocol (udp, icmp, or -1 for all traffic, where ports do not apply) are not flagged; "
         "the scanner flags udp port 22."
     ),

@@ -51,10 +51,15 @@ def publish(settings: dict, instance_id: str, samples: list, errors: int) -> Non
     ]
     subprocess.run(
         [
-            "aws", "cloudwatch", "put-metric-data",
-            "--region", settings["region"],
-            "--namespace", settings["metrics_namespace"],
-            "--metric-data", json.dumps(data),
+            "aws",
+            "cloudwatch",
+            "put-metric-data",
+            "--region",
+            settings["region"],
+            "--namespace",
+            settings["metrics_namespace"],
+            "--metric-data",
+            json.dumps(data),
         ],
         check=False,
     )
