@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -20,6 +20,11 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
+
+from .metric_options import MetricOptions
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 MAX_JOB_NAME_PREFIX = 28
 """63 (SageMaker's limit) - 32 (MD5 of the execution name) - 2 hyphens - 1 attempt digit."""
@@ -309,3 +314,28 @@ def check_retry_props(
             "capacity_retry_wait must be at least 1 second, got "
             f"{capacity_retry_wait.to_human_string()}"
         )
+
+
+class ExecutionMetrics:
+    """``metric_execution*`` of a construct whose runs are executions of ``state_machine``
+    (one per training run or input object); Step Functions' defaults: Sum, or Average for
+    ``ExecutionTime``, over 5 minutes."""
+
+    state_machine: sfn.StateMachine
+
+    def metric_executions_succeeded(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions whose job succeeded (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_succeeded(**options)
+
+    def metric_executions_failed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions whose job failed after its retries (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_failed(**options)
+
+    def metric_executions_started(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Executions started: runs, or input objects (Sum over 5 minutes by default)."""
+        return self.state_machine.metric_started(**options)
+
+    def metric_execution_time(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Duration of finished executions, capacity waits and retries included
+        (``ExecutionTime``, milliseconds; Average over 5 minutes by default)."""
+        return self.state_machine.metric_time(**options)

@@ -25,6 +25,7 @@ from constructs import Construct
 
 from ..job_workflow import (
     CAPACITY_FAILURE,
+    ExecutionMetrics,
     check_job_name_prefix,
     check_retry_props,
     check_whole,
@@ -38,7 +39,6 @@ from ..job_workflow import (
     retry_failed_jobs,
     unique_job_name,
 )
-from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
@@ -48,7 +48,7 @@ from .model_source import ModelSource
 from .notification_topic import encrypted_topic, notification_key
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    pass
 
 BatchStrategy = tasks.BatchStrategy
 SplitType = tasks.SplitType
@@ -60,7 +60,7 @@ DEFAULT_EXPIRY = cdk.Duration.days(30)
 """Lifetime of inputs and results in the bucket a pipeline creates."""
 
 
-class BatchTransformPipeline(Construct):
+class BatchTransformPipeline(ExecutionMetrics, Construct):
     """Event-driven SageMaker batch transform on Inferentia2 (or Graviton/CPU).
 
     Each non-empty object created under ``input_prefix`` of ``bucket`` starts one execution (empty
@@ -271,24 +271,6 @@ class BatchTransformPipeline(Construct):
         return grant.combine(
             self.bucket.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Encrypt")
         )
-
-    def metric_executions_succeeded(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Executions (one per input object) whose job succeeded (Sum over 5 minutes by
-        default)."""
-        return self.state_machine.metric_succeeded(**options)
-
-    def metric_executions_failed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Executions whose job failed after its retries (Sum over 5 minutes by default)."""
-        return self.state_machine.metric_failed(**options)
-
-    def metric_executions_started(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Executions started, one per input object (Sum over 5 minutes by default)."""
-        return self.state_machine.metric_started(**options)
-
-    def metric_execution_time(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Duration of finished executions, capacity waits and retries included
-        (``ExecutionTime``, milliseconds; Average over 5 minutes by default)."""
-        return self.state_machine.metric_time(**options)
 
     def search_transform_instances(
         self,

@@ -45,6 +45,7 @@ from ..inference.model_update import EndpointModelUpdate, ServedEndpoint
 from ..inference.notification_topic import encrypted_topic, notification_key
 from ..job_workflow import (
     CAPACITY_FAILURE,
+    ExecutionMetrics,
     check_job_name_prefix,
     check_retry_props,
     check_whole,
@@ -60,7 +61,6 @@ from ..job_workflow import (
     retry_failed_jobs,
     unique_job_name,
 )
-from ..metric_options import MetricOptions
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
@@ -69,7 +69,7 @@ from .image import TrainingImage
 from .source import CODE_CHANNEL, source_asset
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    pass
 
 TRAINING_INSTANCE_TYPES = (
     "ml.trn1.2xlarge",
@@ -95,7 +95,7 @@ _FIVE_MINUTES = cdk.Duration.minutes(5)
 
 
 @jsii.implements(ec2.IConnectable)
-class TrainiumTrainingJob(Construct):
+class TrainiumTrainingJob(ExecutionMetrics, Construct):
     """A SageMaker training job on Trainium, run by a Step Functions state machine.
 
     Start an execution (any input) to train once. The job is named ``<job_name_prefix>-<MD5
@@ -328,23 +328,6 @@ class TrainiumTrainingJob(Construct):
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` start a training run (``states:StartExecution`` on this machine)."""
         return self.state_machine.grant_start_execution(grantee)
-
-    def metric_executions_succeeded(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Executions whose training job succeeded (Sum over 5 minutes by default)."""
-        return self.state_machine.metric_succeeded(**options)
-
-    def metric_executions_failed(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Executions whose job failed after its retries (Sum over 5 minutes by default)."""
-        return self.state_machine.metric_failed(**options)
-
-    def metric_executions_started(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Training runs started (Sum over 5 minutes by default)."""
-        return self.state_machine.metric_started(**options)
-
-    def metric_execution_time(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Duration of finished training runs, capacity waits and retries included
-        (``ExecutionTime``, milliseconds; Average over 5 minutes by default)."""
-        return self.state_machine.metric_time(**options)
 
     def search_training_instances(
         self,
