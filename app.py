@@ -33,10 +33,9 @@ from green_constructs.training.recipes import LORA_FINETUNE  # noqa: E402
 # Granite and Qwen3 models only, and the smallest Qwen3 that chats well (ml.inf2.xlarge holds it)
 DEFAULT_MODEL_ID = "Qwen/Qwen3-4B"
 DEFAULT_MODEL_BILLIONS = 4.0
-# The workload the estimate printed after synthesis assumes (override: -c workload=FILE).
-DEFAULT_WORKLOAD = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "examples", "workloads", "default_app.yaml"
-)
+# The workload the estimate printed after synthesis assumes: a reference workload shipped with
+# the package (override: -c workload=FILE or another reference workload's name).
+DEFAULT_WORKLOAD = "default-app"
 
 
 class GreenGenAIStack(cdk.Stack):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference workloads: our design vs the naive baseline vs the nearest peer library's defaults.
 
-For each workload of ``examples/workloads`` this synthesizes the example app it applies to,
+For each reference workload (``green_constructs/estimate/workloads``) this synthesizes the example app it applies to,
 estimates it, and estimates the same use case built with the defaults of AWS Generative AI CDK
 Constructs (awslabs/generative-ai-cdk-constructs), all with the same estimator in one run::
 
@@ -146,7 +146,7 @@ def _synth(example: str, outdir: Path) -> Path:
 
 def run_case(case: Case, workdir: Path) -> dict:
     """Ours, the naive baseline and the peer design for one case (kg CO2e/month, USD/month)."""
-    workload = load_workload(ROOT / "examples" / "workloads" / f"{case.workload}.yaml")
+    workload = load_workload(case.workload.replace("_", "-"))
     assembly = _synth(case.example, workdir / case.example)
     ours = estimate_path(assembly, workload=workload)
     peer_file = workdir / f"peer_{case.workload}.json"

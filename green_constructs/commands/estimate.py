@@ -30,7 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="cdk.out directory or template file")
     parser.add_argument(
-        "--workload", metavar="FILE", help="workload profile, YAML or JSON (see docs/WORKLOADS.md)"
+        "--workload",
+        metavar="FILE|NAME",
+        help="workload profile, a YAML or JSON file or a reference workload shipped with the "
+        "package by name: bursty-chat, default-app, nightly-batch-summarization, "
+        "weekly-finetune",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format (text)")
     parser.add_argument(

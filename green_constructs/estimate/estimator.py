@@ -32,8 +32,9 @@ ASSUMPTIONS = (
     "lifecycle intensity of the region's grid zone; --grid ccf: Cloud Carbon Footprint's "
     "factors), never market-based; embodied emissions are "
     "reported apart and only where the catalog has the platform's figure.",
-    "Instances with no request to serve draw idle power (utilization 0); workload defaults are "
-    "listed in docs/WORKLOADS.md.",
+    "Instances with no request to serve draw idle power (utilization 0); workload fields not "
+    "given take their defaults, as each resource's notes show (the workload format is "
+    "documented in the project's docs/WORKLOADS.md).",
     "Costs are indicative: SageMaker on-demand prices per feature from the catalog's dated "
     "snapshot (sagemaker_prices.csv); where it has no price for the region, the us-east-1 "
     "price, and where it has none for the type, the EC2 on-demand price (lower than "

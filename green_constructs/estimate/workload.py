@@ -153,14 +153,38 @@ _POSITIVE = ("active_hours_per_day", "seconds_per_request", "bursts_per_day")
 _SECTIONS = ("default", "resources", "strategies", "coefficients")
 
 
+REFERENCE_WORKLOADS = Path(__file__).with_name("workloads")
+"""The reference workloads shipped with the package, one YAML file per name."""
+
+
+def reference_workloads() -> list[str]:
+    """Names of the packaged reference workloads (``bursty-chat``...)."""
+    return sorted(p.stem for p in REFERENCE_WORKLOADS.glob("*.yaml"))
+
+
+def workload_path(value: str | Path) -> Path:
+    """``value`` as a file when one exists there, else the packaged reference workload of
+    that name; a value that is neither stays as given (reading it reports it missing)."""
+    path = Path(value)
+    if path.exists() or path.suffix:
+        return path
+    packaged = REFERENCE_WORKLOADS / f"{path.name}.yaml"
+    return packaged if packaged.is_file() and str(value) == path.name else path
+
+
 def load_workload(path: str | Path) -> Workload:
-    """Read and validate a YAML or JSON workload file."""
+    """Read and validate a YAML or JSON workload file, or a reference workload by name
+    (:func:`reference_workloads`)."""
     from ..lint.decode import load_yaml
 
+    path = workload_path(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise WorkloadError(f"{path}: workload file not found") from None
+        raise WorkloadError(
+            f"{path}: workload file not found (reference workloads by name: "
+            f"{', '.join(reference_workloads())})"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise WorkloadError(
             f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"

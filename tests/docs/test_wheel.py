@@ -137,6 +137,22 @@ def test_readme_app_synthesizes_from_the_wheel_under_cdk_nag_3_then_2(
     report = json.loads((outdir / "validation-report.json").read_text())
     assert all(plugin["violations"] == [] for plugin in report["pluginReports"])
     _lint_clean(user_venv, outdir)
+    # the estimate's reference workloads ship in the wheel, reachable by name
+    estimate = user_venv / "bin" / "green-constructs"
+    done = _run(
+        [
+            str(estimate),
+            "estimate",
+            str(outdir),
+            "--workload",
+            "bursty-chat",
+            "--allow-unmatched",
+            "--format",
+            "json",
+        ],
+        user_app,
+    )
+    assert json.loads(done.stdout)["workload"].endswith("bursty-chat.yaml")
 
     _run([python, *PIP, "install", "-q", "cdk-nag>=2.37,<3"], user_app)
     assert _run([python, "-c", version], user_app).stdout.startswith("2.")

@@ -16,7 +16,7 @@ from green_constructs.estimate.synth import REPORT_NAME, write_report
 from green_constructs.estimate.workload import load_workload
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKLOADS = ROOT / "examples" / "workloads"
+WORKLOADS = ROOT / "green_constructs" / "estimate" / "workloads"
 PAIRS = {
     "bursty_chat": "async_llm_endpoint",
     "nightly_batch_summarization": "batch_summarization",
@@ -58,7 +58,7 @@ def test_reference_workload_is_below_the_baseline_in_the_greenest_region_that_ru
     assemblies, workload
 ) -> None:
     estimate = estimate_path(
-        assemblies[PAIRS[workload]], workload=load_workload(WORKLOADS / f"{workload}.yaml")
+        assemblies[PAIRS[workload]], workload=load_workload(workload.replace("_", "-"))
     )
     report = estimate.to_dict()
     assert report["total"]["unknown_resources"] == 0
@@ -72,7 +72,7 @@ def test_reference_workload_is_below_the_baseline_in_the_greenest_region_that_ru
 def test_weekly_finetune_compares_strategies(assemblies) -> None:
     estimate = estimate_path(
         assemblies["finetune_on_trainium"],
-        workload=load_workload(WORKLOADS / "weekly_finetune.yaml"),
+        workload=load_workload(WORKLOADS / "weekly-finetune.yaml"),
     )
     rows = estimate.comparisons["strategies"]
     assert [r["strategy"] for r in rows] == [
@@ -98,7 +98,7 @@ def test_peer_designs_estimate_with_the_same_estimator(tmp_path) -> None:
         path.write_text(json.dumps(case.peer))
         estimate = estimate_path(  # the workload names our constructs: the peer's ids differ
             path,
-            workload=load_workload(WORKLOADS / f"{case.workload}.yaml"),
+            workload=load_workload(case.workload.replace("_", "-")),
             region="us-west-2",
             allow_unmatched=True,
         )
@@ -108,7 +108,7 @@ def test_peer_designs_estimate_with_the_same_estimator(tmp_path) -> None:
 def test_write_report_into_cdk_out(assemblies) -> None:
     stream = io.StringIO()
     outdir = assemblies["async_llm_endpoint"]
-    write_report(outdir, workload=WORKLOADS / "bursty_chat.yaml", stream=stream)
+    write_report(outdir, workload=WORKLOADS / "bursty-chat.yaml", stream=stream)
     lines = stream.getvalue().strip().splitlines()
     assert 3 <= len(lines) <= 7 and "kg CO2e" in lines[0] and "baseline" in lines[1]
     assert lines[2].startswith("Baseline over ours: ") and "same region" in lines[2]
@@ -121,7 +121,7 @@ def test_write_report_into_cdk_out(assemblies) -> None:
 def test_ratio_is_taken_apart_into_design_and_region(assemblies, workload) -> None:
     """design (same region) x region = combined, in kg CO2e; in kWh the grid changes nothing."""
     estimate = estimate_path(
-        assemblies[PAIRS[workload]], workload=load_workload(WORKLOADS / f"{workload}.yaml")
+        assemblies[PAIRS[workload]], workload=load_workload(workload.replace("_", "-"))
     )
     ratios = estimate.to_dict()["ratios"]
     design, region, combined = (ratios[k]["kgco2e"] for k in ("design", "region", "combined"))
@@ -137,7 +137,7 @@ def test_nightly_batch_is_compared_with_a_gpu_transform_job(assemblies) -> None:
     claim), not a GPU endpoint up 24/7 (still listed as the alternative ``gpu-realtime-24x7``)."""
     estimate = estimate_path(
         assemblies["batch_summarization"],
-        workload=load_workload(WORKLOADS / "nightly_batch_summarization.yaml"),
+        workload=load_workload(WORKLOADS / "nightly-batch-summarization.yaml"),
     )
     report = estimate.to_dict()
     job = next(r for r in report["baseline"]["resources"] if r["kind"] == "transform-job")
@@ -156,7 +156,7 @@ def test_bursty_chat_counts_the_start_up_and_tail_the_construct_deploys(assembli
     once a day (the default burst) its inf2 instance starts for 10 min (the Inferentia
     assumption) and stays 25 min after the backlog empties (15 x 1 min low alarm + 10 min)."""
     estimate = estimate_path(
-        assemblies["async_llm_endpoint"], workload=load_workload(WORKLOADS / "bursty_chat.yaml")
+        assemblies["async_llm_endpoint"], workload=load_workload(WORKLOADS / "bursty-chat.yaml")
     )
     chat = next(e for e in estimate.resources if e.plan.kind == "async-endpoint")
     lines = {line.phase: line for line in chat.lines}

@@ -162,3 +162,32 @@ def test_keys_match_logical_ids_construct_paths_and_parents() -> None:
     assert workload.match(logical_id="Exact123", path="/Stack/Llm/Resource") == "Exact123"
     assert workload.match(logical_id="Other", path="/Stack/Llmx/Resource") is None
     assert workload.match(logical_id="Other", path=None) is None
+
+
+def test_reference_workloads_load_by_name_and_ship_in_the_package() -> None:
+    from green_constructs.estimate.workload import (
+        REFERENCE_WORKLOADS,
+        load_workload,
+        reference_workloads,
+    )
+
+    names = reference_workloads()
+    assert names == [
+        "bursty-chat",
+        "default-app",
+        "nightly-batch-summarization",
+        "weekly-finetune",
+    ]
+    assert REFERENCE_WORKLOADS.parent.name == "estimate"  # inside the package
+    for name in names:
+        assert load_workload(name).source == str(REFERENCE_WORKLOADS / f"{name}.yaml")
+    with pytest.raises(WorkloadError, match="reference workloads by name: bursty-chat, "):
+        load_workload("bursty-chats")
+
+
+def test_a_file_wins_over_a_reference_name(tmp_path, monkeypatch) -> None:
+    from green_constructs.estimate.workload import load_workload
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bursty-chat").write_text("resources: {}\n")
+    assert load_workload("bursty-chat").source == "bursty-chat"
