@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-class MetricOptions(TypedDict, total=False):
-    """Keyword options of a metric, as ``aws_cdk.aws_cloudwatch.MetricOptions``."""
+class MetricOptionsExceptRegion(TypedDict, total=False):
+    """``MetricOptions`` but ``region``: the keywords of a method whose own ``region`` is a
+    dimension of the metric, not the region it is read from."""
 
     account: str
     color: str
@@ -25,7 +26,6 @@ class MetricOptions(TypedDict, total=False):
     id: str
     label: str
     period: cdk.Duration
-    region: str
     stack_account: str
     stack_region: str
     statistic: str
@@ -33,16 +33,24 @@ class MetricOptions(TypedDict, total=False):
     visible: bool
 
 
+class MetricOptions(MetricOptionsExceptRegion, total=False):
+    """Keyword options of a metric, as ``aws_cdk.aws_cloudwatch.MetricOptions``."""
+
+    region: str
+
+
+def with_defaults(options: MetricOptions, **defaults: Unpack[MetricOptions]) -> MetricOptions:
+    """``defaults`` with any option of ``options`` in their place (a new dict)."""
+    return {**defaults, **options}
+
+
 def make_metric(
     namespace: str,
     metric_name: str,
     dimensions: Mapping[str, str],
-    *,
-    statistic: str,
-    period: cdk.Duration,
     **options: Unpack[MetricOptions],
 ) -> cloudwatch.Metric:
-    """A ``Metric`` with the caller's defaults, overridden by ``options``."""
-    props: dict = {"dimensions_map": dict(dimensions), "statistic": statistic, "period": period}
-    props.update(options)
+    """A ``Metric`` of ``dimensions``; ``options`` (the caller's defaults merged in with
+    ``with_defaults``) go to ``Metric`` as given, ``dimensions_map`` replacing ``dimensions``."""
+    props = with_defaults(options, dimensions_map=dict(dimensions))
     return cloudwatch.Metric(namespace=namespace, metric_name=metric_name, **props)

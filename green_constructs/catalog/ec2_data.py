@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import naming
+from .loader import SHAPE_COLUMNS as SHAPE_COLUMNS  # re-exported: refresh writes the table with it
 from .records import family_of
 
 FAMILY_COLUMNS = (
@@ -74,26 +75,36 @@ def shape_rows(
         labels, listed = karpenter.get(name), manageiq.get(name)
         if labels is None and listed is None:
             continue
-        row = _from_karpenter(labels, chips) if labels else _from_manageiq(listed)
+        if labels:
+            row = _from_karpenter(labels, chips)
+        elif listed is not None:
+            row = _from_manageiq(listed)
+        else:  # an empty Karpenter entry and no ManageIQ one
+            continue
         current = listed.get(":current_generation") if listed else None
         used = [s for s, data in zip(sources, (labels, listed)) if data]
         rows.append(
             {
                 "instance_type": name,
                 **row,
-                "generation": {True: "current", False: "previous"}.get(current, ""),
+                "generation": _GENERATIONS.get(current, ""),
                 "source": "; ".join(used),
             }
         )
     return rows
 
 
+# ManageIQ's :current_generation flag, absent for some types
+_GENERATIONS: Mapping[object, str] = {True: "current", False: "previous"}
+
+
 def _from_karpenter(labels: Mapping[str, str], chips: Mapping[str, float]) -> dict[str, str]:
     gpus = int(labels.get("gpu-count", 0) or 0)
+    memory: float | None
     if "gpu-name" in labels:
         chip, count = _chip(labels["gpu-name"], chips), gpus
-        per_chip: float | None = int(labels["gpu-memory"]) / 1024
-        memory = per_chip * (count or 1)  # a fractional GPU (g6f) counts 0 GPUs
+        gpu_memory = int(labels["gpu-memory"]) / 1024
+        memory = gpu_memory * (count or 1)  # a fractional GPU (g6f) counts 0 GPUs
     elif "accelerator-name" in labels:
         chip, count = _chip(labels["accelerator-name"], chips), int(labels["accelerator-count"])
         per_chip = chips.get(chip)

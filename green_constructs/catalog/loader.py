@@ -263,14 +263,17 @@ def load_dlc_images() -> list[DlcImage]:
             version=row["version"],
             repository=row["repository"],
             tag=row["tag"],
-            registries=tuple(
-                tuple(pair.split("=", 1))
-                for pair in row["registries"].split()  # type: ignore[misc]
-            ),
+            registries=tuple(_registry(pair) for pair in row["registries"].split()),
             source=row["source"],
         )
         for row in _rows("dlc_images.csv")
     ]
+
+
+def _registry(pair: str) -> tuple[str, str]:
+    """``region=account`` -> (region, account)."""
+    region, account = pair.split("=", 1)
+    return region, account
 
 
 def load_availability() -> list[Availability]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ..catalog.records import FEATURE_NAMES, FEATURES
 from . import CommandError, emit
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         or (chip is None and kind in ("inferentia", "trainium") and i.kind == kind)
     ]
     features = (args.feature,) if args.feature else FEATURES
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "rank": rank,
             "region": r.name,

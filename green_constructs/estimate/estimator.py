@@ -7,9 +7,10 @@ loader, resources are read with the rules' helpers, every number goes through
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog, CatalogError, UnknownRegionError
 from ..lint.decode import DecodedTemplate
@@ -48,7 +49,7 @@ def estimate_path(
     *,
     workload: Workload | None = None,
     region: str | None = None,
-    coefficient_overrides: dict | None = None,
+    coefficient_overrides: Mapping[str, Any] | None = None,
     allow_unmatched: bool = False,
     grid: str | None = None,
 ) -> Estimate:
@@ -75,7 +76,7 @@ def estimate_templates(
     *,
     workload: Workload | None = None,
     region: str | None = None,
-    coefficient_overrides: dict | None = None,
+    coefficient_overrides: Mapping[str, Any] | None = None,
     allow_unmatched: bool = False,
     grid: str | None = None,
 ) -> Estimate:

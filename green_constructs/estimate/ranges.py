@@ -194,8 +194,8 @@ def compute(catalog: Catalog, scenario: Scenario) -> Ranges | None:
     drivers = [
         Driver(
             r,
-            tuple(one_at_a_time[r.name][end][0].kgco2e or 0.0 for end in ENDS),  # type: ignore[arg-type]
-            tuple(one_at_a_time[r.name][end][1].kgco2e or 0.0 for end in ENDS),  # type: ignore[arg-type]
+            _ends(one_at_a_time[r.name], 0),
+            _ends(one_at_a_time[r.name], 1),
         )
         for r in ranges
     ]
@@ -285,3 +285,10 @@ def label(row: AssumptionRange) -> str:
 
 
 __all__ = ["Driver", "Ranges", "assumption_ranges", "at", "compute", "describe", "driven_by"]
+
+
+def _ends(totals: dict[str, tuple[Totals, ...]], which: int) -> tuple[float, float]:
+    """kg CO2e a month at the low and the high end (0 when unknown) of scenario part ``which``
+    (0: our design, 1: the baseline)."""
+    low, high = (totals[end][which].kgco2e or 0.0 for end in ENDS)
+    return low, high

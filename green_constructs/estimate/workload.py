@@ -231,7 +231,7 @@ def _profile(entry: Any, where: str) -> ResourceProfile:
         return ResourceProfile()
     if not isinstance(entry, dict):
         raise WorkloadError(f"{where}: must be a mapping, got {_kind(entry)}")
-    values = {}
+    values: dict[str, Any] = {}  # an int for a whole-number field, else a float
     for key, value in entry.items():
         if key not in _LIMITS:
             raise WorkloadError(
@@ -327,7 +327,8 @@ def field_name(key: Any) -> str:
     return key if isinstance(key, str) and key.isprintable() and key else repr(key)
 
 
+_KINDS: dict[type, str] = {list: "a list", str: "a string", dict: "a mapping"}
+
+
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "a string", dict: "a mapping"}.get(
-        type(value), type(value).__name__
-    )
+    return _KINDS.get(type(value), type(value).__name__)

@@ -16,7 +16,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from ..metric_options import MetricOptions
+from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
@@ -189,17 +189,16 @@ class AsyncInferenceEndpoint(Construct):
         self.failure_prefix = failure_prefix
         self.bucket = _results_bucket(self, bucket, results_expire_after)
         self._bucket_key = self.bucket.encryption_key
-        topic_key = (
-            notification_key(self, "NotificationKey")
-            if success_topic is None or error_topic is None
-            else None
-        )
-        self.success_topic: sns.ITopic = success_topic or encrypted_topic(
-            self, "SuccessTopic", master_key=topic_key, display_name="Async inference results"
-        )
-        self.error_topic: sns.ITopic = error_topic or encrypted_topic(
-            self, "ErrorTopic", master_key=topic_key, display_name="Async inference failures"
-        )
+        if success_topic is None or error_topic is None:
+            topic_key = notification_key(self, "NotificationKey")
+            success_topic = success_topic or encrypted_topic(
+                self, "SuccessTopic", master_key=topic_key, display_name="Async inference results"
+            )
+            error_topic = error_topic or encrypted_topic(
+                self, "ErrorTopic", master_key=topic_key, display_name="Async inference failures"
+            )
+        self.success_topic: sns.ITopic = success_topic
+        self.error_topic: sns.ITopic = error_topic
         self._grant_execution_role()
 
         self.cfn_endpoint_config = _Config(
@@ -404,7 +403,7 @@ class AsyncInferenceEndpoint(Construct):
         return sagemaker_metric(
             name,
             endpoint_name=self.endpoint_name,
-            **{"statistic": statistic, "period": cdk.Duration.minutes(minutes), **options},
+            **with_defaults(options, statistic=statistic, period=cdk.Duration.minutes(minutes)),
         )
 
     def _variant_metric(
@@ -414,7 +413,7 @@ class AsyncInferenceEndpoint(Construct):
             name,
             endpoint_name=self.endpoint_name,
             variant_name=self.variant_name,
-            **{"statistic": statistic, "period": cdk.Duration.minutes(minutes), **options},
+            **with_defaults(options, statistic=statistic, period=cdk.Duration.minutes(minutes)),
         )
 
     # -- wiring ----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from ..job_workflow import (
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
+from ..storage.sustainable_bucket import cfn_bucket
 from ._instances import check_current_generation, check_instance
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
@@ -176,7 +177,7 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
         )
         check_instance(self, "instance_type", self.model.instance_type, feature="transform")
         self.bucket = _pipeline_bucket(self, bucket, expire_after)
-        self.bucket.bucket.node.default_child.add_property_override(
+        cfn_bucket(self.bucket).add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )
         self._grant_job_data_access()
@@ -305,7 +306,7 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
         )
 
     def _bucket_logical_id(self) -> str:
-        return cdk.Stack.of(self.bucket).get_logical_id(self.bucket.bucket.node.default_child)
+        return cdk.Stack.of(self.bucket).get_logical_id(cfn_bucket(self.bucket))
 
     def _grant_job_data_access(self) -> None:
         """The model's role reads the input prefix and writes the output prefix (the transform

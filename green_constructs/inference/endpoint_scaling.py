@@ -15,7 +15,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..catalog import Catalog
-from ..metric_options import MetricOptions, make_metric
+from ..metric_options import MetricOptions, make_metric, with_defaults
 from .inference_model import InferenceModel
 
 if TYPE_CHECKING:
@@ -232,15 +232,14 @@ def sagemaker_metric(
     *,
     endpoint_name: str,
     variant_name: str | None = None,
-    statistic: str = cloudwatch.Stats.AVERAGE,
-    period: cdk.Duration | None = None,
     **options: Unpack[MetricOptions],
 ) -> cloudwatch.Metric:
-    """An ``AWS/SageMaker`` metric with the dimensions SageMaker publishes it with."""
-    period = cdk.Duration.minutes(1) if period is None else period
+    """An ``AWS/SageMaker`` metric with the dimensions SageMaker publishes it with (Average
+    over 1 minute unless ``options`` say otherwise)."""
     dimensions = {"EndpointName": endpoint_name}
     if variant_name is not None:
         dimensions["VariantName"] = variant_name
-    return make_metric(
-        SAGEMAKER_NAMESPACE, metric_name, dimensions, statistic=statistic, period=period, **options
+    defaults = with_defaults(
+        options, statistic=cloudwatch.Stats.AVERAGE, period=cdk.Duration.minutes(1)
     )
+    return make_metric(SAGEMAKER_NAMESPACE, metric_name, dimensions, **defaults)

@@ -80,13 +80,13 @@ def neuron_dlc_image(
     if cdk.Token.is_unresolved(stack.region):
         note_unchecked(stack, f"image {repository}:{tag} (published in {len(registries)} regions)")
         mapping = _registry_mapping(stack, mapping_id(repository, tag), registries)
-        account = mapping.find_in_map(cdk.Aws.REGION, _ACCOUNT_KEY)
+        mapped = mapping.find_in_map(cdk.Aws.REGION, _ACCOUNT_KEY)
         uri = cdk.Fn.join(
             "",
-            [account, ".dkr.ecr.", cdk.Aws.REGION, ".", cdk.Aws.URL_SUFFIX, f"/{repository}:{tag}"],
+            [mapped, ".dkr.ecr.", cdk.Aws.REGION, ".", cdk.Aws.URL_SUFFIX, f"/{repository}:{tag}"],
         )
         return DlcImage(
-            uri=uri, account=account, region=cdk.Aws.REGION, repository=repository, tag=tag
+            uri=uri, account=mapped, region=cdk.Aws.REGION, repository=repository, tag=tag
         )
     region = stack.region
     account = registries.get(region)

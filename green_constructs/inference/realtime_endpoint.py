@@ -16,10 +16,11 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from ..metric_options import MetricOptions
+from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..rules.genai.data_capture_sampling import MAX_SAMPLING_PERCENTAGE
 from ..storage import SustainableBucket
+from ..storage.sustainable_bucket import cfn_bucket
 from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import (
     check_capacity,
@@ -289,29 +290,35 @@ class RealtimeEndpoint(Construct):
 
     def metric_invocations(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Requests sent to the variant (``Invocations``; Sum over 1 minute by default)."""
-        return self.metric("Invocations", **{"statistic": cloudwatch.Stats.SUM, **options})
+        return self.metric("Invocations", **with_defaults(options, statistic=cloudwatch.Stats.SUM))
 
     def metric_invocations_per_instance(
         self, **options: Unpack[MetricOptions]
     ) -> cloudwatch.Metric:
         """Requests per instance (Sum over 1 minute by default): what target tracking follows."""
         return self.metric(
-            "InvocationsPerInstance", **{"statistic": cloudwatch.Stats.SUM, **options}
+            "InvocationsPerInstance", **with_defaults(options, statistic=cloudwatch.Stats.SUM)
         )
 
     def metric_model_latency(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Time the model takes to respond, in microseconds (p90 over 1 minute by default)."""
-        return self.metric("ModelLatency", **{"statistic": cloudwatch.Stats.p(90), **options})
+        return self.metric(
+            "ModelLatency", **with_defaults(options, statistic=cloudwatch.Stats.p(90))
+        )
 
     def metric_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Requests the model failed with a 5xx (``Invocation5XXErrors``; Sum over 1 minute by
         default)."""
-        return self.metric("Invocation5XXErrors", **{"statistic": cloudwatch.Stats.SUM, **options})
+        return self.metric(
+            "Invocation5XXErrors", **with_defaults(options, statistic=cloudwatch.Stats.SUM)
+        )
 
     def metric_client_errors(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
         """Requests rejected with a 4xx (``Invocation4XXErrors``; Sum over 1 minute by
         default)."""
-        return self.metric("Invocation4XXErrors", **{"statistic": cloudwatch.Stats.SUM, **options})
+        return self.metric(
+            "Invocation4XXErrors", **with_defaults(options, statistic=cloudwatch.Stats.SUM)
+        )
 
     def _data_capture(
         self, percent: int, expire_after: cdk.Duration
@@ -325,7 +332,7 @@ class RealtimeEndpoint(Construct):
             )
         )
         bucket.encryption_key.grant(self.model.role, "kms:GenerateDataKey", "kms:Encrypt")
-        logical_id = cdk.Stack.of(self).get_logical_id(bucket.bucket.node.default_child)
+        logical_id = cdk.Stack.of(self).get_logical_id(cfn_bucket(bucket))
         acknowledge(
             self.model.role,
             "AwsSolutions-IAM5",

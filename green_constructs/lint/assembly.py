@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ _STAGE = "cdk:cloud-assembly"
 _ASSETS = "cdk:asset-manifest"
 
 
-def read_assembly(directory: str | Path) -> list[DecodedTemplate]:
+def read_assembly(directory: str | PathLike[str]) -> list[DecodedTemplate]:
     """Every stack and nested stack template of the assembly in ``directory``, stages included."""
     return list(_read(Path(directory), set()))
 

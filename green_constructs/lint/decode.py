@@ -10,11 +10,17 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from json.decoder import scanstring
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..rules.model import NotEvaluated
+
+if TYPE_CHECKING:
+    # json.decoder.scanstring is _json's C scanstring (the pure-Python one where _json is
+    # missing); typeshed declares it on _json only
+    from _json import scanstring
+else:
+    from json.decoder import scanstring
 
 
 class TemplateDecodeError(Exception):
@@ -78,27 +84,34 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _VALUE = json.JSONDecoder()
 
 
+def _skip_space(text: str, pos: int = 0) -> int:
+    """Offset of the first non-whitespace character of ``text`` from ``pos``."""
+    match = _WHITESPACE.match(text, pos)
+    assert match is not None  # the pattern matches the empty string too
+    return match.end()
+
+
 def _object_keys(text: str, pos: int) -> Iterator[tuple[str, int, int]]:
     """``(key, key offset, value offset)`` of the JSON object opening at ``text[pos]``.
 
     Values are skipped with the standard library's C decoder, so this costs about one more
     parse of the object, and offsets are exact (no guessing from key names)."""
-    pos = _WHITESPACE.match(text, pos + 1).end()
+    pos = _skip_space(text, pos + 1)
     while text[pos] != "}":
         key, after = scanstring(text, pos + 1)
-        colon = _WHITESPACE.match(text, after).end()
-        value = _WHITESPACE.match(text, colon + 1).end()
+        colon = _skip_space(text, after)
+        value = _skip_space(text, colon + 1)
         yield key, pos, value
         _, end = _VALUE.raw_decode(text, value)
-        pos = _WHITESPACE.match(text, end).end()
+        pos = _skip_space(text, end)
         if text[pos] == ",":
-            pos = _WHITESPACE.match(text, pos + 1).end()
+            pos = _skip_space(text, pos + 1)
 
 
 def _json_resource_lines(text: str) -> dict[str, int]:
     """Line of each logical id of the top-level ``Resources`` object (1-based)."""
     try:
-        start = _WHITESPACE.match(text).end()
+        start = _skip_space(text)
         for key, _, value in _object_keys(text, start):
             if key == "Resources" and text[value] == "{":
                 lines: dict[str, int] = {}

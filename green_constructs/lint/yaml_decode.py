@@ -12,7 +12,7 @@ from .decode import TemplateDecodeError
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _CfnLoader(_Loader):  # type: ignore[misc, valid-type]
+class _CfnLoader(_Loader):
     """Safe loader that knows the CloudFormation tags and leaves dates as strings."""
 
 

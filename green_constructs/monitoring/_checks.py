@@ -18,7 +18,8 @@ def duration(name: str, value: object) -> cdk.Duration:
 
 def whole_minutes(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
     """Minutes in ``value``, failing unless it is whole minutes in ``[minimum, maximum]``."""
-    minutes, rest = divmod(duration(name, value).to_milliseconds(), _MINUTE_MS)
+    checked = duration(name, value)
+    minutes, rest = divmod(checked.to_milliseconds(), _MINUTE_MS)
     if rest or minutes < minimum or (maximum is not None and minutes > maximum):
         low = cdk.Duration.minutes(minimum).to_human_string()
         allowed = (
@@ -27,7 +28,7 @@ def whole_minutes(name: str, value: object, *, minimum: int, maximum: int | None
             else f", at least {low}"
         )
         raise ValueError(
-            f"{name} must be a whole number of minutes{allowed}, got {value.to_human_string()}"
+            f"{name} must be a whole number of minutes{allowed}, got {checked.to_human_string()}"
         )
     return int(minutes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -40,6 +40,13 @@ _NEURON_NOTE = (
 _DASHBOARD_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _FIVE_MINUTES = cdk.Duration.minutes(5)
 _HOUR = cdk.Duration.hours(1)
+
+
+class _Variant(TypedDict):
+    """The keywords naming an endpoint variant to the metric factory."""
+
+    endpoint_name: str
+    variant_name: str
 
 
 class SustainabilityMonitor(Construct):
@@ -428,7 +435,10 @@ class SustainabilityMonitor(Construct):
                 f"got {utilization!r}"
             )
         model = self._power(endpoint.model.instance_type)
-        names = {"endpoint_name": endpoint.endpoint_name, "variant_name": endpoint.variant_name}
+        names: _Variant = {
+            "endpoint_name": endpoint.endpoint_name,
+            "variant_name": endpoint.variant_name,
+        }
         factory = self.metrics
         instances = factory.endpoint_instances(**names)
         busy = factory.endpoint_utilization(model, **names)
@@ -485,7 +495,9 @@ class SustainabilityMonitor(Construct):
 
     def _alarms_of(self, resource: Construct) -> AlarmFactory:
         scope_id = cdk.Names.unique_id(resource)
-        scope = self.node.try_find_child(scope_id) or Construct(self, scope_id)
+        # a cast: a child of that id is the Construct an earlier call made here
+        found = cast("Construct | None", self.node.try_find_child(scope_id))
+        scope = found or Construct(self, scope_id)
         return AlarmFactory(scope, self.alarm_action)
 
     def _add(self, source: Construct, resource: MonitoredResource) -> SustainabilityMonitor:
@@ -519,7 +531,8 @@ def _threshold(name: str, kind: type[_T], given: _T | None, **keywords: tuple[st
             continue
         if getattr(given, field) is not None:
             raise ValueError(f"{keyword}, {name}.{field}: give one")
-        given = dataclasses.replace(given, **{field: value})
+        changes: dict[str, Any] = {field: value}  # a field named at run time
+        given = dataclasses.replace(given, **changes)
     return given
 
 

@@ -21,7 +21,7 @@ from constructs import Construct
 from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
 from ..job_workflow import check_job_name_prefix
-from ..metric_options import MetricOptions, make_metric
+from ..metric_options import MetricOptions, MetricOptionsExceptRegion, make_metric, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..training import TrainiumTrainingJob
@@ -233,12 +233,13 @@ class CarbonMetricsPublisher(Construct):
         return self._metric(EMISSIONS_METRIC, self._dimensions(resource), options)
 
     def metric_region_co2e_grams(
-        self, region: str | None = None, **options: Unpack[MetricOptions]
+        self, region: str | None = None, **options: Unpack[MetricOptionsExceptRegion]
     ) -> cloudwatch.Metric:
         """Emissions of every monitored endpoint variant and training job of ``region``
         (default: the stack's); g CO2e per period, Sum over 1 hour by default."""
         region = region or cdk.Stack.of(self).region
-        return self._metric(EMISSIONS_METRIC, {"Region": region}, options)
+        metric_options: MetricOptions = {**options}
+        return self._metric(EMISSIONS_METRIC, {"Region": region}, metric_options)
 
     def _metric(
         self, name: str, dimensions: dict[str, str], options: MetricOptions
@@ -247,18 +248,18 @@ class CarbonMetricsPublisher(Construct):
             self.namespace,
             name,
             dimensions,
-            **{"statistic": cloudwatch.Stats.SUM, "period": cdk.Duration.hours(1), **options},
+            **with_defaults(options, statistic=cloudwatch.Stats.SUM, period=cdk.Duration.hours(1)),
         )
 
     def _dimensions(self, resource: Monitored) -> dict[str, str]:
         if isinstance(resource, (MonitoredTrainingJob, TrainiumTrainingJob)):
             job = self._monitored_job(resource)
-            return {TRAINING_JOB_PREFIX_DIMENSION: job.job_name_prefix, "Region": job.region}
+            return {TRAINING_JOB_PREFIX_DIMENSION: job.job_name_prefix, "Region": _region(job)}
         monitored = self._monitored(resource)
         return {
             "EndpointName": monitored.endpoint_name,
             "VariantName": monitored.variant_name,
-            "Region": monitored.region,
+            "Region": _region(monitored),
         }
 
     def _monitored(self, endpoint: Monitored) -> MonitoredEndpoint:
@@ -343,7 +344,7 @@ def _config(endpoint: MonitoredEndpoint) -> dict[str, str]:
         "endpoint_name": endpoint.endpoint_name,
         "variant_name": endpoint.variant_name,
         "instance_type": endpoint.instance_type,
-        "region": endpoint.region,
+        "region": _region(endpoint),
     }
 
 
@@ -352,8 +353,14 @@ def _job_config(job: MonitoredTrainingJob) -> dict[str, str]:
         "kind": TRAINING_JOB,
         "job_name_prefix": job.job_name_prefix,
         "instance_type": job.instance_type,
-        "region": job.region,
+        "region": _region(job),
     }
+
+
+def _region(resource: MonitoredEndpoint | MonitoredTrainingJob) -> str:
+    # only for what _monitored or _monitored_job returned: they fill in the stack's region
+    assert resource.region is not None, resource
+    return resource.region
 
 
 def _check_namespace(namespace: str) -> None:

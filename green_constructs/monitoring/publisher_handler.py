@@ -34,7 +34,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -84,7 +84,7 @@ def handler(event: dict, context: object) -> dict:
     )
 
 
-def _clients(service: str) -> ClientFactory:
+def _clients(service: Literal["cloudwatch", "sagemaker"]) -> ClientFactory:
     def client(region: str) -> Any:
         return boto3.client(service, region_name=region, config=_CLIENT_CONFIG)
 

@@ -39,8 +39,9 @@ class MonitoredResource:
 def segment_rows(resource: MonitoredResource) -> list[list[cloudwatch.IWidget]]:
     """A heading, then utilization and demand, then estimated power, energy and CO2e."""
     width = _FULL_WIDTH // (1 + len(resource.demand))
-    first = [_graph("Utilization (%)", list(resource.utilization.values()), width)] + [
-        _graph(name, [metric], width) for name, metric in resource.demand.items()
+    first: list[cloudwatch.IWidget] = [
+        _graph("Utilization (%)", list(resource.utilization.values()), width),
+        *(_graph(name, [metric], width) for name, metric in resource.demand.items()),
     ]
     carbon = resource.carbon
     second: list[cloudwatch.IWidget] = [

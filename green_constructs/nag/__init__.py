@@ -12,7 +12,7 @@ from .installed import CDK_NAG_MAJOR, CDK_NAG_VERSION
 
 if CDK_NAG_MAJOR >= 3:
     from .v3 import GenAISustainabilityChecks, SustainabilityChecks
-else:
+else:  # the check types the names as the installed cdk-nag 3's classes
     from .v2 import GenAISustainabilityChecks, SustainabilityChecks  # type: ignore[assignment]
 
 __all__ = [

@@ -14,6 +14,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import aws_cdk as cdk
 import jsii
@@ -54,7 +55,13 @@ def stack_findings(
     """
     region = None if cdk.Token.is_unresolved(stack.region) else stack.region
     with tempfile.TemporaryDirectory(prefix="green-constructs-") as outdir:
-        stack.synthesizer._synthesize_template(_ScratchSession(outdir))  # noqa: SLF001
+        # casts: IStackSynthesizer does not declare _synthesize_template (every synthesizer of
+        # the CDK is a StackSynthesizer; the call fails as before on one that is not), and
+        # _ScratchSession is an ISynthesisSession through jsii.implements, which the type
+        # checker does not follow
+        synthesizer = cast(cdk.StackSynthesizer, stack.synthesizer)
+        session = cast(cdk.ISynthesisSession, _ScratchSession(outdir))
+        synthesizer._synthesize_template(session)  # noqa: SLF001
         template = Path(outdir, stack.template_file)
         return list(lint([template], tuple(rules), region=region, settings=settings).findings)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import aws_cdk as cdk
 
@@ -65,7 +65,10 @@ def enable_sustainability_checks(
     """
     from . import GenAISustainabilityChecks, SustainabilityChecks
 
-    classes = {"Sustainability": SustainabilityChecks, "GenAI": GenAISustainabilityChecks}
+    classes: dict[str, type[Pack]] = {
+        "Sustainability": SustainabilityChecks,
+        "GenAI": GenAISustainabilityChecks,
+    }
     chosen = list(packs)
     unknown = [p for p in chosen if p not in classes]
     if unknown:
@@ -81,5 +84,6 @@ def enable_sustainability_checks(
         scopes = [app, *(c for c in app.node.find_all() if isinstance(c, cdk.Stage))]
         for scope in scopes:
             for pack in created:
-                cdk.Aspects.of(scope).add(pack)
+                # typed as the cdk-nag 3 plugins the check sees; under cdk-nag 2 they are Aspects
+                cdk.Aspects.of(scope).add(cast(cdk.IAspect, pack))
     return created

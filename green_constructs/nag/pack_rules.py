@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
 import aws_cdk as cdk
+import cdk_nag
 
 from ..rules import RuleSettings, select_rules
 from .apply_rule import CompliantRule, FindingRule
@@ -12,6 +14,15 @@ from .construct_templates import ConstructFindings
 from .prepared_stack import PreparedStackCheck
 
 ApplyRule = Callable[[FindingRule | CompliantRule], None]
+
+
+def nag_apply_rule(apply_rule: Callable[[cdk_nag.IApplyRule], None]) -> ApplyRule:
+    """A ``NagPack``'s ``_apply_rule`` as an ``ApplyRule``.
+
+    A cast: ``FindingRule`` and ``CompliantRule`` are ``IApplyRule`` through
+    ``jsii.implements``, which the type checker does not follow (and their properties are
+    read-only where the jsii protocol declares setters cdk-nag never calls)."""
+    return cast(ApplyRule, apply_rule)
 
 
 class PackRules:

@@ -18,7 +18,7 @@ import cdk_nag
 from constructs import IConstruct
 
 from ..rules import RuleSettings
-from .pack_rules import PackRules
+from .pack_rules import PackRules, nag_apply_rule
 
 
 class _AspectPack(cdk_nag.NagPack):
@@ -36,7 +36,8 @@ class _AspectPack(cdk_nag.NagPack):
         verbose: bool = False,
         reports: bool = True,
     ) -> None:
-        super().__init__(verbose=verbose, reports=reports)
+        # cdk-nag 2's NagPack takes reports; the check runs against the installed cdk-nag 3
+        super().__init__(verbose=verbose, reports=reports)  # type: ignore[call-arg]
         self._reports = reports
         self._pack_name = self._PACK
         self._checks = PackRules(self._PACK, strict=strict, settings=settings, exclude=exclude)
@@ -47,7 +48,9 @@ class _AspectPack(cdk_nag.NagPack):
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, cdk.CfnResource):
-            self._checks.apply_when_prepared(node, self._apply_rule, compliant=self._reports)
+            self._checks.apply_when_prepared(
+                node, nag_apply_rule(self._apply_rule), compliant=self._reports
+            )
 
 
 class SustainabilityChecks(_AspectPack):

@@ -17,7 +17,7 @@ from ..lint.runner import lint
 from ..rules import Finding, RuleSettings
 from ..rules.acknowledgements import PLUGIN_NAMES
 from .levels import report_severity
-from .pack_rules import PackRules
+from .pack_rules import PackRules, nag_apply_rule
 
 
 def _violation(finding: Finding, template_path: str, *, strict: bool) -> cdk.PolicyViolation:
@@ -105,7 +105,7 @@ class _ValidationPack(cdk_nag.NagPack):
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """The construct-tree path (``validate_scope``): same rules, same findings."""
-        self._checks.apply_to(node, self._apply_rule)
+        self._checks.apply_to(node, nag_apply_rule(self._apply_rule))
 
 
 class SustainabilityChecks(_ValidationPack):

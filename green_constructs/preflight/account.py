@@ -92,6 +92,7 @@ def _registry(image: Any, region: str) -> str | None:
 
 
 def _quotas(needed: dict[str, list[Requirement]], region: str, session: Any) -> list[Check]:
+    failure: str | None
     try:
         client = session.client("service-quotas", region_name=region)
         values = {

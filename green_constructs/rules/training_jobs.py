@@ -240,7 +240,7 @@ def _steps_jobs(steps: Any, defaults: Mapping[str, Any]) -> Iterator[Job]:
         if not isinstance(step, dict):
             continue
         arguments = _pipeline_values(step.get("Arguments"), defaults)
-        kind = _STEP_KINDS.get(step.get("Type"))
+        kind = _STEP_KINDS.get(step.get("Type", ""))
         if kind and isinstance(arguments, dict):
             yield from _job(kind, str(step.get("Name", "?")), arguments)
         elif step.get("Type") == "Condition" and isinstance(arguments, dict):

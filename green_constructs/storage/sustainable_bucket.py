@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -11,6 +13,12 @@ from constructs import Construct
 from ..nag.acknowledge import acknowledge
 
 _DAY_MS = 24 * 60 * 60 * 1000
+
+
+def cfn_bucket(bucket: SustainableBucket) -> s3.CfnBucket:
+    """The L1 bucket of ``bucket``."""
+    # a cast: node.default_child is typed IConstruct | None; an s3.Bucket's is its CfnBucket
+    return cast(s3.CfnBucket, bucket.bucket.node.default_child)
 
 
 class SustainableBucket(Construct):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import aws_cdk as cdk
 import jsii
@@ -25,10 +25,11 @@ from constructs import Construct
 
 from ..availability import check_instance_offered
 from ..catalog import Catalog
-from ..metric_options import MetricOptions, make_metric
+from ..metric_options import MetricOptions, make_metric, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
+from ..storage.sustainable_bucket import cfn_bucket
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -243,7 +244,7 @@ class TrainiumCluster(Construct):
             NEURON_METRICS_NAMESPACE,
             name,
             {"ClusterName": self.cluster_name},
-            **{"statistic": statistic, "period": cdk.Duration.minutes(5), **options},
+            **with_defaults(options, statistic=statistic, period=cdk.Duration.minutes(5)),
         )
 
     # network ---------------------------------------------------------------------------------
@@ -449,7 +450,7 @@ class TrainiumCluster(Construct):
         stack_uuid = cdk.Fn.select(2, cdk.Fn.split("/", stack.stack_id))
         stack_suffix = cdk.Fn.select(4, cdk.Fn.split("-", stack_uuid))
         # SustainableBucket takes no bucket_name: set it on its L1 bucket.
-        bucket: s3.CfnBucket = self.lifecycle_bucket.bucket.node.default_child
+        bucket = cfn_bucket(self.lifecycle_bucket)
         bucket.bucket_name = cdk.Fn.join(
             "-", ["sagemaker-lifecycle", path_hash, stack.account, stack_suffix]
         )
@@ -520,7 +521,9 @@ class TrainiumCluster(Construct):
             and child.role is not None
             and child.role.node.path == role.node.path
         )
-        handler.node.default_child.add_property_override("Architectures", ["arm64"])
+        # a cast: node.default_child is typed IConstruct | None; a Function's is its CfnFunction
+        cfn_handler = cast(lambda_.CfnFunction, handler.node.default_child)
+        cfn_handler.add_property_override("Architectures", ["arm64"])
         self._acknowledge_deployment(handler, role, self.lifecycle_asset.bucket)
         self.lifecycle_bucket.grant_read(self.role, f"{_LIFECYCLE_PREFIX}*")
         acknowledge(

@@ -61,6 +61,8 @@ class TrainingImage:
                 )
             grant_image_pull(role, self._uri)
             return self._uri
+        if self._repository is None or self._tag is None:
+            raise ValueError("image: give a uri, or a repository and a tag")
         image = neuron_dlc_image(
             scope, repository=self._repository, tag=self._tag, property_name="image"
         )

@@ -613,7 +613,7 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
             stopped=STOPPED_BY_USER,
             on_stopped=notify_stopped.next(stopped),
         )
-        succeed: sfn.IChainable = trained
+        succeed: sfn.Pass | sfn.Chain = trained
         if self.model_update is not None:
             self.model_update.add_catch(notify_failure)
             succeed = trained.next(self.model_update.chain)

@@ -113,7 +113,7 @@ def _amounts(totals: Totals, spread: dict | None = None) -> str:
 def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
     """Our design as synthesized, in other regions, and the baseline: kg CO2e and USD."""
     total = estimate.total
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             "our design as synthesized",
             partial(number(total.kgco2e), total.unknown),
@@ -157,7 +157,7 @@ def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
 
 
 def strategy_rows(estimate: Estimate) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for row in estimate.comparisons.get("strategies", []):
         compute = f"{row['nodes']} x {row['instance_type']} x {row['hours_month']:g} h"
         if not row["estimated"]:

@@ -161,5 +161,5 @@ def _raw_usages(resource: Resource, template: TemplateContext) -> Iterator[tuple
         for instance_type in instance_types(resource, template):
             yield "ec2", "instances", instance_type
     else:
-        for found in training_instances(resource):
-            yield "training", found.where, found.instance_type
+        for training in training_instances(resource):
+            yield "training", training.where, training.instance_type

@@ -59,8 +59,9 @@ def async_scale_to_zero(resource: Resource, template: TemplateContext) -> str | 
             problems.append(f"{label} has no scalable target, so it never scales to zero")
             continue
         floors = [capacity(t, "MinCapacity") for t in targets]
-        if all(f is not None and f > 0 for f in floors):
-            problems.append(f"{label} has MinCapacity {min(floors)} instead of 0")
+        known = [f for f in floors if f is not None]
+        if len(known) == len(floors) and all(f > 0 for f in known):
+            problems.append(f"{label} has MinCapacity {min(known)} instead of 0")
         if not any(_wakes_up(t, resource, template) for t in targets):
             problems.append(
                 f"{label} has no step-scaling policy triggered by {WAKE_UP_METRIC} to wake it"

@@ -84,7 +84,10 @@ def scaling_metric_dimensions(resource: Resource, template: TemplateContext) -> 
         if namespace == _TRAINING_JOBS and not instance_metric:
             valid = _JOBS | {"TrainingJobName"}
         dimensions = metric.get("Dimensions")
-        for dimension in dimensions if valid is not None and isinstance(dimensions, list) else ():
+        # valid is set for a namespace of VALID_DIMENSIONS or _TRAINING_JOBS only: a str
+        if valid is None or not isinstance(namespace, str) or not isinstance(dimensions, list):
+            continue
+        for dimension in dimensions:
             name = dimension.get("Name") if isinstance(dimension, dict) else None
             if isinstance(name, str) and not is_unknown(name) and name not in valid:
                 wrong.setdefault(namespace, set()).add(name)
