@@ -38,6 +38,9 @@ synth: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/green-constructs preflight cdk.out
 
 test: $(VENV)/.installed node_modules/.installed $(NAG2_VENV)/.installed
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
 	$(MAKE) --no-print-directory test-nag2
 

@@ -61,12 +61,16 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from . import ec2_data
 from .records import version_key
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel, StringShape
 
 DATA = Path(__file__).parent / "data"
 INSTANCE_TYPES_FILE = "sagemaker_instance_types.csv"
@@ -133,7 +137,7 @@ def instance_type_rows(service_model=None, *, today: str | None = None) -> list[
     rows = []
     for feature, shape in FEATURE_SHAPES.items():
         source = f"botocore {botocore.__version__} sagemaker {model.api_version} {shape} ({day})"
-        for name in sorted(model.shape_for(shape).enum):
+        for name in sorted(_enum(model, shape)):
             if name.startswith("ml."):
                 rows.append({"feature": feature, "instance_type": name, "source": source})
     return rows
@@ -145,7 +149,13 @@ def ec2_instance_types(service_model=None) -> tuple[list[str], str]:
     import botocore.session
 
     model = service_model or botocore.session.get_session().get_service_model("ec2")
-    return list(model.shape_for("InstanceType").enum), f"botocore {botocore.__version__} ec2"
+    return list(_enum(model, "InstanceType")), f"botocore {botocore.__version__} ec2"
+
+
+def _enum(model: ServiceModel, shape: str) -> list[str]:
+    """The values of a string enum shape of a botocore service model."""
+    # a cast: shape_for is typed Shape; the shapes named here are StringShapes (enums)
+    return cast("StringShape", model.shape_for(shape)).enum
 
 
 def family_table(data: Path, service_model=None) -> list[dict[str, str]]:
@@ -218,9 +228,7 @@ def image_uri_config_dir() -> tuple[Path, str] | None:
     return (folder, dist.version) if folder.is_dir() else None
 
 
-def image_rows(
-    folder: Path, version: str, *, today: str | None = None
-) -> list[dict[str, str]]:
+def image_rows(folder: Path, version: str, *, today: str | None = None) -> list[dict[str, str]]:
     """One row per Neuron image version of the SDK's tables, with its regions."""
     day = today or datetime.date.today().isoformat()
     rows = []
@@ -436,9 +444,7 @@ def sagemaker_price_rows(
     return _price_rows(found, source)
 
 
-def _price_rows(
-    prices: Iterable[tuple[str, str, str, float]], source: str
-) -> list[dict[str, str]]:
+def _price_rows(prices: Iterable[tuple[str, str, str, float]], source: str) -> list[dict[str, str]]:
     lowest: dict[tuple[str, str, str], float] = {}
     for instance_type, feature, region, usd in prices:
         key = (instance_type, feature, region)
@@ -509,7 +515,7 @@ def electricity_maps_intensities(text: str) -> dict[str, tuple[float, str]]:
     left out."""
     found = {}
     for zone, entry in json.loads(text).items():
-        intensity = (entry.get("carbonIntensity") or {})
+        intensity = entry.get("carbonIntensity") or {}
         if intensity.get("value") is None:
             continue
         if intensity.get("unit", "gCO2eq/kWh") != "gCO2eq/kWh":
@@ -684,9 +690,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = shape_table(
             args.data, args.karpenter, args.manageiq, (args.karpenter_source, args.manageiq_source)
         )
-        (args.data / SHAPES_FILE).write_text(
-            render(rows, ec2_data.SHAPE_COLUMNS), encoding="utf-8"
-        )
+        (args.data / SHAPES_FILE).write_text(render(rows, ec2_data.SHAPE_COLUMNS), encoding="utf-8")
         print(f"wrote {args.data / SHAPES_FILE} ({len(rows)} rows)")
     (args.data / FAMILIES_FILE).write_text(
         render(family_table(args.data), ec2_data.FAMILY_COLUMNS), encoding="utf-8"
@@ -773,7 +777,9 @@ def _refresh_embodied(data: Path, ccf_file: Path, source: str) -> None:
     if "embodied_source" not in columns:
         at = columns.index("embodied_platform_kgco2e") + 1
         columns = (*columns[:at], "embodied_source", *columns[at:])
-    updated = instances_with_embodied(rows, ccf_embodied(ccf_file.read_text(encoding="utf-8")), source)
+    updated = instances_with_embodied(
+        rows, ccf_embodied(ccf_file.read_text(encoding="utf-8")), source
+    )
     path.write_text(render(updated, columns), encoding="utf-8")
     print(f"wrote {path} (embodied emissions of {len(updated)} types)")
 

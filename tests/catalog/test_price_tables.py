@@ -11,8 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from green_constructs.catalog import Catalog, Price
-from green_constructs.catalog import refresh
+from green_constructs.catalog import Catalog, Price, refresh
 
 DATA = Path(refresh.__file__).parent / "data"
 
@@ -61,11 +60,18 @@ def test_embodied_from_ccf_coefficients_2026_in_kg_with_a_source_per_row() -> No
     rows = [
         {"instance_type": "ml.inf2.xlarge", "embodied_platform_kgco2e": ""},
         {"instance_type": "ml.trn2.48xlarge", "embodied_platform_kgco2e": ""},
-        {"instance_type": "ml.p3.2xlarge", "embodied_platform_kgco2e": "3543", "embodied_source": "old"},
+        {
+            "instance_type": "ml.p3.2xlarge",
+            "embodied_platform_kgco2e": "3543",
+            "embodied_source": "old",
+        },
     ]
     updated = refresh.instances_with_embodied(rows, found, "ccf @b0032d9 (2026-04-24)")
     assert updated[0]["embodied_platform_kgco2e"] == "1900"
-    assert updated[0]["embodied_source"] == "ccf @b0032d9 (2026-04-24): inf2.xlarge platform (AMD EPYC 7R13) 1.9 t"
+    assert (
+        updated[0]["embodied_source"]
+        == "ccf @b0032d9 (2026-04-24): inf2.xlarge platform (AMD EPYC 7R13) 1.9 t"
+    )
     assert updated[1]["embodied_platform_kgco2e"] == ""
     assert updated[1]["embodied_source"].startswith("no figure for trn2.48xlarge in ccf @b0032d9")
     assert updated[2]["embodied_platform_kgco2e"] == "3543"  # an older figure keeps its source
@@ -153,7 +159,9 @@ def test_price_list_api_rows_per_feature_and_region() -> None:
         ("ml.trn1.32xlarge", "training", "us-east-1", "24.73"),
         ("ml.inf2.xlarge", "hosting", "eu-north-1", "1.05"),
     }
-    assert {r["source"] for r in rows} == {"AWS Price List API AmazonSageMaker on-demand (2026-04-01)"}
+    assert {r["source"] for r in rows} == {
+        "AWS Price List API AmazonSageMaker on-demand (2026-04-01)"
+    }
     assert list(rows[0]) == list(refresh.PRICE_COLUMNS)
 
 
