@@ -206,15 +206,9 @@ class SustainabilityMonitor(Construct):
                 "Requests processed": endpoint.metric_invocations_processed(),
                 "Model latency p90 (us)": endpoint.metric_model_latency(),
             },
-            idle=_threshold(
-                "idle_alarm", IdleThreshold, idle_alarm, after=("idle_after", idle_after)
-            ),
-            low=_threshold(
-                "low_utilization_alarm",
-                LowUtilizationThreshold,
-                low_utilization_alarm,
-                percent=("low_utilization_percent", low_utilization_percent),
-                after=("low_utilization_after", low_utilization_after),
+            idle=_idle_threshold(idle_alarm, idle_after),
+            low=_low_threshold(
+                low_utilization_alarm, low_utilization_percent, low_utilization_after
             ),
             utilization=utilization,
         )
@@ -253,15 +247,9 @@ class SustainabilityMonitor(Construct):
                     "Invocations": endpoint.metric_invocations(period=_FIVE_MINUTES),
                     "Model latency p90 (us)": endpoint.metric_model_latency(),
                 },
-                idle=_threshold(
-                    "idle_alarm", IdleThreshold, idle_alarm, after=("idle_after", idle_after)
-                ),
-                low=_threshold(
-                    "low_utilization_alarm",
-                    LowUtilizationThreshold,
-                    low_utilization_alarm,
-                    percent=("low_utilization_percent", low_utilization_percent),
-                    after=("low_utilization_after", low_utilization_after),
+                idle=_idle_threshold(idle_alarm, idle_after),
+                low=_low_threshold(
+                    low_utilization_alarm, low_utilization_percent, low_utilization_after
                 ),
                 utilization=utilization,
             ),
@@ -517,6 +505,26 @@ class SustainabilityMonitor(Construct):
 
 
 _T = TypeVar("_T", bound=AlarmThreshold)
+
+
+def _idle_threshold(options: IdleThreshold | None, after: cdk.Duration | None) -> IdleThreshold:
+    """The idle alarm's settings from its threshold object or the short keyword."""
+    return _threshold("idle_alarm", IdleThreshold, options, after=("idle_after", after))
+
+
+def _low_threshold(
+    options: LowUtilizationThreshold | None,
+    percent: float | None,
+    after: cdk.Duration | None,
+) -> LowUtilizationThreshold:
+    """The low-utilization alarm's settings from its threshold object or the short keywords."""
+    return _threshold(
+        "low_utilization_alarm",
+        LowUtilizationThreshold,
+        options,
+        percent=("low_utilization_percent", percent),
+        after=("low_utilization_after", after),
+    )
 
 
 def _threshold(name: str, kind: type[_T], given: _T | None, **keywords: tuple[str, object]) -> _T:
