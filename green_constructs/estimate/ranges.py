@@ -28,7 +28,7 @@ from typing import Any
 from ..catalog import Catalog, CatalogError, loader
 from ..catalog.catalog import OVERRIDE_SOURCE
 from ..catalog.records import AssumptionRange
-from .results import ResourceEstimate, Totals
+from .results import ResourceEstimate, Totals, ratio_parts
 
 ENDS = ("low", "high")
 TOP_DRIVERS = 5
@@ -228,23 +228,7 @@ def _ratio_range(ranges, one_at_a_time, run) -> dict[str, dict[str, tuple]]:
 
 def _ratios(ours: Totals, naive: Totals, here: Totals) -> dict[str, dict[str, float | None]]:
     """The ratios of :attr:`Estimate.ratios`, unrounded."""
-
-    def ratio(top: Totals, bottom: Totals, unit: str) -> float | None:
-        if not (top.complete and bottom.complete):
-            return None
-        numerator, denominator = getattr(top, unit), getattr(bottom, unit)
-        if not numerator or not denominator:
-            return None
-        return numerator / denominator
-
-    return {
-        part: {unit: ratio(top, bottom, unit) for unit in ("kwh", "kgco2e")}
-        for part, (top, bottom) in {
-            "design": (here, ours),
-            "region": (naive, here),
-            "combined": (naive, ours),
-        }.items()
-    }
+    return ratio_parts(ours, here, naive, digits=None)
 
 
 def describe(total: float | None, pair: list[float] | None, unit: str = "") -> str:

@@ -254,15 +254,32 @@ class AlternativeBaseline:
 _UNITS = (("kwh", "kwh"), ("kgco2e", "kgco2e"))
 
 
-def ratio(top: Totals, bottom: Totals, unit: str) -> float | None:
-    """``top`` over ``bottom`` in ``unit`` (``kwh`` or ``kgco2e``), to 2 decimals; None when
-    either leaves a resource out or either is zero (not comparable)."""
+def ratio(top: Totals, bottom: Totals, unit: str, digits: int | None = 2) -> float | None:
+    """``top`` over ``bottom`` in ``unit`` (``kwh`` or ``kgco2e``), to ``digits`` decimals
+    (unrounded with None); None when either leaves a resource out or either is zero (not
+    comparable)."""
     if not (top.complete and bottom.complete):
         return None
     numerator, denominator = getattr(top, unit), getattr(bottom, unit)
     if not numerator or not denominator:
         return None
-    return round(numerator / denominator, 2)
+    return numerator / denominator if digits is None else round(numerator / denominator, digits)
+
+
+def ratio_parts(
+    ours: Totals, here: Totals, naive: Totals, digits: int | None = 2
+) -> dict[str, dict[str, float | None]]:
+    """The baseline over ours taken apart (:attr:`Estimate.ratios`): ``design`` (the baseline
+    in our regions over ours), ``region`` (the baseline over itself in our regions) and
+    ``combined``, each in kWh and kg CO2e."""
+    return {
+        part: {unit: ratio(top, bottom, unit, digits) for unit in ("kwh", "kgco2e")}
+        for part, (top, bottom) in {
+            "design": (here, ours),
+            "region": (naive, here),
+            "combined": (naive, ours),
+        }.items()
+    }
 
 
 @dataclass
@@ -292,10 +309,7 @@ class Estimate:
     def ratio_to_baseline(self) -> float | None:
         """How many times ours the baseline emits; None when either side left a resource out
         (not comparable) or ours is zero."""
-        ours, naive = self.total, self.baseline_total
-        if not (ours.complete and naive.complete) or not ours.kgco2e:
-            return None
-        return round((naive.kgco2e or 0.0) / ours.kgco2e, 2)
+        return ratio(self.baseline_total, self.total, "kgco2e")
 
     @property
     def ratios(self) -> dict[str, dict[str, float | None]]:
@@ -304,21 +318,7 @@ class Estimate:
         in its region against the baseline in ours: what the grid saves) and ``combined``
         (their product, :attr:`ratio_to_baseline`), each in kWh and kg CO2e (``None`` where
         not comparable; the region effect is none in kWh)."""
-        ours, here, naive = self.total, Totals.of(self.baseline_same_region), self.baseline_total
-
-        def ratio(top: Totals, bottom: Totals, unit: str) -> float | None:
-            if not (top.complete and bottom.complete):
-                return None
-            numerator, denominator = getattr(top, unit), getattr(bottom, unit)
-            if not numerator or not denominator:
-                return None
-            return round(numerator / denominator, 2)
-
-        return {
-            "design": {"kwh": ratio(here, ours, "kwh"), "kgco2e": ratio(here, ours, "kgco2e")},
-            "region": {"kwh": ratio(naive, here, "kwh"), "kgco2e": ratio(naive, here, "kgco2e")},
-            "combined": {"kwh": ratio(naive, ours, "kwh"), "kgco2e": ratio(naive, ours, "kgco2e")},
-        }
+        return ratio_parts(self.total, Totals.of(self.baseline_same_region), self.baseline_total)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of ``green-constructs estimate --format json``."""
