@@ -20,15 +20,25 @@ from app import build_app
 from green_constructs.catalog.right_sizing import RIGHT_SIZING_METADATA
 from green_constructs.cli import main
 
-CDK_JSON = json.loads((Path(__file__).parents[1] / "cdk.json").read_text())
+ROOT = Path(__file__).parents[1]
+CDK_JSON = json.loads((ROOT / "cdk.json").read_text())
 
 
-def test_cdk_json_sets_the_recommended_feature_flags_of_the_installed_cdk() -> None:
+CDK_JSON_FILES = sorted(
+    path.relative_to(ROOT).as_posix()
+    for path in [ROOT / "cdk.json", *ROOT.glob("examples/*/cdk.json")]
+)
+
+
+@pytest.mark.parametrize("cdk_json", CDK_JSON_FILES)
+def test_cdk_json_sets_the_recommended_feature_flags_of_the_installed_cdk(cdk_json: str) -> None:
+    # unset flags make the CLI print "N feature flags are not configured", on stdout under CI=true
     library = next(Path(aws_cdk.__file__).parent.glob("_jsii/aws-cdk-lib@*.jsii.tgz"))
     with tarfile.open(library) as archive:
         member = archive.extractfile("package/recommended-feature-flags.json")
         recommended = json.load(member)
-    assert {k: CDK_JSON["context"].get(k) for k in recommended} == recommended
+    context = json.loads((ROOT / cdk_json).read_text()).get("context", {})
+    assert {k: context.get(k) for k in recommended} == recommended
 
 
 @pytest.fixture(scope="module")
