@@ -5,9 +5,10 @@ Builds the wheel, installs it (no dependencies) into a temporary venv that sees 
 repository venv's packages, and runs the pinned pyright (package.json) with
 ``--verifytypes green_constructs --ignoreexternal``::
 
-    .venv/bin/python benchmarks/type_completeness.py [--target 98]
+    .venv/bin/python benchmarks/type_completeness.py [--target 98] [--show]
 
-Prints the score and the counts; exit 1 below ``--target``. (The editable install of the
+Prints the score and the counts (``--show``: each exported symbol pyright cannot type fully,
+with its first diagnostic); exit 1 below ``--target``. (The editable install of the
 repository venv is a setuptools import hook pyright does not follow, hence the wheel.)
 """
 
@@ -29,6 +30,9 @@ PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", type=float, default=98.0, help="score to reach, percent")
+    parser.add_argument(
+        "--show", action="store_true", help="list the symbols that are not fully typed"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -65,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     report = json.loads(done.stdout)["typeCompleteness"]
     score = report["completenessScore"] * 100
+    if args.show:
+        for symbol in report["symbols"]:
+            typed = symbol["isTypeKnown"] and not symbol["isTypeAmbiguous"]
+            if symbol["isExported"] and not typed:
+                for diagnostic in symbol["diagnostics"]:
+                    print(f"{symbol['name']}: {diagnostic['message']}".replace("\n", " /"))
     print(
         f"type completeness {score:.1f}% (target {args.target:g}%): "
         f"{report['exportedSymbolCounts']['withKnownType']} known, "
