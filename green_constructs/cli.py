@@ -56,6 +56,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``green-constructs`` parser, with a subparser per command of :data:`COMMANDS`."""
     parser = _Parser(
         prog=PROG,
         description="Sustainability checks for AWS CDK and CloudFormation generative-AI stacks.",

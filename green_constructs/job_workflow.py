@@ -281,6 +281,7 @@ def default_job_name_prefix(scope: Construct, fallback: str) -> str:
 
 
 def check_job_name_prefix(prefix: str) -> None:
+    """``ValueError`` unless ``prefix`` can start SageMaker job names."""
     if len(prefix) > MAX_JOB_NAME_PREFIX or not _JOB_NAME.match(prefix):
         raise ValueError(
             f"job_name_prefix must be 1 to {MAX_JOB_NAME_PREFIX} letters, digits and hyphens, "

@@ -159,6 +159,7 @@ class Catalog:
         raise UnknownRegionError(_unknown("region", name, self.region_names()))
 
     def region_names(self) -> list[str]:
+        """The catalog's regions, sorted (the ``*`` average left out)."""
         return sorted(r for r in self._regions if r != FALLBACK_REGION)
 
     def has_region(self, name: str) -> bool:
@@ -344,6 +345,7 @@ class Catalog:
         return found
 
     def instances(self, kind: str | None = None) -> list[InstanceType]:
+        """The catalog's SageMaker instance types, only those of ``kind`` (``gpu``...) if given."""
         return [i for i in self._instances.values() if kind is None or i.kind == kind]
 
     def family(self, instance_type: str) -> Family:
@@ -476,6 +478,7 @@ class Catalog:
         return self._lines
 
     def accelerator(self, name: str) -> Accelerator:
+        """The accelerator named ``name``; ``CatalogError`` when the catalog lacks it."""
         found = self._accelerators.get(name)
         if found is None:
             raise CatalogError(_unknown("accelerator", name, self._accelerators))
@@ -490,12 +493,14 @@ class Catalog:
 
     # power and constants -----------------------------------------------------------------
     def power(self, component: str) -> PowerCoefficient:
+        """The power coefficient of ``component``; ``CatalogError`` when the catalog lacks it."""
         found = self._power.get(component)
         if found is None:
             raise CatalogError(_unknown("power component", component, self._power))
         return found
 
     def constant(self, name: str) -> Constant:
+        """The constant named ``name``; ``CatalogError`` when the catalog lacks it."""
         found = self._constants.get(name)
         if found is None:
             raise CatalogError(_unknown("constant", name, self._constants))

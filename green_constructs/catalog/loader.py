@@ -85,6 +85,7 @@ def load_regions(grid: str = DEFAULT_GRID) -> dict[str, Region]:
 
 
 def load_instances() -> dict[str, InstanceType]:
+    """SageMaker instance types by name (``instances.csv``)."""
     return {
         row["instance_type"]: InstanceType(
             name=row["instance_type"],
@@ -117,6 +118,7 @@ def load_prices() -> list[Price]:
 
 
 def load_families() -> dict[str, Family]:
+    """Instance families by name (``families.csv``)."""
     return {
         row["family"]: Family(
             name=row["family"],
@@ -184,6 +186,7 @@ def load_rds_classes() -> dict[str, frozenset[str]]:
 
 
 def load_power() -> dict[str, PowerCoefficient]:
+    """Power coefficients by component (``power_coefficients.csv``)."""
     return {
         row["component"]: PowerCoefficient(
             component=row["component"],
@@ -198,6 +201,7 @@ def load_power() -> dict[str, PowerCoefficient]:
 
 
 def load_constants() -> dict[str, Constant]:
+    """Constants (PUE, conversion factors...) by name (``constants.csv``)."""
     return {
         row["name"]: Constant(
             name=row["name"], value=float(row["value"]), unit=row["unit"], source=row["source"]
@@ -224,6 +228,7 @@ def load_assumption_ranges() -> dict[str, AssumptionRange]:
 
 
 def load_accelerators() -> dict[str, Accelerator]:
+    """Accelerators by name (``accelerators.csv``)."""
     return {
         row["accelerator"]: Accelerator(
             name=row["accelerator"],
@@ -237,6 +242,7 @@ def load_accelerators() -> dict[str, Accelerator]:
 
 
 def load_dlc_registries() -> dict[str, DlcRegistry]:
+    """The Deep Learning Containers registry account of each region (``dlc_registries.csv``)."""
     return {
         row["region"]: DlcRegistry(
             region=row["region"], account=row["account"], source=row["source"]

@@ -127,7 +127,9 @@ IMAGE_COLUMNS = (
 )
 
 
-def instance_type_rows(service_model=None, *, today: str | None = None) -> list[dict[str, str]]:
+def instance_type_rows(
+    service_model: ServiceModel | None = None, *, today: str | None = None
+) -> list[dict[str, str]]:
     """One row per (feature, instance type) the SageMaker API accepts."""
     import botocore
     import botocore.session
@@ -143,7 +145,7 @@ def instance_type_rows(service_model=None, *, today: str | None = None) -> list[
     return rows
 
 
-def ec2_instance_types(service_model=None) -> tuple[list[str], str]:
+def ec2_instance_types(service_model: ServiceModel | None = None) -> tuple[list[str], str]:
     """botocore's EC2 ``InstanceType`` enum, and how to cite it."""
     import botocore
     import botocore.session
@@ -158,7 +160,7 @@ def _enum(model: ServiceModel, shape: str) -> list[str]:
     return cast("StringShape", model.shape_for(shape)).enum
 
 
-def family_table(data: Path, service_model=None) -> list[dict[str, str]]:
+def family_table(data: Path, service_model: ServiceModel | None = None) -> list[dict[str, str]]:
     """The rows of ``families.csv`` for the installed botocore and the shipped shapes and
     curated facts."""
     types, source = ec2_instance_types(service_model)
@@ -608,6 +610,7 @@ def render(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Regenerate the catalog tables from the sources on the command line; return the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m green_constructs.catalog.refresh", description=__doc__.splitlines()[0]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .catalog import Catalog
 from .records import InstanceType
@@ -34,7 +35,8 @@ class SizingDecision:
     host_memory_gib: float
     reason: str
 
-    def to_metadata(self) -> dict:
+    def to_metadata(self) -> dict[str, Any]:
+        """The decision as the template metadata records it (field name to value)."""
         return asdict(self)
 
 

@@ -18,7 +18,8 @@ the parser imports no catalog)."""
 DEFAULT_GRID = "lifecycle"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``estimate`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "estimate",
         help="estimate monthly energy, emissions and cost of a cdk.out or template",
@@ -67,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Estimate the footprint of ``args.path`` and write the report; return the exit code."""
     from ..estimate.coefficients import load_coefficients
     from ..estimate.estimator import estimate_path
     from ..estimate.report import render, svg_chart

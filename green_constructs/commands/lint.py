@@ -21,7 +21,8 @@ def _ratio(value: str) -> float:
     return ratio
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``lint`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "lint",
         help="check CloudFormation templates or cdk.out directories",
@@ -57,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Lint ``args.paths`` and write the report; return the exit code."""
     from ..catalog import Catalog, UnknownRegionError
     from ..lint.decode import TemplateDecodeError
     from ..lint.reporters import render

@@ -11,7 +11,8 @@ from . import CommandError, emit
 FORMATS = ("text", "json")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``preflight`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "preflight",
         help="check that a stack's region offers its images and instance types",
@@ -39,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, session: Any = None) -> int:
+    """Check the images and instance types of ``args.paths`` in their regions (with ``--aws``,
+    against the account too, through ``session`` if given); write the report, return the exit
+    code."""
     from ..catalog import Catalog, UnknownRegionError
     from ..lint.decode import TemplateDecodeError
     from ..lint.runner import load_templates

@@ -15,7 +15,7 @@ from ..catalog.records import FEATURE_NAMES, FEATURES
 from . import CommandError, emit
 
 FORMATS = ("text", "json")
-ACCELERATORS = {
+ACCELERATORS: dict[str, tuple[str, str | None]] = {
     "inferentia2": ("inferentia", "Inferentia2"),
     "inferentia": ("inferentia", "Inferentia2"),
     "trainium": ("trainium", "Trainium"),
@@ -29,7 +29,8 @@ ACCELERATORS = {
 instance type and feature in the availability table; ``neuron`` is any current Inferentia)."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``regions`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "regions",
         help="rank regions by grid carbon intensity",
@@ -52,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the regions ranked by grid carbon intensity; return the exit code."""
     from ..catalog import Catalog
 
     kind = chip = None

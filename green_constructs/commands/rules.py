@@ -9,7 +9,8 @@ from . import CommandError, emit
 FORMATS = ("text", "json", "markdown")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``rules`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "rules",
         help="list the rules",
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the rules of the packs asked for; return the exit code."""
     from ..rules import PACKS, select_rules
     from ..rules.listing import render
 

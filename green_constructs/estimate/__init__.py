@@ -8,7 +8,7 @@ the rules nor the template loader.
 
 from __future__ import annotations
 
-from importlib import import_module
+import importlib
 from typing import Any
 
 from .footprint import (
@@ -46,5 +46,5 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name], __name__), name)
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

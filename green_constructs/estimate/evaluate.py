@@ -14,11 +14,13 @@ class CoefficientLog:
         self._seen: dict[tuple, Coefficient] = {}
 
     def add(self, coefficients: tuple[Coefficient, ...]) -> None:
+        """Note ``coefficients``, each once."""
         for coefficient in coefficients:
             key = (coefficient.name, coefficient.value, coefficient.unit, coefficient.source)
             self._seen.setdefault(key, coefficient)
 
     def listed(self) -> list[Coefficient]:
+        """The coefficients noted, by name."""
         return sorted(self._seen.values(), key=lambda c: c.name)
 
 

@@ -39,7 +39,8 @@ class Coefficient:
     basis: str
     source: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | float | None]:
+        """The public JSON shape of a coefficient in ``green-constructs estimate --format json``."""
         return {
             "name": self.name,
             "value": self.value,

@@ -52,6 +52,7 @@ class Driver:
         return abs(self.baseline[1] - self.baseline[0])
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of a driver in ``green-constructs estimate --format json``."""
         a = self.assumption
         return {
             "name": a.name,
@@ -89,6 +90,7 @@ class Ranges:
         }
 
     def ratios_dict(self) -> dict[str, dict[str, list[float] | None]]:
+        """The ratios' ranges, ``[low, high]`` rounded (None where unknown), by part and unit."""
         return {
             part: {unit: _pair(*pair, 2) for unit, pair in units.items()}
             for part, units in self.ratios.items()

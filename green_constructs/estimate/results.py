@@ -79,6 +79,7 @@ class Line:
     usd: float | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of a line in ``green-constructs estimate --format json``."""
         return {
             "phase": self.phase,
             "what": self.what,
@@ -132,6 +133,7 @@ class ResourceEstimate:
         return plan.resource
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of a resource in ``green-constructs estimate --format json``."""
         plan = self.plan
         return {
             "resource": plan.resource,
@@ -168,6 +170,7 @@ class Totals:
 
     @classmethod
     def of(cls, estimates: list[ResourceEstimate]) -> Totals:
+        """The totals of ``estimates``, counting those not estimated as unknown."""
         known = [e for e in estimates if e.estimated]
         unknown = len(estimates) - len(known)
         lines = [line for e in known for line in e.lines]
@@ -198,6 +201,7 @@ class Totals:
         return self.unknown == 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of totals in ``green-constructs estimate --format json``."""
         return {
             "kwh_month": _round(self.kwh, 3),
             "kgco2e_month": _round(self.kgco2e, 3),
@@ -217,6 +221,7 @@ class Problem:
     message: str
 
     def to_dict(self) -> dict[str, str]:
+        """The public JSON shape of a problem in ``green-constructs estimate --format json``."""
         return {"where": self.where, "message": self.message}
 
 
@@ -237,6 +242,7 @@ class AlternativeBaseline:
         return Totals.of(self.resources)
 
     def to_dict(self, ours: Totals) -> dict[str, Any]:
+        """The public JSON shape of this baseline, compared with ``ours``."""
         total, here = self.total, Totals.of(self.same_region)
         return {
             "name": self.name,

@@ -45,6 +45,19 @@ class DecodedTemplate:
         "notes",
     )
 
+    path: str
+    """Where the template was read from."""
+    template: dict[str, Any]
+    """The decoded template."""
+    region: str | None
+    """The deployment region, when the cloud assembly gives it."""
+    name: str | None
+    """The name findings give the template (a cloud assembly's stack name), when known."""
+    parent: str | None
+    """For a nested stack, the path of its parent's template."""
+    mentions_include: bool
+    """Whether the text has ``Fn::Transform`` (``AWS::Include``, macros)."""
+
     def __init__(
         self,
         path: str,
@@ -69,6 +82,7 @@ class DecodedTemplate:
 
     @property
     def display_name(self) -> str:
+        """The stack name, else the path."""
         return self.name or self.path
 
     def note(self, resource: str, resource_type: str, path: str, reason: str) -> None:

@@ -51,6 +51,7 @@ def load_yaml(text: str) -> Any:
 
 
 def decode_yaml(text: str, path: str) -> tuple[Any, dict[str, int]]:
+    """A YAML template's data (``None`` when empty) and the line of each resource."""
     loader = _CfnLoader(text)
     try:
         node = loader.get_single_node()

@@ -52,6 +52,7 @@ class SnsAlarmActionStrategy(AlarmActionStrategy):
         self.on_ok = on_ok
 
     def add_actions(self, alarm: cloudwatch.Alarm) -> None:
+        """Notify the topic when ``alarm`` fires (and when it recovers, with ``on_ok``)."""
         action = actions.SnsAction(self.topic)
         alarm.add_alarm_action(action)
         if self.on_ok:
@@ -62,6 +63,7 @@ class NoopAlarmActionStrategy(AlarmActionStrategy):
     """No action."""
 
     def add_actions(self, alarm: cloudwatch.Alarm) -> None:
+        """Add no action to ``alarm``."""
         return None
 
 
@@ -71,6 +73,11 @@ class CustomAlarmActionStrategy(AlarmActionStrategy):
     :param alarm_actions: run when the alarm fires (at least one).
     :param ok_actions: run when it returns to OK. Default: none.
     """
+
+    alarm_actions: tuple[cloudwatch.IAlarmAction, ...]
+    """Run when the alarm fires."""
+    ok_actions: tuple[cloudwatch.IAlarmAction, ...]
+    """Run when the alarm returns to OK."""
 
     def __init__(
         self,
@@ -92,6 +99,7 @@ class CustomAlarmActionStrategy(AlarmActionStrategy):
         self.ok_actions = tuple(ok_actions)
 
     def add_actions(self, alarm: cloudwatch.Alarm) -> None:
+        """Give ``alarm`` the alarm and OK actions."""
         if self.alarm_actions:
             alarm.add_alarm_action(*self.alarm_actions)
         if self.ok_actions:

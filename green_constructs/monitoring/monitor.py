@@ -89,6 +89,13 @@ class SustainabilityMonitor(Construct):
     :param catalog: coefficients. Default: ``Catalog.default()``.
     """
 
+    region: str
+    """The grid region of the estimates (the stack's region unless given; may be a token)."""
+    metrics: MetricFactory
+    """Makes the metrics of the dashboard and alarms, at the monitor's periods."""
+    dashboard: cloudwatch.Dashboard
+    """The CloudWatch dashboard the monitor fills."""
+
     def __init__(
         self,
         scope: Construct,

@@ -134,6 +134,19 @@ class CarbonMetricsPublisher(Construct):
         Default: one month.
     """
 
+    endpoints: list[MonitoredEndpoint]
+    """The endpoint variants the function reports on."""
+    training_jobs: list[MonitoredTrainingJob]
+    """The training job prefixes the function reports on."""
+    log_group: logs.LogGroup
+    """The function's log group."""
+    role: iam.Role
+    """The function's execution role."""
+    function: lambda_.Function
+    """The Lambda function that publishes the metrics."""
+    rule: events.Rule
+    """The EventBridge rule that runs the function on the schedule."""
+
     def __init__(
         self,
         scope: Construct,

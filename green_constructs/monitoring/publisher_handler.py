@@ -67,7 +67,7 @@ _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
 ClientFactory = Callable[[str], Any]
 
 
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     """Scheduled entry point: publish the previous window's energy and emissions. The window
     follows the event's ``time`` (the scheduled time; now when absent), so a late delivery
     covers the same minutes."""
@@ -91,7 +91,7 @@ def _clients(service: Literal["cloudwatch", "sagemaker"]) -> ClientFactory:
     return client
 
 
-def _scheduled_time(event: dict) -> datetime:
+def _scheduled_time(event: dict[str, Any]) -> datetime:
     scheduled = event.get("time")
     if not scheduled:
         return datetime.now(timezone.utc)
@@ -103,7 +103,7 @@ Minutes = dict[datetime, tuple[float, float]]
 
 
 def publish(
-    resources: Iterable[dict],
+    resources: Iterable[dict[str, Any]],
     *,
     clients: ClientFactory,
     publisher: Any,
@@ -112,7 +112,7 @@ def publish(
     now: datetime,
     sagemaker_clients: ClientFactory | None = None,
     catalog: Catalog | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Read, estimate and publish for every resource; return the window and what was published
     and skipped.
 
@@ -125,8 +125,8 @@ def publish(
     sagemaker_clients = sagemaker_clients or _clients("sagemaker")
     end = now.replace(second=0, microsecond=0) - timedelta(minutes=INGESTION_DELAY_MINUTES)
     start = end - timedelta(minutes=window_minutes)
-    published: list[dict] = []
-    skipped: list[dict] = []
+    published: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     totals: dict[str, Minutes] = {}
     for resource in resources:
         name = resource_name(resource)
@@ -188,14 +188,14 @@ def publish(
     return result
 
 
-def resource_name(resource: dict) -> str:
+def resource_name(resource: dict[str, Any]) -> str:
     """``<endpoint>/<variant>``, or ``<job_name_prefix>-*`` for training jobs."""
     if resource.get("kind", ENDPOINT) == TRAINING_JOB:
         return f"{resource.get('job_name_prefix')}-*"
     return f"{resource.get('endpoint_name')}/{resource.get('variant_name')}"
 
 
-def dimensions(resource: dict) -> list[dict[str, str]]:
+def dimensions(resource: dict[str, Any]) -> list[dict[str, str]]:
     """The dimensions a resource's energy and emissions are published with."""
     if resource.get("kind", ENDPOINT) == TRAINING_JOB:
         own = [{"Name": TRAINING_JOB_PREFIX_DIMENSION, "Value": resource["job_name_prefix"]}]
@@ -208,7 +208,11 @@ def dimensions(resource: dict) -> list[dict[str, str]]:
 
 
 def metric_queries(
-    resource: dict, metric: UtilizationMetric, *, host: str | None = None, suffix: str = ""
+    resource: dict[str, Any],
+    metric: UtilizationMetric,
+    *,
+    host: str | None = None,
+    suffix: str = "",
 ) -> list[dict[str, Any]]:
     """The GetMetricData queries of one endpoint variant, or of one ``host`` of a training job
     (``<job name>/algo-<n>``): ``samples<suffix>``, the ``SampleCount`` of ``CPUUtilization``
@@ -240,7 +244,7 @@ def metric_queries(
 
 
 def resource_queries(
-    resource: dict,
+    resource: dict[str, Any],
     catalog: Catalog | None = None,
     *,
     instance_type: str | None = None,
@@ -256,7 +260,11 @@ def resource_queries(
 
 
 def _energy_by_minute(
-    resource: dict, clients: ClientFactory, start: datetime, end: datetime, catalog: Catalog
+    resource: dict[str, Any],
+    clients: ClientFactory,
+    start: datetime,
+    end: datetime,
+    catalog: Catalog,
 ) -> Minutes:
     """Watt-hours and grams CO2e of each minute with instances of an endpoint variant in
     service."""
@@ -288,14 +296,14 @@ def training_jobs(sagemaker: Any, prefix: str, start: datetime) -> list[str]:
 
 
 def _jobs_energy_by_minute(
-    resource: dict,
+    resource: dict[str, Any],
     jobs: list[str],
     clients: ClientFactory,
     sagemaker: Any,
     start: datetime,
     end: datetime,
     catalog: Catalog,
-    skipped: list[dict],
+    skipped: list[dict[str, Any]],
 ) -> Minutes:
     """Watt-hours and grams CO2e of each minute, summed over the hosts of ``jobs``; a job that
     cannot be described, or runs on an instance type the catalog lacks, is skipped alone."""
@@ -384,7 +392,9 @@ def _series(
             return series
 
 
-def _put(publisher: Any, namespace: str, dimensions: list[dict], minutes: Minutes) -> None:
+def _put(
+    publisher: Any, namespace: str, dimensions: list[dict[str, str]], minutes: Minutes
+) -> None:
     data = [
         {
             "MetricName": metric,
@@ -400,7 +410,7 @@ def _put(publisher: Any, namespace: str, dimensions: list[dict], minutes: Minute
         publisher.put_metric_data(Namespace=namespace, MetricData=data[first : first + _PUT_BATCH])
 
 
-def _skip(resource: str, reason: str, level: int = logging.WARNING) -> dict:
+def _skip(resource: str, reason: str, level: int = logging.WARNING) -> dict[str, Any]:
     LOG.log(level, "skipped %s: %s", resource, reason)
     return {"resource": resource, "reason": reason}
 

@@ -46,6 +46,7 @@ class FindingRule:
         return self._finding.rule.id.split("-", 1)[1]
 
     def rule(self, node: cdk.CfnResource) -> cdk_nag.NagRuleCompliance:
+        """Non-compliant: the finding decided it."""
         return cdk_nag.NagRuleCompliance.NON_COMPLIANT
 
 
@@ -80,4 +81,5 @@ class CompliantRule:
         return self._rule.id.split("-", 1)[1]
 
     def rule(self, node: cdk.CfnResource) -> cdk_nag.NagRuleCompliance:
+        """Compliant: the rule found nothing on ``node``."""
         return cdk_nag.NagRuleCompliance.COMPLIANT

@@ -75,6 +75,7 @@ class ConstructFindings:
         self._by_stack: dict[str, dict[str, list[Finding]]] = {}
 
     def for_resource(self, node: cdk.CfnResource) -> list[Finding]:
+        """The findings on ``node``, from its stack's template (synthesized once per stack)."""
         stack = cdk.Stack.of(node)
         key = stack.node.path
         if key not in self._by_stack:

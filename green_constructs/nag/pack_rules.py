@@ -8,7 +8,7 @@ from typing import cast
 import aws_cdk as cdk
 import cdk_nag
 
-from ..rules import RuleSettings, select_rules
+from ..rules import Rule, RuleSettings, select_rules
 from .apply_rule import CompliantRule, FindingRule
 from .construct_templates import ConstructFindings
 from .prepared_stack import PreparedStackCheck
@@ -28,6 +28,9 @@ def nag_apply_rule(apply_rule: Callable[[cdk_nag.IApplyRule], None]) -> ApplyRul
 class PackRules:
     """The rules of one of our packs, its settings, and the construct-tree code paths."""
 
+    rules: tuple[Rule, ...]
+    """The pack's rules, without the excluded ones."""
+
     def __init__(
         self,
         pack: str,
@@ -45,6 +48,7 @@ class PackRules:
 
     @property
     def rule_ids(self) -> list[str]:
+        """The ids of :attr:`rules`, in order."""
         return [r.id for r in self.rules]
 
     def apply_to(

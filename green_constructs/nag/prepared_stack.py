@@ -24,9 +24,11 @@ class PreparedStackCheck:
         self._nodes: list[cdk.CfnResource] = []
 
     def add(self, node: cdk.CfnResource) -> None:
+        """Apply the findings on ``node`` when the stack is validated."""
         self._nodes.append(node)
 
     def validate(self) -> list[str]:
+        """Apply the findings on each resource added; report no error of its own."""
         for node in self._nodes:
             self._apply(node)
         return []

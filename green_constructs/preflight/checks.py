@@ -29,6 +29,7 @@ class Check:
     source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of a check in ``green-constructs preflight --format json``."""
         return asdict(self)
 
 

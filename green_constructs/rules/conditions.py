@@ -89,6 +89,13 @@ class Conditions:
     ``CDKMetadataAvailable`` condition).
     """
 
+    known: dict[str, bool]
+    """The conditions the template alone decides, with their values."""
+    used: list[str]
+    """The declared conditions the checked resources use, in template order."""
+    free: list[str]
+    """The conditions ``used`` depends on that the template cannot decide."""
+
     def __init__(
         self,
         template: Mapping[str, Any],

@@ -24,6 +24,11 @@ class TemplateContext:
     ``not_evaluated`` collects what the rules could not read.
     """
 
+    settings: RuleSettings
+    """The rules' tunable thresholds (the defaults unless given)."""
+    catalog: Catalog
+    """Instance, region and power data the rules look up (the packaged one unless given)."""
+
     def __init__(
         self,
         template: Mapping[str, Any],

@@ -11,6 +11,7 @@ REGENERATE = "python -m green_constructs rules --format markdown > docs/RULES.md
 
 
 def to_text(rules: Sequence[Rule], packs: Sequence[str]) -> str:
+    """``rules`` of ``packs`` as text, one line per rule under each pack."""
     width = max((len(r.id) for r in rules), default=0)
     lines: list[str] = []
     for pack in packs:
@@ -23,6 +24,7 @@ def to_text(rules: Sequence[Rule], packs: Sequence[str]) -> str:
 
 
 def to_json(rules: Sequence[Rule], packs: Sequence[str]) -> str:
+    """``rules`` as a JSON list of their public shape."""
     return json.dumps([r.to_dict() for r in rules], indent=2) + "\n"
 
 
@@ -68,6 +70,7 @@ def _section(rule: Rule) -> list[str]:
 
 
 def to_markdown(rules: Sequence[Rule], packs: Sequence[str]) -> str:
+    """``rules`` of ``packs`` as the generated Markdown reference."""
     lines = [
         "# green-constructs rules",
         "",

@@ -25,10 +25,12 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
+        """Order of the severities: info 1, warning 2, error 3."""
         return _RANKS[self]
 
     @classmethod
     def parse(cls, value: str) -> Severity:
+        """The severity named ``value`` (any case); ``ValueError`` naming the allowed ones."""
         try:
             return cls(value.lower())
         except ValueError:
@@ -64,6 +66,13 @@ class Resource:
         "_properties",
         "read",
     )
+
+    logical_id: str
+    """The resource's logical id in the template."""
+    type: str
+    """The resource type (``AWS::SageMaker::Endpoint``...)."""
+    raw_properties: Mapping[str, Any]
+    """The properties as written in the template, intrinsics unresolved."""
 
     def __init__(
         self,
@@ -164,6 +173,7 @@ class Rule(NamedTuple):
     notes: str = ""
 
     def applies_to(self, resource_type: str) -> bool:
+        """Whether the rule checks resources of ``resource_type``."""
         return "*" in self.resource_types or resource_type in self.resource_types
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,6 +206,7 @@ class Finding(NamedTuple):
 
     @property
     def severity(self) -> Severity:
+        """The severity of the rule that made the finding."""
         return self.rule.severity
 
     def to_dict(self) -> dict[str, Any]:

@@ -142,6 +142,7 @@ def selection(
 
 
 def get_rule(rule_id: str) -> Rule:
+    """The rule with id ``rule_id``; ``KeyError`` when there is none."""
     if rule_id in RULES:
         return RuleSelection((rule_id,)).load()[0]
     for found in all_rules():  # registered outside the packaged index

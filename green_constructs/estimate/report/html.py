@@ -30,6 +30,7 @@ li{margin:.2rem 0}.small{font-size:.8rem;color:#616161}
 
 
 def render(estimate: Estimate) -> str:
+    """The estimate as an HTML page."""
     rows = [resource_row(e) for e in estimate.resources]
     totals = [
         total_row("Total", estimate.total),

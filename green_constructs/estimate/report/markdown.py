@@ -20,6 +20,7 @@ from .rows import (
 
 
 def render(estimate: Estimate, *, chart_href: str | None = None) -> str:
+    """The estimate as a Markdown report; the chart is ``chart_href``, else embedded."""
     if chart_href is None:
         encoded = base64.b64encode(svg_chart(estimate).encode("utf-8")).decode("ascii")
         chart_href = f"data:image/svg+xml;base64,{encoded}"

@@ -11,16 +11,19 @@ HEADERS = ("resource", "kind", "instance", "kWh", "kg CO2e", "embodied kg", "USD
 
 
 def money(value: float | None) -> str:
+    """``$1,234.56``, or ``unknown``."""
     return "unknown" if value is None else f"${value:,.2f}"
 
 
 def number(value: float | None) -> str:
+    """A quantity as reports show it (3 significant digits below 100), or ``unknown``."""
     if value is None:
         return "unknown"
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def resource_row(estimate: ResourceEstimate) -> tuple[str, ...]:
+    """The report row of one resource's estimate."""
     plan = estimate.plan
     if not estimate.estimated:
         return (estimate.label, plan.kind, plan.instance_type or "-", "not estimated", "", "", "")
@@ -41,6 +44,7 @@ def partial(text: str, unknown: int) -> str:
 
 
 def total_row(label: str, totals: Totals) -> tuple[str, ...]:
+    """The report row of ``totals``, under ``label``."""
     cost = money(totals.usd)
     cost += "" if totals.usd_complete or totals.usd is None else " (partial)"
     embodied = number(totals.embodied_kgco2e)
@@ -157,6 +161,7 @@ def comparison_rows(estimate: Estimate) -> list[tuple[str, ...]]:
 
 
 def strategy_rows(estimate: Estimate) -> list[tuple[str, ...]]:
+    """The report rows of the estimate's alternative strategies."""
     rows: list[tuple[str, ...]] = []
     for row in estimate.comparisons.get("strategies", []):
         compute = f"{row['nodes']} x {row['instance_type']} x {row['hours_month']:g} h"
@@ -170,6 +175,7 @@ def strategy_rows(estimate: Estimate) -> list[tuple[str, ...]]:
 
 
 def coefficient_rows(estimate: Estimate) -> list[tuple[str, ...]]:
+    """The report rows of the coefficients the estimate used."""
     return [
         (c.name, "" if c.value is None else f"{c.value:g}", c.unit.strip(), c.basis, c.source)
         for c in estimate.coefficients

@@ -17,6 +17,7 @@ from .rows import (
 
 
 def render(estimate: Estimate) -> str:
+    """The estimate as a plain text report."""
     out = [f"Carbon and cost estimate per month (workload: {estimate.workload or 'defaults'})", ""]
     rows = [resource_row(e) for e in estimate.resources]
     rows.append(total_row("TOTAL", estimate.total))

@@ -20,6 +20,7 @@ def _list(items: Iterable[dict[str, Any]]) -> str:
 
 
 def render(result: LintResult) -> str:
+    """The lint result as JSON (``green-constructs lint --format json``)."""
     findings = _list(f.to_dict() for f in result.findings)
     unread = _list(n.to_dict() for n in result.not_evaluated)
     summary = json.dumps(result.summary)

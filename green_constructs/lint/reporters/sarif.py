@@ -97,6 +97,7 @@ def _notification(note: NotEvaluated, path: str) -> dict[str, Any]:
 
 
 def render(result: LintResult) -> str:
+    """The lint result as a SARIF 2.1.0 log."""
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
     log = {

@@ -52,6 +52,7 @@ def _summary_line(summary: dict[str, Any]) -> str:
 
 
 def render(result: LintResult) -> str:
+    """The lint result as text: one line per finding and per thing not evaluated, then a summary."""
     ordered = sorted(result.findings, key=lambda f: f.acknowledged)  # stable: template order kept
     lines = [_line(f, result.paths.get(f.template, f.template)) for f in ordered]
     lines += (
