@@ -105,6 +105,25 @@ class AsyncInferenceEndpoint(Construct):
         accept it; types with local NVMe storage only (``ml.trn1``, ``ml.g5``...) reject it.
     """
 
+    model: InferenceModel
+    """The SageMaker model the endpoint serves."""
+    bucket: s3.IBucket
+    """The bucket holding requests, results and failure reports."""
+    cfn_endpoint_config: sagemaker.CfnEndpointConfig
+    """The L1 ``AWS::SageMaker::EndpointConfig`` (with the asynchronous inference config)."""
+    cfn_endpoint: sagemaker.CfnEndpoint
+    """The L1 ``AWS::SageMaker::Endpoint`` (also ``node.default_child``)."""
+    scalable_target: appscaling.ScalableTarget
+    """The variant's instance count as an Application Auto Scaling target."""
+    backlog_tracking: appscaling.TargetTrackingScalingPolicy
+    """Target tracking of ``ApproximateBacklogSizePerInstance``."""
+    wake_up_policy: appscaling.StepScalingAction
+    """The step-scaling policy that adds an instance when a request waits with none running."""
+    wake_up_alarm: cloudwatch.Alarm
+    """Alarm on ``HasBacklogWithoutCapacity`` that triggers :attr:`wake_up_policy`."""
+    oldest_request_alarm: cloudwatch.Alarm
+    """Alarm on the age of the oldest queued request (capacity does not keep up)."""
+
     def __init__(
         self,
         scope: Construct,
@@ -302,10 +321,12 @@ class AsyncInferenceEndpoint(Construct):
 
     @property
     def endpoint_name(self) -> str:
+        """The endpoint's name."""
         return self.cfn_endpoint.attr_endpoint_name
 
     @property
     def endpoint_arn(self) -> str:
+        """The endpoint's ARN (``Ref`` of ``AWS::SageMaker::Endpoint``)."""
         return self.cfn_endpoint.ref
 
     @property

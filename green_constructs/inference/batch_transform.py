@@ -112,6 +112,15 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
     :param network_isolation: see :class:`InferenceModel`. Default: False.
     """
 
+    model: InferenceModel
+    """The SageMaker model the transform jobs run."""
+    bucket: SustainableBucket
+    """The bucket holding inputs (under ``input_prefix``) and results (under ``output_prefix``)."""
+    state_machine: sfn.StateMachine
+    """The state machine running one transform job per new input object."""
+    rule: events.Rule
+    """The EventBridge rule starting an execution for each object created under the input prefix."""
+
     def __init__(
         self,
         scope: Construct,

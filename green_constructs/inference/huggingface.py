@@ -162,6 +162,13 @@ class HuggingFaceNeuronModel(ModelSource):
     ``network_isolation``.
     """
 
+    server: NeuronServer
+    """The serving image and the environment variables it reads."""
+    image_tag: str
+    """The serving image's tag."""
+    environment: dict[str, str]
+    """Extra container variables (besides those set from the properties)."""
+
     def __init__(
         self,
         *,
@@ -260,6 +267,7 @@ class HuggingFaceNeuronModel(ModelSource):
 
     @property
     def network_requirement(self) -> str | None:
+        """Why the container needs the network (the Hub download), None with an S3 export."""
         if self.model_key is not None:
             return None
         return (
@@ -269,6 +277,8 @@ class HuggingFaceNeuronModel(ModelSource):
         )
 
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
+        """Check the model fits ``instance_type``, let ``role`` pull the image and weights, and
+        return the container serving it."""
         cores = self._check_instance(instance_type)
         image = neuron_dlc_image(
             scope, repository=self.server.repository, tag=self.image_tag, property_name="source"

@@ -10,7 +10,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..catalog import Catalog, CatalogError
-from ..catalog.right_sizing import RIGHT_SIZING_METADATA
+from ..catalog.right_sizing import RIGHT_SIZING_METADATA, SizingDecision
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from .model_source import ContainerConfig, ModelSource
@@ -32,6 +32,13 @@ class InferenceModel(Construct):
         network to start (``HuggingFaceNeuronModel`` without ``model_bucket``/``model_key``)
         fails with it.
     """
+
+    sizing: SizingDecision | None
+    """How the instance type was chosen when right-sizing chose it; None for a given type."""
+    role: iam.Role
+    """The execution role the serving container runs with."""
+    cfn_model: sagemaker.CfnModel
+    """The L1 ``AWS::SageMaker::Model`` (also ``node.default_child``)."""
 
     def __init__(
         self,
@@ -90,6 +97,7 @@ class InferenceModel(Construct):
 
     @property
     def model_name(self) -> str:
+        """The SageMaker model's name."""
         return self.cfn_model.attr_model_name
 
     def _grant_logs_and_metrics(self) -> None:

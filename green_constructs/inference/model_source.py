@@ -165,6 +165,9 @@ class CustomImage(ModelSource):
         ``model_key_pattern`` (default: the whole bucket).
     """
 
+    environment: dict[str, str]
+    """The container's environment variables."""
+
     def __init__(
         self,
         image: str,
@@ -187,6 +190,8 @@ class CustomImage(ModelSource):
         self.accelerator = accelerator
 
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
+        """Check the image suits ``instance_type``, let ``role`` pull it (and read the weights),
+        and return the container."""
         check_image_fits_instance(self.image, self.accelerator, instance_type)
         grant_image_pull(role, self.image)
         if self.model_bucket is not None:

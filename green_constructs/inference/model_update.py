@@ -61,6 +61,9 @@ class EndpointModelUpdate(Construct):
         uncompressed S3 prefix (``ModelDataSource``, ``S3Prefix``). Default: True.
     """
 
+    name_prefix: str
+    """Start of the names of the models and endpoint configs the workflow creates (lower case)."""
+
     def __init__(
         self,
         scope: Construct,

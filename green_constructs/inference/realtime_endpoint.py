@@ -113,6 +113,21 @@ class RealtimeEndpoint(Construct):
         accept it; types with local NVMe storage only (``ml.trn1``, ``ml.g5``...) reject it.
     """
 
+    model: InferenceModel
+    """The SageMaker model the endpoint serves."""
+    cfn_endpoint_config: sagemaker.CfnEndpointConfig
+    """The L1 ``AWS::SageMaker::EndpointConfig``."""
+    cfn_endpoint: sagemaker.CfnEndpoint
+    """The L1 ``AWS::SageMaker::Endpoint`` (also ``node.default_child``)."""
+    scalable_target: appscaling.ScalableTarget
+    """The variant's instance count as an Application Auto Scaling target."""
+    scaling_policy: appscaling.TargetTrackingScalingPolicy
+    """Target tracking of ``SageMakerVariantInvocationsPerInstance``."""
+    errors_alarm: cloudwatch.Alarm
+    """Alarm on server errors (``Invocation5XXErrors``)."""
+    idle_alarm: cloudwatch.Alarm
+    """Alarm raised when the endpoint receives no invocation for ``idle_alarm_after``."""
+
     def __init__(
         self,
         scope: Construct,
@@ -263,6 +278,7 @@ class RealtimeEndpoint(Construct):
 
     @property
     def endpoint_name(self) -> str:
+        """The endpoint's name."""
         return self.cfn_endpoint.attr_endpoint_name
 
     @property

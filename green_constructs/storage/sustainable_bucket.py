@@ -38,6 +38,9 @@ class SustainableBucket(Construct):
         acknowledgement of ``AwsSolutions-S1`` in the construct).
     """
 
+    bucket: s3.Bucket
+    """The L2 bucket."""
+
     def __init__(
         self,
         scope: Construct,
@@ -116,10 +119,12 @@ class SustainableBucket(Construct):
 
     @property
     def bucket_name(self) -> str:
+        """The bucket's name."""
         return self.bucket.bucket_name
 
     @property
     def bucket_arn(self) -> str:
+        """The bucket's ARN."""
         return self.bucket.bucket_arn
 
     def grant_read(self, grantee: iam.IGrantable, objects_key_pattern: str = "*") -> iam.Grant:

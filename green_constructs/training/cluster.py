@@ -141,6 +141,27 @@ class TrainiumCluster(Construct):
         deployment). Default: one month.
     """
 
+    worker_groups: tuple[TrainiumWorkerGroup, ...]
+    """The Trainium worker groups (one Slurm partition each)."""
+    cluster_name: str
+    """The HyperPod cluster's name."""
+    vpc: ec2.IVpc
+    """The VPC the nodes run in."""
+    subnet: ec2.ISubnet
+    """The subnet the nodes (and FSx) run in."""
+    security_group: ec2.SecurityGroup
+    """The nodes' security group (EFA traffic between members, HTTPS out)."""
+    role: iam.Role
+    """The execution role of the cluster's instance groups."""
+    file_system: fsx.LustreFileSystem | None
+    """The FSx for Lustre file system shared by every node; None without ``shared_storage``."""
+    lifecycle_bucket: SustainableBucket
+    """The bucket holding the lifecycle scripts."""
+    cluster: sagemaker.CfnCluster
+    """The L1 ``AWS::SageMaker::Cluster`` (also ``node.default_child``)."""
+    lifecycle_asset: s3_assets.Asset
+    """The lifecycle scripts as an asset (deployed to :attr:`lifecycle_bucket`)."""
+
     def __init__(
         self,
         scope: Construct,
@@ -216,6 +237,7 @@ class TrainiumCluster(Construct):
 
     @property
     def cluster_arn(self) -> str:
+        """The cluster's ARN."""
         return self.cluster.attr_cluster_arn
 
     @property

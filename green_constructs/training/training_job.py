@@ -166,6 +166,25 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
         LoRA recipe merges its adapter into the base weights). Default: none.
     """
 
+    job_name_prefix: str
+    """Start of every training job name."""
+    channels: dict[str, str]
+    """Input channel name -> key prefix in :attr:`dataset`."""
+    dataset: DatasetBucket
+    """Where the training data lives."""
+    checkpoint_bucket: SustainableBucket
+    """Where checkpoints (and compiled Neuron graphs) go; they expire."""
+    model_bucket: SustainableBucket
+    """Where model artifacts go."""
+    role: iam.Role
+    """The role the training job's containers run with."""
+    model_update: EndpointModelUpdate | None
+    """The states serving each trained model on ``serve_on``; None without ``serve_on``."""
+    state_machine: sfn.StateMachine
+    """The state machine whose executions run the training jobs."""
+    security_groups: list[ec2.ISecurityGroup]
+    """The job's security groups (set only for a job given a ``vpc``)."""
+
     def __init__(
         self,
         scope: Construct,

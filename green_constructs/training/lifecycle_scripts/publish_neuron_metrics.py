@@ -9,16 +9,20 @@ twice: with the ``ClusterName`` dimension (what TrainiumCluster.metric_* read) a
 ``ClusterName`` and ``InstanceId``.
 """
 
+from __future__ import annotations  # runs on the nodes' Python 3.8+: annotations stay strings
+
 import json
 import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 INTERVAL_SECONDS = 60
 
 
-def utilization(report: dict) -> float:
+def utilization(report: dict[str, Any]) -> float:
+    """Busy share of all the node's NeuronCores in one neuron-monitor report, in percent."""
     hardware = report.get("neuron_hardware_info") or {}
     cores = hardware.get("neuron_device_count", 0) * hardware.get("neuroncore_per_device_count", 0)
     busy = 0.0
@@ -29,7 +33,8 @@ def utilization(report: dict) -> float:
     return busy / cores if cores else 0.0
 
 
-def ecc_errors(report: dict) -> int:
+def ecc_errors(report: dict[str, Any]) -> int:
+    """Uncorrected DRAM and SRAM ECC errors of the node's Neuron devices in one report."""
     counters = (report.get("system_data") or {}).get("neuron_hw_counters") or {}
     return sum(
         device.get("mem_ecc_uncorrected", 0) + device.get("sram_ecc_uncorrected", 0)
@@ -37,7 +42,8 @@ def ecc_errors(report: dict) -> int:
     )
 
 
-def publish(settings: dict, instance_id: str, samples: list, errors: int) -> None:
+def publish(settings: dict[str, str], instance_id: str, samples: list[float], errors: int) -> None:
+    """Put the minute's mean utilization and most ECC errors, per cluster and per node."""
     cluster = [{"Name": "ClusterName", "Value": settings["cluster_name"]}]
     node = cluster + [{"Name": "InstanceId", "Value": instance_id}]
     values = [
@@ -66,6 +72,7 @@ def publish(settings: dict, instance_id: str, samples: list, errors: int) -> Non
 
 
 def main(parameters_path: str) -> None:
+    """Read reports from stdin and publish their metrics once a minute, until stdin ends."""
     with open(parameters_path) as parameters:
         settings = json.load(parameters)["green_constructs"]
     samples, errors, started = [], 0, time.monotonic()

@@ -17,6 +17,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from datasets import load_dataset
@@ -45,7 +46,8 @@ class JobArguments:
     nnodes: int = field(default=1, metadata={"help": "Set by the construct."})
 
 
-def to_messages(example: dict) -> dict:
+def to_messages(example: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """A ``prompt``/``completion`` record as the chat ``messages`` the SFT trainer takes."""
     return {
         "messages": [
             {"role": "user", "content": example["prompt"]},
@@ -55,11 +57,13 @@ def to_messages(example: dict) -> dict:
 
 
 def newest_checkpoint(directory: str) -> str | None:
+    """The ``checkpoint-<step>`` directory of the highest step in ``directory``, if any."""
     found = sorted(Path(directory).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
     return str(found[-1]) if found else None
 
 
 def main() -> None:
+    """Fine-tune, save the adapter (or the merged model) and the tokenizer to the model dir."""
     parser = HfArgumentParser((JobArguments, NeuronTrainingArguments))
     job, training = parser.parse_args_into_dataclasses()
     files = sorted(str(p) for p in Path(job.train_dir).glob("*.jsonl"))
