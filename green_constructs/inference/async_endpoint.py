@@ -343,7 +343,9 @@ class AsyncInferenceEndpoint(Construct):
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Exactly what a client needs: invoke this endpoint asynchronously, upload requests
-        under the input prefix, read results and failures, and use the bucket's key for
+        under the input prefix (and delete one whose invocation failed), read results and
+        failures, list those two prefixes (so that S3 answers 404, not 403, for a result not
+        written yet, and a 403 means a missing permission), and use the bucket's key for
         those objects (through S3 only)."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee,
@@ -353,7 +355,7 @@ class AsyncInferenceEndpoint(Construct):
         grant = grant.combine(
             iam.Grant.add_to_principal(
                 grantee=grantee,
-                actions=["s3:PutObject"],
+                actions=["s3:PutObject", "s3:DeleteObject"],
                 resource_arns=[self.bucket.arn_for_objects(f"{self.input_prefix}*")],
             )
         )
@@ -365,6 +367,18 @@ class AsyncInferenceEndpoint(Construct):
                     self.bucket.arn_for_objects(f"{self.output_prefix}*"),
                     self.bucket.arn_for_objects(f"{self.failure_prefix}*"),
                 ],
+            )
+        )
+        grant = grant.combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["s3:ListBucket"],
+                resource_arns=[self.bucket.bucket_arn],
+                conditions={
+                    "StringLike": {
+                        "s3:prefix": [f"{self.output_prefix}*", f"{self.failure_prefix}*"]
+                    }
+                },
             )
         )
         if self._bucket_key is not None:

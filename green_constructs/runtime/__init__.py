@@ -3,8 +3,19 @@
 from .async_client import (
     AsyncInferenceClient,
     AsyncInferenceFailed,
+    AsyncInferencePermissionError,
+    AsyncInferenceResultError,
+    AsyncInferenceTimeout,
     AsyncInvocation,
     generated_text,
 )
 
-__all__ = ["AsyncInferenceClient", "AsyncInferenceFailed", "AsyncInvocation", "generated_text"]
+__all__ = [
+    "AsyncInferenceClient",
+    "AsyncInferenceFailed",
+    "AsyncInferencePermissionError",
+    "AsyncInferenceResultError",
+    "AsyncInferenceTimeout",
+    "AsyncInvocation",
+    "generated_text",
+]

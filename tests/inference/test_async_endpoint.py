@@ -286,11 +286,21 @@ def test_grant_invoke_gives_exactly_what_a_client_needs(template) -> None:
             "Effect": "Allow",
             "Resource": {"Ref": endpoint_id(template)},
         },
-        {"Action": "s3:PutObject", "Effect": "Allow", "Resource": objects("input")},
+        {
+            "Action": ["s3:PutObject", "s3:DeleteObject"],
+            "Effect": "Allow",
+            "Resource": objects("input"),
+        },
         {
             "Action": "s3:GetObject",
             "Effect": "Allow",
             "Resource": [objects("output"), objects("failure")],
+        },
+        {
+            "Action": "s3:ListBucket",
+            "Condition": {"StringLike": {"s3:prefix": ["output/*", "failure/*"]}},
+            "Effect": "Allow",
+            "Resource": bucket_arn,
         },
         {
             "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
