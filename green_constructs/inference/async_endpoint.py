@@ -344,9 +344,10 @@ class AsyncInferenceEndpoint(Construct):
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Exactly what a client needs: invoke this endpoint asynchronously, upload requests
         under the input prefix (and delete one whose invocation failed), read results and
-        failures, list those two prefixes (so that S3 answers 404, not 403, for a result not
-        written yet, and a 403 means a missing permission), and use the bucket's key for
-        those objects (through S3 only)."""
+        failures, list those two prefixes (S3 answers 403, not 404, for a missing object to a
+        caller without s3:ListBucket, per the S3 API Reference's GetObject permissions; the
+        client lists a result's own key to tell "not written yet" from a missing
+        permission), and use the bucket's key for those objects (through S3 only)."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["sagemaker:InvokeEndpointAsync"],

@@ -383,8 +383,8 @@ class AsyncInferenceClient:
         retry then queues again (SageMaker's InferenceId is no idempotency token).
 
         If invoke_endpoint_async still fails, the uploaded request object is deleted (best
-        effort: it needs s3:DeleteObject on the input prefix, which ``grant_invoke`` does not
-        give; on a versioned bucket the deletion leaves a noncurrent version for the bucket's
+        effort: it needs s3:DeleteObject on the input prefix, which ``grant_invoke`` gives;
+        on a versioned bucket the deletion leaves a noncurrent version for the bucket's
         lifecycle to expire). The error raised is the one of the failed call, unchanged in
         type, with ``inference_id``, ``input_location`` and ``input_deleted`` set on it and a
         note (``__notes__``) naming the request and saying whether the object was deleted

@@ -7,10 +7,8 @@ import subprocess
 import sys
 import time
 
-import boto3
 import pytest
 import requests
-from moto import mock_aws
 
 from green_constructs.runtime import AsyncInferenceClient, AsyncInferenceFailed, generated_text
 
@@ -58,16 +56,6 @@ def queue_results(*results: dict) -> None:
 
 def answers(*bodies) -> None:
     queue_results(*({"data": json.dumps(body)} for body in bodies))
-
-
-@pytest.fixture
-def session():
-    with mock_aws():
-        session = boto3.session.Session(region_name=REGION)
-        session.client("s3").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        yield session
 
 
 @pytest.fixture

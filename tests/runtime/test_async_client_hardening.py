@@ -26,7 +26,6 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from green_constructs.runtime import (
     AsyncInferenceClient,
@@ -161,16 +160,6 @@ def test_wait_rejects_non_finite_and_out_of_range_settings(options, message) -> 
         client.wait(INVOCATION, **options)
     assert fake.sleeps == []
     stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def session():
-    with mock_aws():
-        session = boto3.session.Session(region_name=REGION)
-        session.client("s3").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        yield session
 
 
 def stored_keys(session) -> list[str]:
