@@ -14,6 +14,8 @@ from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from ..rules.model import NotEvaluated
+from .errors import TemplateDecodeError
+from .limits import MAX_DEPTH, MAX_YAML_BYTES, read_bounded, size
 
 if TYPE_CHECKING:
     # json.decoder.scanstring is _json's C scanstring (the pure-Python one where _json is
@@ -21,10 +23,6 @@ if TYPE_CHECKING:
     from _json import scanstring
 else:
     from json.decoder import scanstring
-
-
-class TemplateDecodeError(Exception):
-    """A template that cannot be read or is not a CloudFormation template."""
 
 
 class DecodedTemplate:
@@ -140,11 +138,6 @@ def _json_resource_lines(text: str) -> dict[str, int]:
     return {}
 
 
-MAX_DEPTH = 100
-"""Deepest nesting accepted: far beyond real templates, well within Python's recursion limit
-for the code (intrinsic resolution, rules) that walks template values recursively."""
-
-
 def declared_transforms(template: dict[str, Any]) -> list[Any]:
     """The template's ``Transform`` entries (a name, or a list of names)."""
     declared = template.get("Transform")
@@ -222,21 +215,31 @@ def _deeper_than(data: Any, limit: int) -> bool:
 
 
 def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
-    """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one."""
-    if text.lstrip().startswith("{"):
-        try:
-            data = _json_within_depth(text, MAX_DEPTH)
-        except json.JSONDecodeError as error:
-            raise TemplateDecodeError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
-        except RecursionError:
-            raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
-        except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
-            raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
-        lines = _json_resource_lines(text) if isinstance(data, dict) else {}
-    else:
+    """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one.
+
+    A ``.json`` file is JSON. Other text is JSON when it starts with ``{`` and the JSON parser
+    takes it, YAML otherwise (flow-style YAML starts with ``{`` too); text that is neither is
+    reported with the JSON parser's error when it starts like JSON, the YAML parser's
+    otherwise."""
+    data: Any = None
+    lines: dict[str, int] | None = None
+    if path.endswith(".json") or text.lstrip().startswith("{"):
+        data, lines = _decode_json(text, path)
+        if lines is None and path.endswith(".json"):
+            raise data
+    if lines is None:
         from .yaml_decode import decode_yaml
 
-        data, lines = decode_yaml(text, path)
+        if len(text) > MAX_YAML_BYTES and len(text.encode("utf-8")) > MAX_YAML_BYTES:
+            raise TemplateDecodeError(
+                f"{path}: more than {size(MAX_YAML_BYTES)}, the limit for YAML templates"
+            )
+        try:
+            data, lines = decode_yaml(text, path)
+        except TemplateDecodeError:
+            if isinstance(data, TemplateDecodeError):  # the JSON parser's error explains more
+                raise data from None
+            raise
         if _deeper_than(data, MAX_DEPTH):  # aliases can nest what the text does not
             raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
     if not isinstance(data, dict):
@@ -249,25 +252,30 @@ def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
     return DecodedTemplate(path=path, template=data, lines=lines, mentions_include=mentions_include)
 
 
-MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
-"""Larger input is refused unread (CloudFormation takes at most 1 MB; ``/dev/zero`` never
-ends)."""
-
-
-def read_bounded(path: str | PathLike[str]) -> str:
-    """A file's UTF-8 text, refused beyond :data:`MAX_TEMPLATE_BYTES`."""
+def _decode_json(text: str, path: str) -> tuple[Any, dict[str, int] | None]:
+    """``(data, resource lines)`` of JSON text; ``(error, None)`` when it is not JSON, for the
+    caller to try YAML. Nesting beyond :data:`MAX_DEPTH` is refused at once."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_TEMPLATE_BYTES + 1)
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise TemplateDecodeError(
-                f"{path}: more than {MAX_TEMPLATE_BYTES // 2**20} MiB, not a CloudFormation "
-                "template"
-            )
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
+        data = _json_within_depth(text, MAX_DEPTH)
+    except json.JSONDecodeError as error:
+        return TemplateDecodeError(f"{path}:{error.lineno}: invalid JSON: {error.msg}"), None
+    except RecursionError:
+        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as error:  # e.g. an integer longer than Python converts (4300 digits)
+        raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
+    return data, _json_resource_lines(text) if isinstance(data, dict) else {}
+
+
+def read_json(path: str | PathLike[str], limit: int) -> Any:
+    """A JSON file's data (a cloud assembly's manifest or metadata), bounded in size
+    (``limit`` bytes) and in depth (:data:`MAX_DEPTH`)."""
+    text = read_bounded(path, limit)
+    try:
+        return _json_within_depth(text, MAX_DEPTH)
+    except RecursionError:
+        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as error:
+        raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
 
 
 def decode_file(path: str | PathLike[str]) -> DecodedTemplate:
