@@ -15,7 +15,13 @@ class CommandError(Exception):
 
 
 def emit(text: str, output: str | None = None) -> None:
-    """Write ``text`` to the file ``output``, or to stdout."""
+    """Write ``text`` to the file ``output``, or to stdout, as UTF-8; characters UTF-8 cannot
+    encode (lone surrogates, from ``\\ud800`` escapes in a template) are written escaped."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output is None:
         _write_stdout(text)
         return

@@ -13,6 +13,7 @@ coefficients an estimate lists.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,21 +39,14 @@ MAX_WATTS = 10_000.0
 
 def load_coefficients(path: str | Path) -> Mapping[str, Any]:
     """Decoded content of a coefficients file (YAML or JSON); validated by :func:`apply`."""
-    from ..lint.decode import load_yaml
+    from ..lint.decode import TemplateDecodeError, load_data
 
+    if not os.path.exists(path):
+        raise WorkloadError(f"{path}: coefficients file not found")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WorkloadError(f"{path}: coefficients file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise WorkloadError(
-            f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    try:
-        data = load_yaml(text)
-    except Exception as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise WorkloadError(f"{path}: not valid YAML or JSON: {first}") from None
+        data = load_data(path)
+    except TemplateDecodeError as error:
+        raise WorkloadError(str(error)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

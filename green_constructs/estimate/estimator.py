@@ -183,7 +183,7 @@ def _plans(
             context,
             workload=workload,
             region=where or FALLBACK_REGION,
-            paths=construct_paths(decoded.path, decoded.template),
+            paths=construct_paths(decoded),
         )
 
 

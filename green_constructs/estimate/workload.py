@@ -27,8 +27,8 @@ Every field is optional; docs/WORKLOADS.md lists the defaults. A bad value raise
 
 from __future__ import annotations
 
-import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -175,25 +175,18 @@ def workload_path(value: str | Path) -> Path:
 def load_workload(path: str | Path) -> Workload:
     """Read and validate a YAML or JSON workload file, or a reference workload by name
     (:func:`reference_workloads`)."""
-    from ..lint.decode import load_yaml
+    from ..lint.decode import TemplateDecodeError, load_data
 
     path = workload_path(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.exists(path):
         raise WorkloadError(
             f"{path}: workload file not found (reference workloads by name: "
             f"{', '.join(reference_workloads())})"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise WorkloadError(
-            f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
-        ) from None
+        )
     try:
-        data = json.loads(text) if str(path).endswith(".json") else load_yaml(text)
-    except Exception as error:  # yaml and json parse errors alike
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise WorkloadError(f"{path}: not valid YAML or JSON: {first}") from None
+        data = load_data(path)
+    except TemplateDecodeError as error:
+        raise WorkloadError(str(error)) from None
     return parse_workload(data, source=str(path))
 
 

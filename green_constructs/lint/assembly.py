@@ -7,13 +7,13 @@ recursively) and nested stack templates (``.template.json`` file assets of a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .decode import DecodedTemplate, TemplateDecodeError, decode_file
+from .decode import DecodedTemplate, TemplateDecodeError, decode_file, read_json
+from .limits import MAX_MANIFEST_BYTES, inside
 
 _STACK = "aws:cloudformation:stack"
 _STAGE = "cdk:cloud-assembly"
@@ -21,22 +21,19 @@ _ASSETS = "cdk:asset-manifest"
 
 
 def read_assembly(directory: str | PathLike[str]) -> list[DecodedTemplate]:
-    """Every stack and nested stack template of the assembly in ``directory``, stages included."""
-    return list(_read(Path(directory), set()))
+    """Every stack and nested stack template of the assembly in ``directory``, stages included.
+
+    Every file read is named by a manifest and must resolve inside the assembly (stages: the
+    top directory's); manifests are read once each, bounded (:mod:`.limits`)."""
+    top = Path(directory)
+    return list(_read(top, top, set()))
 
 
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateDecodeError(
-            f"{path}: not found (is {path.parent} a cdk.out directory?)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise TemplateDecodeError(f"{path}: cannot read: {reason}") from None
-    except (ValueError, RecursionError) as error:
-        raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
+def read_manifest(path: Path) -> Any:
+    """A cloud assembly or asset manifest's data, bounded in size and depth."""
+    if not path.exists() and not path.is_symlink():
+        raise TemplateDecodeError(f"{path}: not found (is {path.parent} a cdk.out directory?)")
+    return read_json(path, MAX_MANIFEST_BYTES)
 
 
 def _region(environment: Any) -> str | None:
@@ -52,12 +49,12 @@ def _properties(artifact: Mapping[str, Any]) -> Mapping[str, Any]:
     return properties if isinstance(properties, Mapping) else {}
 
 
-def _read(directory: Path, visited: set[Path]) -> Iterator[DecodedTemplate]:
+def _read(root: Path, directory: Path, visited: set[Path]) -> Iterator[DecodedTemplate]:
     if directory.resolve() in visited:
         return
     visited.add(directory.resolve())
     manifest_path = directory / "manifest.json"
-    manifest = _load_json(manifest_path)
+    manifest = read_manifest(manifest_path)
     artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
     if not isinstance(artifacts, Mapping):
         raise TemplateDecodeError(f"{manifest_path}: not a cloud assembly manifest (no artifacts)")
@@ -70,26 +67,33 @@ def _read(directory: Path, visited: set[Path]) -> Iterator[DecodedTemplate]:
         kind = artifact.get("type")
         properties = _properties(artifact)
         if kind == _STACK and isinstance(properties.get("templateFile"), str):
-            decoded = decode_file(directory / properties["templateFile"])
+            template_file = properties["templateFile"]
+            decoded = decode_file(
+                inside(root, directory, template_file, manifest_path, "templateFile")
+            )
             decoded.region = _region(artifact.get("environment"))
             decoded.name = str(artifact.get("displayName") or artifact_id)
+            decoded.artifact = artifact
             stacks[artifact_id] = decoded
             dependencies = artifact.get("dependencies")
             for dependency in dependencies if isinstance(dependencies, list) else ():
                 parent_of.setdefault(str(dependency), artifact_id)
             yield decoded
         elif kind == _STAGE and isinstance(properties.get("directoryName"), str):
-            yield from _read(directory / properties["directoryName"], visited)
+            name = properties["directoryName"]
+            stage = inside(root, directory, name, manifest_path, "directoryName")
+            yield from _read(root, stage, visited)
 
     stack_files = {Path(t.path).resolve() for t in stacks.values()}
     for artifact_id, artifact in artifacts.items():
         if isinstance(artifact, Mapping) and artifact.get("type") == _ASSETS:
             parent = stacks.get(parent_of.get(str(artifact_id), ""))
-            yield from _nested(directory, _properties(artifact), parent, stack_files)
+            yield from _nested(root, manifest_path, _properties(artifact), parent, stack_files)
 
 
 def _nested(
-    directory: Path,
+    root: Path,
+    manifest_path: Path,
     properties: Mapping[str, Any],
     parent: DecodedTemplate | None,
     stack_files: set[Path],
@@ -97,18 +101,22 @@ def _nested(
     """Nested stack templates listed as file assets (the stacks' own templates excluded)."""
     if not isinstance(properties.get("file"), str):
         return
-    assets = _load_json(directory / properties["file"])
+    directory = manifest_path.parent
+    assets_path = inside(root, directory, properties["file"], manifest_path, "file")
+    assets = read_manifest(assets_path)
     files = assets.get("files") if isinstance(assets, Mapping) else None
     for asset in files.values() if isinstance(files, Mapping) else ():
         source = asset.get("source") if isinstance(asset, Mapping) else None
         path = source.get("path") if isinstance(source, Mapping) else None
         if not isinstance(path, str) or not path.endswith(".template.json"):
             continue
-        if (directory / path).resolve() in stack_files:
+        template = inside(root, directory, path, assets_path, "source.path")
+        if template.resolve() in stack_files:
             continue
-        decoded = decode_file(directory / path)
+        decoded = decode_file(template)
         short = path[: -len(".template.json")]
         decoded.region = parent.region if parent else None
         decoded.name = f"{parent.display_name}/{short}" if parent else short
         decoded.parent = parent.path if parent else None
+        decoded.artifact = {}  # listed in no manifest entry of its own
         yield decoded

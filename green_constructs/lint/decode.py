@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ class DecodedTemplate:
         "name",
         "parent",
         "mentions_include",
+        "artifact",
         "notes",
     )
 
@@ -55,6 +56,8 @@ class DecodedTemplate:
     """For a nested stack, the path of its parent's template."""
     mentions_include: bool
     """Whether the text has ``Fn::Transform`` (``AWS::Include``, macros)."""
+    artifact: Mapping[str, Any] | None
+    """The stack's entry in its cloud assembly's ``manifest.json``, when read through one."""
 
     def __init__(
         self,
@@ -73,6 +76,7 @@ class DecodedTemplate:
         self.name = name
         self.parent = parent
         self.mentions_include = mentions_include
+        self.artifact: Mapping[str, Any] | None = None
         self.notes: list[tuple[str, str, str, str]] = []
 
     def __repr__(self) -> str:
@@ -146,11 +150,34 @@ def declared_transforms(template: dict[str, Any]) -> list[Any]:
     return declared if isinstance(declared, list) else [declared]
 
 
-def load_yaml(text: str) -> Any:
-    """YAML with CloudFormation short-form tags, as plain data (no template checks)."""
+def load_yaml(text: str, path: str = "<yaml>") -> Any:
+    """YAML with CloudFormation short-form tags, as plain data (no template checks), aliases
+    and nesting bounded (:mod:`.limits`)."""
     from .yaml_decode import load_yaml as load
 
-    return load(text)
+    data = load(text, path)
+    if _deeper_than(data, MAX_DEPTH):
+        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def load_data(path: str | PathLike[str], limit: int = MAX_YAML_BYTES) -> Any:
+    """A JSON (``.json``) or YAML file's data (a workload, coefficients, a state machine
+    definition), bounded in size, aliases and nesting; :class:`TemplateDecodeError` names
+    the file and the limit or the problem."""
+    text = read_bounded(path, limit)
+    return _parse_json(text, path) if str(path).endswith(".json") else load_yaml(text, str(path))
+
+
+def _parse_json(text: str, path: str | PathLike[str]) -> Any:
+    try:
+        return json_within_depth(text, MAX_DEPTH)
+    except RecursionError:
+        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError as error:
+        raise TemplateDecodeError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
+    except ValueError as error:
+        raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
 
 
 def _recursion_depth() -> int:
@@ -174,22 +201,22 @@ _C_JSON_COUNTS_RECURSION = sys.version_info < (3, 12)
 from 3.12 it has a C stack limit of its own."""
 
 
-def _json_within_depth(text: str, limit: int) -> Any:
-    """``json.loads(text)``, raising ``RecursionError`` for data nested more than ``limit``
+def json_within_depth(text: str, limit: int = MAX_DEPTH, *, strict: bool = True) -> Any:
+    """``json.loads(text, strict=strict)``, raising ``RecursionError`` for data nested more than ``limit``
     deep. Up to Python 3.11 the C decoder counts each nesting level against the interpreter's
     recursion limit, set for the call to the current depth plus ``limit`` plus the calls
     ``json.loads`` makes (tests pin the exact bound): no second walk over the data. Later
     versions walk the data once more (:func:`_deeper_than`). The limit is the process's, for
     the call: the lint is single-threaded."""
     if not _C_JSON_COUNTS_RECURSION:
-        data = json.loads(text)
+        data = json.loads(text, strict=strict)
         if _deeper_than(data, limit):
             raise RecursionError(f"nested more than {limit} levels deep")
         return data
     previous = sys.getrecursionlimit()
     sys.setrecursionlimit(_recursion_depth() + limit + _JSON_CALLS)
     try:
-        return json.loads(text)
+        return json.loads(text, strict=strict)
     finally:
         sys.setrecursionlimit(previous)
 
@@ -217,16 +244,15 @@ def _deeper_than(data: Any, limit: int) -> bool:
 def decode_text(text: str, path: str = "<template>") -> DecodedTemplate:
     """Decode JSON or YAML template text; raise :class:`TemplateDecodeError` if it is not one.
 
-    A ``.json`` file is JSON. Other text is JSON when it starts with ``{`` and the JSON parser
-    takes it, YAML otherwise (flow-style YAML starts with ``{`` too); text that is neither is
-    reported with the JSON parser's error when it starts like JSON, the YAML parser's
+    As CloudFormation does, the content decides, not the name: text named ``.json`` or
+    starting with ``{`` is tried as JSON first, then as YAML (flow-style YAML starts with ``{``
+    too, and YAML is a superset of most JSON); other text is YAML. Text that is neither is
+    reported with the JSON parser's error when it looks like JSON, the YAML parser's
     otherwise."""
     data: Any = None
     lines: dict[str, int] | None = None
     if path.endswith(".json") or text.lstrip().startswith("{"):
         data, lines = _decode_json(text, path)
-        if lines is None and path.endswith(".json"):
-            raise data
     if lines is None:
         from .yaml_decode import decode_yaml
 
@@ -256,7 +282,7 @@ def _decode_json(text: str, path: str) -> tuple[Any, dict[str, int] | None]:
     """``(data, resource lines)`` of JSON text; ``(error, None)`` when it is not JSON, for the
     caller to try YAML. Nesting beyond :data:`MAX_DEPTH` is refused at once."""
     try:
-        data = _json_within_depth(text, MAX_DEPTH)
+        data = json_within_depth(text, MAX_DEPTH)
     except json.JSONDecodeError as error:
         return TemplateDecodeError(f"{path}:{error.lineno}: invalid JSON: {error.msg}"), None
     except RecursionError:
@@ -269,13 +295,7 @@ def _decode_json(text: str, path: str) -> tuple[Any, dict[str, int] | None]:
 def read_json(path: str | PathLike[str], limit: int) -> Any:
     """A JSON file's data (a cloud assembly's manifest or metadata), bounded in size
     (``limit`` bytes) and in depth (:data:`MAX_DEPTH`)."""
-    text = read_bounded(path, limit)
-    try:
-        return _json_within_depth(text, MAX_DEPTH)
-    except RecursionError:
-        raise TemplateDecodeError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
-    except ValueError as error:
-        raise TemplateDecodeError(f"{path}: invalid JSON: {error}") from None
+    return _parse_json(read_bounded(path, limit), path)
 
 
 def decode_file(path: str | PathLike[str]) -> DecodedTemplate:

@@ -63,15 +63,17 @@ def read_bounded(path: str | PathLike[str], limit: int = MAX_TEMPLATE_BYTES) -> 
 
 
 def inside(root: Path, directory: Path, name: str, named_in: Path, field: str) -> Path:
-    """``directory / name`` resolved, refused unless it stays within the assembly ``root``
-    (an absolute path, ``..`` or a symbolic link out of it)."""
+    """``directory / name``, refused unless it resolves within the assembly ``root`` (not an
+    absolute path, ``..`` or a symbolic link out of it, nor a link loop or a null byte)."""
     try:
         resolved = (directory / name).resolve()
         top = root.resolve()
     except (OSError, RuntimeError, ValueError) as error:  # symlink loops, null bytes
-        raise TemplateDecodeError(f"{named_in}: {field} {name!r}: cannot resolve: {error}") from None
+        raise TemplateDecodeError(
+            f"{named_in}: {field} {name!r}: cannot resolve: {error}"
+        ) from None
     if resolved != top and top not in resolved.parents:
         raise TemplateDecodeError(
             f"{named_in}: {field} {name!r} is outside the assembly {root}: not read"
         )
-    return resolved
+    return directory / name

@@ -14,7 +14,6 @@ Anything else that changes a template at deploy time (macros, ``AWS::Include`` t
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ from .decode import (
     DecodedTemplate,
     TemplateDecodeError,
     declared_transforms,
-    load_yaml,
-    read_bounded,
+    load_data,
 )
 
 SAM = "AWS::Serverless-2016-10-31"
@@ -133,16 +131,11 @@ def _local_artifacts(body: dict[str, Any], base: Path) -> None:
 
 
 def _read_definition(path: Path) -> dict[str, Any] | None:
-    """The definition file's data, or ``None`` when it is not a readable JSON or YAML
-    mapping of a regular file within the template size limit (it then stays "in S3")."""
-    import yaml
-
+    """The definition file's data, or ``None`` when it is not a JSON or YAML mapping read
+    within the limits of :func:`~.decode.load_data` (it then stays "in S3")."""
     try:
-        if not path.is_file():  # not a FIFO or a device that never ends
-            return None
-        text = read_bounded(path)
-        data = json.loads(text) if path.suffix == ".json" else load_yaml(text)
-    except (OSError, ValueError, RecursionError, yaml.YAMLError, TemplateDecodeError):
+        data = load_data(path)
+    except TemplateDecodeError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -11,11 +11,11 @@ compute environments name training instances directly. Values this module cannot
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from ..lint.decode import json_within_depth
 from .context import TemplateContext
 from .intrinsics import is_intrinsic
 from .model import Resource
@@ -362,8 +362,8 @@ def _parse(parts: Parts) -> Any:
             elif char == '"':
                 in_string = not in_string
     try:
-        return json.loads("".join(text), strict=False)
-    except ValueError:
+        return json_within_depth("".join(text), strict=False)
+    except (ValueError, RecursionError):  # not JSON, or nested beyond the decoder's limit
         return None
 
 

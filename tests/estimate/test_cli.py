@@ -119,7 +119,7 @@ def test_coefficients_file(capsys, tmp_path, template) -> None:
             "resources:\n  Endpoint: {utilization: 1.5}\n",
             "workload.resources.Endpoint.utilization: must be between 0 and 1, got 1.5",
         ),
-        (["--workload", "{w}"], "resources: [\n", "not valid YAML or JSON"),
+        (["--workload", "{w}"], "resources: [\n", "invalid YAML"),
         (["--workload", "/nonexistent/w.yaml"], None, "workload file not found"),
         (
             ["--coefficients", "{w}"],

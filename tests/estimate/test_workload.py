@@ -146,7 +146,7 @@ def test_files_yaml_json_and_unreadable(tmp_path) -> None:
     assert (
         load_workload(tmp_path / "w.yaml").resources == load_workload(tmp_path / "w.json").resources
     )
-    with pytest.raises(WorkloadError, match="not valid YAML or JSON"):
+    with pytest.raises(WorkloadError, match="bad.yaml:2: invalid YAML"):
         load_workload(tmp_path / "bad.yaml")
     with pytest.raises(WorkloadError, match="not found"):
         load_workload(tmp_path / "missing.yaml")

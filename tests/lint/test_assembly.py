@@ -42,7 +42,7 @@ def test_display_name_falls_back_to_artifact_id(tmp_path: Path) -> None:
     ("manifest", "expected"),
     [
         (None, "manifest.json: not found"),
-        ("{", "manifest.json: invalid JSON"),
+        ("{", "manifest.json:1: invalid JSON"),
         ('{"version": "36.0.0"}', "not a cloud assembly manifest"),
     ],
 )

@@ -75,28 +75,37 @@ def test_an_alias_bomb_workload_or_coefficients_file_is_refused(run, option: str
 
 def test_aliases_within_the_limit_are_read(run) -> None:
     result = run("lint", HOSTILE / "shared-aliases.yaml", "--format", "json")
-    assert result.code == 1, result.err
-    assert {f["rule"] for f in json.loads(result.out)["findings"]} == {
+    assert result.code == 0, result.err
+    assert {f["rule_id"] for f in json.loads(result.out)["findings"]} == {
         "Sustainability-LogGroupRetention"
     }
 
 
 def test_flow_style_yaml_is_yaml_not_invalid_json(run) -> None:
     result = run("lint", HOSTILE / "flow-style.yaml", "--format", "json")
-    assert result.code == 1, result.err
+    assert result.code == 0, result.err
     [finding] = json.loads(result.out)["findings"]
-    assert (finding["rule"], finding["line"]) == ("Sustainability-LogGroupRetention", 1)
+    assert (finding["rule_id"], finding["line"]) == ("Sustainability-LogGroupRetention", 1)
+
+
+def test_yaml_in_a_file_named_json_is_read_as_cloudformation_would(run, tmp_path: Path) -> None:
+    path = tmp_path / "template.json"
+    path.write_text("Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n")
+    result = run("lint", path, "--format", "json")
+    assert result.code == 0, result.err
+    [finding] = json.loads(result.out)["findings"]
+    assert (finding["rule_id"], finding["line"]) == ("Sustainability-LogGroupRetention", 2)
 
 
 def test_broken_json_is_still_reported_as_json(run, tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
-    path.write_text('{"Resources": {"A": {"Type": "AWS::Logs::LogGroup"},}}')
+    path.write_text('{"Resources": {"A": {"Type": "AWS::Logs::LogGroup"}}')
     assert refused(run("lint", path), "broken.json:1: invalid JSON")
 
 
 def test_a_lone_surrogate_in_a_logical_id_is_printed_escaped(run) -> None:
     result = run("lint", HOSTILE / "lone-surrogate.json")
-    assert result.code == 1, result.err
+    assert result.code == 0, result.err
     assert "\\ud800" in result.out and "internal error" not in result.err
 
 
@@ -104,6 +113,21 @@ def test_a_fifo_is_refused_not_waited_on(run, tmp_path: Path) -> None:
     fifo = tmp_path / "template.yaml"
     os.mkfifo(fifo)
     assert refused(run("lint", fifo), "template.yaml", "not a regular file")
+
+
+@pytest.mark.parametrize("option", ["--workload", "--coefficients"])
+def test_a_fifo_workload_or_coefficients_file_is_refused(run, tmp_path: Path, option: str) -> None:
+    fifo = tmp_path / "values.yaml"
+    os.mkfifo(fifo)
+    result = run("estimate", HOSTILE / "flow-style.yaml", option, fifo)
+    assert refused(result, "values.yaml", "not a regular file")
+
+
+def test_a_fifo_asset_manifest_in_the_assembly_is_refused(run, tmp_path: Path) -> None:
+    write_assembly(tmp_path, {"Resources": {}}, region="us-west-2")
+    os.mkfifo(tmp_path / "S.assets.json")
+    _with_asset_manifest(tmp_path, "S.assets.json")
+    assert refused(run("lint", tmp_path), "S.assets.json", "not a regular file")
 
 
 def test_a_fifo_named_in_a_manifest_is_refused(run, tmp_path: Path) -> None:
@@ -144,7 +168,7 @@ def test_an_asset_manifest_that_never_ends_is_refused(run, tmp_path: Path) -> No
     write_assembly(tmp_path, {"Resources": {}}, region="us-west-2")
     (tmp_path / "S.assets.json").symlink_to("/dev/zero")
     _with_asset_manifest(tmp_path, "S.assets.json")
-    assert refused(run("lint", tmp_path), "S.assets.json", "not a regular file")
+    assert refused(run("lint", tmp_path), "S.assets.json", "outside the assembly")
 
 
 def test_an_additional_metadata_file_that_never_ends_is_refused(run, tmp_path: Path) -> None:
@@ -153,7 +177,7 @@ def test_an_additional_metadata_file_that_never_ends_is_refused(run, tmp_path: P
     manifest["artifacts"]["S"]["additionalMetadataFile"] = "S.metadata.json"
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     (tmp_path / "S.metadata.json").symlink_to("/dev/zero")
-    assert refused(run("estimate", tmp_path), "S.metadata.json", "not a regular file")
+    assert refused(run("estimate", tmp_path), "S.metadata.json", "outside the assembly")
 
 
 @pytest.mark.parametrize(

@@ -73,11 +73,21 @@ def test_non_utf8_file_is_unreadable_input(cli, tmp_path: Path) -> None:
     assert run.code == 2 and "cannot read" in run.err and run.err.count("\n") == 1
 
 
-def test_endless_input_is_refused_unread(cli, monkeypatch) -> None:
-    monkeypatch.setattr("green_constructs.lint.decode.MAX_TEMPLATE_BYTES", 1024)
+def test_endless_input_is_refused_unread(cli) -> None:
     run = cli("lint", "/dev/zero")
     assert run.code == 2 and run.err.count("\n") == 1
-    assert "more than 0 MiB, not a CloudFormation template" in run.err
+    assert "/dev/zero: not a regular file" in run.err
+
+
+def test_a_template_over_the_size_limit_is_refused_unread(cli, tmp_path) -> None:
+    from green_constructs.lint.limits import MAX_TEMPLATE_BYTES
+
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as template:
+        template.truncate(MAX_TEMPLATE_BYTES + 1)  # sparse: no disk used
+    run = cli("lint", path)
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "huge.json: more than 16 MiB, the limit for this file" in run.err
 
 
 def test_a_name_too_long_for_the_file_system_is_unreadable_input(cli) -> None:
