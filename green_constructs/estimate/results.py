@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -262,14 +263,18 @@ _UNITS = (("kwh", "kwh"), ("kgco2e", "kgco2e"))
 
 def ratio(top: Totals, bottom: Totals, unit: str, digits: int | None = 2) -> float | None:
     """``top`` over ``bottom`` in ``unit`` (``kwh`` or ``kgco2e``), to ``digits`` decimals
-    (unrounded with None); None when either leaves a resource out or either is zero (not
+    (unrounded with None); None when either leaves a resource out or either is zero, or
+    when ours is so small next to the baseline that the quotient is not a finite number (not
     comparable)."""
     if not (top.complete and bottom.complete):
         return None
     numerator, denominator = getattr(top, unit), getattr(bottom, unit)
     if not numerator or not denominator:
         return None
-    return numerator / denominator if digits is None else round(numerator / denominator, digits)
+    quotient = numerator / denominator
+    if not math.isfinite(quotient):
+        return None
+    return quotient if digits is None else round(quotient, digits)
 
 
 def ratio_parts(

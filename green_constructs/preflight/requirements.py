@@ -10,6 +10,7 @@ from typing import Any
 from ..rules.context import TemplateContext
 from ..rules.model import Resource
 from ..rules.training_jobs import is_unknown, jobs
+from ..rules.values import as_int
 
 _IMAGE_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
@@ -167,7 +168,5 @@ def _known(value: Any) -> bool:
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    """A whole number the template states (``3``, ``3.0``, ``"3"``), else 0 (not ``inf``)."""
+    return as_int(value) or 0

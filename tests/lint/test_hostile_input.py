@@ -6,42 +6,21 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from template_helpers import write_assembly
+from time_limits import time_limit
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 LIMIT_SECONDS = 10
 
 
-class Expired(BaseException):
-    """Past the time limit (a BaseException: the rule engine turns Exceptions into findings)."""
-
-
-@contextmanager
-def time_limit(seconds: float = LIMIT_SECONDS) -> Iterator[None]:
-    """Fail the test (not hang it) when the block runs longer than ``seconds``."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise Expired(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.fixture
 def run(cli) -> Callable:
     def limited(*argv: str | Path):
-        with time_limit():
+        with time_limit(LIMIT_SECONDS):
             return cli(*argv)
 
     return limited
