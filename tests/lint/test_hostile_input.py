@@ -227,3 +227,14 @@ def test_a_state_machine_definition_nested_2000_levels_is_not_a_rule_crash(
     result = run("lint", path, "--format", "json")
     assert result.code in (0, 1), result.err
     assert "please report" not in result.out and "RecursionError" not in result.out
+
+
+def test_the_readme_states_the_limits_the_code_applies() -> None:
+    from green_constructs.lint import limits
+
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert f"JSON templates up to {limits.size(limits.MAX_TEMPLATE_BYTES)}" in readme
+    assert f"coefficients up to {limits.size(limits.MAX_YAML_BYTES)}" in readme
+    assert f"metadata files up to {limits.size(limits.MAX_MANIFEST_BYTES)}" in readme
+    assert f"nesting up to {limits.MAX_DEPTH} levels" in readme
+    assert f"at most {limits.MAX_ALIAS_NODES:,} nodes once expanded" in readme
