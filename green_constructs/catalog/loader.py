@@ -290,3 +290,8 @@ def load_availability() -> list[Availability]:
             "region_availability.csv", "instance_type", "feature", "region", "offered", "source"
         )
     ]
+
+
+def load_bedrock_model_sizes() -> list[dict[str, str]]:
+    """Rows of ``bedrock_model_sizes.csv``: Bedrock model id prefix -> size class."""
+    return list(_rows("bedrock_model_sizes.csv"))

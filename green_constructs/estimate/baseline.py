@@ -46,7 +46,7 @@ from .plans import (
     startup_minutes,
 )
 from .results import ResourcePlan, UsagePlan
-from .workload import MAX_NODES
+from .workload import HOURS_PER_MONTH, MAX_NODES
 
 BASELINE_REGION = "us-east-1"
 GPU_TRAINING_INSTANCE = "ml.p4d.24xlarge"
@@ -128,6 +128,8 @@ def baseline_plan(plan: ResourcePlan, catalog: Catalog) -> ResourcePlan:
         return naive
     if plan.kind == "transform-job":
         _transform(naive, plan, catalog)
+    elif plan.kind in _BEDROCK:
+        _self_hosted(naive, plan, catalog)
     elif plan.kind in _INFERENCE:
         _endpoint(naive, plan, catalog)
     else:
@@ -140,9 +142,47 @@ def baseline_plan(plan: ResourcePlan, catalog: Catalog) -> ResourcePlan:
                 f"node for node, for {ratio:g} x the Neuron hours ({TIME_RATIO}, an assumption; "
                 "the Neuron chips' power is assumed too)"
             )
-        elif plan.kind != "storage":
+        elif plan.kind not in ("storage", "vector-store"):
             naive.notes.append("the same node-hours: no Neuron instance to replace")
     return naive
+
+
+_BEDROCK = ("bedrock-on-demand", "bedrock-batch")
+TYPICAL_PARAMETERS_BILLION = {"small": 8.0, "medium": 70.0, "large": 123.0, "embedding": 1.0}
+"""Parameters of a model of each size class whose own count is not published, for sizing its
+self-hosted baseline: Llama 3.1 8B, Llama 3.1 70B, Mistral Large 2 (123B, the largest open
+model of the class that one GPU instance holds in bf16) and a 1B embedding model."""
+
+
+def _self_hosted(naive: ResourcePlan, plan: ResourcePlan, catalog: Catalog) -> None:
+    """Bedrock tokens as the same model on a right-sized real-time GPU endpoint up 24/7 (what
+    a team serving the model itself keeps running), at the default utilization."""
+    from .tokens import model_class
+
+    found = model_class(plan.usages[0].tokens.model if plan.usages[0].tokens else "")
+    parameters = found.active_parameters_billion or TYPICAL_PARAMETERS_BILLION[found.size_class]
+    families = gpu_families(catalog)
+    try:
+        decision = right_size(
+            parameters_billion=parameters, dtype="bf16", families=families, catalog=catalog
+        )
+    except ValueError as error:
+        naive.reason = f"no GPU instance holds the model: {error}"
+        return
+    utilization = catalog.constant("default_utilization").value
+    naive.kind = "realtime-endpoint"
+    naive.instance_type = decision.instance_type
+    naive.usages = [
+        UsagePlan("24/7", HOURS_PER_MONTH, 1, utilization, instance_type=decision.instance_type)
+    ]
+    how = (
+        "published" if found.active_parameters_billion else f"typical of a {found.size_class} model"
+    )
+    naive.notes.append(
+        f"the model self-hosted: {parameters:g}B parameters in bf16 ({how}) on 1 x "
+        f"{decision.instance_type} 24/7 (right-sized over {', '.join(families)}), "
+        f"{utilization:.0%} utilized"
+    )
 
 
 def _types(usages: list[UsagePlan]) -> str | None:

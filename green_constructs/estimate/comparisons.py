@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..catalog import Catalog, CatalogError
 from .evaluate import CoefficientLog, evaluate
-from .footprint import instance_footprint
+from .footprint import instance_footprint, shape_footprint
 from .results import ResourcePlan, Totals
-from .workload import Strategy
+from .tokens import token_footprint
+from .vector_stores import OCU
+from .workload import DAYS_PER_MONTH, HOURS_PER_MONTH, Strategy
 
 NEURON_KINDS = ("trainium", "inferentia")
 
@@ -48,9 +51,11 @@ def greenest_region(
 def strategy_comparison(
     strategies: tuple[Strategy, ...], *, region: str, catalog: Catalog, log: CoefficientLog
 ) -> list[dict[str, Any]]:
-    """Monthly footprint of each declared customization strategy's compute in ``region``.
+    """Monthly footprint of each declared customization strategy in ``region``: its instance
+    compute (training or hosting), its Bedrock tokens and the OpenSearch Serverless capacity
+    it keeps up for retrieval, each part listed.
 
-    It compares what the workload declares (instance type, hours, nodes), nothing more.
+    It compares what the workload declares, nothing more: it does not judge model quality.
     """
     rows = []
     for strategy in strategies:
@@ -62,28 +67,76 @@ def strategy_comparison(
             "region": region,
         }
         try:
-            found = instance_footprint(
-                strategy.instance_type,
-                hours=strategy.hours_per_month,
-                region=region,
-                utilization=strategy.utilization,
-                count=strategy.nodes,
-                catalog=catalog,
-            )
+            parts = list(_strategy_parts(strategy, region, catalog, log))
         except (CatalogError, ValueError) as error:
             rows.append({**row, "estimated": False, "reason": str(error)})
             continue
-        log.add(found.coefficients)
         rows.append(
             {
                 **row,
                 "estimated": True,
-                "kwh_month": round(found.kwh, 3),
-                "kgco2e_month": round(found.kgco2e, 3),
-                "embodied_kgco2e_month": (
-                    None if found.embodied_kgco2e is None else round(found.embodied_kgco2e, 3)
-                ),
-                "usd_month": None if found.usd is None else round(found.usd, 2),
+                "kwh_month": round(sum(p["kwh_month"] for p in parts), 3),
+                "kgco2e_month": round(sum(p["kgco2e_month"] for p in parts), 3),
+                "embodied_kgco2e_month": _sum_known(p["embodied_kgco2e_month"] for p in parts),
+                "usd_month": _sum_known(p["usd_month"] for p in parts),
+                "parts": parts,
             }
         )
     return rows
+
+
+def _strategy_parts(
+    strategy: Strategy, region: str, catalog: Catalog, log: CoefficientLog
+) -> Iterator[dict[str, Any]]:
+    """``{"part", "what", "kwh_month", "kgco2e_month", "embodied_kgco2e_month", "usd_month"}``
+    for the compute, each model's tokens and the vector store of ``strategy``."""
+    if strategy.instance_type is not None:
+        found = instance_footprint(
+            strategy.instance_type,
+            hours=strategy.hours_per_month,
+            region=region,
+            utilization=strategy.utilization,
+            count=strategy.nodes,
+            catalog=catalog,
+        )
+        log.add(found.coefficients)
+        yield _part("compute", strategy.instance_type, found.kwh, found.kgco2e,
+                    found.embodied_kgco2e, found.usd)  # fmt: skip
+    for usage in strategy.tokens:
+        tokens = token_footprint(
+            usage.model,
+            input_tokens=usage.input_tokens_per_day * DAYS_PER_MONTH,
+            output_tokens=usage.output_tokens_per_day * DAYS_PER_MONTH,
+            region=region,
+            batch=usage.batch,
+            catalog=catalog,
+        )
+        log.add(tokens.coefficients)
+        yield _part("bedrock", usage.model, tokens.kwh, tokens.kgco2e, None, None)
+    if strategy.vector_store_ocus:
+        store = shape_footprint(
+            OCU, hours=HOURS_PER_MONTH, region=region, count=strategy.vector_store_ocus,
+            catalog=catalog,
+        )  # fmt: skip
+        log.add(store.coefficients)
+        yield _part("vector-store", f"{strategy.vector_store_ocus:g} OCU", store.kwh,
+                    store.kgco2e, None, None)  # fmt: skip
+
+
+def _part(
+    part: str, what: str, kwh: float, kg: float, embodied: float | None, usd: float | None
+) -> dict[str, Any]:
+    return {
+        "part": part,
+        "what": what,
+        "kwh_month": round(kwh, 3),
+        "kgco2e_month": round(kg, 3),
+        "embodied_kgco2e_month": None if embodied is None else round(embodied, 3),
+        "usd_month": None if usd is None else round(usd, 2),
+    }
+
+
+def _sum_known(values: Iterable[float | None]) -> float | None:
+    """The sum, or None when any value is unknown (never a partial figure)."""
+    listed = list(values)
+    return None if any(v is None for v in listed) else round(sum(listed), 3)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from .baseline import ALTERNATIVES, BASELINE_REGION, alternative_plans, baseline
 from .comparisons import greenest_region, region_comparison, strategy_comparison
 from .evaluate import CoefficientLog, evaluate
 from .paths import construct_paths
-from .plans import DEFAULT_STARTUP_MINUTES, STARTUP_MINUTES, resource_plans
+from .plans import DEFAULT_STARTUP_MINUTES, STARTUP_MINUTES, bedrock_plans, resource_plans
 from .ranges import compute as compute_ranges
 from .results import AlternativeBaseline, Estimate, Problem, ResourceEstimate, ResourcePlan
 from .workload import HOURS_PER_MONTH, Workload, WorkloadError
@@ -105,6 +105,7 @@ def estimate_templates(
     problems: list[Problem] = []
     wanted: list = []
     plans = list(_plans(templates, workload, region, catalog, problems, wanted))
+    plans += bedrock_plans(workload, region=_home_region(templates, region))
     log = CoefficientLog()
     ours = [evaluate(p, catalog=catalog, log=log) for p in plans]
     naive = [_naive(e, catalog, log) for e in ours]
@@ -185,6 +186,12 @@ def _plans(
             region=where or FALLBACK_REGION,
             paths=construct_paths(decoded),
         )
+
+
+def _home_region(templates: Sequence[DecodedTemplate], region: str | None) -> str:
+    """Where workload-level usage (Bedrock tokens) runs: ``--region``, else the first
+    template's region, else the fallback."""
+    return region or next((t.region for t in templates if t.region), None) or FALLBACK_REGION
 
 
 def _naive(

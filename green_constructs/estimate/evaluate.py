@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..catalog import Catalog, CatalogError
 from .footprint import Coefficient, instance_footprint, shape_footprint, storage_footprint
 from .results import Line, ResourceEstimate, ResourcePlan, UsagePlan
+from .tokens import token_footprint
 
 
 class CoefficientLog:
@@ -66,6 +67,20 @@ def _line(
         log.add(stored.coefficients)
         return Line(
             usage.phase, usage.label, 1, usage.hours, 0.0, stored.kwh, stored.kgco2e, None, None
+        )
+    if usage.tokens is not None:
+        days = usage.hours / 24
+        used = token_footprint(
+            usage.tokens.model,
+            input_tokens=usage.tokens.input_tokens_per_day * days,
+            output_tokens=usage.tokens.output_tokens_per_day * days,
+            region=region,
+            batch=usage.tokens.batch,
+            catalog=catalog,
+        )
+        log.add(used.coefficients)
+        return Line(
+            usage.phase, usage.label, 1, usage.hours, 0.0, used.kwh, used.kgco2e, None, None
         )
     if usage.shape is not None:
         found = shape_footprint(

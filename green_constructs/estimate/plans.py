@@ -30,6 +30,7 @@ from ..rules.genai._endpoints import (
 from ..rules.model import Resource
 from ..rules.training_jobs import JOB_SOURCES, Job, is_unknown, jobs
 from .results import ResourcePlan, UsagePlan, Work
+from .vector_stores import COLLECTION, OCU, VECTOR_BUCKET, minimum_ocus
 from .workload import DAYS_PER_MONTH, HOURS_PER_MONTH, MAX_NODES, ResourceProfile, Workload
 
 DEFAULT_ACTIVE_HOURS = 24.0
@@ -74,7 +75,9 @@ def resource_plans(
             yield from _job_plans(resource, context, workload, region, paths)
         elif resource.type == CLUSTER:
             yield _cluster_plan(resource, context, workload, region, paths)
-        elif resource.type == BUCKET:
+        elif resource.type == COLLECTION:
+            yield _collection_plan(resource, context, workload, region, paths)
+        elif resource.type in (BUCKET, VECTOR_BUCKET):
             plan = _bucket_plan(resource, context, workload, region, paths)
             if plan is not None:
                 yield plan
@@ -622,3 +625,52 @@ def _bucket_plan(
         f"{gb:g} GB stored all month (S3: HDD, {context.catalog.constant('s3_replication_factor').value:g} copies)"
     )
     return plan
+
+
+def _collection_plan(
+    resource: Resource,
+    context: TemplateContext,
+    workload: Workload,
+    region: str,
+    paths: Mapping[str, str],
+) -> ResourcePlan:
+    plan, profile = _start(resource, context, workload, region, paths, "vector-store")
+    standby = resource.get("StandbyReplicas", "ENABLED")
+    ocus = minimum_ocus(standby)
+    plan.instance_type = OCU.name
+    utilization = _utilization(profile, context.catalog)
+    plan.usages.append(UsagePlan("standing", HOURS_PER_MONTH, ocus, utilization, shape=OCU))
+    plan.notes.append(
+        f"{ocus:g} OCU kept up all month at the least (standby replicas {standby}; "
+        "collections sharing a KMS key share OCUs: counted per collection)"
+    )
+    return plan
+
+
+BEDROCK = "Amazon Bedrock"
+"""The ``type`` of a plan of Bedrock tokens (a workload's ``bedrock`` section, no resource)."""
+
+
+def bedrock_plans(workload: Workload, *, region: str) -> Iterator[ResourcePlan]:
+    """A plan per entry of the workload's ``bedrock`` section: a month of its tokens in
+    ``region`` (shared capacity: nothing runs between requests)."""
+    from .tokens import model_class
+
+    for usage in workload.bedrock:
+        found = model_class(usage.model)
+        plan = ResourcePlan(
+            resource=usage.name,
+            template="workload",
+            type=BEDROCK,
+            kind="bedrock-batch" if usage.batch else "bedrock-on-demand",
+            region=region,
+            workload_key=usage.name,
+            instance_type=usage.model,
+        )
+        plan.usages.append(UsagePlan("tokens", HOURS_PER_MONTH, tokens=usage))
+        plan.notes.append(
+            f"{usage.input_tokens_per_day:,.0f} input and {usage.output_tokens_per_day:,.0f} "
+            f"output tokens a day of {usage.model} ({found.size_class} model: {found.basis})"
+            + (", batch inference" if usage.batch else "")
+        )
+        yield plan

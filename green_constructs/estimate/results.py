@@ -9,6 +9,7 @@ from typing import Any
 
 from ..catalog import InstanceType
 from .footprint import Coefficient
+from .workload import BedrockUsage
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,8 @@ class UsagePlan:
     """``count`` instances for ``hours`` a month each at ``utilization``.
 
     ``instance_type`` names a catalog instance; ``shape`` replaces it for compute the catalog
-    does not list (serverless); ``storage_gb`` makes it a storage line instead.
+    does not list (serverless); ``storage_gb`` makes it a storage line, ``tokens`` a line of
+    Amazon Bedrock tokens (a day's, for ``hours / 24`` days) instead.
     """
 
     phase: str
@@ -26,11 +28,14 @@ class UsagePlan:
     instance_type: str | None = None
     shape: InstanceType | None = None
     storage_gb: float | None = None
+    tokens: BedrockUsage | None = None
 
     @property
     def label(self) -> str:
         if self.storage_gb is not None:
             return f"{self.storage_gb:g} GB"
+        if self.tokens is not None:
+            return self.tokens.model
         return self.instance_type or (self.shape.name if self.shape else "?")
 
 
@@ -189,7 +194,11 @@ class Totals:
             kwh=sum(e.kwh for e in known),
             kgco2e=sum(e.kgco2e for e in known),
             embodied_kgco2e=_known_sum(e.embodied_kgco2e for e in known),
-            usd=sum(e.usd or 0.0 for e in known),
+            usd=(
+                sum(e.usd or 0.0 for e in known)
+                if not lines or any(line.usd is not None for line in lines)
+                else None  # nothing priced: unknown, not $0
+            ),
             unknown=unknown,
             usd_complete=not unknown and all(line.usd is not None for line in lines),
             embodied_complete=not unknown

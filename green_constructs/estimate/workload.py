@@ -83,15 +83,30 @@ class ResourceProfile:
 
 
 @dataclass(frozen=True)
-class Strategy:
-    """Declared compute of one customization strategy: ``nodes`` x ``instance_type`` for
-    ``hours_per_month`` hours at ``utilization``."""
+class BedrockUsage:
+    """A day's tokens of one Amazon Bedrock model (on demand, or ``batch`` inference)."""
 
     name: str
-    instance_type: str
-    hours_per_month: float
+    model: str
+    input_tokens_per_day: float = 0.0
+    output_tokens_per_day: float = 0.0
+    batch: bool = False
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """What one customization strategy runs in a month: ``nodes`` x ``instance_type`` for
+    ``hours_per_month`` hours at ``utilization`` (training or hosting), Bedrock tokens
+    (``tokens``: generation, and embeddings for retrieval), and OpenSearch Serverless capacity
+    kept up for retrieval (``vector_store_ocus``; 0 for S3 Vectors, which has none)."""
+
+    name: str
+    instance_type: str | None = None
+    hours_per_month: float = 0.0
     nodes: int = 1
     utilization: float | None = None
+    tokens: tuple[BedrockUsage, ...] = ()
+    vector_store_ocus: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,7 @@ class Workload:
     strategies: tuple[Strategy, ...] = ()
     coefficients: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None
+    bedrock: tuple[BedrockUsage, ...] = ()
 
     def match(self, *, logical_id: str, path: str | None) -> str | None:
         """The ``resources`` key that applies to a resource: its logical id, its construct path
@@ -150,7 +166,10 @@ _LIMITS: dict[str, tuple[float, float, bool]] = {
     "startup_minutes": (0, 180, False),
 }
 _POSITIVE = ("active_hours_per_day", "seconds_per_request", "bursts_per_day")
-_SECTIONS = ("default", "resources", "strategies", "coefficients")
+_SECTIONS = ("default", "resources", "bedrock", "strategies", "coefficients")
+MAX_TOKENS_PER_DAY = 1e13
+"""Most tokens a day a workload declares for one model (about a hundred billion a second)."""
+MAX_OCUS = 10_000.0
 
 
 REFERENCE_WORKLOADS = Path(__file__).with_name("workloads")
@@ -216,7 +235,47 @@ def parse_workload(data: Any, *, source: str | None = None) -> Workload:
         strategies=_strategies(data.get("strategies"), "workload.strategies"),
         coefficients=coefficients,
         source=source,
+        bedrock=tuple(
+            _usage(name, entry, f"workload.bedrock.{field_name(name)}")
+            for name, entry in _mapping(data.get("bedrock"), "workload.bedrock").items()
+        ),
     )
+
+
+def _mapping(section: Any, where: str) -> dict[Any, Any]:
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise WorkloadError(f"{where}: must be a mapping, got {_kind(section)}")
+    return section
+
+
+_USAGE_FIELDS = ("model", "input_tokens_per_day", "output_tokens_per_day", "batch")
+
+
+def _usage(
+    name: Any, entry: Any, where: str, fields: tuple[str, ...] = _USAGE_FIELDS
+) -> BedrockUsage:
+    """A :class:`BedrockUsage` from ``entry``, whose keys must be among ``fields``."""
+    entry = _mapping(entry, where)
+    for key in entry:
+        if key not in fields:
+            raise WorkloadError(
+                f"{where}.{field_name(key)}: unknown field; allowed: {', '.join(fields)}"
+            )
+    model = entry.get("model")
+    if not isinstance(model, str) or not model.strip() or len(model) > 2048:
+        raise WorkloadError(
+            f"{where}.model: required, a Bedrock model id such as amazon.nova-lite-v1:0"
+        )
+    batch = entry.get("batch", False)
+    if not isinstance(batch, bool):
+        raise WorkloadError(f"{where}.batch: must be true or false, got {_kind(batch)}")
+    tokens = {
+        key: _number(entry.get(key, 0), f"{where}.{key}", 0, MAX_TOKENS_PER_DAY, False)
+        for key in ("input_tokens_per_day", "output_tokens_per_day")
+    }
+    return BedrockUsage(name=str(name), model=model.strip(), batch=batch, **tokens)
 
 
 def _profile(entry: Any, where: str) -> ResourceProfile:
@@ -234,6 +293,9 @@ def _profile(entry: Any, where: str) -> ResourceProfile:
     return ResourceProfile(**values)
 
 
+_STRATEGY_COMPUTE = ("instance_type", "hours_per_month", "nodes", "utilization")
+
+
 def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
     if section is None:
         return ()
@@ -248,25 +310,33 @@ def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
             raise WorkloadError(f"{here}: unknown strategy; allowed: {', '.join(STRATEGIES)}")
         if not isinstance(entry, dict):
             raise WorkloadError(f"{here}: must be a mapping, got {_kind(entry)}")
-        allowed = ("instance_type", "hours_per_month", "nodes", "utilization")
+        allowed = (*_STRATEGY_COMPUTE, "bedrock", "vector_store_ocus")
         for key in entry:
             if key not in allowed:
                 raise WorkloadError(
                     f"{here}.{field_name(key)}: unknown field; allowed: {', '.join(allowed)}"
                 )
+        tokens = tuple(
+            _usage(model_name, usage, f"{here}.bedrock.{field_name(model_name)}")
+            for model_name, usage in _mapping(entry.get("bedrock"), f"{here}.bedrock").items()
+        )
         instance_type = entry.get("instance_type")
-        if not isinstance(instance_type, str) or not instance_type:
+        if instance_type is None and not tokens:
             raise WorkloadError(
-                f"{here}.instance_type: required, an instance type such as ml.trn1.32xlarge"
+                f"{here}: needs instance_type (with hours_per_month) or bedrock (tokens)"
             )
-        if "hours_per_month" not in entry:
-            raise WorkloadError(f"{here}.hours_per_month: required")
+        if instance_type is not None and (not isinstance(instance_type, str) or not instance_type):
+            raise WorkloadError(f"{here}.instance_type: an instance type such as ml.trn1.32xlarge")
+        if instance_type is not None and "hours_per_month" not in entry:
+            raise WorkloadError(f"{here}.hours_per_month: required with instance_type")
         found.append(
             Strategy(
                 name=name,
                 instance_type=instance_type,
                 hours_per_month=_number(
-                    entry["hours_per_month"], f"{here}.hours_per_month", *_LIMITS["hours_per_month"]
+                    entry.get("hours_per_month", 0),
+                    f"{here}.hours_per_month",
+                    *_LIMITS["hours_per_month"],
                 ),
                 nodes=int(_number(entry.get("nodes", 1), f"{here}.nodes", *_LIMITS["nodes"])),
                 utilization=(
@@ -275,6 +345,14 @@ def _strategies(section: Any, where: str) -> tuple[Strategy, ...]:
                     else _number(
                         entry["utilization"], f"{here}.utilization", *_LIMITS["utilization"]
                     )
+                ),
+                tokens=tokens,
+                vector_store_ocus=_number(
+                    entry.get("vector_store_ocus", 0),
+                    f"{here}.vector_store_ocus",
+                    0,
+                    MAX_OCUS,
+                    False,
                 ),
             )
         )

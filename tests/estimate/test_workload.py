@@ -62,7 +62,7 @@ def test_empty_document_is_all_defaults() -> None:
         ({"strategies": {"magic": {}}}, "workload.strategies.magic: unknown strategy"),
         (
             {"strategies": {"rag": {"hours_per_month": 1}}},
-            "workload.strategies.rag.instance_type: required",
+            "workload.strategies.rag: needs instance_type (with hours_per_month) or bedrock",
         ),
         (
             {"strategies": {"rag": {"instance_type": "ml.inf2.xlarge"}}},
@@ -176,6 +176,7 @@ def test_reference_workloads_load_by_name_and_ship_in_the_package() -> None:
         "bursty-chat",
         "default-app",
         "nightly-batch-summarization",
+        "rag-knowledge-base",
         "weekly-finetune",
     ]
     assert REFERENCE_WORKLOADS.parent.name == "estimate"  # inside the package

@@ -53,7 +53,7 @@ def render(estimate: Estimate) -> str:
     strategies = strategy_rows(estimate)
     if strategies:
         parts += [
-            "<h2>Customization strategies (declared compute)</h2>",
+            "<h2>Customization strategies (declared compute and tokens)</h2>",
             _table(("strategy", "compute", "kg CO2e", "USD"), strategies, numeric=range(2, 4)),
         ]
     if estimate.problems:

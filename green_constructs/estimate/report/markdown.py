@@ -44,7 +44,7 @@ def render(estimate: Estimate, *, chart_href: str | None = None) -> str:
     out += _table(("design", "kg CO2e", "USD"), comparison_rows(estimate))
     strategies = strategy_rows(estimate)
     if strategies:
-        out += ["", "### Customization strategies (declared compute)", ""]
+        out += ["", "### Customization strategies (declared compute and tokens)", ""]
         out += _table(("strategy", "compute", "kg CO2e", "USD"), strategies)
     if estimate.problems:
         out += ["", "## Problems", ""] + [f"- `{p.where}`: {p.message}" for p in estimate.problems]

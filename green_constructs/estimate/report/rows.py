@@ -164,7 +164,7 @@ def strategy_rows(estimate: Estimate) -> list[tuple[str, ...]]:
     """The report rows of the estimate's alternative strategies."""
     rows: list[tuple[str, ...]] = []
     for row in estimate.comparisons.get("strategies", []):
-        compute = f"{row['nodes']} x {row['instance_type']} x {row['hours_month']:g} h"
+        compute = _strategy_compute(row)
         if not row["estimated"]:
             rows.append((row["strategy"], compute, "not estimated", row["reason"]))
         else:
@@ -172,6 +172,16 @@ def strategy_rows(estimate: Estimate) -> list[tuple[str, ...]]:
                 (row["strategy"], compute, number(row["kgco2e_month"]), money(row["usd_month"]))
             )
     return rows
+
+
+def _strategy_compute(row: dict) -> str:
+    """``1 x ml.trn1.32xlarge x 13 h + amazon.nova-micro-v1:0 tokens + 1 OCU kept up``."""
+    compute = f"{row['nodes']} x {row['instance_type']} x {row['hours_month']:g} h"
+    parts = row.get("parts")
+    if not parts:
+        return compute if row["instance_type"] else "Bedrock tokens"
+    words = {"compute": compute, "bedrock": "{} tokens", "vector-store": "{} kept up"}
+    return " + ".join(words[p["part"]].format(p["what"]) for p in parts)
 
 
 def coefficient_rows(estimate: Estimate) -> list[tuple[str, ...]]:

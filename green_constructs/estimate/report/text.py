@@ -27,7 +27,7 @@ def render(estimate: Estimate) -> str:
     out += _table(("design", "kg CO2e", "USD"), comparison_rows(estimate))
     strategies = strategy_rows(estimate)
     if strategies:
-        out += ["", "Customization strategies (declared compute):"]
+        out += ["", "Customization strategies (declared compute and tokens):"]
         out += _table(("strategy", "compute", "kg CO2e", "USD"), strategies)
     if estimate.problems:
         out += ["", "Problems:"]
