@@ -53,6 +53,24 @@ class InstanceType(NamedTuple):
     def family(self) -> str:
         return family_of(self.name)
 
+    @classmethod
+    def cpu_share(cls, name: str, *, vcpu: float, memory_gib: float, source: str) -> InstanceType:
+        """A CPU-only shape the catalog does not list (serverless compute, an OpenSearch
+        Compute Unit) on the AWS-average host CPU, with no embodied figure or price."""
+        return cls(
+            name=name,
+            kind="cpu",
+            vcpu=vcpu,  # type: ignore[arg-type]  # a fractional share of a host
+            memory_gib=memory_gib,
+            host_cpu="aws-average",
+            accelerator=None,
+            accelerator_count=0,
+            accelerator_memory_gib=None,
+            embodied_platform_kgco2e=None,
+            usd_per_hour=None,
+            source=source,
+        )
+
 
 class Price(NamedTuple):
     """SageMaker's on-demand price of an instance type for a feature (``hosting``, ``async``,

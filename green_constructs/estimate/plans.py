@@ -40,7 +40,6 @@ DEFAULT_JOB_HOURS = 1.0
 SERVERLESS_MB_PER_VCPU = 1769.0
 """Serverless compute is assumed to scale with memory as AWS Lambda's does: one vCPU per
 1,769 MB (AWS Lambda documentation); SageMaker publishes no figure."""
-SERVERLESS_HOST_CPU = "aws-average"
 DEFAULT_BURSTS_PER_DAY = 1.0
 """Scale-outs from the idle floor a day when the workload does not say: one per active window."""
 STARTUP_MINUTES = {"inferentia": 10.0, "trainium": 10.0, "gpu": 8.0}
@@ -445,17 +444,10 @@ def _serverless(
             "in the workload"
         )
         return
-    shape = InstanceType(
-        name=f"serverless-{memory:g}MB",
-        kind="cpu",
-        vcpu=memory / SERVERLESS_MB_PER_VCPU,  # type: ignore[arg-type]  # a fractional share
+    shape = InstanceType.cpu_share(
+        f"serverless-{memory:g}MB",
+        vcpu=memory / SERVERLESS_MB_PER_VCPU,
         memory_gib=memory / 1024,
-        host_cpu=SERVERLESS_HOST_CPU,
-        accelerator=None,
-        accelerator_count=0,
-        accelerator_memory_gib=None,
-        embodied_platform_kgco2e=None,
-        usd_per_hour=None,
         source=(
             "assumption: one vCPU per 1,769 MB as AWS Lambda documents, at the CCF AWS-average "
             "watts per vCPU; SageMaker publishes no serverless power figure"

@@ -20,17 +20,10 @@ COLLECTION = "AWS::OpenSearchServerless::Collection"
 VECTOR_BUCKET = "AWS::S3Vectors::VectorBucket"
 MINIMUM_OCUS = {"ENABLED": 2.0, "DISABLED": 1.0}
 """Smallest OCU count a collection keeps up, by its ``StandbyReplicas`` (default ENABLED)."""
-OCU = InstanceType(
-    name="opensearch-serverless-ocu",
-    kind="cpu",
+OCU = InstanceType.cpu_share(
+    "opensearch-serverless-ocu",
     vcpu=1,
     memory_gib=6.0,
-    host_cpu="aws-average",
-    accelerator=None,
-    accelerator_count=0,
-    accelerator_memory_gib=None,
-    embodied_platform_kgco2e=None,
-    usd_per_hour=None,
     source=(
         "AWS documentation: one OpenSearch Compute Unit is 1 vCPU and 6 GB of memory (Managing "
         "capacity limits for Amazon OpenSearch Serverless); CCF AWS-average watts per vCPU"
