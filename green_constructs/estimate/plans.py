@@ -27,6 +27,7 @@ from ..rules.genai._endpoints import (
     endpoint_config,
     variant_targets,
 )
+from ..rules.genai._vector_stores import collection_group, never_idles
 from ..rules.model import Resource
 from ..rules.training_jobs import JOB_SOURCES, Job, is_unknown, jobs
 from .results import ResourcePlan, UsagePlan, Work
@@ -627,9 +628,17 @@ def _collection_plan(
     paths: Mapping[str, str],
 ) -> ResourcePlan:
     plan, profile = _start(resource, context, workload, region, paths, "vector-store")
-    standby = resource.get("StandbyReplicas", "ENABLED")
-    ocus = minimum_ocus(standby)
     plan.instance_type = OCU.name
+    if never_idles(resource, context) is False:
+        plan.notes.append(
+            "in a NEXTGEN collection group with minimum OCUs 0: scales to zero after 10 idle "
+            "minutes (its OCUs while queried are not estimated)"
+        )
+        return plan
+    group = collection_group(resource, context)
+    standby = resource.get("StandbyReplicas") or (group.get("StandbyReplicas") if group else None)
+    standby = standby or "ENABLED"
+    ocus = minimum_ocus(standby)
     utilization = _utilization(profile, context.catalog)
     plan.usages.append(UsagePlan("standing", HOURS_PER_MONTH, ocus, utilization, shape=OCU))
     plan.notes.append(

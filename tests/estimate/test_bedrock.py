@@ -124,6 +124,37 @@ def test_a_collection_keeps_its_minimum_ocus_and_s3_vectors_only_storage(run) ->
     assert by_name["Vectors"].kwh < by_name["Dev"].kwh / 10
 
 
+def test_a_collection_that_scales_to_zero_keeps_nothing_up_and_takes_its_groups_standby(
+    run,
+) -> None:
+    group = {
+        "Type": "AWS::OpenSearchServerless::CollectionGroup",
+        "Properties": {"Name": "g", "Generation": "NEXTGEN", "StandbyReplicas": "DISABLED"},
+    }
+    classic = {
+        "Type": "AWS::OpenSearchServerless::CollectionGroup",
+        "Properties": {"Name": "c", "StandbyReplicas": "DISABLED"},
+    }
+    template = {
+        "Resources": {
+            "Group": group,
+            "Classic": classic,
+            "Idle": {
+                "Type": "AWS::OpenSearchServerless::Collection",
+                "Properties": {"CollectionGroupName": "g"},
+            },
+            "Kept": {
+                "Type": "AWS::OpenSearchServerless::Collection",
+                "Properties": {"CollectionGroupName": "c"},
+            },
+        }
+    }
+    by_name = {e.plan.resource: e for e in run(template).resources}
+    assert by_name["Idle"].plan.usages == [] and by_name["Idle"].kwh == 0
+    assert "scales to zero" in by_name["Idle"].plan.notes[0]
+    assert [u.count for u in by_name["Kept"].plan.usages] == [1.0]
+
+
 def test_strategies_are_compared_for_the_same_questions_with_parts(run) -> None:
     assert load_workload("rag-knowledge-base").strategies  # loads by name
     estimate = run({"Resources": {}}, _data("rag-knowledge-base"))
