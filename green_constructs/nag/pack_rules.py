@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import aws_cdk as cdk
-import cdk_nag
 
 from ..rules import Rule, RuleSettings, select_rules
-from .apply_rule import CompliantRule, FindingRule
-from .construct_templates import ConstructFindings
-from .prepared_stack import PreparedStackCheck
-
-ApplyRule = Callable[[FindingRule | CompliantRule], None]
-
-
-def nag_apply_rule(apply_rule: Callable[[cdk_nag.IApplyRule], None]) -> ApplyRule:
-    """A ``NagPack``'s ``_apply_rule`` as an ``ApplyRule``.
-
-    A cast: ``FindingRule`` and ``CompliantRule`` are ``IApplyRule`` through
-    ``jsii.implements``, which the type checker does not follow (and their properties are
-    read-only where the jsii protocol declares setters cdk-nag never calls)."""
-    return cast(ApplyRule, apply_rule)
+from .construct_templates import ConstructFindings, StackTemplate
+from .output import NagOutput
+from .settings import rule_settings
+from .visits import Apply
 
 
 class PackRules:
@@ -36,15 +25,14 @@ class PackRules:
         pack: str,
         *,
         strict: bool,
-        settings: RuleSettings | None,
+        settings: RuleSettings | Mapping[str, Any] | None,
         exclude: Iterable[str],
     ) -> None:
         self.pack = pack
         self.strict = strict
-        self.settings = settings
+        self.settings = rule_settings(settings)
         self.rules = select_rules(packs=[pack], exclude=exclude)
-        self._construct_findings = ConstructFindings(self.rules, settings)
-        self._prepared: dict[str, PreparedStackCheck] = {}
+        self._construct_findings = ConstructFindings(self.rules, self.settings)
 
     @property
     def rule_ids(self) -> list[str]:
@@ -52,28 +40,37 @@ class PackRules:
         return [r.id for r in self.rules]
 
     def apply_to(
-        self, node: cdk.CfnResource, apply_rule: ApplyRule, *, compliant: bool = False
+        self, node: cdk.CfnResource, output: NagOutput, *, compliant: bool = False
     ) -> None:
-        """Hand each unacknowledged finding on ``node`` to cdk-nag's ``apply_rule`` now; with
-        ``compliant``, also each rule for ``node``'s type that found nothing (report rows)."""
-        findings = self._construct_findings.for_resource(node)
-        for finding in findings:
-            if not finding.acknowledged:
-                apply_rule(FindingRule(finding, node, strict=self.strict))
-        if compliant:
-            found = {f.rule.id for f in findings}
-            for rule in self.rules:
-                if rule.id not in found and rule.applies_to(node.cfn_resource_type):
-                    apply_rule(CompliantRule(rule, node, strict=self.strict))
+        """Hand each unacknowledged finding on ``node`` to ``output`` now; with ``compliant``,
+        also each rule for ``node``'s type that found nothing (report rows)."""
+        self._apply(cdk.Stack.of(node), [node], output, compliant=compliant)
 
-    def apply_when_prepared(
-        self, node: cdk.CfnResource, apply_rule: ApplyRule, *, compliant: bool = False
+    def applier(self, output: NagOutput, *, compliant: bool = False) -> Apply:
+        """:meth:`apply_to` for several resources of a stack at once (Aspects' visits, once
+        the app is prepared: see :mod:`.visits`)."""
+        return lambda stack, nodes: self._apply(stack, nodes, output, compliant=compliant)
+
+    def prime(self, stack: cdk.Stack, template: StackTemplate) -> None:
+        """Take ``template`` as ``stack``'s, written once for several packs."""
+        self._construct_findings.prime(stack, template)
+
+    def _apply(
+        self,
+        stack: cdk.Stack,
+        nodes: Sequence[cdk.CfnResource],
+        output: NagOutput,
+        *,
+        compliant: bool,
     ) -> None:
-        """:meth:`apply_to` once ``node``'s stack is prepared (validated, before synthesis)."""
-        stack = cdk.Stack.of(node)
-        check = self._prepared.get(stack.node.path)
-        if check is None:
-            check = PreparedStackCheck(lambda n: self.apply_to(n, apply_rule, compliant=compliant))
-            stack.node.add_validation(check)
-            self._prepared[stack.node.path] = check
-        check.add(node)
+        for node, resource_type, findings, suppressible in self._construct_findings.for_resources(
+            stack, nodes
+        ):
+            for finding in findings:
+                if not finding.acknowledged:
+                    output.finding(node, finding, suppressible=suppressible)
+            if compliant:
+                found = {f.rule.id for f in findings}
+                for rule in self.rules:
+                    if rule.id not in found and rule.applies_to(resource_type):
+                        output.compliant(node, rule)

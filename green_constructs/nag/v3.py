@@ -7,7 +7,8 @@ one crossing into Python for the whole app instead of one per resource and rule.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import aws_cdk as cdk
 import cdk_nag
@@ -17,7 +18,8 @@ from ..lint.runner import lint
 from ..rules import Finding, RuleSettings
 from ..rules.acknowledgements import PLUGIN_NAMES
 from .levels import report_severity
-from .pack_rules import PackRules, nag_apply_rule
+from .output import NagOutput, nag_apply_rule
+from .pack_rules import PackRules
 
 
 def _violation(finding: Finding, template_path: str, *, strict: bool) -> cdk.PolicyViolation:
@@ -53,7 +55,7 @@ class _ValidationPack(cdk_nag.NagPack):
         scope: IConstruct | None = None,
         *,
         strict: bool = False,
-        settings: RuleSettings | None = None,
+        settings: RuleSettings | Mapping[str, Any] | None = None,
         exclude: Iterable[str] = (),
         verbose: bool = False,
     ) -> None:
@@ -105,7 +107,8 @@ class _ValidationPack(cdk_nag.NagPack):
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """The construct-tree path (``validate_scope``): same rules, same findings."""
-        self._checks.apply_to(node, nag_apply_rule(self._apply_rule))
+        output = NagOutput(nag_apply_rule(self._apply_rule), strict=self._checks.strict)
+        self._checks.apply_to(node, output)
 
 
 class SustainabilityChecks(_ValidationPack):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 
@@ -28,3 +29,12 @@ def as_int(value: Any) -> int | None:
         except ValueError:
             return None
     return None
+
+
+def frozen(value: Any) -> Hashable:
+    """A hashable stand-in for a decoded value, equal exactly when the values are equal."""
+    if isinstance(value, dict):
+        return (dict, frozenset((key, frozen(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return (list, tuple(frozen(item) for item in value))
+    return value

@@ -1,9 +1,11 @@
-"""Report formats of ``green-constructs lint``: one module a format, each with ``render``."""
+"""Report formats of ``green-constructs lint``: one module a format, each with ``chunks``
+(the report a piece at a time, for writing as it is made) and ``render`` (the whole text)."""
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -11,9 +13,21 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif")
 
 
-def render(format: str, result: LintResult) -> str:
-    """``result`` in ``format`` (one of :data:`FORMATS`), ending with a newline."""
+def chunks(format: str, result: LintResult) -> Iterator[str]:
+    """``result`` in ``format`` (one of :data:`FORMATS`), a piece at a time; the pieces end
+    with a newline."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{format}")
-    return module.render(result)
+    return iter(module.chunks(result))
+
+
+def render(format: str, result: LintResult) -> str:
+    """``result`` in ``format`` (one of :data:`FORMATS`), ending with a newline."""
+    return "".join(chunks(format, result))
+
+
+def write(format: str, result: LintResult, stream: TextIO) -> None:
+    """Write ``result`` in ``format`` to ``stream`` as it is made, never holding it whole."""
+    for piece in chunks(format, result):
+        stream.write(piece)

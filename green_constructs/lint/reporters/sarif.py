@@ -7,13 +7,14 @@ notifications (level ``note``) of the run's invocation.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ... import __version__
 from ...rules import Finding, NotEvaluated, Rule, Severity
+from .indented_json import array, encode
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -45,8 +46,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, path: str, index: int | None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
+def _result(finding: Finding, uri: str, index: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if finding.line:
         physical["region"] = {"startLine": finding.line}
     result: dict[str, Any] = {
@@ -73,9 +74,9 @@ def _result(finding: Finding, path: str, index: int | None) -> dict[str, Any]:
     return result
 
 
-def _notification(note: NotEvaluated, path: str) -> dict[str, Any]:
+def _notification(note: NotEvaluated, uri: str) -> dict[str, Any]:
     """A not-evaluated entry as a tool execution notification (level ``note``)."""
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if note.line:
         physical["region"] = {"startLine": note.line}
     location: dict[str, Any] = {"physicalLocation": physical}
@@ -96,37 +97,32 @@ def _notification(note: NotEvaluated, path: str) -> dict[str, Any]:
     }
 
 
-def render(result: LintResult) -> str:
-    """The lint result as a SARIF 2.1.0 log."""
+def chunks(result: LintResult) -> Iterator[str]:
+    """The lint result as a SARIF 2.1.0 log, a piece at a time: the text of
+    ``json.dumps(log, indent=2)``, without ever holding the whole log."""
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "green-constructs",
-                        "version": __version__,
-                        "rules": [_rule(r) for r in rules],
-                    }
-                },
-                "invocations": [
-                    {
-                        "executionSuccessful": True,
-                        "toolExecutionNotifications": [
-                            _notification(n, result.paths.get(n.template, n.template))
-                            for n in result.not_evaluated
-                        ],
-                    }
-                ],
-                "columnKind": "unicodeCodePoints",
-                "results": [
-                    _result(f, result.paths.get(f.template, f.template), index.get(f.rule.id))
-                    for f in result.findings
-                ],
-            }
-        ],
+    uris: dict[str, str] = {}  # template name -> URI, resolved once
+
+    def uri(template: str) -> str:
+        if template not in uris:
+            uris[template] = _uri(result.paths.get(template, template))
+        return uris[template]
+
+    driver = {
+        "name": "green-constructs",
+        "version": __version__,
+        "rules": [_rule(r) for r in rules],
     }
-    return json.dumps(log, indent=2) + "\n"
+    yield (
+        f'{{\n  "$schema": {encode(SCHEMA)},\n  "version": "2.1.0",\n  "runs": [\n    {{\n'
+        f'      "tool": {encode({"driver": driver}, "      ")},\n'
+        '      "invocations": [\n        {\n          "executionSuccessful": true,\n'
+        '          "toolExecutionNotifications": '
+    )
+    notes = (_notification(n, uri(n.template)) for n in result.not_evaluated)
+    yield from array(notes, "          ")
+    yield '\n        }\n      ],\n      "columnKind": "unicodeCodePoints",\n      "results": '
+    findings = (_result(f, uri(f.template), index.get(f.rule.id)) for f in result.findings)
+    yield from array(findings, "      ")
+    yield "\n    }\n  ]\n}\n"

@@ -4,6 +4,7 @@ acknowledged findings after the others, then one line for each thing not evaluat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...rules import Finding, NotEvaluated
@@ -51,11 +52,12 @@ def _summary_line(summary: dict[str, Any]) -> str:
     )
 
 
-def render(result: LintResult) -> str:
-    """The lint result as text: one line per finding and per thing not evaluated, then a summary."""
+def chunks(result: LintResult) -> Iterator[str]:
+    """The lint result as text, a line at a time: one per finding and per thing not evaluated,
+    then a summary."""
     ordered = sorted(result.findings, key=lambda f: f.acknowledged)  # stable: template order kept
-    lines = [_line(f, result.paths.get(f.template, f.template)) for f in ordered]
-    lines += (
-        _unread_line(n, result.paths.get(n.template, n.template)) for n in result.not_evaluated
-    )
-    return "\n".join([*lines, _summary_line(result.summary)]) + "\n"
+    for finding in ordered:
+        yield _line(finding, result.paths.get(finding.template, finding.template)) + "\n"
+    for note in result.not_evaluated:
+        yield _unread_line(note, result.paths.get(note.template, note.template)) + "\n"
+    yield _summary_line(result.summary) + "\n"

@@ -31,14 +31,7 @@ def endpoint_config(endpoint: Resource, template: TemplateContext) -> Resource |
     name = endpoint.get("EndpointConfigName")
     found = template.target(name)
     if found is None and isinstance(name, str):
-        found = next(
-            (
-                c
-                for c in template.of_type("AWS::SageMaker::EndpointConfig")
-                if c.get("EndpointConfigName") == name
-            ),
-            None,
-        )
+        found = template.by_name("AWS::SageMaker::EndpointConfig", "EndpointConfigName").get(name)
     return found if found is not None and found.type == "AWS::SageMaker::EndpointConfig" else None
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from ..context import TemplateContext
 from ..intrinsics import references
 from ..model import Resource, Severity
 from ..registry import rule
 from ..training_jobs import is_unknown
+from ..values import frozen
 from ._compute import variant_label
 from ._endpoints import (
     ALARM,
@@ -20,6 +23,7 @@ from ._endpoints import (
 )
 
 WAKE_UP_METRIC = "HasBacklogWithoutCapacity"
+_SCALED = ("ResourceId", "ScalableDimension", "ServiceNamespace")
 
 
 @rule(
@@ -72,10 +76,36 @@ def async_scale_to_zero(resource: Resource, template: TemplateContext) -> str | 
 
 
 def _wakes_up(target: Resource, endpoint: Resource, template: TemplateContext) -> bool:
-    return any(
-        _scales(policy, target) and watches_endpoint(alarm, endpoint, template)
-        for policy, alarm in template.memo("wake-up-policies", lambda: _wake_up_policies(template))
-    )
+    index = template.memo("wake-up-policies", lambda: _WakeUpIndex(template))
+    return any(watches_endpoint(alarm, endpoint, template) for alarm in index.alarms(target))
+
+
+class _WakeUpIndex:
+    """Wake-up (policy, alarm) pairs by what the policy scales: a scalable target it refers
+    to, or the ``ResourceId``, ``ScalableDimension`` and ``ServiceNamespace`` it names."""
+
+    def __init__(self, template: TemplateContext) -> None:
+        self.pairs = _wake_up_policies(template)
+        self.by_reference: dict[str, list[int]] = {}
+        self.by_key: dict[Hashable, list[int]] = {}
+        for position, (policy, _) in enumerate(self.pairs):
+            for logical_id in references(policy.get("ScalingTargetId")):
+                self.by_reference.setdefault(logical_id, []).append(position)
+            if policy.get("ResourceId") is not None:
+                self.by_key.setdefault(_scaled_key(policy), []).append(position)
+
+    def alarms(self, target: Resource) -> list[Resource]:
+        """Alarms of the wake-up policies that scale ``target``, in template order."""
+        positions = {
+            *self.by_reference.get(target.logical_id, ()),
+            *self.by_key.get(_scaled_key(target), ()),
+        }
+        return [self.pairs[p][1] for p in sorted(positions)]
+
+
+def _scaled_key(resource: Resource) -> Hashable:
+    """``ResourceId``, ``ScalableDimension`` and ``ServiceNamespace``, equal when they are."""
+    return tuple(frozen(resource.get(key)) for key in _SCALED)
 
 
 def _wake_up_policies(template: TemplateContext) -> list[tuple[Resource, Resource]]:
@@ -91,12 +121,3 @@ def _wake_up_policies(template: TemplateContext) -> list[tuple[Resource, Resourc
             if any(name == WAKE_UP_METRIC or is_unknown(name) for name in names):
                 found.append((policy, alarm))
     return found
-
-
-def _scales(policy: Resource, target: Resource) -> bool:
-    if target.logical_id in references(policy.get("ScalingTargetId")):
-        return True
-    return policy.get("ResourceId") is not None and all(
-        policy.get(key) == target.get(key)
-        for key in ("ResourceId", "ScalableDimension", "ServiceNamespace")
-    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._endpoints import ALARM, endpoint_config, only_on_demand_serverless, watches_endpoint
+from ._alarms import watched
+from ._endpoints import endpoint_config, only_on_demand_serverless
 
 
 @rule(
@@ -41,7 +42,7 @@ def endpoint_monitoring(resource: Resource, template: TemplateContext) -> str | 
     config = endpoint_config(resource, template)
     if config is not None and only_on_demand_serverless(config):
         return None
-    if any(watches_endpoint(alarm, resource, template) for alarm in template.of_type(ALARM)):
+    if watched(resource, template):
         return None
     return (
         f"Endpoint {resource.logical_id} has no CloudWatch alarm on its metrics: add one with "

@@ -96,9 +96,16 @@ def _graviton(family: Family, catalog: Catalog) -> list[str]:
 
 def _component_variants(config: Resource, template: TemplateContext) -> set[str]:
     """Labels of the config's variants that host inference components (reported on those)."""
-    hosted = set()
+    return template.memo("component-variants", lambda: _hosted(template)).get(
+        config.logical_id, set()
+    )
+
+
+def _hosted(template: TemplateContext) -> dict[str, set[str]]:
+    """Labels of the variants hosting inference components, by their config's logical id."""
+    hosted: dict[str, set[str]] = {}
     for component in template.of_type(_COMPONENT):
         found = component_variant(component, template)
-        if found and found[0] is config and not found[1].get("ModelName"):
-            hosted.add(variant_label(found[1]))
+        if found and not found[1].get("ModelName"):
+            hosted.setdefault(found[0].logical_id, set()).add(variant_label(found[1]))
     return hosted

@@ -17,15 +17,18 @@ def db_cluster(instance: Resource, template: TemplateContext) -> Resource | None
     identifier = instance.get("DBClusterIdentifier")
     found = template.target(identifier)
     if found is None and isinstance(identifier, str):
-        found = next(
-            (
-                c
-                for c in template.of_type(CLUSTER)
-                if str(c.get("DBClusterIdentifier", "")).lower() == identifier.lower()
-            ),
-            None,
+        found = template.memo("clusters-by-identifier", lambda: _clusters(template)).get(
+            identifier.lower()
         )
     return found if found is not None and found.type == CLUSTER else None
+
+
+def _clusters(template: TemplateContext) -> dict[str, Resource]:
+    """The template's DB clusters by lowercased identifier, the first of each."""
+    found: dict[str, Resource] = {}
+    for cluster in template.of_type(CLUSTER):
+        found.setdefault(str(cluster.get("DBClusterIdentifier", "")).lower(), cluster)
+    return found
 
 
 def engine(instance: Resource, template: TemplateContext) -> str | None:

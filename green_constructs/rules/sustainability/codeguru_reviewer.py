@@ -3,6 +3,9 @@ Reviewer, which takes no new associations since November 2025, or another way)."
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 from ..context import TemplateContext
 from ..intrinsics import is_intrinsic
 from ..model import Resource, Severity
@@ -11,16 +14,49 @@ from ..registry import rule
 ASSOCIATION = "AWS::CodeGuruReviewer::RepositoryAssociation"
 
 
-def _covers(association: Resource, repository: Resource, template: TemplateContext) -> bool:
-    kind = association.get("Type")
-    if isinstance(kind, str) and kind != "CodeCommit":
-        return False
-    name = association.get("Name")
-    if is_intrinsic(name):
-        target = template.target(name)
-        return target is None or target is repository
-    repository_name = repository.get("RepositoryName")
-    return is_intrinsic(repository_name) or name == repository_name
+_NEVER = float("inf")
+
+
+class _Associations:
+    """The template's CodeCommit associations by what their ``Name`` names, each at its
+    position in template order: a lookup reads the repository's ``RepositoryName`` exactly
+    when a scan over the associations would (a literal name before the first match)."""
+
+    def __init__(self, template: TemplateContext) -> None:
+        self.by_target: dict[str, int] = {}
+        self.first_untargeted = _NEVER  # an intrinsic naming no resource here: may be any
+        self.first_literal = _NEVER
+        self.literals: set[Hashable] = set()
+        self.unhashable: list[Any] = []  # names written as lists or mappings
+        for position, association in enumerate(template.of_type(ASSOCIATION)):
+            kind = association.get("Type")
+            if isinstance(kind, str) and kind != "CodeCommit":
+                continue
+            name = association.get("Name")
+            if not is_intrinsic(name):
+                if isinstance(name, Hashable):
+                    self.literals.add(name)
+                else:
+                    self.unhashable.append(name)
+                self.first_literal = min(self.first_literal, position)
+                continue
+            target = template.target(name)
+            if target is None:
+                self.first_untargeted = min(self.first_untargeted, position)
+            else:
+                self.by_target.setdefault(target.logical_id, position)
+
+    def covers(self, repository: Resource) -> bool:
+        """Whether an association covers ``repository``, or may."""
+        matched = min(self.by_target.get(repository.logical_id, _NEVER), self.first_untargeted)
+        if self.first_literal > matched:
+            return matched != _NEVER
+        repository_name = repository.get("RepositoryName")
+        if is_intrinsic(repository_name) or matched != _NEVER:
+            return True
+        if isinstance(repository_name, Hashable):
+            return repository_name in self.literals
+        return repository_name in self.unhashable
 
 
 @rule(
@@ -53,7 +89,7 @@ def _covers(association: Resource, repository: Resource, template: TemplateConte
     ),
 )
 def codeguru_reviewer(resource: Resource, template: TemplateContext) -> str | None:
-    if any(_covers(a, resource, template) for a in template.of_type(ASSOCIATION)):
+    if template.memo("codeguru-associations", lambda: _Associations(template)).covers(resource):
         return None
     return (
         f"CodeCommit repository {resource.logical_id} has no CodeGuru Reviewer association. "
