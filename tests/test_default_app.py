@@ -272,3 +272,36 @@ def test_default_app_publishes_carbon_metrics_by_the_dashboards_utilization_metr
     }
     assert {searched for _, _, searched, _ in searches} == {prefix}
     assert f") / {metric.divisor})" in expression
+
+
+_RATIOS = re.compile(
+    r"^Baseline over ours: energy \(kWh\) (?P<energy>[\d.]+)x design, 1x region \(the grid "
+    r"changes no kWh\); emissions \(kg CO2e\) (?P<design>[\d.]+)x design \(same region\), "
+    r"(?P<region>[\d.]+)x region, (?P<combined>[\d.]+)x combined$"
+)
+
+
+def test_the_summary_after_synth_gives_the_three_ratios_in_kwh_and_kg(assembly) -> None:
+    """What `make synth` prints: app.py's own report call, under the default-app workload."""
+    import io
+
+    from app import DEFAULT_WORKLOAD
+    from green_constructs.estimate.synth import REPORT_NAME, write_report
+
+    stream = io.StringIO()
+    estimate = write_report(assembly.directory, workload=DEFAULT_WORKLOAD, stream=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("Estimated footprint (default-app.yaml): ")
+    (line,) = [line for line in lines if line.startswith("Baseline over ours:")]
+    found = _RATIOS.match(line)
+    assert found, line
+    energy, design, region, combined = (float(found[k]) for k in _RATIOS.groupindex)
+    assert design * region == pytest.approx(combined, abs=0.02)  # each rounded to 0.01
+    assert design > 1 and region > 1  # Neuron and scale-to-zero, and us-west-2's grid
+    assert energy == design  # one region (us-west-2): energy and emissions alike
+    assert " kWh, " in lines[0] and " kWh, " in lines[1]  # ours and the baseline, both units
+    assert f"({combined:g}x ours in kg CO2e" in lines[1]  # the baseline line's: the combined one
+    ratios = json.loads((Path(assembly.directory) / f"{REPORT_NAME}.json").read_text())["ratios"]
+    assert (ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]) == (design, region)
+    assert (ratios["design"]["kwh"], ratios["region"]["kwh"]) == (energy, 1.0)
+    assert estimate.ratio_to_baseline == combined

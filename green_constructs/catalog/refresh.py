@@ -39,6 +39,12 @@ hosting, ``AsyncInf`` async, ``Tsform`` transform, ``Train`` training) and regio
   ``instances.inference``, each ``[{"type", "pricePerHour"}]``, from the Price List bulk offer
   of one region; its ``cpu`` list, the lowest price over SageMaker's components, becomes
   feature ``any``).
+- ``sagemaker_prices.csv`` per region without credentials: ``--sagemaker-offer FILE [FILE...]``
+  (with ``--sagemaker-offer-source``) reads AWS Price List bulk offer files, the public
+  ``https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonSageMaker/current/<region>/
+  index.json`` (``.../current/region_index.json`` lists them): ``products`` by SKU, joined by
+  SKU with ``terms.OnDemand``; the usage types map to features as above. The rows of the
+  regions the files cover are replaced, every other region's kept.
 - ``instances.csv`` embodied emissions: ``--ccf-embodied FILE`` (with ``--ccf-embodied-source``)
   sets ``embodied_platform_kgco2e`` and ``embodied_source`` of every ``ml.`` type from
   cloud-carbon-footprint/ccf-coefficients ``data/aws-instances-latest-2026.csv`` (its
@@ -411,14 +417,24 @@ def price_snapshot_rows(
     return rows
 
 
-def price_list_prices(items: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str, str, float]]:
+def price_list_prices(
+    items: Iterable[Mapping[str, Any]], locations: Mapping[str, str] | None = None
+) -> Iterable[tuple[str, str, str, float]]:
     """(type, feature, region, USD per hour) of Price List products (GetProducts ``PriceList``
-    entries, parsed) with an on-demand hourly price for a usage of ``PRICE_USAGE_FEATURES``."""
+    entries, parsed, or bulk offer products joined with their terms: :func:`offer_items`) with
+    an on-demand hourly price for a usage of ``PRICE_USAGE_FEATURES``. The type is the usage
+    type's (``EUN1-Host:ml.g5.xlarge``), else the ``instanceName`` or ``instanceType``
+    attribute; the region ``regionCode``, else the ``location`` through ``locations``
+    (:func:`price_list_regions`)."""
     for item in items:
         attributes = item.get("product", {}).get("attributes", {})
         kind, _, instance_type = attributes.get("usagetype", "").partition(":")
+        if not instance_type.startswith("ml."):
+            instance_type = attributes.get("instanceName") or attributes.get("instanceType") or ""
         feature = PRICE_USAGE_FEATURES.get(kind.split("-", 1)[-1])
-        region = attributes.get("regionCode")
+        region = attributes.get("regionCode") or (locations or {}).get(
+            attributes.get("location", "")
+        )
         if feature is None or not region or not instance_type.startswith("ml."):
             continue
         for term in item.get("terms", {}).get("OnDemand", {}).values():
@@ -444,6 +460,56 @@ def sagemaker_price_rows(
         items = (json.loads(text) for page in pages for text in page.get("PriceList", []))
         found += [row for row in price_list_prices(items) if row[0] in wanted]
     return _price_rows(found, source)
+
+
+def offer_items(offer: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """The products of a Price List bulk offer file (``AmazonSageMaker/current/<region>/
+    index.json``: ``products`` by SKU, ``terms.OnDemand`` by SKU then offer term code), each
+    joined with its on-demand terms by SKU, shaped as a GetProducts ``PriceList`` entry."""
+    on_demand = offer.get("terms", {}).get("OnDemand", {})
+    for sku, product in offer.get("products", {}).items():
+        yield {"product": product, "terms": {"OnDemand": on_demand.get(sku, {})}}
+
+
+def offer_regions(offer: Mapping[str, Any], locations: Mapping[str, str]) -> set[str]:
+    """The regions a bulk offer file prices anything in (one, for a regional file)."""
+    found = set()
+    for product in offer.get("products", {}).values():
+        attributes = product.get("attributes", {})
+        region = attributes.get("regionCode") or locations.get(attributes.get("location", ""))
+        if region:
+            found.add(region)
+    return found
+
+
+def sagemaker_offer_rows(
+    offers: Iterable[Mapping[str, Any]], instance_types: Iterable[str], source: str
+) -> tuple[list[dict[str, str]], set[str]]:
+    """Rows of ``sagemaker_prices.csv`` for ``instance_types`` from Price List bulk offer
+    files, and the regions the files cover. Each row cites ``source`` with the file's region
+    and publication date; usage types map to features as for the Price List API
+    (``PRICE_USAGE_FEATURES``); a price of zero or not per hour is left out."""
+    wanted = set(instance_types)
+    locations = price_list_regions()
+    rows, regions = [], set()
+    for offer in offers:
+        covered = offer_regions(offer, locations)
+        regions |= covered
+        published = str(offer.get("publicationDate", ""))[:10]
+        cited = f"{source} ({', '.join(sorted(covered))} offer"
+        cited += f", published {published})" if published else ")"
+        found = price_list_prices(offer_items(offer), locations)
+        rows += _price_rows((p for p in found if p[0] in wanted), cited)
+    return rows, regions
+
+
+def merge_prices(
+    kept: Iterable[dict[str, str]], rows: Iterable[dict[str, str]], regions: set[str]
+) -> list[dict[str, str]]:
+    """``kept`` without its rows for ``regions``, and ``rows``: the regions' prices replaced
+    by the new source's, every other region's kept; sorted as the table is."""
+    merged = [row for row in kept if row["region"] not in regions] + list(rows)
+    return sorted(merged, key=lambda r: (r["instance_type"], r["feature"], r["region"]))
 
 
 def _price_rows(prices: Iterable[tuple[str, str, str, float]], source: str) -> list[dict[str, str]]:
@@ -647,6 +713,19 @@ def main(argv: list[str] | None = None) -> int:
         help="how to cite --sagemaker-prices: repository, commit, path, region and date",
     )
     parser.add_argument(
+        "--sagemaker-offer",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="AWS Price List bulk offer files (AmazonSageMaker/current/<region>/index.json, "
+        "public, no credentials) whose regions' rows of sagemaker_prices.csv are rewritten",
+    )
+    parser.add_argument(
+        "--sagemaker-offer-source",
+        metavar="TEXT",
+        help="how to cite --sagemaker-offer: the offer's URL and the date it was downloaded",
+    )
+    parser.add_argument(
         "--ccf-embodied",
         type=Path,
         metavar="FILE",
@@ -682,6 +761,8 @@ def main(argv: list[str] | None = None) -> int:
         help="how to cite --electricity-maps: basis, year, repository, commit, path and date",
     )
     args = parser.parse_args(argv)
+    if args.sagemaker_offer is not None and not args.sagemaker_offer_source:
+        parser.error("--sagemaker-offer needs --sagemaker-offer-source")  # before any write
     if args.electricity_maps is not None:
         if not args.electricity_maps_source:
             parser.error("--electricity-maps needs --electricity-maps-source")
@@ -711,6 +792,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.sagemaker_prices_source:
             parser.error("--sagemaker-prices needs --sagemaker-prices-source")
         _refresh_price_snapshot(args.data, args.sagemaker_prices, args.sagemaker_prices_source)
+    if args.sagemaker_offer is not None:
+        _refresh_price_offers(args.data, args.sagemaker_offer, args.sagemaker_offer_source)
     if args.ccf_embodied is not None:
         if not args.ccf_embodied_source:
             parser.error("--ccf-embodied needs --ccf-embodied-source")
@@ -761,6 +844,16 @@ def _refresh_price_snapshot(data: Path, snapshot_file: Path, source: str) -> Non
     snapshot = json.loads(snapshot_file.read_text(encoding="utf-8"))
     region = snapshot.get("region") or _snapshot_region(snapshot.get("source", ""))
     _write_prices(data, price_snapshot_rows(snapshot, load_instances(), region, source))
+
+
+def _refresh_price_offers(data: Path, offer_files: list[Path], source: str) -> None:
+    from .loader import load_instances
+
+    offers = [json.loads(path.read_text(encoding="utf-8")) for path in offer_files]
+    rows, regions = sagemaker_offer_rows(offers, load_instances(), source)
+    if not regions:
+        raise SystemExit("the offer files price nothing in any region: not a Price List offer?")
+    _write_prices(data, merge_prices(_read(data / PRICES_FILE), rows, regions))
 
 
 def _snapshot_region(text: str) -> str:

@@ -38,6 +38,9 @@ class Coefficient:
     unit: str
     basis: str
     source: str
+    price_region_fallback: str | None = None
+    """For a price: the region whose line it prices with us-east-1's price (the table has no
+    price for that region), else None. JSON keeps it in ``basis`` only."""
 
     def to_dict(self) -> dict[str, str | float | None]:
         """The public JSON shape of a coefficient in ``green-constructs estimate --format json``."""
@@ -205,11 +208,22 @@ def embodied_kgco2e(shape: InstanceType, hours: float, catalog: Catalog) -> floa
     return shape.embodied_platform_kgco2e * hours / lifespan * shape.vcpu / largest
 
 
-PRICE_FALLBACKS = {"async": ("hosting",), "hyperpod": ("training",)}
+PRICE_FALLBACKS = {"async": ("hosting",), "transform": ("hosting",), "hyperpod": ("training",)}
 """Features priced as another when the price table has no row of their own: asynchronous
-inference runs on hosting instances; HyperPod clusters on training instances (the Price List
-usage types the table is built from are ``Host``, ``AsyncInf``, ``Tsform`` and ``Train``)."""
+inference and batch transform run on the same ``ml.*`` inference instances as real-time
+hosting, so they take its price; HyperPod clusters that of training instances (the Price List
+usage types the table is built from are ``Host``, ``AsyncInf``, ``Tsform`` and ``Train``).
+Each is marked in the price's ``basis``; better than the 2023 EC2 price, which is lower."""
 PRICE_HOME_REGION = "us-east-1"
+EC2_PRICE_BASIS = (
+    f"fallback: {PRICE_HOME_REGION} 2023 EC2 on-demand price, SageMaker is dearer "
+    "(no SageMaker price in the table)"
+)
+
+
+def region_fallback_basis(region: str) -> str:
+    """The part of a price's ``basis`` that says it is us-east-1's price used for ``region``."""
+    return f"{PRICE_HOME_REGION} price, no {region} price in the table"
 
 
 def price_coefficient(
@@ -219,8 +233,10 @@ def price_coefficient(
 
     SageMaker's price for the feature in the region (``sagemaker_prices.csv``), else for the
     feature it is priced as (:data:`PRICE_FALLBACKS`) or ``any`` feature, else the same in
-    us-east-1, else the EC2 on-demand price of the instance catalog; every fallback says so
-    in ``basis``. ``value`` None when none is known: unknown, never zero."""
+    us-east-1, else the us-east-1 2023 EC2 on-demand price of the instance catalog; every
+    fallback says so in ``basis``, and a us-east-1 price used for another region also in
+    ``price_region_fallback`` (and in ``unit``, so that the coefficient is listed once per
+    region). ``value`` None when none is known: unknown, never zero."""
     name = f"price ({shape.name}, {feature})"
     regions = [region] if region == PRICE_HOME_REGION else [region, PRICE_HOME_REGION]
     for where in regions:
@@ -232,21 +248,26 @@ def price_coefficient(
             if priced_as != feature:
                 why.append(f"{priced_as} price, no {feature} price in the table")
             if where != region:
-                why.append(f"{where} price, no {region} price in the table")
+                why.append(region_fallback_basis(region))
             return Coefficient(
                 name,
                 found.usd_per_hour,
-                f"USD/hour (SageMaker {priced_as} on-demand, {where})",
+                f"USD/hour (SageMaker {priced_as} on-demand, {where}"
+                + (f", for {region})" if where != region else ")"),
                 "published" if not why else "fallback: " + "; ".join(why),
                 found.source,
+                price_region_fallback=region if where != region else None,
             )
     if shape.usd_per_hour is not None:
+        elsewhere = region != PRICE_HOME_REGION
         return Coefficient(
             name,
             shape.usd_per_hour,
-            "USD/hour (EC2 on-demand, us-east-1)",
-            "fallback: EC2 price, SageMaker is dearer (no SageMaker price in the table)",
+            f"USD/hour (EC2 on-demand, {PRICE_HOME_REGION}, 2023"
+            + (f", for {region})" if elsewhere else ")"),
+            EC2_PRICE_BASIS + (f"; {region_fallback_basis(region)}" if elsewhere else ""),
             shape.price_source or shape.source,
+            price_region_fallback=region if elsewhere else None,
         )
     return Coefficient(
         name, None, "USD/hour", "unknown", "no SageMaker or EC2 price in the catalog"

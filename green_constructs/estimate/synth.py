@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from .estimator import estimate_path
 from .ranges import describe, driven_by
 from .report import render, svg_chart
-from .report.rows import left_out, money, number
+from .report.rows import left_out, money, number, problems, ratio_breakdown
 from .results import Estimate
 from .workload import Workload, load_workload
 
@@ -47,8 +47,9 @@ def write_report(
 
 
 def summary(estimate: Estimate, *, report: Path | None = None) -> str:
-    """Three to six lines: ours, the baseline and ratio, the ratio taken apart (design in the
-    same region, region, combined), the greenest region, problems, file."""
+    """Three to seven lines: ours, the baseline and ratio, the ratio taken apart in kWh and kg
+    CO2e (design in the same region, region, combined), the greenest region, drivers,
+    problems, file."""
     ours, naive = estimate.total, estimate.baseline_total
     ratio = estimate.ratio_to_baseline
     lines = [
@@ -57,17 +58,13 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
         f"{describe(ours.kgco2e, _spread(estimate, 'ours'), ' kg CO2e')}, {money(ours.usd)} a month"
         + left_out(ours),
         "Naive GPU baseline in us-east-1 (same service level): "
-        f"{describe(naive.kgco2e, _spread(estimate, 'baseline'), ' kg CO2e')}, {money(naive.usd)}"
+        f"{number(naive.kwh)} kWh, {describe(naive.kgco2e, _spread(estimate, 'baseline'), ' kg CO2e')}, {money(naive.usd)}"
         + left_out(naive)
-        + (f" ({ratio:g}x ours{_ratio_spread(estimate)})" if ratio is not None else ""),
+        + (f" ({ratio:g}x ours in kg CO2e{_ratio_spread(estimate)})" if ratio is not None else ""),
     ]
-    ratios = estimate.ratios
-    design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
-    if design is not None and region is not None:
-        lines.append(
-            f"Baseline over ours: {design:g}x from the design in the same region(s), "
-            f"{region:g}x from the region, {ratios['combined']['kgco2e']:g}x combined"
-        )
+    parts = ratio_breakdown(estimate.ratios)
+    if ratio is not None and parts:
+        lines.append(f"Baseline over ours: {parts}")
     greenest = estimate.comparisons.get("greenest_region")
     if greenest:
         lines.append(
@@ -76,8 +73,9 @@ def summary(estimate: Estimate, *, report: Path | None = None) -> str:
     driven = driven_by(estimate.ranges)
     if driven:
         lines.append(driven)
-    if estimate.problems:
-        lines.append(f"{len(estimate.problems)} problem(s) noted in the report")
+    noted = problems(estimate)
+    if noted:
+        lines.append(f"{len(noted)} problem(s) noted in the report")
     if report is not None:
         lines.append(f"Report: {report}")
     return "\n".join(lines)

@@ -192,3 +192,92 @@ def test_catalog_price_lookup_and_override() -> None:
     cheaper = base.with_prices([Price("ml.inf2.xlarge", "hosting", "us-east-1", 0.5, "test")])
     assert cheaper.price("ml.inf2.xlarge", "hosting", "us-east-1").source == "test"
     assert base.price("ml.inf2.xlarge", "hosting", "us-east-1").source != "test"
+
+
+OFFER = Path(__file__).parent / "data" / "sagemaker_offer_eu-north-1.json"
+"""A fabricated bulk offer file in the format of AWS Price List's
+``AmazonSageMaker/current/eu-north-1/index.json``: four ml.g5.xlarge SKUs (Host, AsyncInf,
+Tsform, Train), an ML storage SKU and a zero-priced one."""
+OFFER_SOURCE = "AWS Price List bulk offer AmazonSageMaker/current (test fixture)"
+STOCKHOLM_G5 = {
+    ("ml.g5.xlarge", "hosting", "eu-north-1", "1.498"),
+    ("ml.g5.xlarge", "async", "eu-north-1", "1.499"),
+    ("ml.g5.xlarge", "transform", "eu-north-1", "1.501"),
+    ("ml.g5.xlarge", "training", "eu-north-1", "1.502"),
+}
+
+
+def _offer_rows(offer: dict) -> tuple[list[dict[str, str]], set[str]]:
+    types = [i.name for i in Catalog.default().instances()]
+    return refresh.sagemaker_offer_rows([offer], types, OFFER_SOURCE)
+
+
+def test_bulk_offer_products_join_their_on_demand_terms_by_sku() -> None:
+    offer = json.loads(OFFER.read_text())
+    rows, regions = _offer_rows(offer)
+    assert regions == {"eu-north-1"}
+    # the storage SKU (not ml.*, per GB-month) and the zero price are left out
+    assert {(r["instance_type"], r["feature"], r["region"], r["usd_per_hour"]) for r in rows} == (
+        STOCKHOLM_G5
+    )
+    assert {r["source"] for r in rows} == {
+        f"{OFFER_SOURCE} (eu-north-1 offer, published 2026-04-01)"
+    }
+    assert list(rows[0]) == list(refresh.PRICE_COLUMNS)
+
+
+def test_a_bulk_offer_without_region_codes_is_placed_by_its_location() -> None:
+    offer = json.loads(OFFER.read_text())
+    for product in offer["products"].values():
+        del product["attributes"]["regionCode"]  # "EU (Stockholm)" remains
+    rows, regions = _offer_rows(offer)
+    assert regions == {"eu-north-1"} and len(rows) == len(STOCKHOLM_G5)
+
+
+def test_offer_rows_replace_their_regions_rows_and_keep_the_others() -> None:
+    rows, regions = _offer_rows(json.loads(OFFER.read_text()))
+    kept = [
+        {**_rows(refresh.PRICES_FILE)[0]},
+        {
+            "instance_type": "ml.inf2.xlarge",
+            "feature": "hosting",
+            "region": "eu-north-1",
+            "usd_per_hour": "1.05",
+            "source": "an older eu-north-1 price",
+        },
+    ]
+    merged = refresh.merge_prices(kept, rows, regions)
+    assert kept[0] in merged  # another region: kept
+    assert all(r["source"] != "an older eu-north-1 price" for r in merged)
+    assert len(merged) == 1 + len(STOCKHOLM_G5)
+
+
+def test_refresh_rewrites_the_price_table_from_offer_files(tmp_path, capsys) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("sagemaker_prices.csv", "instances.csv"):
+        (data / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    shipped = _rows(refresh.PRICES_FILE)
+    refresh._refresh_price_offers(data, [OFFER], OFFER_SOURCE)
+    written = list(csv.DictReader((data / refresh.PRICES_FILE).read_text().splitlines()))
+    assert [r for r in written if r["region"] != "eu-north-1"] == shipped  # us-east-1 kept
+    assert {
+        (r["instance_type"], r["feature"], r["region"], r["usd_per_hour"])
+        for r in written
+        if r["region"] == "eu-north-1"
+    } == STOCKHOLM_G5
+    assert "sagemaker_prices.csv" in capsys.readouterr().out
+    # the estimator takes the region's own price once the table has it
+    prices = [
+        Price(r["instance_type"], r["feature"], r["region"], float(r["usd_per_hour"]), r["source"])
+        for r in written
+    ]
+    catalog = Catalog.default().with_prices(prices)
+    assert catalog.price("ml.g5.xlarge", "transform", "eu-north-1").usd_per_hour == 1.501
+
+
+def test_the_offer_option_needs_its_source_and_writes_nothing_without(tmp_path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        refresh.main(["--data", str(tmp_path), "--sagemaker-offer", str(OFFER)])
+    assert "--sagemaker-offer needs --sagemaker-offer-source" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -299,4 +300,14 @@ def test_text_report_takes_the_ratio_apart(capsys, template, workload) -> None:
     code, out, _ = _run(capsys, "estimate", str(template), "--workload", str(workload))
     assert code == 0
     [headline] = [line for line in out.splitlines() if line.startswith("Our design:")]
-    assert "x from the design in the same region" in headline and "x from the region)" in headline
+    found = re.search(
+        r"; ([\d.]+) times ours.*\. Baseline over ours: energy \(kWh\) ([\d.]+)x design, 1x "
+        r"region \(the grid changes no kWh\); emissions \(kg CO2e\) ([\d.]+)x design \(same "
+        r"region\), ([\d.]+)x region, ([\d.]+)x combined\.",
+        headline,
+    )
+    assert found, headline
+    ratio, energy, design, region, combined = map(float, found.groups())
+    assert ratio == combined
+    assert design * region == pytest.approx(combined, abs=0.011)  # each rounded to 0.01
+    assert energy == design  # one region: the design saves as much energy as emissions

@@ -3,16 +3,20 @@ the central figure, its range, and the assumptions that drive it (issue 12)."""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+from pathlib import Path
 
 import pytest
 from templates import endpoint, state_machine, training_state
 
-from green_constructs.catalog import Catalog
+from green_constructs.catalog import Catalog, loader
 from green_constructs.catalog.loader import load_assumption_ranges
 from green_constructs.estimate.report import render
 
 CATALOG = Catalog.default()
+DATA = Path(loader.__file__).parent / "data"
 HOURS = 730
 PUE = 1.135
 PUE_HIGH = 1.15  # AWS's reported 2024 global PUE
@@ -27,7 +31,10 @@ def test_every_range_is_ordered_and_centred_on_the_catalog() -> None:
     for row in load_assumption_ranges().values():
         assert row.low <= row.central <= row.high, row.name
         assert row.basis and row.source, row.name
-        if row.section == "power":
+        if row.section == "power" and CATALOG.power(row.name).kind == "cpu-per-vcpu":
+            # a CPU's range is of its maximum watts per vCPU
+            assert CATALOG.power(row.name).max_watts == row.central, row.name
+        elif row.section == "power":
             power = CATALOG.power(row.name)
             # the central board power gives the row's idle and max by CCF's GPU ratios
             assert power.idle_watts == pytest.approx(0.12 * row.central, abs=0.1), row.name
@@ -134,3 +141,55 @@ def test_training_baseline_is_the_same_job_on_demand_with_an_assumed_time_ratio(
     assert sum(line.hours for line in slower.baseline[0].lines) == pytest.approx(12.5)
     trn2 = run(state_machine(training_state("ml.trn2.48xlarge")), workload)
     assert trn2.baseline[0].plan.instance_type == "ml.p5.48xlarge"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader((DATA / name).read_text(encoding="utf-8").splitlines()))
+
+
+def test_every_assumed_coefficient_has_a_range() -> None:
+    ranged = load_assumption_ranges()
+    power = [r["component"] for r in _rows("power_coefficients.csv") if r["basis"] == "assumption"]
+    constants = [r["name"] for r in _rows("constants.csv") if r["source"].startswith("assumption")]
+    assert "graviton3" in power and "training_time_ratio_gpu" in constants
+    assert [n for n in power if n not in ranged or ranged[n].section != "power"] == []
+    assert [n for n in constants if n not in ranged or ranged[n].section != "constant"] == []
+
+
+def _readme_assumption_table() -> list[list[str]]:
+    """The rows of the data README's assumption table (the Markdown table under the
+    ``| assumption | low | central | high |`` header, up to the first line that is not one)."""
+    lines = (DATA / "README.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("| assumption |"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.strip().startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_every_range_is_in_the_data_readmes_assumption_table() -> None:
+    named = {word for row in _readme_assumption_table() for word in re.findall(r"\w+", row[0])}
+    missing = [name for name in load_assumption_ranges() if name not in named]
+    assert missing == []
+    graviton = next(r for r in _readme_assumption_table() if "graviton3" in r[0])
+    row = load_assumption_ranges()["graviton3"]
+    assert [float(v) for v in graviton[1:4]] == [row.low, row.central, row.high]
+
+
+def test_a_graviton3_design_is_ranged_by_its_cpu_power(run) -> None:
+    estimate = run(endpoint(instance_type="ml.c7g.xlarge"), {"default": {"utilization": 0.5}})
+    drivers = {d["name"]: d for d in estimate.to_dict()["drivers"]}
+    graviton = drivers["graviton3"]
+    assert (graviton["low"], graviton["central"], graviton["high"]) == (1.352, 1.69, 2.028)
+    # ml.c7g.xlarge: 4 vCPU at 0.47-1.69 W, at 50% 4 x 1.08 = 4.32 W; each end scales idle
+    # and max alike, so the CPU term by 0.8 and 1.2; memory is not ranged: c7g.16xlarge has
+    # 128 GB on 1 chip, (128 - 80.69) * 8/128 = 2.957 GB x 0.392 W = 1.159 W
+    grid = CATALOG.region("us-east-1").kgco2e_per_kwh
+    memory = (128 - 80.69) * 8 / 128 * 0.392
+    watts = [4 * (0.47 + 0.5 * 1.22) * scale + memory for scale in (0.8, 1, 1.2)]
+    kg = [w * HOURS * PUE / 1000 * grid for w in watts]
+    assert graviton["kgco2e_month"] == pytest.approx([kg[0], kg[2]], rel=1e-3)
+    assert estimate.total.kgco2e == pytest.approx(kg[1], rel=1e-3)
+    assert "graviton3 power" in render("text", estimate)

@@ -111,7 +111,8 @@ def test_write_report_into_cdk_out(assemblies) -> None:
     write_report(outdir, workload=WORKLOADS / "bursty-chat.yaml", stream=stream)
     lines = stream.getvalue().strip().splitlines()
     assert 3 <= len(lines) <= 7 and "kg CO2e" in lines[0] and "baseline" in lines[1]
-    assert lines[2].startswith("Baseline over ours: ") and "same region" in lines[2]
+    assert lines[2].startswith("Baseline over ours: energy (kWh) ")
+    assert "; emissions (kg CO2e) " in lines[2] and "x design (same region), " in lines[2]
     for suffix in ("json", "html", "md", "svg"):
         assert (outdir / f"{REPORT_NAME}.{suffix}").stat().st_size > 0
     assert json.loads((outdir / f"{REPORT_NAME}.json").read_text())["total"]["kgco2e_month"] > 0

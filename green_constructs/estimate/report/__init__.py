@@ -7,6 +7,7 @@ import json
 from ..results import Estimate
 from . import html, markdown, text
 from .chart import svg_chart
+from .rows import problems
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -15,7 +16,9 @@ def render(format: str, estimate: Estimate, *, chart_href: str | None = None) ->
     """The report in ``format``; Markdown links the chart at ``chart_href`` when given, else
     embeds it as a data URI."""
     if format == "json":
-        return json.dumps(estimate.to_dict(), indent=2, allow_nan=False) + "\n"
+        found = estimate.to_dict()
+        found["problems"] = [p.to_dict() for p in problems(estimate)]
+        return json.dumps(found, indent=2, allow_nan=False) + "\n"
     if format == "text":
         return text.render(estimate)
     if format == "markdown":

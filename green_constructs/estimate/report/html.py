@@ -12,7 +12,10 @@ from .rows import (
     coefficient_rows,
     comparison_rows,
     headline,
-    resource_row,
+    price_footnote,
+    problems,
+    region_price_fallbacks,
+    resource_rows,
     strategy_rows,
     total_row,
 )
@@ -31,9 +34,10 @@ li{margin:.2rem 0}.small{font-size:.8rem;color:#616161}
 
 def render(estimate: Estimate) -> str:
     """The estimate as an HTML page."""
-    rows = [resource_row(e) for e in estimate.resources]
+    rows = resource_rows(estimate)
+    footnote = price_footnote(estimate)
     totals = [
-        total_row("Total", estimate.total),
+        total_row("Total", estimate.total, marked=bool(region_price_fallbacks(estimate))),
         total_row("Naive baseline", estimate.baseline_total),
     ]
     parts = [
@@ -47,6 +51,7 @@ def render(estimate: Estimate) -> str:
         svg_chart(estimate),
         "<h2>Resources</h2>",
         _table(HEADERS, rows, totals=totals, numeric=range(3, 7)),
+        *([f'<p class="small">{escape(footnote)}</p>'] if footnote else []),
         "<h2>Comparisons</h2>",
         _table(("design", "kg CO2e", "USD"), comparison_rows(estimate), numeric=range(1, 3)),
     ]
@@ -56,8 +61,9 @@ def render(estimate: Estimate) -> str:
             "<h2>Customization strategies (declared compute and tokens)</h2>",
             _table(("strategy", "compute", "kg CO2e", "USD"), strategies, numeric=range(2, 4)),
         ]
-    if estimate.problems:
-        parts += ["<h2>Problems</h2>", _list(f"{p.where}: {p.message}" for p in estimate.problems)]
+    noted = problems(estimate)
+    if noted:
+        parts += ["<h2>Problems</h2>", _list(f"{p.where}: {p.message}" for p in noted)]
     parts += ["<h2>Assumptions</h2>", _list(estimate.assumptions)]
     parts += [
         "<h2>Coefficients</h2>",

@@ -13,7 +13,10 @@ from .rows import (
     coefficient_rows,
     comparison_rows,
     headline,
-    resource_row,
+    price_footnote,
+    problems,
+    region_price_fallbacks,
+    resource_rows,
     strategy_rows,
     total_row,
 )
@@ -34,20 +37,23 @@ def render(estimate: Estimate, *, chart_href: str | None = None) -> str:
         "## Resources",
         "",
     ]
-    rows = [resource_row(e) for e in estimate.resources]
+    rows = resource_rows(estimate)
     rows += [
-        total_row("**Total**", estimate.total),
+        total_row("**Total**", estimate.total, marked=bool(region_price_fallbacks(estimate))),
         total_row("**Naive baseline**", estimate.baseline_total),
     ]
     out += _table(HEADERS, rows)
+    footnote = price_footnote(estimate)
+    out += ["", footnote.replace("*", "\\*", 1)] if footnote else []
     out += ["", "## Comparisons", ""]
     out += _table(("design", "kg CO2e", "USD"), comparison_rows(estimate))
     strategies = strategy_rows(estimate)
     if strategies:
         out += ["", "### Customization strategies (declared compute and tokens)", ""]
         out += _table(("strategy", "compute", "kg CO2e", "USD"), strategies)
-    if estimate.problems:
-        out += ["", "## Problems", ""] + [f"- `{p.where}`: {p.message}" for p in estimate.problems]
+    noted = problems(estimate)
+    if noted:
+        out += ["", "## Problems", ""] + [f"- `{p.where}`: {p.message}" for p in noted]
     out += ["", "## Assumptions", ""] + [f"- {a}" for a in estimate.assumptions]
     out += ["", "## Coefficients", ""]
     out += _table(("name", "value", "unit", "basis", "source"), coefficient_rows(estimate))

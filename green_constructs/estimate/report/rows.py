@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..evaluate import PRICED_AS
+from ..footprint import PRICE_HOME_REGION
 from ..ranges import describe, driven_by
-from ..results import Estimate, ResourceEstimate, Totals
+from ..results import Estimate, Problem, ResourceEstimate, Totals
 
 HEADERS = ("resource", "kind", "instance", "kWh", "kg CO2e", "embodied kg", "USD")
 
@@ -22,8 +24,13 @@ def number(value: float | None) -> str:
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def resource_row(estimate: ResourceEstimate) -> tuple[str, ...]:
-    """The report row of one resource's estimate."""
+PRICE_MARK = "*"
+"""Marks a USD figure priced, in part, at us-east-1's price for another region."""
+
+
+def resource_row(estimate: ResourceEstimate, *, marked: bool = False) -> tuple[str, ...]:
+    """The report row of one resource's estimate; ``marked`` adds :data:`PRICE_MARK` to its
+    cost (a us-east-1 price used for its region: :func:`region_price_fallbacks`)."""
     plan = estimate.plan
     if not estimate.estimated:
         return (estimate.label, plan.kind, plan.instance_type or "-", "not estimated", "", "", "")
@@ -34,8 +41,71 @@ def resource_row(estimate: ResourceEstimate) -> tuple[str, ...]:
         number(estimate.kwh),
         number(estimate.kgco2e),
         number(estimate.embodied_kgco2e),
-        money(estimate.usd),
+        money(estimate.usd) + (PRICE_MARK if marked and estimate.usd is not None else ""),
     )
+
+
+def resource_rows(estimate: Estimate) -> list[tuple[str, ...]]:
+    """The report rows of our resources, costs priced at another region's price marked."""
+    marked = {fallback[0] for fallback in region_price_fallbacks(estimate)}
+    return [resource_row(e, marked=e.plan.resource in marked) for e in estimate.resources]
+
+
+def region_price_fallbacks(estimate: Estimate) -> list[tuple[str, str, str, str]]:
+    """(resource, region, instance type, feature) of each line of our design priced at the
+    us-east-1 price because the catalog has none for the resource's region (the price
+    coefficients' ``price_region_fallback``)."""
+    fallbacks: dict[str, set[str]] = {}
+    for c in estimate.coefficients:
+        if c.price_region_fallback:
+            fallbacks.setdefault(c.name, set()).add(c.price_region_fallback)
+    found = []
+    for e in estimate.resources:
+        if not e.estimated:
+            continue
+        feature = PRICED_AS.get(e.plan.kind, "hosting")
+        for line in e.lines:
+            name = f"price ({line.what}, {feature})"
+            if line.usd is not None and e.plan.region in fallbacks.get(name, ()):
+                found.append((e.plan.resource, e.plan.region, line.what, feature))
+    return found
+
+
+def _region_name(region: str) -> str:
+    return "the unknown region" if region == "*" else region
+
+
+def price_footnote(estimate: Estimate) -> str:
+    """``* us-east-1 price: no price for us-west-2 in the catalog`` under the resource table,
+    or nothing when every cost is priced for its own region."""
+    regions = sorted({_region_name(f[1]) for f in region_price_fallbacks(estimate)})
+    if not regions:
+        return ""
+    return (
+        f"{PRICE_MARK} {PRICE_HOME_REGION} price: no price for {', '.join(regions)} in the catalog"
+    )
+
+
+def problems(estimate: Estimate) -> list[Problem]:
+    """The estimate's problems, then once per region the lines priced at us-east-1's price
+    for it (``estimate.problems`` itself is not changed)."""
+    found = list(estimate.problems)
+    by_region: dict[str, list[str]] = {}
+    for _, region, instance_type, feature in region_price_fallbacks(estimate):
+        what = f"{instance_type} ({feature})"
+        if what not in by_region.setdefault(region, []):
+            by_region[region].append(what)
+    for region, priced in sorted(by_region.items()):
+        listed = ", ".join(priced[:-1]) + " and " + priced[-1] if len(priced) > 1 else priced[0]
+        problem = Problem(
+            _region_name(region),
+            f"no SageMaker price for this region in the catalog: {listed} "
+            f"{'are' if len(priced) > 1 else 'is'} priced at the {PRICE_HOME_REGION} price "
+            f"(USD marked {PRICE_MARK})",
+        )
+        if problem not in found:
+            found.append(problem)
+    return found
 
 
 def partial(text: str, unknown: int) -> str:
@@ -43,9 +113,9 @@ def partial(text: str, unknown: int) -> str:
     return f"{text} (partial)" if unknown and text != "unknown" else text
 
 
-def total_row(label: str, totals: Totals) -> tuple[str, ...]:
-    """The report row of ``totals``, under ``label``."""
-    cost = money(totals.usd)
+def total_row(label: str, totals: Totals, *, marked: bool = False) -> tuple[str, ...]:
+    """The report row of ``totals``, under ``label``; ``marked`` as in :func:`resource_row`."""
+    cost = money(totals.usd) + (PRICE_MARK if marked and totals.usd is not None else "")
     cost += "" if totals.usd_complete or totals.usd is None else " (partial)"
     embodied = number(totals.embodied_kgco2e)
     if totals.embodied_kgco2e is not None and not totals.embodied_complete:
@@ -62,19 +132,12 @@ def total_row(label: str, totals: Totals) -> tuple[str, ...]:
 
 
 def headline(estimate: Estimate) -> str:
-    """One sentence: ours, the baseline, the ratio taken apart (or why there is none)."""
+    """Ours, the baseline, the ratio and its parts in kWh and kg CO2e (or why there is none)."""
     ours, naive = estimate.total, estimate.baseline_total
     ratio = estimate.ratio_to_baseline
-    ratios = estimate.ratios
-    design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
     spread = estimate.ranges
-    if ratio is not None and design is not None and region is not None:
-        spread_text = _ratio_range(estimate)
-        times = (
-            f"{ratio:g} times ours ({spread_text + '; ' if spread_text else ''}{design:g}x "
-            f"from the design in the same region, {region:g}x from the region)"
-        )
-    elif ratio is not None:
+    parts = ratio_breakdown(estimate.ratios)
+    if ratio is not None:
         spread_text = _ratio_range(estimate)
         times = f"{ratio:g} times ours" + (f" ({spread_text})" if spread_text else "")
     elif not (ours.complete and naive.complete):
@@ -85,8 +148,33 @@ def headline(estimate: Estimate) -> str:
         f"Our design: {_amounts(ours, spread.total('ours') if spread else None)}; the naive "
         f"baseline: {_amounts(naive, spread.total('baseline') if spread else None)}; {times}."
     )
+    if ratio is not None and parts:
+        line += f" Baseline over ours: {parts}."
     driven = driven_by(spread)
     return f"{line} {driven}" if driven else line
+
+
+def ratio_breakdown(ratios: dict[str, dict[str, float | None]]) -> str:
+    """The baseline over ours taken apart (:attr:`Estimate.ratios`) in both units: ``energy
+    (kWh) 1.06x design, 1x region (the grid changes no kWh); emissions (kg CO2e) 1.06x design
+    (same region), 3.24x region, 3.44x combined`` (empty when neither is comparable)."""
+    said = []
+    design, region = ratios["design"]["kwh"], ratios["region"]["kwh"]
+    if design is not None:
+        energy = f"energy (kWh) {design:g}x design"
+        if region is not None and abs(region - 1) < 0.005:
+            energy += ", 1x region (the grid changes no kWh)"
+        elif region is not None:
+            energy += f", {region:g}x region, {ratios['combined']['kwh']:g}x combined"
+        said.append(energy)
+    design, region = ratios["design"]["kgco2e"], ratios["region"]["kgco2e"]
+    combined = ratios["combined"]["kgco2e"]
+    if design is not None and region is not None and combined is not None:
+        said.append(
+            f"emissions (kg CO2e) {design:g}x design (same region), {region:g}x region, "
+            f"{combined:g}x combined"
+        )
+    return "; ".join(said)
 
 
 def _ratio_range(estimate: Estimate) -> str:

@@ -10,7 +10,10 @@ from .rows import (
     coefficient_rows,
     comparison_rows,
     headline,
-    resource_row,
+    price_footnote,
+    problems,
+    region_price_fallbacks,
+    resource_rows,
     strategy_rows,
     total_row,
 )
@@ -19,19 +22,22 @@ from .rows import (
 def render(estimate: Estimate) -> str:
     """The estimate as a plain text report."""
     out = [f"Carbon and cost estimate per month (workload: {estimate.workload or 'defaults'})", ""]
-    rows = [resource_row(e) for e in estimate.resources]
-    rows.append(total_row("TOTAL", estimate.total))
+    rows = resource_rows(estimate)
+    rows.append(total_row("TOTAL", estimate.total, marked=bool(region_price_fallbacks(estimate))))
     rows.append(total_row("NAIVE BASELINE", estimate.baseline_total))
     out += _table(HEADERS, rows)
+    footnote = price_footnote(estimate)
+    out += [footnote] if footnote else []
     out += ["", headline(estimate), ""]
     out += _table(("design", "kg CO2e", "USD"), comparison_rows(estimate))
     strategies = strategy_rows(estimate)
     if strategies:
         out += ["", "Customization strategies (declared compute and tokens):"]
         out += _table(("strategy", "compute", "kg CO2e", "USD"), strategies)
-    if estimate.problems:
+    noted = problems(estimate)
+    if noted:
         out += ["", "Problems:"]
-        out += [f"  - {p.where}: {p.message}" for p in estimate.problems]
+        out += [f"  - {p.where}: {p.message}" for p in noted]
     out += ["", "Assumptions:"] + [f"  - {a}" for a in estimate.assumptions]
     out += ["", "Coefficients:"]
     out += [
