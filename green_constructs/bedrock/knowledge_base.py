@@ -1,0 +1,684 @@
+"""``ServerlessKnowledgeBase``: a Bedrock knowledge base over S3 documents, vectors in S3 Vectors,
+ingested in batches when documents change. Nothing runs between queries and ingestions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import aws_cdk as cdk
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3vectors as s3vectors
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ..metric_options import MetricOptions, with_defaults
+from ..nag.acknowledge import acknowledge
+from ..nag.finding_names import resource_finding
+from ..storage import DatasetBucket, SustainableBucket, grant_prefix
+from .embedding import TITAN_TEXT_EMBEDDINGS_V2, EmbeddingModel, embedding_model
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+BEDROCK_TEXT_KEYS = ("AMAZON_BEDROCK_TEXT", "AMAZON_BEDROCK_METADATA")
+"""Metadata keys Bedrock writes with each vector (the chunk's text and its source). S3 Vectors
+limits filterable metadata to 2 KB a vector, so they are declared non-filterable, or a long chunk
+fails ``PutVectors`` (and an index's metadata configuration cannot change after creation)."""
+VECTOR_STORE_ACTIONS = (
+    "s3vectors:PutVectors",
+    "s3vectors:GetVectors",
+    "s3vectors:DeleteVectors",
+    "s3vectors:QueryVectors",
+    "s3vectors:GetIndex",
+)
+"""What the knowledge base does on its index (operations of botocore's s3vectors model)."""
+RETRIEVE_ACTIONS = ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
+INGESTION_ACTIONS = ("bedrock:StartIngestionJob", "bedrock:ListIngestionJobs")
+_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+"""Knowledge base and data source names (cfn-lint's AWS::Bedrock schemas)."""
+_MAX_PREFIX = 300
+"""``S3Prefix`` length limit (botocore bedrock-agent model)."""
+_MAX_BATCHING_WINDOW_S = 300
+_MAX_BATCH_SIZE = 10_000
+"""Lambda's limits for an SQS standard queue event source."""
+
+
+class ServerlessKnowledgeBase(Construct):
+    """A Bedrock knowledge base (RAG) over documents in S3, with no compute standing by.
+
+    - Documents: ``documents_prefix`` of a new :class:`~green_constructs.storage.DatasetBucket`
+      (KMS, versioned, retained, cooled to Intelligent-Tiering) or of ``documents_bucket``.
+    - Vectors: an Amazon S3 Vectors bucket (KMS) and index (cosine, float32) whose dimension is
+      the embedding model's; billed per vector stored and query, nothing provisioned. (An
+      OpenSearch Serverless collection keeps at least 2 OCUs up around the clock with standby
+      replicas, its default, and 1 without.)
+    - Embeddings: Amazon Titan Text Embeddings V2 at 512 dimensions by default. AWS measured
+      that 512 dimensions keep about 99% (256: about 97%) of the retrieval accuracy of 1024
+      (AWS News Blog launch post, 2024-04-30): half the bytes stored and scanned per query.
+    - Chunking: fixed size, 300 tokens (the size of Bedrock's default chunking, Bedrock user
+      guide "How content chunking works for knowledge bases") with 20% overlap by default,
+      written out so a change shows in the template.
+    - Ingestion: S3 object created or deleted under the prefix -> EventBridge -> SQS (encrypted,
+      with a dead-letter queue) -> an arm64 Lambda that waits up to ``ingestion_batching_window``
+      to gather events and starts one ``StartIngestionJob`` per batch. An ingestion job syncs
+      the whole data source, so one job covers every change of the batch. While a job runs,
+      the batch waits in the queue (``ingestion_retry_after``) unless that job started after
+      its events.
+
+    After the first deployment, or one that replaces the data source (a change of chunking or
+    embedding model), the vectors are built by the next ingestion: upload a document, or run
+    ``aws bedrock-agent start-ingestion-job`` with the ids in :attr:`knowledge_base_id` and
+    :attr:`data_source_id`.
+
+    :param documents_bucket: where the documents are: a ``SustainableBucket`` or
+        ``DatasetBucket`` of this library, or any ``s3.IBucket``. Its EventBridge notifications
+        are turned on when it is a bucket of this app (an imported bucket must have them on
+        already). Default: a new ``DatasetBucket`` (lifecycle on, retained).
+    :param documents_prefix: the documents' key prefix (a token is accepted). Default:
+        ``"documents/"``.
+    :param embedding_model: an :class:`EmbeddingModel` or a known model id. Default:
+        ``TITAN_TEXT_EMBEDDINGS_V2``.
+    :param embedding_dimension: the vectors' size, one the model outputs. Default: the model's
+        ``recommended_dimension`` (512 for Titan Text Embeddings V2).
+    :param chunk_max_tokens: tokens per chunk (1 to the model's input limit). Default: 300.
+    :param chunk_overlap_percentage: overlap of adjacent chunks (1-99). Default: 20.
+    :param encryption_key: key of the vector bucket. Default: a new key with rotation, removed
+        with the vectors (``vector_removal_policy``).
+    :param vector_removal_policy: what happens to the vector bucket and index when they leave
+        the stack. Vectors are derived from the documents (an ingestion rebuilds them).
+        Default: ``RemovalPolicy.DESTROY``.
+    :param ingestion_batching_window: how long Lambda gathers events before a batch (0 to 5
+        minutes). Default: 5 minutes.
+    :param ingestion_batch_size: the most events in a batch (1-10,000). Default: 1,000.
+    :param ingestion_retry_after: when a batch that met a running job comes back (the queue's
+        visibility timeout; at least 6 minutes plus the batching window). Default: 15 minutes.
+    :param max_ingestion_attempts: receives of a batch before its events go to the
+        dead-letter queue (1-1,000). Default: 12 (three hours of running jobs at the default
+        retry).
+    :param knowledge_base_name: the knowledge base's name. A change of embedding model or
+        dimension replaces the knowledge base, and a replacement under the same name fails:
+        change the name with them. Default: from the construct path and a hash of the model
+        and dimension.
+    :param description: the knowledge base's description. Default: none.
+    :param log_retention: retention of the ingestion function's logs. Default: one month.
+    """
+
+    knowledge_base: bedrock.CfnKnowledgeBase
+    """The knowledge base (also ``node.default_child``)."""
+    embedding_model: EmbeddingModel
+    """The model embedding documents and queries."""
+    embedding_dimension: int
+    """The vectors' size (the index's dimension and the knowledge base's)."""
+    documents_prefix: str
+    """The documents' key prefix (the data source's inclusion prefix)."""
+    encryption_key: kms.IKey
+    """The key encrypting the vectors."""
+    data_source: bedrock.CfnDataSource
+    """The S3 data source."""
+    documents: SustainableBucket | None
+    """The library bucket holding the documents (the ``DatasetBucket`` created by default);
+    None when ``documents_bucket`` is another ``s3.IBucket``."""
+    documents_bucket: s3.IBucket
+    """The bucket holding the documents."""
+    vector_bucket: s3vectors.CfnVectorBucket
+    """The S3 Vectors bucket."""
+    vector_index: s3vectors.CfnIndex
+    """The S3 Vectors index holding the knowledge base's vectors."""
+    role: iam.Role
+    """The role Bedrock assumes for the knowledge base."""
+    queue: sqs.Queue
+    """Document events waiting for an ingestion."""
+    dead_letter_queue: sqs.Queue
+    """Events whose ingestion failed ``max_ingestion_attempts`` times."""
+    function: lambda_.Function
+    """The function starting ingestion jobs."""
+    rule: events.Rule
+    """The EventBridge rule sending document events to :attr:`queue`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        documents_bucket: SustainableBucket | s3.IBucket | None = None,
+        documents_prefix: str = "documents/",
+        embedding_model: EmbeddingModel | str | None = None,
+        embedding_dimension: int | None = None,
+        chunk_max_tokens: int = 300,
+        chunk_overlap_percentage: int = 20,
+        encryption_key: kms.IKey | None = None,
+        vector_removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.DESTROY,
+        ingestion_batching_window: cdk.Duration | None = None,
+        ingestion_batch_size: int = 1000,
+        ingestion_retry_after: cdk.Duration | None = None,
+        max_ingestion_attempts: int = 12,
+        knowledge_base_name: str | None = None,
+        description: str | None = None,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        model = _model(embedding_model)
+        dimension = (
+            model.recommended_dimension if embedding_dimension is None else embedding_dimension
+        )
+        window = ingestion_batching_window
+        window = cdk.Duration.minutes(5) if window is None else window
+        retry = cdk.Duration.minutes(15) if ingestion_retry_after is None else ingestion_retry_after
+        _check_props(
+            model=model,
+            dimension=dimension,
+            prefix=documents_prefix,
+            chunk_max_tokens=chunk_max_tokens,
+            chunk_overlap_percentage=chunk_overlap_percentage,
+            window=window,
+            batch_size=ingestion_batch_size,
+            retry=retry,
+            attempts=max_ingestion_attempts,
+            name=knowledge_base_name,
+            description=description,
+        )
+        super().__init__(scope, construct_id)
+        self.embedding_model = model
+        self.embedding_dimension = dimension
+        self.documents_prefix = documents_prefix
+        self.documents, self.documents_bucket = self._documents(documents_bucket)
+        _enable_event_bridge(self.documents_bucket)
+
+        self.encryption_key = encryption_key or kms.Key(
+            self,
+            "VectorKey",
+            description=f"Encrypts the vectors of {self.node.path}",
+            enable_key_rotation=True,
+            # the key goes (after KMS's waiting period) only when the vectors it protects do
+            removal_policy=vector_removal_policy,
+        )
+        self._vector_store(vector_removal_policy)
+        self.role = self._role()
+        self.knowledge_base = self._knowledge_base(knowledge_base_name, description)
+        self.node.default_child = self.knowledge_base
+        self.data_source = self._data_source(chunk_max_tokens, chunk_overlap_percentage)
+        self._ingestion(window, ingestion_batch_size, retry, max_ingestion_attempts, log_retention)
+
+    def _documents(
+        self, given: SustainableBucket | s3.IBucket | None
+    ) -> tuple[SustainableBucket | None, s3.IBucket]:
+        if given is None:
+            given = DatasetBucket(self, "Documents")
+        if isinstance(given, SustainableBucket):
+            return given, given.bucket
+        if not all(hasattr(given, each) for each in ("bucket_arn", "arn_for_objects")):
+            raise ValueError(
+                f"documents_bucket must be a SustainableBucket, DatasetBucket or s3.IBucket, got "
+                f"{given!r}"
+            )
+        return None, given
+
+    # ---- attributes -------------------------------------------------------------------------
+
+    @property
+    def knowledge_base_id(self) -> str:
+        """The knowledge base's id."""
+        return self.knowledge_base.attr_knowledge_base_id
+
+    @property
+    def knowledge_base_arn(self) -> str:
+        """The knowledge base's ARN."""
+        return self.knowledge_base.attr_knowledge_base_arn
+
+    @property
+    def data_source_id(self) -> str:
+        """The data source's id."""
+        return self.data_source.attr_data_source_id
+
+    @property
+    def embedding_model_arn(self) -> str:
+        """The embedding model's ARN in this stack's region."""
+        return self.embedding_model.arn(self)
+
+    # ---- grants and metrics -----------------------------------------------------------------
+
+    def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` query the knowledge base (``bedrock:Retrieve`` and
+        ``bedrock:RetrieveAndGenerate`` on its ARN). ``RetrieveAndGenerate`` also needs
+        ``bedrock:InvokeModel`` on the generating model: grant it where that model is chosen."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(RETRIEVE_ACTIONS), resource_arns=[self.knowledge_base_arn]
+        )
+
+    def grant_write_documents(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` upload documents under the prefix (and encrypt them); each upload
+        leads to an ingestion. When ``grantee`` is a construct, the prefix wildcard is
+        acknowledged on it for ``AwsSolutions-IAM5``."""
+        if self.documents is not None:
+            return grant_prefix(grantee, self.documents, self.documents_prefix, write=True)
+        bucket = self.documents_bucket
+        objects = bucket.arn_for_objects(f"{self.documents_prefix}*")
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+            resource_arns=[objects],
+        )
+        if bucket.encryption_key is not None:
+            grant = grant.combine(
+                bucket.encryption_key.grant(
+                    grantee, "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"
+                )
+            )
+        if isinstance(grantee, Construct):
+            acknowledge(
+                grantee,
+                "AwsSolutions-IAM5",
+                f"Documents under {self.documents_prefix} are named by their authors; the grant "
+                "reaches only that prefix.",
+                applies_to=[resource_finding(grantee, objects)],
+            )
+        return grant
+
+    def metric_ingestion_backlog(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Document events waiting for an ingestion (the queue's
+        ``ApproximateNumberOfMessagesVisible``; Maximum over 5 minutes by default). Bedrock
+        publishes no CloudWatch metric for vector knowledge bases (only logs), so this and
+        :meth:`metric_ingestion_failures` are what to alarm on."""
+        return self.queue.metric_approximate_number_of_messages_visible(
+            **with_defaults(
+                options, statistic=cloudwatch.Stats.MAXIMUM, period=cdk.Duration.minutes(5)
+            )
+        )
+
+    def metric_ingestion_failures(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Document events whose ingestion failed ``max_ingestion_attempts`` times (the
+        dead-letter queue's ``ApproximateNumberOfMessagesVisible``; Maximum over 5 minutes by
+        default). Above 0: an ingestion job could not be started; start one by hand once the
+        cause is fixed (it syncs every document), then purge the dead-letter queue."""
+        return self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+            **with_defaults(
+                options, statistic=cloudwatch.Stats.MAXIMUM, period=cdk.Duration.minutes(5)
+            )
+        )
+
+    # ---- resources --------------------------------------------------------------------------
+
+    def _vector_store(self, removal_policy: cdk.RemovalPolicy) -> None:
+        stack = cdk.Stack.of(self)
+        self.vector_bucket = s3vectors.CfnVectorBucket(
+            self,
+            "VectorBucket",
+            encryption_configuration=s3vectors.CfnVectorBucket.EncryptionConfigurationProperty(
+                sse_type="aws:kms", kms_key_arn=self.encryption_key.key_arn
+            ),
+        )
+        # S3 Vectors maintains indexes in the background as indexing.s3vectors.amazonaws.com,
+        # which must be able to decrypt with a customer managed key (Amazon S3 user guide,
+        # "Data protection and encryption in S3 Vectors", s3-vectors-data-encryption).
+        self.encryption_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowS3VectorsIndexing",
+                principals=[iam.ServicePrincipal("indexing.s3vectors.amazonaws.com")],
+                actions=["kms:Decrypt"],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="s3vectors",
+                            resource="bucket",
+                            resource_name="*",
+                            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ForAnyValue:StringEquals": {
+                        "kms:EncryptionContextKeys": [
+                            "aws:s3vectors:arn",
+                            "aws:s3vectors:resource-id",
+                        ]
+                    },
+                },
+            )
+        )
+        # no names: CloudFormation names them, so a replacement (new dimension) never collides
+        self.vector_index = s3vectors.CfnIndex(
+            self,
+            "VectorIndex",
+            vector_bucket_arn=self.vector_bucket.attr_vector_bucket_arn,
+            data_type="float32",
+            dimension=self.embedding_dimension,
+            distance_metric="cosine",
+            metadata_configuration=s3vectors.CfnIndex.MetadataConfigurationProperty(
+                non_filterable_metadata_keys=list(BEDROCK_TEXT_KEYS)
+            ),
+        )
+        self.vector_bucket.apply_removal_policy(removal_policy)
+        self.vector_index.apply_removal_policy(removal_policy)
+
+    def _role(self) -> iam.Role:
+        stack = cdk.Stack.of(self)
+        # the confused-deputy conditions AWS recommends for a knowledge base service role
+        # (Bedrock user guide, kb-permissions); the id is unknown before creation
+        role = iam.Role(
+            self,
+            "Role",
+            description=f"Assumed by Bedrock for the knowledge base {self.node.path}",
+            assumed_by=iam.ServicePrincipal(
+                "bedrock.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="bedrock",
+                            resource="knowledge-base",
+                            resource_name="*",
+                            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
+                        )
+                    },
+                },
+            ),
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["bedrock:InvokeModel"], resources=[self.embedding_model_arn]
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=list(VECTOR_STORE_ACTIONS), resources=[self.vector_index.attr_index_arn]
+            )
+        )
+        self.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
+        self._grant_read_documents(role)
+        return role
+
+    def _grant_read_documents(self, role: iam.Role) -> None:
+        prefix = self.documents_prefix
+        if self.documents is not None:
+            grant_prefix(role, self.documents, prefix, read=True)
+            return
+        bucket = self.documents_bucket
+        objects = bucket.arn_for_objects(f"{prefix}*")
+        role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[objects]))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+            )
+        )
+        if bucket.encryption_key is not None:
+            bucket.encryption_key.grant_decrypt(role)
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5",
+            f"Bedrock reads every document under {prefix}, named at run time; the grant reaches "
+            "only that prefix.",
+            applies_to=[resource_finding(role, objects)],
+        )
+
+    def _knowledge_base(
+        self, name: str | None, description: str | None
+    ) -> bedrock.CfnKnowledgeBase:
+        knowledge_base = bedrock.CfnKnowledgeBase(
+            self,
+            "KnowledgeBase",
+            name=name or self._name(self.embedding_model.model_id, str(self.embedding_dimension)),
+            description=description,
+            role_arn=self.role.role_arn,
+            knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
+                type="VECTOR",
+                vector_knowledge_base_configuration=bedrock.CfnKnowledgeBase.VectorKnowledgeBaseConfigurationProperty(
+                    embedding_model_arn=self.embedding_model_arn,
+                    embedding_model_configuration=bedrock.CfnKnowledgeBase.EmbeddingModelConfigurationProperty(
+                        bedrock_embedding_model_configuration=bedrock.CfnKnowledgeBase.BedrockEmbeddingModelConfigurationProperty(
+                            dimensions=self.embedding_dimension,
+                            embedding_data_type="FLOAT32",
+                        )
+                    ),
+                ),
+            ),
+            storage_configuration=bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+                type="S3_VECTORS",
+                s3_vectors_configuration=bedrock.CfnKnowledgeBase.S3VectorsConfigurationProperty(
+                    index_arn=self.vector_index.attr_index_arn
+                ),
+            ),
+        )
+        # Bedrock checks its access when the knowledge base is created: policies first
+        knowledge_base.node.add_dependency(self.role)
+        return knowledge_base
+
+    def _data_source(self, max_tokens: int, overlap: int) -> bedrock.CfnDataSource:
+        return bedrock.CfnDataSource(
+            self,
+            "DataSource",
+            knowledge_base_id=self.knowledge_base_id,
+            name=f"documents-{_short_hash('fixed', str(max_tokens), str(overlap))}",
+            description="Documents under the knowledge base's prefix",
+            # vectors of a deleted (or replaced) data source leave the index with it
+            data_deletion_policy="DELETE",
+            data_source_configuration=bedrock.CfnDataSource.DataSourceConfigurationProperty(
+                type="S3",
+                s3_configuration=bedrock.CfnDataSource.S3DataSourceConfigurationProperty(
+                    bucket_arn=self.documents_bucket.bucket_arn,
+                    inclusion_prefixes=[self.documents_prefix],
+                ),
+            ),
+            vector_ingestion_configuration=bedrock.CfnDataSource.VectorIngestionConfigurationProperty(
+                chunking_configuration=bedrock.CfnDataSource.ChunkingConfigurationProperty(
+                    chunking_strategy="FIXED_SIZE",
+                    fixed_size_chunking_configuration=bedrock.CfnDataSource.FixedSizeChunkingConfigurationProperty(
+                        max_tokens=max_tokens, overlap_percentage=overlap
+                    ),
+                )
+            ),
+        )
+
+    def _ingestion(
+        self,
+        window: cdk.Duration,
+        batch_size: int,
+        retry: cdk.Duration,
+        attempts: int,
+        log_retention: logs.RetentionDays,
+    ) -> None:
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "IngestionDeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        # SQS-managed encryption: EventBridge needs no key policy, and the events hold only
+        # object keys
+        self.queue = sqs.Queue(
+            self,
+            "IngestionQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=retry,
+            dead_letter_queue=sqs.DeadLetterQueue(
+                max_receive_count=attempts, queue=self.dead_letter_queue
+            ),
+        )
+        self.rule = events.Rule(
+            self,
+            "DocumentChanged",
+            description=f"Documents created or deleted under {self.documents_prefix} wait for an ingestion",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created", "Object Deleted"],
+                detail={
+                    "bucket": {"name": [self.documents_bucket.bucket_name]},
+                    "object": {"key": [{"prefix": self.documents_prefix}]},
+                },
+            ),
+            targets=[targets.SqsQueue(self.queue)],
+        )
+        log_group = logs.LogGroup(
+            self, "IngestionLogs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        role = iam.Role(
+            self,
+            "IngestionRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Starts the knowledge base's ingestion jobs",
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=list(INGESTION_ACTIONS), resources=[self.knowledge_base_arn]
+            )
+        )
+        log_group.grant_write(role)
+        self.function = lambda_.Function(
+            self,
+            "IngestionFunction",
+            description="Starts one knowledge base ingestion job per batch of document changes",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="ingestion_handler.handler",
+            code=lambda_.Code.from_asset(_handler_asset_dir()),
+            role=role,
+            log_group=log_group,
+            memory_size=128,
+            timeout=cdk.Duration.seconds(30),
+            environment={
+                "KNOWLEDGE_BASE_ID": self.knowledge_base_id,
+                "DATA_SOURCE_ID": self.data_source_id,
+            },
+        )
+        acknowledge(
+            self.function,
+            "AwsSolutions-L1",
+            "Pinned to Python 3.12, a supported Lambda runtime whose boto3 has the bedrock-agent "
+            "ingestion job API the handler calls.",
+        )
+        self.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.queue,
+                batch_size=batch_size,
+                max_batching_window=window,
+                report_batch_item_failures=True,
+                # one ingestion job runs at a time per data source: no point in more pollers
+                max_concurrency=2,
+            )
+        )
+
+    def _name(self, *create_only: str) -> str:
+        """A knowledge base name from the construct path and a hash of the properties a change
+        of which replaces it (so the replacement's name differs from the old one's)."""
+        path = re.sub(r"[^0-9A-Za-z]+", "-", self.node.path).strip("-")
+        path = path[-80:].strip("-") or "knowledge-base"
+        return f"{path}-{_short_hash(*create_only)}"
+
+
+def _model(model: EmbeddingModel | str | None) -> EmbeddingModel:
+    return TITAN_TEXT_EMBEDDINGS_V2 if model is None else embedding_model("embedding_model", model)
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8]
+
+
+def _enable_event_bridge(bucket: s3.IBucket) -> None:
+    """Turn on EventBridge notifications of a bucket of this app (an L1 override: the L2 prop
+    adds a custom resource)."""
+    child = bucket.node.default_child
+    if isinstance(child, s3.CfnBucket):
+        child.add_property_override(
+            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
+        )
+
+
+@lru_cache(maxsize=1)
+def _handler_asset_dir() -> str:
+    """A directory holding only the ingestion handler (the Lambda's code)."""
+    root = Path(tempfile.mkdtemp(prefix="green-constructs-ingestion-"))
+    shutil.copyfile(Path(__file__).with_name("ingestion_handler.py"), root / "ingestion_handler.py")
+    return str(root)
+
+
+def _check_props(
+    *,
+    model: EmbeddingModel,
+    dimension: int,
+    prefix: str,
+    chunk_max_tokens: int,
+    chunk_overlap_percentage: int,
+    window: cdk.Duration,
+    batch_size: int,
+    retry: cdk.Duration,
+    attempts: int,
+    name: str | None,
+    description: str | None,
+) -> None:
+    model.check_dimension("embedding_dimension", dimension)
+    _check_prefix(prefix)
+    _check_int(
+        "chunk_max_tokens",
+        chunk_max_tokens,
+        1,
+        model.max_input_tokens,
+        f"{model.model_id}'s input limit",
+    )
+    _check_int("chunk_overlap_percentage", chunk_overlap_percentage, 1, 99)
+    _check_int("ingestion_batch_size", batch_size, 1, _MAX_BATCH_SIZE)
+    _check_int("max_ingestion_attempts", attempts, 1, 1000)
+    for prop, value in (("ingestion_batching_window", window), ("ingestion_retry_after", retry)):
+        if not isinstance(value, cdk.Duration):
+            raise ValueError(f"{prop} must be a cdk.Duration, got {value!r}")
+    seconds = window.to_seconds()
+    if not 0 <= seconds <= _MAX_BATCHING_WINDOW_S:
+        raise ValueError(
+            f"ingestion_batching_window must be 0 to 5 minutes (Lambda's limit), got "
+            f"{window.to_human_string()}"
+        )
+    if batch_size > 10 and seconds < 1:
+        raise ValueError(
+            "ingestion_batching_window must be at least 1 second when ingestion_batch_size is "
+            "above 10 (Lambda's rule for SQS batches)"
+        )
+    # Lambda asks for a visibility timeout of at least six times the function timeout (30 s)
+    # plus the batching window
+    least = 6 * 30 + seconds
+    if retry.to_seconds() < least or retry.to_seconds() > 12 * 3600:
+        raise ValueError(
+            f"ingestion_retry_after must be {least} seconds (six function timeouts plus the "
+            f"batching window) to 12 hours (SQS's limit), got {retry.to_human_string()}"
+        )
+    if name is not None and not cdk.Token.is_unresolved(name) and not _NAME.fullmatch(name):
+        raise ValueError(
+            "knowledge_base_name must be 1 to 100 letters or digits, each optionally followed by "
+            f"one '-' or '_', got {name!r}"
+        )
+    if description is not None and not cdk.Token.is_unresolved(description):
+        if not 1 <= len(description) <= 200:
+            raise ValueError(f"description must be 1 to 200 characters, got {len(description)}")
+
+
+def _check_prefix(prefix: str) -> None:
+    if not isinstance(prefix, str):
+        raise ValueError(f"documents_prefix must be a string, got {prefix!r}")
+    if cdk.Token.is_unresolved(prefix):
+        return
+    if not 1 <= len(prefix) <= _MAX_PREFIX or prefix.startswith("/"):
+        raise ValueError(
+            f"documents_prefix must be 1 to {_MAX_PREFIX} characters, not starting with '/', "
+            f"got {prefix!r}"
+        )
+
+
+def _check_int(prop: str, value: int, low: int, high: int, high_name: str | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        limit = f"{high} ({high_name})" if high_name else str(high)
+        raise ValueError(f"{prop} must be an integer from {low} to {limit}, got {value!r}")

@@ -1,0 +1,155 @@
+"""``PromptRouter``: an Amazon Bedrock intelligent prompt router between a small and a large
+model of one family, so each prompt goes to the small model when it answers well enough.
+
+``AWS::Bedrock::IntelligentPromptRouter`` (cfn-lint's CloudFormation schema, us-east-1) requires
+``PromptRouterName``, ``Models``, ``FallbackModel`` and ``RoutingCriteria.ResponseQualityDifference``
+(a number from 0 to 100, as botocore's ``RoutingCriteriaResponseQualityDifferenceDouble``); every
+property but ``Tags`` is create-only (a change replaces the router). The router picks the
+cheaper model when its predicted response quality is within ``ResponseQualityDifference``
+percent of the fallback's; Bedrock routers serve two models of one family.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+import aws_cdk as cdk
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .models import BedrockModel
+
+QUALITY_DIFFERENCE_RANGE = (0.0, 100.0)
+"""``RoutingCriteria.ResponseQualityDifference``: schema minimum and maximum."""
+DEFAULT_QUALITY_DIFFERENCE = 10.0
+"""Route to the small model when it is predicted within 10% of the large one's quality."""
+_NAME = re.compile(r"^([0-9a-zA-Z][ _-]?)+$")
+_DESCRIPTION = re.compile(r"^([0-9a-zA-Z:.][ _-]?)+$")
+
+
+class PromptRouter(Construct):
+    """An intelligent prompt router between ``small`` and ``large`` (one family).
+
+    :param small: the model most prompts should go to (:meth:`BedrockModel.smallest`).
+    :param large: the model for prompts the small one would answer worse; must be of the same
+        family and larger (catalog size rank).
+    :param fallback: the model used when the router cannot decide. Default: ``large`` (the
+        quality reference the difference is measured against).
+    :param response_quality_difference: percent (0-100) of predicted quality the small model may
+        lose and still be chosen; higher sends more prompts to the small model. Default: 10.
+    :param router_name: the router's name (1-64 letters, digits, single spaces, ``_`` or
+        ``-``). Default: the construct's unique id, cut to 64 characters.
+    :param description: Default: ``"<small> or <large>"``.
+
+    Both models are checked against the stack's region at synth (see :meth:`BedrockModel.bind`).
+    """
+
+    router: bedrock.CfnIntelligentPromptRouter
+    """The L1 router (also ``node.default_child``)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        small: BedrockModel,
+        large: BedrockModel,
+        fallback: BedrockModel | None = None,
+        response_quality_difference: float = DEFAULT_QUALITY_DIFFERENCE,
+        router_name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        fallback = large if fallback is None else fallback
+        _check_models(small, large, fallback)
+        _check_difference(response_quality_difference)
+        for prop, model in (("small", small), ("large", large)):
+            model.bind(self, prop=prop)
+        if fallback is not large:
+            fallback.bind(self, prop="fallback")
+        name = router_name or cdk.Names.unique_id(self)[-64:]
+        if not _NAME.match(name) or len(name) > 64:
+            raise ValueError(
+                f"router_name must be 1-64 letters, digits, and single spaces, '_' or '-' "
+                f"between them, got {name!r}"
+            )
+        description = description or f"{_describe(small)} or {_describe(large)}"
+        if not _DESCRIPTION.match(description) or len(description) > 200:
+            raise ValueError(
+                "description must be 1-200 letters, digits, ':' or '.', with single spaces, "
+                f"'_' or '-' between them, got {description!r}"
+            )
+        self.small, self.large, self.fallback = small, large, fallback
+        self.router = bedrock.CfnIntelligentPromptRouter(
+            self,
+            "Router",
+            prompt_router_name=name,
+            description=description,
+            models=[
+                bedrock.CfnIntelligentPromptRouter.PromptRouterTargetModelProperty(
+                    model_arn=model.model_arn(self)
+                )
+                for model in (small, large)
+            ],
+            fallback_model=bedrock.CfnIntelligentPromptRouter.PromptRouterTargetModelProperty(
+                model_arn=fallback.model_arn(self)
+            ),
+            routing_criteria=bedrock.CfnIntelligentPromptRouter.RoutingCriteriaProperty(
+                response_quality_difference=response_quality_difference
+            ),
+        )
+        self.node.default_child = self.router
+
+    @property
+    def prompt_router_arn(self) -> str:
+        """The router's ARN: the ``modelId`` to invoke."""
+        return cast(str, self.router.attr_prompt_router_arn)
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` invoke the router and, through it, its models."""
+        arns = [self.prompt_router_arn]
+        for model in (self.small, self.large, self.fallback):
+            arns.extend(arn for arn in model.invoke_arns(self) if arn not in arns)
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            resource_arns=arns,
+        )
+
+
+def _describe(model: BedrockModel) -> str:
+    return re.sub(r"[^0-9a-zA-Z:.]+", "-", model.model_id).strip("-")
+
+
+def _check_models(small: BedrockModel, large: BedrockModel, fallback: BedrockModel) -> None:
+    for prop, model in (("small", small), ("large", large), ("fallback", fallback)):
+        if not isinstance(model, BedrockModel):
+            raise ValueError(f"{prop} must be a BedrockModel, got {type(model).__name__}")
+    families = {small.family, large.family, fallback.family}
+    if len(families) > 1:
+        raise ValueError(
+            "small, large, fallback: a prompt router routes within one model family, got "
+            f"{small.model_id} ({small.family}), {large.model_id} ({large.family}) and "
+            f"{fallback.model_id} ({fallback.family})"
+        )
+    if small.size_rank >= large.size_rank:
+        raise ValueError(
+            f"small: {small.model_id} (size rank {small.size_rank}) must be smaller than large "
+            f"{large.model_id} (size rank {large.size_rank})"
+        )
+    if fallback.model_id not in (small.model_id, large.model_id):
+        raise ValueError(
+            f"fallback: {fallback.model_id} must be one of the routed models "
+            f"({small.model_id}, {large.model_id})"
+        )
+
+
+def _check_difference(value: object) -> None:
+    low, high = QUALITY_DIFFERENCE_RANGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ValueError(
+            f"response_quality_difference must be a number from {low:g} to {high:g} (percent), "
+            f"got {value!r}"
+        )
