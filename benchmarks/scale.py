@@ -264,7 +264,8 @@ def synth_case(units: int, runs: int) -> dict[str, Any]:
 
 
 def child_report(template: str, findings: int) -> None:
-    from green_constructs.lint.reporters import write
+    from green_constructs.commands import emit
+    from green_constructs.lint.reporters import chunks
     from green_constructs.lint.runner import lint
     from green_constructs.rules import all_rules
 
@@ -272,8 +273,7 @@ def child_report(template: str, findings: int) -> None:
     repeated = (result.findings * (findings // len(result.findings) + 1))[:findings]
     result = result._replace(findings=repeated)
     start = time.perf_counter()
-    with open(os.devnull, "w", encoding="utf-8") as stream:
-        write("sarif", result, stream)
+    emit(chunks("sarif", result), os.devnull)  # as `lint --format sarif --output` writes it
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
     print(

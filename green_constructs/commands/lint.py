@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     """Lint ``args.paths`` and write the report; return the exit code."""
     from ..catalog import Catalog, UnknownRegionError
     from ..lint.decode import TemplateDecodeError
-    from ..lint.reporters import render
+    from ..lint.reporters import chunks
     from ..lint.runner import lint
     from ..rules import RuleSettings, Severity, selection
 
@@ -89,6 +89,6 @@ def run(args: argparse.Namespace) -> int:
             "GenAI-RegionCarbonIntensity cannot judge it",
             file=sys.stderr,
         )
-    emit(render(args.format, result), args.output)
+    emit(chunks(args.format, result), args.output)
     threshold = None if args.fail_on == "never" else Severity(args.fail_on)
     return 1 if result.fails(threshold) else 0

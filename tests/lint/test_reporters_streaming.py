@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from green_constructs.lint.reporters import FORMATS, chunks, render, write
+from green_constructs.commands import emit
+from green_constructs.lint.reporters import FORMATS, chunks, render
 from green_constructs.lint.reporters.indented_json import array, encode
 from green_constructs.lint.runner import LintResult, lint
 from green_constructs.rules import all_rules
@@ -84,11 +85,22 @@ def test_json_report_keeps_one_line_an_entry(result: LintResult) -> None:
 
 
 @pytest.mark.parametrize("format", FORMATS)
-def test_written_a_piece_an_entry(result: LintResult, format: str) -> None:
-    stream = io.StringIO()
-    write(format, result, stream)
-    assert stream.getvalue() == render(format, result)
-    assert len(list(chunks(format, result))) > len(result.findings)
+def test_written_a_piece_an_entry(
+    result: LintResult, format: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pieces = list(chunks(format, result))
+    assert len(pieces) > len(result.findings)
+
+    def made_one_at_a_time() -> Iterator[str]:
+        for index, piece in enumerate(pieces):
+            if index:  # the piece before was written before this one was made
+                assert capsys.readouterr().out == pieces[index - 1]
+            yield piece
+
+    emit(made_one_at_a_time())
+    assert capsys.readouterr().out == pieces[-1]
+    emit(iter(pieces), str(tmp_path / "report"))
+    assert (tmp_path / "report").read_text(encoding="utf-8") == render(format, result)
 
 
 def test_unknown_format_names_the_allowed_ones(result: LintResult) -> None:

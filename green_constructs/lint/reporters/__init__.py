@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..runner import LintResult
@@ -25,9 +25,3 @@ def chunks(format: str, result: LintResult) -> Iterator[str]:
 def render(format: str, result: LintResult) -> str:
     """``result`` in ``format`` (one of :data:`FORMATS`), ending with a newline."""
     return "".join(chunks(format, result))
-
-
-def write(format: str, result: LintResult, stream: TextIO) -> None:
-    """Write ``result`` in ``format`` to ``stream`` as it is made, never holding it whole."""
-    for piece in chunks(format, result):
-        stream.write(piece)
