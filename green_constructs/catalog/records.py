@@ -229,8 +229,9 @@ class AssumptionRange(NamedTuple):
     """The low, central and high values of an assumed coefficient, with their basis.
 
     ``section`` says what ``name`` is: ``power`` (a component of ``power_coefficients.csv``;
-    the values are board watts, each end scaling the row's idle and maximum watts by
-    ``end / central``) or ``constant`` (a constant of ``constants.csv``)."""
+    the values are board watts per chip, or maximum watts per vCPU for a CPU such as
+    ``graviton3``, each end scaling the row's idle and maximum watts by ``end / central``) or
+    ``constant`` (a constant of ``constants.csv``)."""
 
     name: str
     section: str

@@ -37,10 +37,11 @@ ASSUMPTIONS = (
     "given take their defaults, as each resource's notes show (the workload format is "
     "documented in the project's docs/WORKLOADS.md).",
     "Costs are indicative: SageMaker on-demand prices per feature from the catalog's dated "
-    "snapshot (sagemaker_prices.csv); where it has no price for the region, the us-east-1 "
-    "price, and where it has none for the type, the EC2 on-demand price (lower than "
-    "SageMaker's), each marked in the price coefficient's basis; instances without any price "
-    "are left out of the cost and listed as problems.",
+    "snapshot (sagemaker_prices.csv); where it has no price for the feature, the price of "
+    "the feature it runs as (async and transform: hosting; HyperPod: training); for the "
+    "region, the us-east-1 price (marked * in the reports); for the type, the us-east-1 2023 "
+    "EC2 on-demand price (lower than SageMaker's), each named in the price coefficient's "
+    "basis; instances without any price are left out of the cost and listed as problems.",
 )
 
 
