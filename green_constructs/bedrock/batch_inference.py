@@ -33,11 +33,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from .. import props
 from ..inference.notification_topic import encrypted_topic, notification_key
 from ..job_workflow import (
     ExecutionMetrics,
     check_job_name_prefix,
-    check_whole,
     default_job_name_prefix,
     execution_hash,
     notify,
@@ -45,7 +45,7 @@ from ..job_workflow import (
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
-from ..storage.sustainable_bucket import cfn_bucket, check_whole_days
+from ..storage.sustainable_bucket import cfn_bucket
 from .models import BedrockModel
 
 SUCCEEDED_STATUSES = ("Completed", "PartiallyCompleted")
@@ -155,9 +155,9 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
         max_poll_interval = max_poll_interval or cdk.Duration.minutes(15)
         super().__init__(scope, construct_id)
         job_name_prefix = job_name_prefix or default_job_name_prefix(self, "batch")
-        if not isinstance(model, BedrockModel):
-            raise ValueError(f"model must be a BedrockModel, got {type(model).__name__}")
+        props.instance("model", model, BedrockModel, "a BedrockModel")
         _check_props(
+            self,
             input_prefix=input_prefix,
             output_prefix=output_prefix,
             input_expire_after=input_expire_after,
@@ -532,7 +532,9 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
             logs=sfn.LogOptions(destination=self._log_group(log_retention), level=sfn.LogLevel.ALL),
             tracing_enabled=True,
             # a job may queue and run for timeout_hours; then polls, notices and API retries
-            timeout=cdk.Duration.hours(timeout_hours + 12),
+            timeout=cdk.Duration.hours(
+                (TIMEOUT_HOURS[1] if props.is_token(timeout_hours) else timeout_hours) + 12
+            ),
         )
         state_machine.add_to_role_policy(
             iam.PolicyStatement(
@@ -607,6 +609,7 @@ def _status_in(path: str, statuses: tuple[str, ...]) -> sfn.Condition:
 
 
 def _check_props(
+    scope: Construct,
     *,
     input_prefix: str,
     output_prefix: str,
@@ -620,23 +623,36 @@ def _check_props(
     max_poll_interval: cdk.Duration,
     job_name_prefix: str,
 ) -> None:
+    """Fail on props Bedrock or the workflow would reject, naming the prop; tokens pass."""
+    allowed = "a relative S3 key prefix ending with '/' (e.g. 'input/')"
     for name, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
-        if not isinstance(prefix, str) or not _PREFIX.match(prefix):
-            raise ValueError(
-                f"{name} must be a relative S3 key prefix ending with '/' (e.g. 'input/'), "
-                f"got {prefix!r}"
-            )
-    if input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix):
+        props.text(scope, name, prefix, pattern=_PREFIX, allowed=allowed)
+    if not (props.is_token(input_prefix) or props.is_token(output_prefix)) and (
+        input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix)
+    ):
         raise ValueError(
             f"output_prefix ({output_prefix!r}) must not overlap input_prefix "
             f"({input_prefix!r}): results under the input prefix would start new jobs"
         )
-    check_whole_days("input_expire_after", input_expire_after)
-    check_whole_days("output_expire_after", output_expire_after)
-    check_whole("timeout_hours", timeout_hours, *TIMEOUT_HOURS)
-    check_whole("min_records", min_records, 1)
-    check_whole("max_records", max_records, min_records)
-    check_whole("max_input_bytes", max_input_bytes, 1)
+    one_day = cdk.Duration.days(1)
+    for name, expiry in (
+        ("input_expire_after", input_expire_after),
+        ("output_expire_after", output_expire_after),
+    ):
+        props.duration(scope, name, expiry, minimum=one_day, whole="days")
+    low, high = TIMEOUT_HOURS
+    props.whole_number(scope, "timeout_hours", timeout_hours, minimum=low, maximum=high)
+    props.whole_number(scope, "min_records", min_records, minimum=1)
+    concrete_min = None if props.is_token(min_records) else min_records
+    props.whole_number(scope, "max_records", max_records, minimum=concrete_min or 1)
+    props.whole_number(scope, "max_input_bytes", max_input_bytes, minimum=1)
+    for name, interval in (
+        ("poll_interval", poll_interval),
+        ("max_poll_interval", max_poll_interval),
+    ):
+        props.instance(name, interval, cdk.Duration, "a cdk.Duration")
+        if interval.is_unresolved():  # the workflow halves and compares it in its definition
+            raise ValueError(f"{name} must be a concrete cdk.Duration (not a token), got a token")
     first, longest = poll_interval.to_seconds(), max_poll_interval.to_seconds()
     if not 10 <= first <= longest <= 24 * 3600:
         raise ValueError(

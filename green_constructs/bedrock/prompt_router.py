@@ -19,6 +19,7 @@ from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from .. import props
 from .models import BedrockModel
 
 QUALITY_DIFFERENCE_RANGE = (0.0, 100.0)
@@ -64,23 +65,35 @@ class PromptRouter(Construct):
         super().__init__(scope, construct_id)
         fallback = large if fallback is None else fallback
         _check_models(small, large, fallback)
-        _check_difference(response_quality_difference)
+        low, high = QUALITY_DIFFERENCE_RANGE
+        props.real_number(
+            self,
+            "response_quality_difference",
+            response_quality_difference,
+            minimum=low,
+            maximum=high,
+            unit="(percent)",
+        )
         for prop, model in (("small", small), ("large", large)):
             model.bind(self, prop=prop)
         if fallback is not large:
             fallback.bind(self, prop="fallback")
-        name = router_name or cdk.Names.unique_id(self)[-64:]
-        if not _NAME.match(name) or len(name) > 64:
-            raise ValueError(
-                f"router_name must be 1-64 letters, digits, and single spaces, '_' or '-' "
-                f"between them, got {name!r}"
-            )
-        description = description or f"{_describe(small)} or {_describe(large)}"
-        if not _DESCRIPTION.match(description) or len(description) > 200:
-            raise ValueError(
-                "description must be 1-200 letters, digits, ':' or '.', with single spaces, "
-                f"'_' or '-' between them, got {description!r}"
-            )
+        name = props.text(
+            self,
+            "router_name",
+            router_name or cdk.Names.unique_id(self)[-64:],
+            pattern=_NAME,
+            max_length=64,
+            allowed="1-64 letters, digits, and single spaces, '_' or '-' between them",
+        )
+        description = props.text(
+            self,
+            "description",
+            description or f"{_describe(small)} or {_describe(large)}",
+            pattern=_DESCRIPTION,
+            max_length=200,
+            allowed="1-200 letters, digits, ':' or '.', with single spaces, '_' or '-' between them",
+        )
         self.small, self.large, self.fallback = small, large, fallback
         self.router = bedrock.CfnIntelligentPromptRouter(
             self,
@@ -125,8 +138,7 @@ def _describe(model: BedrockModel) -> str:
 
 def _check_models(small: BedrockModel, large: BedrockModel, fallback: BedrockModel) -> None:
     for prop, model in (("small", small), ("large", large), ("fallback", fallback)):
-        if not isinstance(model, BedrockModel):
-            raise ValueError(f"{prop} must be a BedrockModel, got {type(model).__name__}")
+        props.instance(prop, model, BedrockModel, "a BedrockModel")
     families = {small.family, large.family, fallback.family}
     if len(families) > 1:
         raise ValueError(
@@ -143,13 +155,4 @@ def _check_models(small: BedrockModel, large: BedrockModel, fallback: BedrockMod
         raise ValueError(
             f"fallback: {fallback.model_id} must be one of the routed models "
             f"({small.model_id}, {large.model_id})"
-        )
-
-
-def _check_difference(value: object) -> None:
-    low, high = QUALITY_DIFFERENCE_RANGE
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ValueError(
-            f"response_quality_difference must be a number from {low:g} to {high:g} (percent), "
-            f"got {value!r}"
         )

@@ -403,7 +403,10 @@ def test_metrics_are_the_state_machines() -> None:
         ({"input_prefix": "/abs"}, "^input_prefix must be a relative S3 key prefix"),
         ({"min_records": 0}, "^min_records must be"),
         ({"max_records": 10}, "^max_records must be"),
-        ({"output_expire_after": cdk.Duration.hours(5)}, "^output_expire_after must be a whole"),
+        (
+            {"output_expire_after": cdk.Duration.hours(5)},
+            "^output_expire_after must be a cdk.Duration of whole days",
+        ),
         ({"poll_interval": cdk.Duration.hours(1)}, "^poll_interval and max_poll_interval"),
         ({"job_name_prefix": "x" * 29}, "^job_name_prefix must be"),
         (
@@ -422,6 +425,83 @@ def test_props_are_validated_naming_the_prop(props, message) -> None:
     props.setdefault("model", BedrockModel.of(MODEL))
     with pytest.raises(ValueError, match=message):
         BedrockBatchInference(stack, "B", **props)
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"model": "anthropic.claude-3-haiku-20240307-v1:0"}, "^model must be a BedrockModel"),
+        ({"timeout_hours": "48"}, "^timeout_hours must be a whole number from 24 to 168"),
+        ({"min_records": 1.5}, None),
+        ({"input_prefix": 3}, "^input_prefix must be a relative S3 key prefix"),
+        ({"input_expire_after": 30}, "^input_expire_after must be a cdk.Duration"),
+        ({"poll_interval": 60}, "^poll_interval must be a cdk.Duration"),
+    ],
+)
+def test_props_of_the_wrong_kind_are_refused_naming_the_prop(props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "T", env=ENV)
+    props.setdefault("model", BedrockModel.of(MODEL))
+    expected = (ValueError, "^min_records must be a whole number >= 1, got 1.5")
+    error, pattern = expected if message is None else (TypeError, message)
+    with pytest.raises(error, match=pattern):
+        BedrockBatchInference(stack, "B", **props)
+
+
+@pytest.fixture(scope="module")
+def token_template() -> tuple[Template, BedrockBatchInference]:
+    stack = cdk.Stack(cdk.App(), "Tokens", env=ENV)
+    number = {
+        name: cdk.CfnParameter(stack, name, type="Number").value_as_number
+        for name in ("Hours", "MaxRecords", "Bytes", "Days")
+    }
+    prefix = cdk.CfnParameter(stack, "Prefix").value_as_string
+    batch = BedrockBatchInference(
+        stack,
+        "B",
+        model=BedrockModel.of(MODEL),
+        input_prefix=prefix,
+        timeout_hours=number["Hours"],
+        min_records=cdk.Token.as_number(cdk.Fn.import_value("MinRecords")),
+        max_records=number["MaxRecords"],
+        max_input_bytes=number["Bytes"],
+        output_expire_after=cdk.Duration.days(number["Days"]),
+    )
+    return Template.from_stack(stack), batch
+
+
+def test_token_props_reach_the_template_unchecked(token_template) -> None:
+    template, batch = token_template
+    definition = json.dumps(template.to_json()["Resources"])
+    for parameter in ("Hours", "MaxRecords", "Bytes"):
+        assert json.dumps({"Ref": parameter}) in definition
+    assert json.dumps({"Fn::ImportValue": "MinRecords"}) in definition
+    expirations = [
+        rule["ExpirationInDays"]
+        for bucket in template.find_resources("AWS::S3::Bucket").values()
+        for rule in bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+        if "ExpirationInDays" in rule
+    ]
+    assert {"Ref": "Days"} in expirations
+    notes = [
+        entry.data for entry in batch.node.metadata if entry.type == "green-constructs:unchecked"
+    ]
+    assert [note.split(" ")[0] for note in notes] == [
+        "input_prefix",
+        "output_expire_after",
+        "timeout_hours",
+        "min_records",
+        "max_records",
+        "max_input_bytes",
+    ]
+
+
+def test_token_poll_intervals_are_refused_naming_the_prop() -> None:
+    stack = cdk.Stack(cdk.App(), "P", env=ENV)
+    seconds = cdk.CfnParameter(stack, "Wait", type="Number").value_as_number
+    with pytest.raises(ValueError, match="^poll_interval must be a concrete cdk.Duration"):
+        BedrockBatchInference(
+            stack, "B", model=BedrockModel.of(MODEL), poll_interval=cdk.Duration.seconds(seconds)
+        )
 
 
 # --- the record counter (moto S3) ----------------------------------------------------------

@@ -313,6 +313,50 @@ def test_router_props_are_validated(props, message) -> None:
         PromptRouter(_stack(), "Router", small=small, large=large, **props)
 
 
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"small": "amazon.nova-lite-v1:0"}, "^small must be a BedrockModel, got 'amazon"),
+        ({"response_quality_difference": "10"}, "^response_quality_difference must be a finite"),
+        ({"router_name": 7}, "^router_name must be 1-64 letters"),
+    ],
+)
+def test_router_props_of_the_wrong_kind_are_refused(props, message) -> None:
+    models = {"small": BedrockModel.of("amazon.nova-lite-v1:0")}
+    models["large"] = BedrockModel.of("amazon.nova-pro-v1:0")
+    with pytest.raises(TypeError, match=message):
+        PromptRouter(_stack(), "Router", **{**models, **props})
+
+
+def test_router_takes_token_name_description_and_difference() -> None:
+    stack = _stack()
+    difference = cdk.CfnParameter(stack, "Difference", type="Number").value_as_number
+    name = cdk.CfnParameter(stack, "Name").value_as_string
+    router = PromptRouter(
+        stack,
+        "Router",
+        small=BedrockModel.of("amazon.nova-lite-v1:0"),
+        large=BedrockModel.of("amazon.nova-pro-v1:0"),
+        response_quality_difference=difference,
+        router_name=name,
+        description=cdk.Fn.import_value("RouterDescription"),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Bedrock::IntelligentPromptRouter",
+        {
+            "PromptRouterName": {"Ref": "Name"},
+            "Description": {"Fn::ImportValue": "RouterDescription"},
+            "RoutingCriteria": {"ResponseQualityDifference": {"Ref": "Difference"}},
+        },
+    )
+    notes = [e.data for e in router.node.metadata if e.type == "green-constructs:unchecked"]
+    assert [note.split(" ")[0] for note in notes] == [
+        "response_quality_difference",
+        "router_name",
+        "description",
+    ]
+
+
 def test_router_fallback_must_be_a_routed_model() -> None:
     with pytest.raises(ValueError, match="^fallback: amazon.nova-micro-v1:0 must be one of"):
         PromptRouter(
