@@ -21,6 +21,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from . import props
 from .metric_options import MetricOptions
 
 if TYPE_CHECKING:
@@ -289,32 +290,51 @@ def check_job_name_prefix(prefix: str) -> None:
         )
 
 
-def check_whole(name: str, value: object, low: int, high: int | None = None) -> None:
-    """Fail with a message naming ``name`` unless ``value`` is an int in ``[low, high]``."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        allowed = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")
-
-
 def check_retry_props(
-    *, job_timeout: cdk.Duration, capacity_retries: int, capacity_retry_wait: cdk.Duration
+    *, job_timeout: object, capacity_retries: object, capacity_retry_wait: object
 ) -> None:
-    """Validate the props every job pipeline shares."""
-    if job_timeout.to_seconds() < 60:
-        raise ValueError(
-            f"job_timeout must be at least 1 minute, got {job_timeout.to_human_string()}"
-        )
-    check_whole("capacity_retries", capacity_retries, 0, 9)
-    if capacity_retry_wait.to_seconds() < 1:
-        raise ValueError(
-            "capacity_retry_wait must be at least 1 second, got "
-            f"{capacity_retry_wait.to_human_string()}"
-        )
+    """Validate the props every job pipeline shares, naming the prop: a ``TypeError`` for a
+    value of the wrong kind, a ``ValueError`` for a wrong value.
+
+    Tokens are refused: the state machine's timeout is computed from all three
+    (:func:`execution_timeout`: ``job_timeout x (capacity_retries + 1)`` plus the doubling
+    waits), which CloudFormation cannot compute at deploy time.
+    """
+    concrete_duration("job_timeout", job_timeout, minimum=cdk.Duration.minutes(1))
+    _check_retries(capacity_retries)
+    concrete_duration("capacity_retry_wait", capacity_retry_wait, minimum=cdk.Duration.seconds(1))
+
+
+def _check_retries(value: object) -> None:
+    """``capacity_retries``: a concrete whole number from 0 to 9 (see :func:`check_retry_props`)."""
+    allowed = "a whole number from 0 to 9"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"capacity_retries must be {allowed}, got {value!r}")
+    if props.is_token(value):
+        raise ValueError(_TOKEN_REFUSED.format(name="capacity_retries"))
+    if value not in range(10):  # also refuses 1.5, NaN and infinity
+        raise ValueError(f"capacity_retries must be {allowed}, got {value!r}")
+
+
+_TOKEN_REFUSED = (
+    "{name} must be a concrete value, not a token: the state machine's timeout is computed "
+    "from it at synth time"
+)
+
+
+def concrete_duration(name: str, value: object, *, minimum: cdk.Duration) -> cdk.Duration:
+    """``value`` if it is a concrete ``cdk.Duration`` of whole seconds of at least ``minimum``;
+    a ``TypeError`` or ``ValueError`` naming ``name`` otherwise (tokens included: see
+    :func:`check_retry_props`)."""
+    allowed = f"at least {minimum.to_human_string()}, a cdk.Duration of whole seconds"
+    if not isinstance(value, cdk.Duration):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if value.is_unresolved():
+        raise ValueError(_TOKEN_REFUSED.format(name=name))
+    millis = value.to_milliseconds()
+    if millis % 1000 or millis < minimum.to_milliseconds():
+        raise ValueError(f"{name} must be {allowed}, got {value.to_human_string()}")
+    return value
 
 
 class ExecutionMetrics:

@@ -41,14 +41,19 @@ def note_token(scope: IConstruct, name: str, allowed: str) -> None:
     )
 
 
+def _number(value: float) -> str:
+    """``value`` as written in a message: whole numbers in full (2147483647, not 2.14748e+09)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _range(minimum: float | None, maximum: float | None, unit: str = "") -> str:
     suffix = f" {unit}" if unit else ""
     if minimum is not None and maximum is not None:
-        return f"from {minimum:g} to {maximum:g}{suffix}"
+        return f"from {_number(minimum)} to {_number(maximum)}{suffix}"
     if minimum is not None:
-        return f">= {minimum:g}{suffix}"
+        return f">= {_number(minimum)}{suffix}"
     if maximum is not None:
-        return f"<= {maximum:g}{suffix}"
+        return f"<= {_number(maximum)}{suffix}"
     return f"any{suffix}"
 
 
@@ -190,3 +195,10 @@ def string_map(name: str, value: object) -> dict[str, str]:
     ):
         raise TypeError(f"{name} must be a dict of non-empty string keys to strings, got {value!r}")
     return value
+
+
+def implements(name: str, value: object, attribute: str, allowed: str) -> None:
+    """``TypeError`` naming the prop unless ``value`` has ``attribute``: jsii interfaces
+    (``s3.IBucket``, ``sns.ITopic``, ``kms.IKey``) take no ``isinstance``."""
+    if not hasattr(value, attribute):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")

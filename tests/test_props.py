@@ -104,3 +104,12 @@ def test_instance_and_string_map(scope) -> None:
     for bad in ({"X": 1}, {"": "1"}, ["A"]):
         with pytest.raises(TypeError, match=r"^environment must be a dict of non-empty string"):
             props.string_map("environment", bad)
+
+
+def test_bounds_are_written_in_full(scope) -> None:
+    with pytest.raises(
+        ValueError, match=r"^count must be a whole number from 1 to 2147483647, got"
+    ):
+        props.whole_number(scope, "count", 10**12, minimum=1, maximum=2**31 - 1)
+    with pytest.raises(ValueError, match=r"^ratio must be a finite number from 0.5 to 2, got 3"):
+        props.real_number(scope, "ratio", 3, minimum=0.5, maximum=2.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,16 +20,17 @@ from constructs import Construct
 from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
+from ..props import duration, implements, instance, is_token, text, whole_number
 from ..storage import SustainableBucket
-from ..storage.sustainable_bucket import check_whole_days
 from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import (
     check_capacity,
-    check_duration,
     check_variant,
     endpoint,
+    positive_number,
     production_variant,
     sagemaker_metric,
+    seconds_within,
     set_inference_ami,
     variant_scalable_target,
 )
@@ -42,6 +44,12 @@ if TYPE_CHECKING:
 _Config = sagemaker.CfnEndpointConfig
 DEFAULT_RESULTS_EXPIRY = cdk.Duration.days(30)
 _ONE_DAY = cdk.Duration.days(1)
+_ONE_MINUTE = cdk.Duration.minutes(1)
+_NO_COOLDOWN = cdk.Duration.seconds(0)
+_PREFIX = re.compile(r"[^/*][^*]*/")
+_PREFIX_ALLOWED = (
+    "a key prefix like 'requests/' (not empty, no leading '/', ending with '/', no '*')"
+)
 
 
 class AsyncInferenceEndpoint(Construct):
@@ -56,6 +64,11 @@ class AsyncInferenceEndpoint(Construct):
 
     Give the model as ``source`` (and optionally ``instance_type``/``families``, see
     :class:`InferenceModel`) or as a ready ``model``.
+
+    Number, string and ``Duration`` props take CDK tokens (a ``CfnParameter``'s value) as an
+    aws-cdk-lib L2 would: they are checked at deploy time only, noted in the construct's
+    ``green-constructs:unchecked`` metadata; a ``Duration`` the template needs in seconds takes
+    a token amount in seconds only (``cdk.Duration.seconds(token)``).
 
     :param source: the model to serve; the construct builds its :class:`InferenceModel`.
     :param model: an existing :class:`InferenceModel` (instead of ``source``).
@@ -72,7 +85,8 @@ class AsyncInferenceEndpoint(Construct):
         for. Default: 5.
     :param scale_in_cooldown: wait after a scale-in before the next one. Default: 10 minutes.
     :param scale_out_cooldown: wait after a target-tracking scale-out. Default: 5 minutes.
-    :param wake_up_period: period of the ``HasBacklogWithoutCapacity`` alarm. Default: 1 minute.
+    :param wake_up_period: period of the ``HasBacklogWithoutCapacity`` alarm (whole minutes, no
+        token: a metric period). Default: 1 minute.
     :param wake_up_evaluation_periods: periods with a waiting request before an instance is
         started. Default: 1.
     :param wake_up_cooldown: time a new instance takes to come into service, during which the
@@ -169,35 +183,54 @@ class AsyncInferenceEndpoint(Construct):
             oldest_request_alarm_threshold = cdk.Duration.hours(1)
         super().__init__(scope, construct_id)
         check_variant(
+            self,
             variant_name=variant_name,
             container_startup_health_check_timeout=container_startup_health_check_timeout,
             model_data_download_timeout=model_data_download_timeout,
             volume_size_gb=volume_size_gb,
         )
         check_capacity(
+            self,
             min_capacity=min_capacity,
             max_capacity=max_capacity,
             initial_instance_count=initial_instance_count,
         )
-        _check_settings(
-            target_backlog_per_instance=target_backlog_per_instance,
-            wake_up_evaluation_periods=wake_up_evaluation_periods,
-            max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
+        positive_number(
+            self, "target_backlog_per_instance", target_backlog_per_instance, unit="requests"
         )
+        whole_number(
+            self, "wake_up_evaluation_periods", wake_up_evaluation_periods, minimum=1, maximum=60
+        )
+        if max_concurrent_invocations_per_instance is not None:
+            whole_number(
+                self,
+                "max_concurrent_invocations_per_instance",
+                max_concurrent_invocations_per_instance,
+                minimum=1,
+                maximum=1000,
+            )
         for name, value in (
             ("scale_in_cooldown", scale_in_cooldown),
             ("scale_out_cooldown", scale_out_cooldown),
             ("wake_up_cooldown", wake_up_cooldown),
         ):
-            check_duration(name, value, minimum=cdk.Duration.seconds(0), maximum=_ONE_DAY)
-        _check_period("wake_up_period", wake_up_period)
-        check_duration(
+            seconds_within(self, name, value, minimum=_NO_COOLDOWN, maximum=_ONE_DAY)
+        _check_period(self, "wake_up_period", wake_up_period)
+        seconds_within(
+            self,
             "oldest_request_alarm_threshold",
             oldest_request_alarm_threshold,
             minimum=cdk.Duration.minutes(1),
             maximum=_ONE_DAY,
         )
-        _check_prefixes(input=input_prefix, output=output_prefix, failure=failure_prefix)
+        _check_prefixes(self, input=input_prefix, output=output_prefix, failure=failure_prefix)
+        _check_resources(
+            bucket=bucket,
+            success_topic=success_topic,
+            error_topic=error_topic,
+            alarm_topic=alarm_topic,
+            volume_key=volume_key,
+        )
         if instance_type is not None:
             check_current_generation("instance_type", instance_type, feature="hosting")
         self.model = _model(self, source, model, instance_type, families)
@@ -521,6 +554,7 @@ def _model(
     families: Sequence[str],
 ) -> InferenceModel:
     if model is not None:
+        instance("model", model, InferenceModel, "an InferenceModel")
         if source is not None or instance_type is not None:
             raise ValueError(
                 "model: give either model (an InferenceModel) or source (with an optional "
@@ -545,55 +579,49 @@ def _results_bucket(
             )
         return bucket
     expire_after = expire_after or DEFAULT_RESULTS_EXPIRY
-    check_whole_days("results_expire_after", expire_after)
+    duration(scope, "results_expire_after", expire_after, minimum=_ONE_DAY, whole="days")
     return SustainableBucket(scope, "Results", expire_after=expire_after).bucket
 
 
-def _check_settings(
+def _check_resources(
     *,
-    target_backlog_per_instance: float,
-    wake_up_evaluation_periods: int,
-    max_concurrent_invocations_per_instance: int | None,
+    bucket: object,
+    success_topic: object,
+    error_topic: object,
+    alarm_topic: object,
+    volume_key: object,
 ) -> None:
-    if isinstance(target_backlog_per_instance, bool) or not target_backlog_per_instance > 0:
-        raise ValueError(
-            f"target_backlog_per_instance must be a number > 0, got {target_backlog_per_instance!r}"
-        )
-    if isinstance(wake_up_evaluation_periods, bool) or not (
-        isinstance(wake_up_evaluation_periods, int) and 1 <= wake_up_evaluation_periods <= 60
+    if bucket is not None:
+        implements("bucket", bucket, "arn_for_objects", "an s3.IBucket")
+    for name, topic in (
+        ("success_topic", success_topic),
+        ("error_topic", error_topic),
+        ("alarm_topic", alarm_topic),
     ):
+        if topic is not None:
+            implements(name, topic, "topic_arn", "an sns.ITopic")
+    if volume_key is not None:
+        implements("volume_key", volume_key, "key_arn", "a kms.IKey")
+
+
+def _check_period(scope: Construct, name: str, period: cdk.Duration) -> None:
+    """A concrete whole number of minutes: a CloudWatch metric's period takes no token."""
+    if isinstance(period, cdk.Duration) and period.is_unresolved():
         raise ValueError(
-            f"wake_up_evaluation_periods must be a whole number from 1 to 60, got "
-            f"{wake_up_evaluation_periods!r}"
+            f"{name} must be a concrete cdk.Duration of whole minutes (a CloudWatch metric "
+            f"period takes no token), got {period.to_human_string()}"
         )
-    value = max_concurrent_invocations_per_instance
-    if value is not None and (
-        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000
-    ):
-        raise ValueError(
-            f"max_concurrent_invocations_per_instance must be a whole number from 1 to 1000, "
-            f"got {value!r}"
-        )
+    duration(scope, name, period, minimum=_ONE_MINUTE, maximum=_ONE_DAY, whole="minutes")
 
 
-def _check_period(name: str, period: cdk.Duration) -> None:
-    check_duration(name, period, minimum=cdk.Duration.minutes(1), maximum=_ONE_DAY)
-    if period.to_seconds() % 60:
-        raise ValueError(
-            f"{name} must be a whole number of minutes (SageMaker publishes one datapoint a "
-            f"minute), got {period.to_human_string()}"
-        )
-
-
-def _check_prefixes(**prefixes: str) -> None:
+def _check_prefixes(scope: Construct, **prefixes: str) -> None:
+    concrete = {}
     for name, prefix in prefixes.items():
-        if not prefix or prefix.startswith("/") or not prefix.endswith("/") or "*" in prefix:
-            raise ValueError(
-                f"{name}_prefix must be a key prefix like 'requests/' (not empty, no leading "
-                f"'/', ending with '/', no '*'), got {prefix!r}"
-            )
-    for name, prefix in prefixes.items():
-        for other, other_prefix in prefixes.items():
+        text(scope, f"{name}_prefix", prefix, pattern=_PREFIX, allowed=_PREFIX_ALLOWED)
+        if not is_token(prefix):
+            concrete[name] = prefix
+    for name, prefix in concrete.items():
+        for other, other_prefix in concrete.items():
             if name != other and other_prefix.startswith(prefix):
                 raise ValueError(
                     f"{name}_prefix ({prefix!r}) must not contain {other}_prefix "

@@ -28,7 +28,6 @@ from ..job_workflow import (
     ExecutionMetrics,
     check_job_name_prefix,
     check_retry_props,
-    check_whole,
     default_job_name_prefix,
     execution_timeout,
     first_attempt,
@@ -41,9 +40,11 @@ from ..job_workflow import (
 )
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
+from ..props import duration, instance, is_token, text, whole_number
 from ..storage import SustainableBucket
 from ..storage.sustainable_bucket import cfn_bucket
 from ._instances import check_current_generation, check_instance
+from .endpoint_scaling import seconds_within
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
 from .model_source import ModelSource
 from .notification_topic import encrypted_topic, notification_key
@@ -56,7 +57,10 @@ SplitType = tasks.SplitType
 AssembleWith = tasks.AssembleWith
 
 TRANSFORM_JOBS_NAMESPACE = "/aws/sagemaker/TransformJobs"
-_PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
+_PREFIX = re.compile(r"[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/")
+_PREFIX_ALLOWED = "a relative S3 key prefix ending with '/' (e.g. 'input/')"
+_MIME_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(;\s*[\w.+-]+=\S+)*")
+_MIME_ALLOWED = "a MIME type like 'application/jsonlines' (type/subtype)"
 DEFAULT_EXPIRY = cdk.Duration.days(30)
 """Lifetime of inputs and results in the bucket a pipeline creates."""
 
@@ -76,6 +80,11 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
     Instance types: the image must match the instance's accelerator (Neuron images on
     ``ml.inf2``, CPU images on Graviton or x86); previous-generation instances fail synth; GPU
     and x86 instances synthesize but ``GenAI-InferenceAccelerator`` reports them.
+
+    Number, string and ``Duration`` props take CDK tokens (a ``CfnParameter``'s value) as an
+    aws-cdk-lib L2 would: they are checked at deploy time only, noted in the construct's
+    ``green-constructs:unchecked`` metadata; a ``Duration`` the template needs in seconds takes
+    a token amount in seconds only (``cdk.Duration.seconds(token)``).
 
     :param source: the model (any :class:`ModelSource`).
     :param instance_type: the transform instances. Default: right-sized from ``families`` when
@@ -104,7 +113,8 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
     :param invocation_max_retries: retries of a failed request (0-3). Default: 1.
     :param job_name_prefix: start of every job name. Default: the construct id and a hash of
         its path (``summarize-28229154``), unique per construct.
-    :param job_timeout: a job running longer is stopped. Default: 12 hours.
+    :param job_timeout: a job running longer is stopped (no token: the execution timeout is
+        computed from it, as from the two props below). Default: 12 hours.
     :param capacity_retries: new attempts after a ``CapacityError`` (0-9). Default: 3.
     :param capacity_retry_wait: wait before the first of them, doubling after each.
         Default: 5 minutes.
@@ -158,9 +168,12 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
         super().__init__(scope, construct_id)
         job_name_prefix = job_name_prefix or default_job_name_prefix(self, "batch")
         _check_props(
+            self,
             instance_count=instance_count,
             input_prefix=input_prefix,
             output_prefix=output_prefix,
+            content_type=content_type,
+            accept=accept,
             max_payload_mb=max_payload_mb,
             max_concurrent_transforms=max_concurrent_transforms,
             invocation_timeout=invocation_timeout,
@@ -169,6 +182,12 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
             job_timeout=job_timeout,
             capacity_retries=capacity_retries,
             capacity_retry_wait=capacity_retry_wait,
+        )
+        _check_choices(
+            batch_strategy=batch_strategy,
+            split_type=split_type,
+            assemble_with=assemble_with,
+            log_retention=log_retention,
         )
         if instance_type is not None:
             check_current_generation("instance_type", instance_type, feature="transform")
@@ -276,7 +295,7 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
                 "AwsSolutions-IAM5",
                 "Submitting a batch means uploading objects of any name under "
                 f"{self.input_prefix}; the grant reaches only that prefix.",
-                applies_to=[f"Resource::<{self._bucket_logical_id()}.Arn>/{self.input_prefix}*"],
+                applies_to=[self._objects_finding(self.input_prefix)],
             )
         return grant.combine(
             self.bucket.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Encrypt")
@@ -314,8 +333,9 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
             label=label,
         )
 
-    def _bucket_logical_id(self) -> str:
-        return cdk.Stack.of(self.bucket).get_logical_id(cfn_bucket(self.bucket))
+    def _objects_finding(self, prefix: str) -> str:
+        """cdk-nag's name of the objects under ``prefix`` (which may be a token)."""
+        return resource_finding(self, self.bucket.bucket.arn_for_objects(f"{prefix}*"))
 
     def _grant_job_data_access(self) -> None:
         """The model's role reads the input prefix and writes the output prefix (the transform
@@ -341,7 +361,6 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
             )
         )
         bucket.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt")
-        logical_id = self._bucket_logical_id()
         acknowledge(
             role,
             "AwsSolutions-IAM5",
@@ -349,8 +368,8 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
             "keys SageMaker names per job below the output prefix; the role reaches only those "
             "two prefixes.",
             applies_to=[
-                f"Resource::<{logical_id}.Arn>/{self.input_prefix}*",
-                f"Resource::<{logical_id}.Arn>/{self.output_prefix}*",
+                self._objects_finding(self.input_prefix),
+                self._objects_finding(self.output_prefix),
             ],
         )
 
@@ -456,10 +475,13 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
 
 
 def _check_props(
+    scope: Construct,
     *,
     instance_count: int,
     input_prefix: str,
     output_prefix: str,
+    content_type: str,
+    accept: str | None,
     max_payload_mb: int,
     max_concurrent_transforms: int | None,
     invocation_timeout: cdk.Duration,
@@ -469,34 +491,43 @@ def _check_props(
     capacity_retries: int,
     capacity_retry_wait: cdk.Duration,
 ) -> None:
-    check_whole("instance_count", instance_count, 1)
-    for name, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
-        if not isinstance(prefix, str) or not _PREFIX.match(prefix):
-            raise ValueError(
-                f"{name} must be a relative S3 key prefix ending with '/' (e.g. 'input/'), "
-                f"got {prefix!r}"
-            )
-    if input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix):
-        raise ValueError(
-            f"output_prefix ({output_prefix!r}) must not overlap input_prefix "
-            f"({input_prefix!r}): results written under the input prefix would start new jobs"
-        )
-    check_whole("max_payload_mb", max_payload_mb, 0, 100)
+    whole_number(scope, "instance_count", instance_count, minimum=1)
+    _check_prefixes(scope, input_prefix, output_prefix)
+    text(scope, "content_type", content_type, pattern=_MIME_TYPE, allowed=_MIME_ALLOWED)
+    if accept is not None:
+        text(scope, "accept", accept, pattern=_MIME_TYPE, allowed=_MIME_ALLOWED)
+    payload = whole_number(scope, "max_payload_mb", max_payload_mb, minimum=0, maximum=100)
     if max_concurrent_transforms is not None:
-        check_whole("max_concurrent_transforms", max_concurrent_transforms, 1)
-        if max_concurrent_transforms * max_payload_mb > 100:
+        concurrent = whole_number(
+            scope, "max_concurrent_transforms", max_concurrent_transforms, minimum=1
+        )
+        if not (is_token(concurrent) or is_token(payload)) and concurrent * payload > 100:
             raise ValueError(
                 "max_concurrent_transforms * max_payload_mb must be at most 100 (MB), got "
-                f"{max_concurrent_transforms} * {max_payload_mb}"
+                f"{concurrent} * {payload}"
             )
-    seconds = invocation_timeout.to_seconds()
-    if not 1 <= seconds <= 3600:
-        raise ValueError(
-            "invocation_timeout must be between 1 second and 1 hour, got "
-            f"{invocation_timeout.to_human_string()}"
-        )
-    check_whole("invocation_max_retries", invocation_max_retries, 0, 3)
+    seconds_within(
+        scope,
+        "invocation_timeout",
+        invocation_timeout,
+        minimum=cdk.Duration.seconds(1),
+        maximum=cdk.Duration.hours(1),
+    )
+    whole_number(scope, "invocation_max_retries", invocation_max_retries, minimum=0, maximum=3)
     check_job_name_prefix(job_name_prefix)
+    # the state machine's timeout and first wait are computed from these at synth time
+    for name, value in (("job_timeout", job_timeout), ("capacity_retry_wait", capacity_retry_wait)):
+        if isinstance(value, cdk.Duration) and value.is_unresolved():
+            raise ValueError(
+                f"{name} must be a concrete cdk.Duration of whole seconds (the execution "
+                f"timeout is computed from it at synth time), got {value.to_human_string()}"
+            )
+        duration(scope, name, value)
+    if is_token(capacity_retries):
+        raise ValueError(
+            "capacity_retries must be a concrete whole number from 0 to 9 (the execution "
+            "timeout is computed from it at synth time), got a token"
+        )
     check_retry_props(
         job_timeout=job_timeout,
         capacity_retries=capacity_retries,
@@ -504,13 +535,43 @@ def _check_props(
     )
 
 
+def _check_prefixes(scope: Construct, input_prefix: str, output_prefix: str) -> None:
+    for name, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
+        text(scope, name, prefix, pattern=_PREFIX, allowed=_PREFIX_ALLOWED)
+    if is_token(input_prefix) or is_token(output_prefix):
+        return
+    if input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix):
+        raise ValueError(
+            f"output_prefix ({output_prefix!r}) must not overlap input_prefix "
+            f"({input_prefix!r}): results written under the input prefix would start new jobs"
+        )
+
+
+def _check_choices(
+    *,
+    batch_strategy: object,
+    split_type: object,
+    assemble_with: object,
+    log_retention: object,
+) -> None:
+    for name, value, kind in (
+        ("batch_strategy", batch_strategy, tasks.BatchStrategy),
+        ("split_type", split_type, tasks.SplitType),
+        ("assemble_with", assemble_with, tasks.AssembleWith),
+        ("log_retention", log_retention, logs.RetentionDays),
+    ):
+        instance(name, value, kind, f"a {kind.__name__} member")
+
+
 def _pipeline_bucket(
     scope: Construct, bucket: SustainableBucket | None, expire_after: cdk.Duration | None
 ) -> SustainableBucket:
     if bucket is None:
-        return SustainableBucket(scope, "Bucket", expire_after=expire_after or DEFAULT_EXPIRY)
+        expire_after = expire_after or DEFAULT_EXPIRY
+        duration(scope, "expire_after", expire_after, minimum=cdk.Duration.days(1), whole="days")
+        return SustainableBucket(scope, "Bucket", expire_after=expire_after)
     if not isinstance(bucket, SustainableBucket):
-        raise ValueError(
+        raise TypeError(
             "bucket must be a SustainableBucket (the pipeline turns on its EventBridge "
             f"notifications and encrypts with its key), got {type(bucket).__name__}"
         )

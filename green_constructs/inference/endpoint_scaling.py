@@ -4,6 +4,7 @@ variant, scalable targets, metrics."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,11 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
-from constructs import Construct
+from constructs import Construct, IConstruct
 
-from ..catalog import Catalog
+from ..catalog import Catalog, family_of
 from ..metric_options import MetricOptions, make_metric, with_defaults
+from ..props import duration, is_token, note_token, text, whole_number
 from .inference_model import InferenceModel
 
 if TYPE_CHECKING:
@@ -29,6 +31,16 @@ SERVICE_LINKED_ROLE = (
 )
 VARIANT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")  # SageMaker's, at most 63
 MAX_VOLUME_SIZE_GB = 512
+MAX_INSTANCES = 2**31 - 1
+"""Upper bound of instance counts: Application Auto Scaling's ``ResourceCapacity`` and
+SageMaker's ``InitialTaskCount`` are 32-bit integers (botocore service models); the real limit
+is the account's instance quota, which only AWS knows at deploy time."""
+INSTANCE_STORAGE_FAMILIES = frozenset(
+    {"g5", "g6", "g6e", "gr6", "p5", "p5e", "p5en", "p6-b200", "trn1", "trn1n", "trn2"}
+)
+"""SageMaker hosting families with local NVMe instance storage whose names have no ``d``
+(Amazon EC2 instance types, accelerated computing: instance store specifications)."""
+_D_FAMILY = re.compile(r"[a-z]+\d+[a-z]*d[a-z]*")
 NEURON_INFERENCE_AMI = "al2-ami-sagemaker-inference-neuron-2"
 """``InferenceAmiVersion`` for Inferentia2 and Trainium variants (botocore's
 ``ProductionVariantInferenceAmiVersion``): a host with the Neuron 2.x driver that current
@@ -38,29 +50,44 @@ _ONE_MINUTE = cdk.Duration.minutes(1)
 _ONE_HOUR = cdk.Duration.hours(1)
 
 
-def check_capacity(*, min_capacity: int, max_capacity: int, initial_instance_count: int) -> None:
-    """Fail synth with a message naming the property when capacities are inconsistent."""
-    for name, value in (
-        ("min_capacity", min_capacity),
-        ("max_capacity", max_capacity),
-        ("initial_instance_count", initial_instance_count),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
-    if max_capacity < 1:
-        raise ValueError(f"max_capacity must be at least 1, got {max_capacity}")
-    if min_capacity > max_capacity:
+def instance_count(scope: IConstruct, name: str, value: object, *, minimum: int) -> int:
+    """``value`` as a whole number of instances from ``minimum`` to ``MAX_INSTANCES``, or the
+    token it is."""
+    count = whole_number(scope, name, value, minimum=minimum)
+    if not is_token(count) and count > MAX_INSTANCES:
         raise ValueError(
-            f"min_capacity ({min_capacity}) must be at most max_capacity ({max_capacity})"
+            f"{name} must be a whole number from {minimum} to {MAX_INSTANCES} (a 32-bit "
+            f"integer in the SageMaker and Application Auto Scaling APIs), got {value!r}"
         )
-    if not 1 <= initial_instance_count <= max_capacity:
+    return count
+
+
+def check_capacity(
+    scope: IConstruct,
+    *,
+    min_capacity: int,
+    max_capacity: int,
+    initial_instance_count: int,
+    min_allowed: int = 0,
+) -> None:
+    """Check the capacities (each a whole number or a token); relations only between
+    concrete values. ValueError naming the property."""
+    low = instance_count(scope, "min_capacity", min_capacity, minimum=min_allowed)
+    high = instance_count(scope, "max_capacity", max_capacity, minimum=1)
+    initial = instance_count(scope, "initial_instance_count", initial_instance_count, minimum=1)
+    if is_token(low) or is_token(high):
+        return
+    if low > high:
+        raise ValueError(f"min_capacity ({low}) must be at most max_capacity ({high})")
+    if not is_token(initial) and initial > high:
         raise ValueError(
             "initial_instance_count must be between 1 (SageMaker creates an endpoint with at "
-            f"least one instance) and max_capacity ({max_capacity}), got {initial_instance_count}"
+            f"least one instance) and max_capacity ({high}), got {initial}"
         )
 
 
 def check_variant(
+    scope: IConstruct,
     *,
     variant_name: str,
     container_startup_health_check_timeout: cdk.Duration | None,
@@ -68,30 +95,88 @@ def check_variant(
     volume_size_gb: int | None,
 ) -> None:
     """Fail synth on production variant settings SageMaker rejects, naming the property."""
-    if not cdk.Token.is_unresolved(variant_name) and not (
-        isinstance(variant_name, str)
-        and len(variant_name) <= 63
-        and VARIANT_NAME.fullmatch(variant_name)
-    ):
-        raise ValueError(
-            "variant_name must be 1 to 63 letters, digits and hyphens, starting and ending with "
-            f"a letter or digit (e.g. 'AllTraffic'), got {variant_name!r}"
-        )
+    text(
+        scope,
+        "variant_name",
+        variant_name,
+        pattern=VARIANT_NAME,
+        max_length=63,
+        allowed="1 to 63 letters, digits and hyphens, starting and ending with a letter or "
+        "digit (e.g. 'AllTraffic')",
+    )
     for name, timeout in (
         ("container_startup_health_check_timeout", container_startup_health_check_timeout),
         ("model_data_download_timeout", model_data_download_timeout),
     ):
         if timeout is not None:
-            check_duration(name, timeout, minimum=_ONE_MINUTE, maximum=_ONE_HOUR)
-    if volume_size_gb is not None and (
-        isinstance(volume_size_gb, bool)
-        or not isinstance(volume_size_gb, int)
-        or not 1 <= volume_size_gb <= MAX_VOLUME_SIZE_GB
-    ):
-        raise ValueError(
-            f"volume_size_gb must be a whole number from 1 to {MAX_VOLUME_SIZE_GB} (GB), "
-            f"got {volume_size_gb!r}"
+            seconds_within(scope, name, timeout, minimum=_ONE_MINUTE, maximum=_ONE_HOUR)
+    if volume_size_gb is not None:
+        whole_number(
+            scope,
+            "volume_size_gb",
+            volume_size_gb,
+            minimum=1,
+            maximum=MAX_VOLUME_SIZE_GB,
+            unit="(GB)",
         )
+
+
+def check_volume_size(instance_type: str, volume_size_gb: int | None) -> None:
+    """``volume_size_gb`` only on instance types without local instance storage: SageMaker
+    rejects ``VolumeSizeInGB`` for types with NVMe instance storage (SageMaker Developer
+    Guide, "Host instance storage volumes")."""
+    family = family_of(instance_type)
+    if volume_size_gb is None or not has_instance_storage(family):
+        return
+    raise ValueError(
+        f"volume_size_gb is not supported on {instance_type}: its family ({family}) has local "
+        "NVMe instance storage, which SageMaker uses instead of an EBS volume; allowed: "
+        "None on such types, 1 to 512 on types without instance storage (e.g. ml.inf2)"
+    )
+
+
+def has_instance_storage(family: str) -> bool:
+    """EC2's naming convention marks instance store volumes with a ``d`` (``m5d``, ``g4dn``,
+    ``c6gd``, ``p4de``); ``INSTANCE_STORAGE_FAMILIES`` lists the families that have NVMe
+    instance storage without the ``d``."""
+    return family in INSTANCE_STORAGE_FAMILIES or bool(_D_FAMILY.fullmatch(family))
+
+
+def positive_number(scope: IConstruct, name: str, value: object, *, unit: str) -> float:
+    """``value`` as a finite number > 0 (or the token it is); an error naming ``name``."""
+    allowed = f"a finite number > 0 ({unit})"
+    if is_token(value) and isinstance(value, float):
+        note_token(scope, name, allowed)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return float(value)
+
+
+def seconds_within(
+    scope: IConstruct, name: str, value: object, *, minimum: cdk.Duration, maximum: cdk.Duration
+) -> cdk.Duration:
+    """A ``cdk.Duration`` of whole seconds in ``[minimum, maximum]`` that converts to seconds
+    (a token amount in seconds)."""
+    checked = duration(scope, name, value, minimum=minimum, maximum=maximum)
+    token_seconds(name, checked)
+    return checked
+
+
+def token_seconds(name: str, value: cdk.Duration) -> None:
+    """ValueError unless ``value`` converts to seconds: CloudFormation does no arithmetic, so
+    a token amount must be given in seconds (``cdk.Duration.seconds(token)``), as for L2s."""
+    if not value.is_unresolved():
+        return
+    try:
+        value.to_seconds()
+    except RuntimeError:
+        raise ValueError(
+            f"{name} must be a cdk.Duration of whole seconds; a token amount must be given as "
+            f"cdk.Duration.seconds(token) (CloudFormation cannot convert units), got {value.to_human_string()}"
+        ) from None
 
 
 def production_variant(
@@ -105,6 +190,7 @@ def production_variant(
 ) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
     """The one production variant serving ``model``; the startup health check timeout defaults
     to the one its container asks for."""
+    check_volume_size(model.instance_type, volume_size_gb)
     health_check = (
         container_startup_health_check_timeout or model.container.startup_health_check_timeout
     )
@@ -170,8 +256,11 @@ def endpoint(
     )
 
 
-def _seconds(duration: cdk.Duration | None) -> int | None:
-    return int(duration.to_seconds()) if duration is not None else None
+def _seconds(value: cdk.Duration | None) -> float | None:
+    """Whole seconds; a token amount (given in seconds) stays the token it is."""
+    if value is None:
+        return None
+    return value.to_seconds() if value.is_unresolved() else int(value.to_seconds())
 
 
 def check_duration(

@@ -25,20 +25,56 @@ models are best exported to S3 as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ..catalog import Catalog, family_of, right_sizing
 from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
+from ..props import (
+    instance,
+    is_token,
+    one_of,
+    real_number,
+    string_map,
+    text,
+    whole_number,
+)
+from .endpoint_scaling import positive_number
 from .images import neuron_dlc_image
-from .model_source import ContainerConfig, ModelSource, grant_model_data_read
+from .model_source import (
+    ContainerConfig,
+    ModelSource,
+    check_bucket,
+    concrete,
+    copy_notes,
+    detached_scope,
+    grant_model_data_read,
+)
 
 MODEL_DIR = "/opt/ml/model"
+HUB_MODEL_ID = re.compile(
+    r"(?!.*(--|\.\.))[A-Za-z0-9]([A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+    r"(/[A-Za-z0-9]([A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?)?"
+)
+"""A Hugging Face Hub repo id, as huggingface_hub's ``validate_repo_id`` takes it: ``name`` or
+``namespace/name``, letters, digits, '-', '_', '.', at most 96 characters a part, no '--' or
+'..', not starting or ending with '-' or '.' (huggingface_hub ``utils/_validators.py``)."""
+HUB_MODEL_ID_ALLOWED = (
+    "a Hugging Face Hub model id like 'meta-llama/Llama-3.1-8B-Instruct' ([namespace/]name: "
+    "letters, digits, '-', '_', '.', up to 96 characters a part, no '--' or '..', not "
+    "starting or ending with '-' or '.')"
+)
+_SIZING = "it sizes the instance at synth"
+_IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")  # Docker's tag grammar
+_IMAGE_TAG_ALLOWED = "an image tag (letters, digits, '_', '.', '-', at most 128 characters)"
+_ARCHIVE_KEY = re.compile(r"[^/].*\.tar\.gz")
+_ARCHIVE_ALLOWED = "the S3 key of a .tar.gz archive (no leading '/')"
 NEURON_FAMILIES = ("inf2", "trn1", "trn1n")
 # Bounds this library accepts: Neuron compiles static shapes, so the batch and the sequence
 # length fix the memory the KV cache takes; beyond these, export the model yourself.
@@ -73,9 +109,9 @@ class NeuronServer:
         """The container variables serving ``model`` with these compiled shapes."""
         env = {
             self.model_variable: model,
-            self.cores_variable: str(cores),
-            self.batch_variable: str(batch),
-            self.length_variable: str(length),
+            self.cores_variable: _string(cores),
+            self.batch_variable: _string(batch),
+            self.length_variable: _string(length),
             self.dtype_variable: self.dtype_names[dtype],
         }
         if self.served_name_variable and served_name != model:
@@ -188,27 +224,25 @@ class HuggingFaceNeuronModel(ModelSource):
         environment: Mapping[str, str] | None = None,
         compile_uncached: bool = False,
     ) -> None:
-        if not model_id or not model_id.strip():
-            raise ValueError("model_id must name a Hugging Face model, got an empty string")
-        if server not in SERVERS:
-            raise ValueError(f"server must be one of {', '.join(SERVERS)}, got {server!r}")
-        allowed_dtypes = DTYPES + ((FULL_PRECISION,) if allow_fp32 else ())
-        if dtype not in allowed_dtypes:
-            hint = " (fp32 needs allow_fp32=True)" if dtype == FULL_PRECISION else ""
-            raise ValueError(
-                f"dtype must be one of {', '.join(allowed_dtypes)}, got {dtype!r}{hint}"
-            )
-        if parameters_billion is not None and parameters_billion <= 0:
-            raise ValueError(f"parameters_billion must be positive, got {parameters_billion}")
-        if tensor_parallel_degree is not None and tensor_parallel_degree < 1:
-            raise ValueError(f"tensor_parallel_degree must be >= 1, got {tensor_parallel_degree}")
-        if not 1 <= batch_size <= MAX_BATCH_SIZE:
-            raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}")
-        if not 2 <= max_sequence_length <= MAX_SEQUENCE_LENGTH:
-            raise ValueError(
-                f"max_sequence_length must be between 2 and {MAX_SEQUENCE_LENGTH}, "
-                f"got {max_sequence_length}"
-            )
+        self._notes = detached_scope()
+        _check_props(
+            self._notes,
+            model_id=model_id,
+            server=server,
+            parameters_billion=parameters_billion,
+            dtype=dtype,
+            allow_fp32=allow_fp32,
+            tensor_parallel_degree=tensor_parallel_degree,
+            batch_size=batch_size,
+            max_sequence_length=max_sequence_length,
+            quantization=quantization,
+            kv_cache_headroom=kv_cache_headroom,
+            image_tag=image_tag,
+            model_bucket=model_bucket,
+            model_key=model_key,
+            environment=environment,
+            compile_uncached=compile_uncached,
+        )
         self.server = SERVERS[server]
         if compile_uncached and self.server.compile_variable is None:
             raise ValueError(
@@ -224,14 +258,8 @@ class HuggingFaceNeuronModel(ModelSource):
                 f"(allowed: {allowed}); export a quantized model with optimum-neuron and pass "
                 "model_bucket and model_key"
             )
-        if kv_cache_headroom < 0:
-            raise ValueError(f"kv_cache_headroom must be >= 0, got {kv_cache_headroom}")
-        if image_tag is not None and not image_tag.strip():
-            raise ValueError("image_tag must be a tag, got an empty string")
         if (model_bucket is None) != (model_key is None):
             raise ValueError("model_bucket and model_key go together: give both or neither")
-        if model_key is not None and not model_key.endswith(".tar.gz"):
-            raise ValueError(f"model_key must name a .tar.gz archive, got {model_key!r}")
         self.model_id = model_id
         self.server_name = server
         self.parameters_billion = parameters_billion
@@ -279,6 +307,7 @@ class HuggingFaceNeuronModel(ModelSource):
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
         """Check the model fits ``instance_type``, let ``role`` pull the image and weights, and
         return the container serving it."""
+        copy_notes(self._notes, scope)
         cores = self._check_instance(instance_type)
         image = neuron_dlc_image(
             scope, repository=self.server.repository, tag=self.image_tag, property_name="source"
@@ -356,6 +385,78 @@ class HuggingFaceNeuronModel(ModelSource):
                     "choose a larger instance"
                 )
         return degree
+
+
+def _check_props(
+    notes: IConstruct,
+    *,
+    model_id: object,
+    server: object,
+    parameters_billion: object,
+    dtype: object,
+    allow_fp32: bool,
+    tensor_parallel_degree: object,
+    batch_size: object,
+    max_sequence_length: object,
+    quantization: object,
+    kv_cache_headroom: object,
+    image_tag: object,
+    model_bucket: object,
+    model_key: object,
+    environment: object,
+    compile_uncached: object,
+) -> None:
+    """Each prop's kind and value (ValueError or TypeError naming it); tokens noted on
+    ``notes``."""
+    text(notes, "model_id", model_id, pattern=HUB_MODEL_ID, allowed=HUB_MODEL_ID_ALLOWED)
+    concrete("server", server, "it chooses the serving image at synth")
+    one_of(notes, "server", server, tuple(SERVERS))
+    instance("allow_fp32", allow_fp32, bool, "True or False")
+    _check_dtype(dtype, allow_fp32)
+    if parameters_billion is not None:
+        concrete("parameters_billion", parameters_billion, _SIZING)
+        positive_number(notes, "parameters_billion", parameters_billion, unit="billion")
+    if tensor_parallel_degree is not None:
+        concrete("tensor_parallel_degree", tensor_parallel_degree, _SIZING)
+        whole_number(notes, "tensor_parallel_degree", tensor_parallel_degree, minimum=1)
+    whole_number(notes, "batch_size", batch_size, minimum=1, maximum=MAX_BATCH_SIZE)
+    whole_number(
+        notes,
+        "max_sequence_length",
+        max_sequence_length,
+        minimum=2,
+        maximum=MAX_SEQUENCE_LENGTH,
+        unit="tokens",
+    )
+    concrete("kv_cache_headroom", kv_cache_headroom, _SIZING)
+    real_number(
+        notes, "kv_cache_headroom", kv_cache_headroom, minimum=0, unit="(fraction of weights)"
+    )
+    instance("compile_uncached", compile_uncached, bool, "True or False")
+    if image_tag is not None:
+        text(notes, "image_tag", image_tag, pattern=_IMAGE_TAG, allowed=_IMAGE_TAG_ALLOWED)
+    if model_bucket is not None:
+        check_bucket("model_bucket", model_bucket)
+    if quantization is not None:
+        text(notes, "quantization", quantization)
+    if model_key is not None:
+        text(notes, "model_key", model_key, pattern=_ARCHIVE_KEY, allowed=_ARCHIVE_ALLOWED)
+    if environment is not None:
+        string_map("environment", environment)
+
+
+def _string(number: int) -> str:
+    """An environment value: the number, or the token expression of a number token."""
+    return cdk.Token.as_string(number) if is_token(number) else str(number)
+
+
+def _check_dtype(dtype: object, allow_fp32: bool) -> None:
+    allowed_dtypes = DTYPES + ((FULL_PRECISION,) if allow_fp32 else ())
+    if not isinstance(dtype, str):
+        raise TypeError(f"dtype must be one of {', '.join(allowed_dtypes)}, got {dtype!r}")
+    if dtype not in allowed_dtypes:
+        hint = " (fp32 needs allow_fp32=True)" if dtype == FULL_PRECISION else ""
+        raise ValueError(f"dtype must be one of {', '.join(allowed_dtypes)}, got {dtype!r}{hint}")
 
 
 def _check_families(families: Sequence[str]) -> None:

@@ -13,9 +13,25 @@ from ..catalog import Catalog, CatalogError
 from ..catalog.right_sizing import RIGHT_SIZING_METADATA, SizingDecision
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
-from .model_source import ContainerConfig, ModelSource
+from ..props import instance
+from .model_source import ContainerConfig, ModelSource, concrete
 
 DEFAULT_FAMILIES = ("inf2",)
+_SOURCES = "a ModelSource (HuggingFaceNeuronModel, S3ModelArtifact or CustomImage)"
+
+
+def check_families(families: object) -> None:
+    """Unless ``families`` is a non-empty sequence of family names: TypeError (ValueError for
+    an empty one) naming it."""
+    allowed = "a non-empty sequence of instance families like ('inf2',)"
+    if (
+        isinstance(families, str)
+        or not isinstance(families, Sequence)
+        or not all(isinstance(family, str) and family for family in families)
+    ):
+        raise TypeError(f"families must be {allowed}, got {families!r}")
+    if not families:
+        raise ValueError(f"families must be {allowed}, got {families!r}")
 
 
 class InferenceModel(Construct):
@@ -51,6 +67,18 @@ class InferenceModel(Construct):
         network_isolation: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        if not isinstance(source, ModelSource):
+            raise TypeError(f"source must be {_SOURCES}, got {source!r}")
+        if instance_type is not None:
+            instance(
+                "instance_type",
+                instance_type,
+                str,
+                "a SageMaker instance type like 'ml.inf2.xlarge'",
+            )
+            concrete("instance_type", instance_type, "it is checked against the model at synth")
+        check_families(families)
+        instance("network_isolation", network_isolation, bool, "True or False")
         if network_isolation and source.network_requirement:
             raise ValueError(
                 f"network_isolation=True leaves the container without network access, but "

@@ -11,16 +11,22 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from constructs import Construct, IConstruct, RootConstruct
 
 from ..catalog import Catalog
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
+from ..props import UNCHECKED, implements, is_token, one_of, string_map, text
 
 if TYPE_CHECKING:
     from ..catalog.right_sizing import SizingDecision
 
 IMAGE_ACCELERATORS = ("neuron", "gpu", "cpu")
+_IMAGE_ALLOWED = "a container image URI (a non-empty string, e.g. '<registry>/<repository>:<tag>')"
+_S3_URL = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+")
+_S3_URL_ALLOWED = "an S3 URL 's3://<bucket>/<key>' of a .tar.gz archive or a prefix ending with '/'"
+_S3_KEY = re.compile(r"[^/\s]\S*")
+_S3_KEY_ALLOWED = "the non-empty S3 key of a .tar.gz archive or a prefix (no leading '/')"
 _ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
     r"(?P<repository>[^:@]+)"
@@ -44,6 +50,30 @@ class ContainerConfig:
     model_data_url: str | None = None
     startup_health_check_timeout: cdk.Duration | None = None
     model_dir_environment: Mapping[str, str] | None = None
+
+
+def detached_scope() -> RootConstruct:
+    """A construct outside any app: a model source (not a construct) records its token notes
+    on it until :func:`copy_notes` gives them to the construct it binds to."""
+    return RootConstruct("props")
+
+
+def copy_notes(notes: IConstruct, scope: IConstruct) -> None:
+    """Record on ``scope`` the ``green-constructs:unchecked`` notes held by ``notes``."""
+    for entry in notes.node.metadata:
+        if entry.type == UNCHECKED:
+            scope.node.add_metadata(entry.type, entry.data)
+
+
+def concrete(name: str, value: object, why: str) -> None:
+    """ValueError naming ``name`` when ``value`` is a token: ``why`` it is needed at synth."""
+    if is_token(value):
+        raise ValueError(f"{name} must be a concrete value ({why}), got a token: {value!r}")
+
+
+def check_bucket(name: str, value: object) -> None:
+    """TypeError naming ``name`` unless ``value`` is an ``s3.IBucket``."""
+    implements(name, value, "arn_for_objects", "an s3.IBucket")
 
 
 def image_accelerator(image: str) -> str | None:
@@ -178,10 +208,24 @@ class CustomImage(ModelSource):
         model_key_pattern: str = "*",
         accelerator: str | None = None,
     ) -> None:
-        if accelerator is not None and accelerator not in IMAGE_ACCELERATORS:
-            raise ValueError(
-                f"accelerator must be one of {', '.join(IMAGE_ACCELERATORS)}, got {accelerator!r}"
+        self._notes = detached_scope()
+        text(self._notes, "image", image, allowed=_IMAGE_ALLOWED)
+        if accelerator is not None:
+            concrete("accelerator", accelerator, "it is matched to the instance type at synth")
+            one_of(self._notes, "accelerator", accelerator, IMAGE_ACCELERATORS)
+        if environment is not None:
+            string_map("environment", environment)
+        if model_data_url is not None:
+            text(
+                self._notes,
+                "model_data_url",
+                model_data_url,
+                pattern=_S3_URL,
+                allowed=_S3_URL_ALLOWED,
             )
+        if model_bucket is not None:
+            check_bucket("model_bucket", model_bucket)
+        text(self._notes, "model_key_pattern", model_key_pattern)
         self.image = image
         self.environment = dict(environment or {})
         self.model_data_url = model_data_url
@@ -192,6 +236,7 @@ class CustomImage(ModelSource):
     def bind(self, scope: Construct, *, instance_type: str, role: iam.IRole) -> ContainerConfig:
         """Check the image suits ``instance_type``, let ``role`` pull it (and read the weights),
         and return the container."""
+        copy_notes(self._notes, scope)
         check_image_fits_instance(self.image, self.accelerator, instance_type)
         grant_image_pull(role, self.image)
         if self.model_bucket is not None:
@@ -214,7 +259,10 @@ class S3ModelArtifact(CustomImage):
         environment: Mapping[str, str] | None = None,
         accelerator: str | None = None,
     ) -> None:
-        if not key.endswith(".tar.gz"):
+        check_bucket("bucket", bucket)
+        notes = detached_scope()
+        text(notes, "key", key, pattern=_S3_KEY, allowed=_S3_KEY_ALLOWED)
+        if not cdk.Token.is_unresolved(key) and not key.endswith(".tar.gz"):
             key = f"{key.rstrip('/')}/"
         super().__init__(
             image,
@@ -224,3 +272,4 @@ class S3ModelArtifact(CustomImage):
             model_key_pattern=f"{key}*" if key.endswith("/") else key,
             accelerator=accelerator,
         )
+        self._notes = notes  # only the key is the user's: the URL and pattern come from it

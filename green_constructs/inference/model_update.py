@@ -12,6 +12,7 @@ deploy the stack before the next training run, or pass the new weights to the mo
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 import aws_cdk as cdk
@@ -25,12 +26,15 @@ from constructs import Construct
 from ..job_workflow import execution_hash, retry_api_errors
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
+from ..props import implements, instance, text
 from .endpoint_scaling import inference_ami_version
 from .inference_model import InferenceModel
 from .model_source import grant_model_data_read
 
 MAX_NAME_PREFIX = 30
 """63 (SageMaker's name limit) - 32 (MD5 of the execution name) - 1 hyphen."""
+_JSON_PATH = re.compile(r"\$(\.[\w-]+|\[\d+\])*")
+_KEY_PREFIX = re.compile(r"[^/*][^*]*")
 _KEYS = {"VolumeSizeInGb": "VolumeSizeInGB"}  # CloudFormation's camelCase -> the API's names
 
 
@@ -76,6 +80,14 @@ class EndpointModelUpdate(Construct):
         compressed: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
+        _check_props(
+            self,
+            endpoint=endpoint,
+            model_data_path=model_data_path,
+            model_data_bucket=model_data_bucket,
+            model_data_prefix=model_data_prefix,
+            compressed=compressed,
+        )
         model = endpoint.model
         # SageMaker ARNs name resources in lower case: so do these names, for the IAM scopes
         self.name_prefix = cdk.Names.unique_resource_name(
@@ -177,6 +189,40 @@ class EndpointModelUpdate(Construct):
                 resource_finding(role, self._arn("endpoint-config")),
             ],
         )
+
+
+def _check_props(
+    scope: Construct,
+    *,
+    endpoint: object,
+    model_data_path: object,
+    model_data_bucket: object,
+    model_data_prefix: object,
+    compressed: object,
+) -> None:
+    implements(
+        "endpoint",
+        endpoint,
+        "cfn_endpoint_config",
+        "an AsyncInferenceEndpoint or RealtimeEndpoint",
+    )
+    text(
+        scope,
+        "model_data_path",
+        model_data_path,
+        pattern=_JSON_PATH,
+        allowed="a JSON path of the execution state like '$.training.ModelArtifacts.S3ModelArtifacts'",
+    )
+    implements("model_data_bucket", model_data_bucket, "arn_for_objects", "an s3.IBucket")
+    if model_data_prefix != "":
+        text(
+            scope,
+            "model_data_prefix",
+            model_data_prefix,
+            pattern=_KEY_PREFIX,
+            allowed="an S3 key prefix (no leading '/', no '*'), or '' for the whole bucket",
+        )
+    instance("compressed", compressed, bool, "True or False")
 
 
 def _config_request(endpoint: ServedEndpoint, model_name: str) -> dict[str, Any]:

@@ -18,17 +18,20 @@ from constructs import Construct
 
 from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
+from ..props import duration, implements, instance, is_token, text, whole_number
 from ..rules.genai.data_capture_sampling import MAX_SAMPLING_PERCENTAGE
 from ..storage import SustainableBucket
 from ..storage.sustainable_bucket import cfn_bucket
 from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import (
     check_capacity,
-    check_duration,
     check_variant,
     endpoint,
+    instance_count,
+    positive_number,
     production_variant,
     sagemaker_metric,
+    seconds_within,
     set_inference_ami,
     variant_scalable_target,
 )
@@ -72,6 +75,11 @@ class RealtimeEndpoint(Construct):
     """A real-time SageMaker endpoint on Inferentia2 with auto scaling, sampled data capture and
     an alarm, built around an :class:`InferenceModel` (``.model``).
 
+    Number, string and ``Duration`` props take CDK tokens (a ``CfnParameter``'s value) as an
+    aws-cdk-lib L2 would: they are checked at deploy time only, noted in the construct's
+    ``green-constructs:unchecked`` metadata; a ``Duration`` the template needs in seconds takes
+    a token amount in seconds only (``cdk.Duration.seconds(token)``).
+
     :param source: the model to serve (any :class:`ModelSource`).
     :param instance_type: the instance type. Default: right-sized from ``families`` when the
         source knows the model's size (otherwise required).
@@ -96,7 +104,7 @@ class RealtimeEndpoint(Construct):
         periods in a row, that raise ``errors_alarm``. Default: 1.
     :param idle_alarm_after: ``idle_alarm`` fires after this long without an invocation (the
         endpoint is then a candidate for deletion or an asynchronous endpoint). Whole hours,
-        1 to 24. Default: 24 hours.
+        1 to 24, no token (it sets the alarm's periods). Default: 24 hours.
     :param network_isolation: see :class:`InferenceModel`. Default: False.
     :param alarm_topic: SNS topic ``errors_alarm`` and ``idle_alarm`` notify when they fire.
         Default: none, the alarms have no action (``SustainabilityMonitor`` is the place for
@@ -164,12 +172,14 @@ class RealtimeEndpoint(Construct):
         idle_alarm_after = cdk.Duration.hours(24) if idle_alarm_after is None else idle_alarm_after
         super().__init__(scope, construct_id)
         check_variant(
+            self,
             variant_name=variant_name,
             container_startup_health_check_timeout=container_startup_health_check_timeout,
             model_data_download_timeout=model_data_download_timeout,
             volume_size_gb=volume_size_gb,
         )
         _check_props(
+            self,
             min_capacity=min_capacity,
             max_capacity=max_capacity,
             target_invocations_per_instance=target_invocations_per_instance,
@@ -178,9 +188,13 @@ class RealtimeEndpoint(Construct):
             error_alarm_threshold=error_alarm_threshold,
             idle_alarm_after=idle_alarm_after,
         )
-        _check_data_capture(data_capture_sampling_percent, data_capture_audit_reason)
+        _check_data_capture(self, data_capture_sampling_percent, data_capture_audit_reason)
+        if alarm_topic is not None:
+            implements("alarm_topic", alarm_topic, "topic_arn", "an sns.ITopic")
+        if volume_key is not None:
+            implements("volume_key", volume_key, "key_arn", "a kms.IKey")
         if off_hours is not None:
-            _check_off_hours(off_hours, min_capacity=min_capacity, max_capacity=max_capacity)
+            _check_off_hours(self, off_hours, min_capacity=min_capacity, max_capacity=max_capacity)
         if instance_type is not None:
             check_current_generation("instance_type", instance_type, feature="hosting")
 
@@ -339,6 +353,7 @@ class RealtimeEndpoint(Construct):
     def _data_capture(
         self, percent: int, expire_after: cdk.Duration
     ) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty:
+        duration(self, "data_capture_expire_after", expire_after, minimum=_ONE_DAY, whole="days")
         bucket = SustainableBucket(self, "DataCapture", expire_after=expire_after)
         self.data_capture_bucket = bucket
         self.model.role.add_to_principal_policy(
@@ -387,6 +402,7 @@ class RealtimeEndpoint(Construct):
 
 
 def _check_props(
+    scope: Construct,
     *,
     min_capacity: int,
     max_capacity: int,
@@ -403,35 +419,40 @@ def _check_props(
             f"when idle), got {min_capacity}"
         )
     check_capacity(
-        min_capacity=min_capacity, max_capacity=max_capacity, initial_instance_count=min_capacity
+        scope,
+        min_capacity=min_capacity,
+        max_capacity=max_capacity,
+        initial_instance_count=min_capacity,
+        min_allowed=1,
     )
-    if isinstance(target_invocations_per_instance, bool) or not (
-        isinstance(target_invocations_per_instance, (int, float))
-        and target_invocations_per_instance > 0
-    ):
-        raise ValueError(
-            "target_invocations_per_instance must be a number > 0 (invocations per instance "
-            f"per minute), got {target_invocations_per_instance!r}"
-        )
-    check_duration("scale_in_cooldown", scale_in_cooldown, minimum=_NO_COOLDOWN, maximum=_ONE_DAY)
-    check_duration("scale_out_cooldown", scale_out_cooldown, minimum=_NO_COOLDOWN, maximum=_ONE_DAY)
-    if isinstance(error_alarm_threshold, bool) or not (
-        isinstance(error_alarm_threshold, int) and error_alarm_threshold >= 1
-    ):
-        raise ValueError(
-            f"error_alarm_threshold must be a whole number >= 1, got {error_alarm_threshold!r}"
-        )
-    check_duration(
-        "idle_alarm_after", idle_alarm_after, minimum=cdk.Duration.hours(1), maximum=_ONE_DAY
+    positive_number(
+        scope,
+        "target_invocations_per_instance",
+        target_invocations_per_instance,
+        unit="invocations per instance per minute",
     )
-    if idle_alarm_after.to_seconds() % 3600:
+    for name, cooldown in (
+        ("scale_in_cooldown", scale_in_cooldown),
+        ("scale_out_cooldown", scale_out_cooldown),
+    ):
+        seconds_within(scope, name, cooldown, minimum=_NO_COOLDOWN, maximum=_ONE_DAY)
+    whole_number(scope, "error_alarm_threshold", error_alarm_threshold, minimum=1)
+    if isinstance(idle_alarm_after, cdk.Duration) and idle_alarm_after.is_unresolved():
         raise ValueError(
-            "idle_alarm_after must be a whole number of hours between 1 and 24, got "
-            f"{idle_alarm_after.to_human_string()}"
+            "idle_alarm_after must be a concrete cdk.Duration of whole hours between 1 and 24 "
+            f"(it sets the alarm's number of evaluation periods), got {idle_alarm_after.to_human_string()}"
         )
+    duration(
+        scope,
+        "idle_alarm_after",
+        idle_alarm_after,
+        minimum=cdk.Duration.hours(1),
+        maximum=_ONE_DAY,
+        whole="hours",
+    )
 
 
-def _check_data_capture(percent: int | None, audit_reason: str | None) -> None:
+def _check_data_capture(scope: Construct, percent: int | None, audit_reason: str | None) -> None:
     if percent is None:
         if audit_reason is not None:
             raise ValueError(
@@ -439,11 +460,13 @@ def _check_data_capture(percent: int | None, audit_reason: str | None) -> None:
                 f"above {MAX_SAMPLING_PERCENTAGE}"
             )
         return
-    if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 100:
-        raise ValueError(
-            "data_capture_sampling_percent must be a whole number from 1 to 100 (None turns "
-            f"capture off), got {percent!r}"
-        )
+    if audit_reason is not None:
+        text(scope, "data_capture_audit_reason", audit_reason)
+    percent = whole_number(
+        scope, "data_capture_sampling_percent", percent, minimum=1, maximum=100, unit="(%)"
+    )
+    if is_token(percent):
+        return
     if percent > MAX_SAMPLING_PERCENTAGE and not (audit_reason or "").strip():
         raise ValueError(
             f"data_capture_sampling_percent above {MAX_SAMPLING_PERCENTAGE} needs "
@@ -457,14 +480,12 @@ def _check_data_capture(percent: int | None, audit_reason: str | None) -> None:
         )
 
 
-def _check_off_hours(off_hours: OffHoursSchedule, *, min_capacity: int, max_capacity: int) -> None:
-    floor = off_hours.floor
-    if isinstance(floor, bool) or not isinstance(floor, int) or floor < 1:
-        raise ValueError(
-            "off_hours.floor must be a whole number >= 1: a real-time endpoint serving a model "
-            f"cannot scale to 0, got {floor!r}"
-        )
-    if floor >= min_capacity:
+def _check_off_hours(
+    scope: Construct, off_hours: OffHoursSchedule, *, min_capacity: int, max_capacity: int
+) -> None:
+    instance("off_hours", off_hours, OffHoursSchedule, "an OffHoursSchedule")
+    floor = instance_count(scope, "off_hours.floor", off_hours.floor, minimum=1)
+    if not (is_token(floor) or is_token(min_capacity)) and floor >= min_capacity:
         raise ValueError(
             f"off_hours.floor ({floor}) must be below min_capacity ({min_capacity}), or the "
             "schedule changes nothing; allowed: 1 to min_capacity - 1"

@@ -47,7 +47,7 @@ class SnsAlarmActionStrategy(AlarmActionStrategy):
 
     def __init__(self, topic: sns.ITopic, *, on_ok: bool = False) -> None:
         if not hasattr(topic, "topic_arn"):
-            raise ValueError(f"topic must be an sns.ITopic, got {topic!r}")
+            raise TypeError(f"topic must be an sns.ITopic, got {topic!r}")
         self.topic = topic
         self.on_ok = on_ok
 
@@ -92,7 +92,7 @@ class CustomAlarmActionStrategy(AlarmActionStrategy):
             )
         for each in (*alarm_actions, *ok_actions):
             if not callable(getattr(each, "bind", None)):
-                raise ValueError(
+                raise TypeError(
                     f"alarm_actions, ok_actions: each must be a cloudwatch.IAlarmAction, got {each!r}"
                 )
         self.alarm_actions = tuple(alarm_actions)

@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
+from .. import props
 from .alarm_actions import AlarmActionStrategy
 from .thresholds import AlarmThreshold
 
@@ -68,7 +69,7 @@ class AlarmFactory:
             options,
             utilization,
             description=(
-                f"{name}: utilization below {threshold_percent:g}% for {hours} h; the capacity "
+                f"{name}: utilization below {_number(threshold_percent)}% for {hours} h; the capacity "
                 "is over-provisioned (smaller instances, fewer of them, or scale to zero)"
             ),
             threshold=threshold_percent,
@@ -135,20 +136,9 @@ class AlarmFactory:
         comparison: cloudwatch.ComparisonOperator,
         periods: int,
     ) -> cloudwatch.Alarm | None:
-        if not options.enabled:
+        if not _enabled(construct_id, options):
             return None
-        datapoints = options.datapoints_to_alarm
-        if datapoints is None:
-            datapoints = periods
-        elif (
-            isinstance(datapoints, bool)
-            or not isinstance(datapoints, int)
-            or not (1 <= datapoints <= periods)
-        ):
-            raise ValueError(
-                f"datapoints_to_alarm of {construct_id} must be a whole number from 1 to its "
-                f"{periods} evaluation periods, got {datapoints!r}"
-            )
+        datapoints = self._datapoints(construct_id, options.datapoints_to_alarm, periods)
         alarm = cloudwatch.Alarm(
             self._scope,
             construct_id,
@@ -162,3 +152,37 @@ class AlarmFactory:
         )
         (options.action or self._action).add_actions(alarm)
         return alarm
+
+    def _datapoints(self, construct_id: str, given: object, periods: int) -> float:
+        """``datapoints_to_alarm`` of an alarm of ``periods`` evaluation periods (all of them by
+        default); a token is noted (the alarm takes one, compared with ``periods`` at deploy)."""
+        name = f"datapoints_to_alarm of {construct_id}"
+        allowed = f"a whole number from 1 to its {periods} evaluation periods"
+        if given is None:
+            return periods
+        if isinstance(given, bool) or not isinstance(given, (int, float)):
+            raise TypeError(f"{name} must be {allowed}, got {given!r}")
+        if props.is_token(given):
+            props.note_token(self._scope, name, allowed)
+        elif given not in range(1, periods + 1):  # also refuses 1.5, NaN and infinity
+            raise ValueError(f"{name} must be {allowed}, got {given!r}")
+        return given
+
+
+def _enabled(construct_id: str, options: AlarmThreshold) -> bool:
+    """``options.enabled``, once its ``action`` and ``description`` are of the right kind."""
+    where = f"of {construct_id}"
+    props.instance(f"enabled {where}", options.enabled, bool, "True or False")
+    if options.action is not None and not isinstance(options.action, AlarmActionStrategy):
+        raise TypeError(
+            f"action {where} must be an AlarmActionStrategy (AlarmActionStrategy.sns(topic), "
+            f"...), got {options.action!r}"
+        )
+    if options.description is not None:
+        props.instance(f"description {where}", options.description, str, "a string")
+    return options.enabled
+
+
+def _number(value: float) -> str:
+    """``value`` for a description: a number token as its token string."""
+    return cdk.Token.as_string(value) if props.is_token(value) else f"{value:g}"

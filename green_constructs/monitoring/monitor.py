@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from .. import props
 from ..catalog import Catalog
 from ..inference import AsyncInferenceEndpoint, BatchTransformPipeline, RealtimeEndpoint
 from ..inference.batch_transform import TRANSFORM_JOBS_NAMESPACE
@@ -40,6 +41,7 @@ _NEURON_NOTE = (
 _DASHBOARD_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _FIVE_MINUTES = cdk.Duration.minutes(5)
 _HOUR = cdk.Duration.hours(1)
+_PERIOD_USE = "the carbon metric math and graph periods are computed from it"
 
 
 class _Variant(TypedDict):
@@ -111,25 +113,34 @@ class SustainabilityMonitor(Construct):
     ) -> None:
         period = _FIVE_MINUTES if period is None else period
         carbon_period = _HOUR if carbon_period is None else carbon_period
-        if catalog is not None and not isinstance(catalog, Catalog):
-            raise ValueError(f"catalog must be a green_constructs Catalog, got {catalog!r}")
+        if catalog is not None:
+            props.instance("catalog", catalog, Catalog, "a green_constructs Catalog")
         catalog = catalog or Catalog.default()
-        if region is not None:
-            _checks.region("region", region, catalog)
-        _check_dashboard_name(dashboard_name)
-        _checks.whole_minutes("period", period, minimum=1)
-        _checks.whole_minutes("carbon_period", carbon_period, minimum=1)
+        _checks.whole_minutes("period", period, minimum=1, why=_PERIOD_USE)
+        _checks.whole_minutes("carbon_period", carbon_period, minimum=1, why=_PERIOD_USE)
         if alarm_action is not None and alarm_topic is not None:
             raise ValueError(
                 "alarm_action, alarm_topic: give one (AlarmActionStrategy.sns(topic) is the "
                 "strategy notifying a topic)"
             )
         if alarm_action is not None and not isinstance(alarm_action, AlarmActionStrategy):
-            raise ValueError(
+            raise TypeError(
                 "alarm_action must be an AlarmActionStrategy (AlarmActionStrategy.sns(topic), "
                 f".none() or .custom(*actions)), got {alarm_action!r}"
             )
+        if alarm_topic is not None and not hasattr(alarm_topic, "topic_arn"):
+            raise TypeError(f"alarm_topic must be an sns.ITopic, got {alarm_topic!r}")
         super().__init__(scope, construct_id)
+        if region is not None:
+            _checks.region(self, "region", region, catalog)
+        if dashboard_name is not None:
+            props.text(
+                self,
+                "dashboard_name",
+                dashboard_name,
+                pattern=_DASHBOARD_NAME,
+                allowed="1 to 255 letters, digits, hyphens and underscores",
+            )
         self.catalog = catalog
         self.region = region or cdk.Stack.of(self).region
         self.metrics = MetricFactory(period=period, carbon_period=carbon_period)
@@ -197,6 +208,11 @@ class SustainabilityMonitor(Construct):
         backlog_after = _checks.duration(
             "backlog_without_capacity_after",
             backlog.after if backlog.after is not None else cdk.Duration.minutes(30),
+        )
+        _checks.refuse_token(
+            "backlog_without_capacity_after",
+            backlog_after,
+            "the alarm's evaluation periods are computed from it",
         )
         check_duration(
             "backlog_without_capacity_after",
@@ -319,6 +335,9 @@ class SustainabilityMonitor(Construct):
         expected = _checks.duration(
             "expected_duration", _or(overrun.expected_duration, job.max_runtime)
         )
+        _checks.refuse_token(
+            "expected_duration", expected, "the alarm's threshold is computed from it (ms)"
+        )
         check_duration("expected_duration", expected, minimum=_FIVE_MINUTES)
         model = self._power(job.instance_type)
         alarm = self._alarms_of(job).training_overrun(
@@ -379,8 +398,15 @@ class SustainabilityMonitor(Construct):
             after=("low_utilization_after", low_utilization_after),
         )
         hours = _whole_hours("low_utilization_after", _or(low.after, cdk.Duration.hours(6)))
-        threshold = _percent(10 if low.percent is None else low.percent)
+        threshold = self._percent(10 if low.percent is None else low.percent)
         self._claim("cluster", cluster, TrainiumCluster)
+        for index, group in enumerate(cluster.worker_groups):
+            for field in ("instance_type", "instance_count"):
+                _checks.refuse_token(
+                    f"cluster.worker_groups[{index}].{field}",
+                    getattr(group, field),
+                    "the monitor's power and carbon estimates are computed from it",
+                )
         groups = [
             (self._power(group.instance_type), group.instance_count)
             for group in cluster.worker_groups
@@ -421,11 +447,11 @@ class SustainabilityMonitor(Construct):
     ) -> MonitoredResource:
         idle_hours = _whole_hours("idle_after", _or(idle.after, cdk.Duration.hours(6)))
         low_hours = _whole_hours("low_utilization_after", _or(low.after, cdk.Duration.hours(24)))
-        threshold = _percent(10 if low.percent is None else low.percent)
+        threshold = self._percent(10 if low.percent is None else low.percent)
         if utilization is not None and not isinstance(
             utilization, (cloudwatch.Metric, cloudwatch.MathExpression)
         ):
-            raise ValueError(
+            raise TypeError(
                 "utilization must be a cloudwatch.Metric or cloudwatch.MathExpression, "
                 f"got {utilization!r}"
             )
@@ -473,13 +499,30 @@ class SustainabilityMonitor(Construct):
         )
 
     def _power(self, instance_type: str) -> PowerModel:
+        _checks.refuse_token(
+            "instance_type of the monitored resource",
+            instance_type,
+            "the monitor's power and carbon estimates are computed from it",
+        )
         return PowerModel.of(instance_type, self.region, self.catalog)
+
+    def _percent(self, value: object) -> float:
+        """The low-utilization threshold; a token (the alarm's threshold takes one) is noted."""
+        allowed = "a number between 0 and 100 (exclusive)"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"low_utilization_percent must be {allowed}, got {value!r}")
+        if props.is_token(value):
+            props.note_token(self, "low_utilization_percent", allowed)
+            return float(value)
+        if not 0 < value < 100:
+            raise ValueError(f"low_utilization_percent must be {allowed}, got {value!r}")
+        return float(value)
 
     def _claim(self, name: str, resource: object, kind: type[Construct]) -> None:
         """Fail unless ``resource`` is a ``kind`` this monitor does not watch yet (its alarms
         would clash, and its dashboard segment would repeat)."""
         if not isinstance(resource, kind):
-            raise ValueError(
+            raise TypeError(
                 f"{name} must be of type {kind.__name__}, got {type(resource).__name__}"
             )
         if resource.node.path in self._resources:
@@ -540,7 +583,7 @@ def _threshold(name: str, kind: type[_T], given: _T | None, **keywords: tuple[st
     if given is None:
         given = kind()
     elif not isinstance(given, kind):
-        raise ValueError(f"{name} must be a {kind.__name__}, got {given!r}")
+        raise TypeError(f"{name} must be a {kind.__name__}, got {given!r}")
     for field, (keyword, value) in keywords.items():
         if value is None:
             continue
@@ -560,26 +603,12 @@ def _or(value: cdk.Duration | None, default: cdk.Duration) -> cdk.Duration:
     return default if value is None else value
 
 
-def _check_dashboard_name(name: str | None) -> None:
-    if name is None or (isinstance(name, str) and cdk.Token.is_unresolved(name)):
-        return
-    if not isinstance(name, str) or not _DASHBOARD_NAME.fullmatch(name):
-        raise ValueError(
-            "dashboard_name must be 1 to 255 letters, digits, hyphens and underscores, "
-            f"got {name!r}"
-        )
-
-
-def _whole_hours(name: str, value: cdk.Duration) -> int:
-    hours, rest = divmod(_checks.duration(name, value).to_milliseconds(), 3_600_000)
+def _whole_hours(name: str, value: object) -> int:
+    checked = _checks.duration(name, value)
+    _checks.refuse_token(name, checked, "the alarm's evaluation periods are computed from it")
+    hours, rest = divmod(checked.to_milliseconds(), 3_600_000)
     if rest or not 1 <= hours <= 24:
-        raise ValueError(f"{name} must be whole hours from 1 to 24, got {value.to_human_string()}")
-    return int(hours)
-
-
-def _percent(value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 100:
         raise ValueError(
-            f"low_utilization_percent must be a number between 0 and 100 (exclusive), got {value!r}"
+            f"{name} must be whole hours from 1 to 24, got {checked.to_human_string()}"
         )
-    return float(value)
+    return int(hours)

@@ -18,6 +18,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from .. import props
 from ..catalog import Catalog, CatalogError
 from ..inference import AsyncInferenceEndpoint, RealtimeEndpoint
 from ..job_workflow import check_job_name_prefix
@@ -159,29 +160,30 @@ class CarbonMetricsPublisher(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         schedule = cdk.Duration.hours(1) if schedule is None else schedule
-        minutes = _checks.whole_minutes("schedule", schedule, minimum=5, maximum=24 * 60)
-        _check_namespace(namespace)
-        if not isinstance(log_retention, logs.RetentionDays):
-            raise ValueError(
-                "log_retention must be a logs.RetentionDays such as ONE_MONTH, "
-                f"got {log_retention!r}"
-            )
+        props.instance(
+            "log_retention",
+            log_retention,
+            logs.RetentionDays,
+            "a logs.RetentionDays such as ONE_MONTH",
+        )
         for name, given, single in (
             ("endpoints", endpoints, (MonitoredEndpoint, AsyncInferenceEndpoint, RealtimeEndpoint)),
             ("training_jobs", training_jobs, (MonitoredTrainingJob, TrainiumTrainingJob)),
         ):
             if isinstance(given, (str, *single)) or not isinstance(given, Sequence):
-                raise ValueError(f"{name}: give a list, got {given!r}")
+                raise TypeError(f"{name}: give a list, got {given!r}")
         if not endpoints and not training_jobs:
             raise ValueError(
                 "endpoints, training_jobs: give at least one endpoint or training job to report on"
             )
         super().__init__(scope, construct_id)
+        window = _window_minutes(self, schedule)
+        _check_namespace(self, namespace)
         self.namespace = namespace
         self.endpoints = [self._monitored(each) for each in endpoints]
         self.training_jobs = [self._monitored_job(each) for each in training_jobs]
-        _check_endpoints(self.endpoints)
-        _check_training_jobs(self.training_jobs)
+        _check_endpoints(self, self.endpoints)
+        _check_training_jobs(self, self.training_jobs)
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -212,7 +214,7 @@ class CarbonMetricsPublisher(Construct):
                     + [_job_config(each) for each in self.training_jobs]
                 ),
                 "NAMESPACE": namespace,
-                "WINDOW_MINUTES": str(minutes),
+                "WINDOW_MINUTES": window,
             },
         )
         acknowledge(
@@ -279,7 +281,7 @@ class CarbonMetricsPublisher(Construct):
         if isinstance(endpoint, (AsyncInferenceEndpoint, RealtimeEndpoint)):
             endpoint = MonitoredEndpoint.of(endpoint)
         if not isinstance(endpoint, MonitoredEndpoint):
-            raise ValueError(
+            raise TypeError(
                 "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint or "
                 f"RealtimeEndpoint, got {endpoint!r}"
             )
@@ -291,7 +293,7 @@ class CarbonMetricsPublisher(Construct):
         if isinstance(job, TrainiumTrainingJob):
             job = MonitoredTrainingJob.of(job)
         if not isinstance(job, MonitoredTrainingJob):
-            raise ValueError(
+            raise TypeError(
                 "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob, "
                 f"got {job!r}"
             )
@@ -376,30 +378,62 @@ def _region(resource: MonitoredEndpoint | MonitoredTrainingJob) -> str:
     return resource.region
 
 
-def _check_namespace(namespace: str) -> None:
-    if isinstance(namespace, str) and cdk.Token.is_unresolved(namespace):
+def _window_minutes(scope: Construct, schedule: object) -> str:
+    """``WINDOW_MINUTES``: the whole minutes of ``schedule`` (5 minutes to 1 day); a token
+    only as ``cdk.Duration.minutes(token)`` (the window is its amount), noted on ``scope``."""
+    allowed = "a whole number of minutes from 5 minutes to 1 day"
+    checked = _checks.duration("schedule", schedule)
+    if props.is_token(checked):
+        if checked.unit_label() != "minutes":
+            raise ValueError(
+                "schedule must be a concrete cdk.Duration or cdk.Duration.minutes(token): the "
+                f"publisher's window is computed in minutes, got a token in {checked.unit_label()}"
+            )
+        props.note_token(scope, "schedule", allowed)
+        return cdk.Token.as_string(checked.to_minutes())
+    why = "the publisher's window is computed from it"
+    return str(_checks.whole_minutes("schedule", checked, minimum=5, maximum=24 * 60, why=why))
+
+
+def _check_namespace(scope: Construct, namespace: object) -> None:
+    props.text(
+        scope,
+        "namespace",
+        namespace,
+        pattern=_NAMESPACE,
+        allowed="1 to 255 letters, digits, spaces or . - _ / # : characters, not starting with "
+        "':' or 'AWS/' (reserved for AWS services)",
+    )
+
+
+def _check_strings(scope: Construct, name: str, each: object, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        value = getattr(each, field)
+        if not isinstance(value, str):
+            raise TypeError(f"{name}.{field} must be a non-empty string, got {value!r}")
+        if not value:
+            raise ValueError(f"{name}.{field} must be a non-empty string, got {value!r}")
+        if props.is_token(value):
+            props.note_token(scope, f"{name}.{field}", "a non-empty string")
+
+
+def _check_instance_type(name: str, instance_type: str, catalog: Catalog) -> None:
+    if props.is_token(instance_type):  # the function looks it up in the catalog when it runs
         return
-    if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
-        raise ValueError(
-            "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, "
-            f"not starting with ':' or 'AWS/' (reserved for AWS services), got {namespace!r}"
-        )
+    try:
+        catalog.instance(instance_type)
+    except CatalogError as error:
+        raise ValueError(f"{name}.instance_type: {error}") from None
 
 
-def _check_endpoints(endpoints: list[MonitoredEndpoint]) -> None:
+def _check_endpoints(scope: Construct, endpoints: list[MonitoredEndpoint]) -> None:
     catalog = Catalog.default()
     seen = set()
     for index, each in enumerate(endpoints):
         name = f"endpoints[{index}]"
-        for field in ("endpoint_name", "variant_name", "instance_type"):
-            value = getattr(each, field)
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name}.{field} must be a non-empty string, got {value!r}")
-        try:
-            catalog.instance(each.instance_type)
-        except CatalogError as error:
-            raise ValueError(f"{name}.instance_type: {error}") from None
-        _checks.region(f"{name}.region", each.region, catalog)
+        _check_strings(scope, name, each, ("endpoint_name", "variant_name", "instance_type"))
+        _check_instance_type(name, each.instance_type, catalog)
+        _checks.region(scope, f"{name}.region", each.region, catalog)
         key = (each.endpoint_name, each.variant_name, each.region)
         if key in seen:
             raise ValueError(
@@ -409,28 +443,27 @@ def _check_endpoints(endpoints: list[MonitoredEndpoint]) -> None:
         seen.add(key)
 
 
-def _check_training_jobs(jobs: list[MonitoredTrainingJob]) -> None:
+def _check_training_jobs(scope: Construct, jobs: list[MonitoredTrainingJob]) -> None:
     catalog = Catalog.default()
     seen = set()
     for index, each in enumerate(jobs):
         name = f"training_jobs[{index}]"
-        for field in ("job_name_prefix", "instance_type"):
-            value = getattr(each, field)
-            if not isinstance(value, str) or not value:
-                raise ValueError(f"{name}.{field} must be a non-empty string, got {value!r}")
-        try:
-            check_job_name_prefix(each.job_name_prefix)
-        except ValueError as error:
-            raise ValueError(f"{name}.{error}") from None
-        try:
-            catalog.instance(each.instance_type)
-        except CatalogError as error:
-            raise ValueError(f"{name}.instance_type: {error}") from None
-        _checks.region(f"{name}.region", each.region, catalog)
-        key = (each.job_name_prefix.lower(), each.region)
+        _check_strings(scope, name, each, ("job_name_prefix", "instance_type"))
+        if not props.is_token(each.job_name_prefix):
+            try:
+                check_job_name_prefix(each.job_name_prefix)
+            except ValueError as error:
+                raise ValueError(f"{name}.{error}") from None
+        _check_instance_type(name, each.instance_type, catalog)
+        _checks.region(scope, f"{name}.region", each.region, catalog)
+        key = (_lower(each.job_name_prefix), each.region)
         if key in seen:
             raise ValueError(
                 f"{name}: the jobs of {each.job_name_prefix} in {each.region} are listed twice; "
                 "their emissions would count twice in the region's total"
             )
         seen.add(key)
+
+
+def _lower(text: str) -> str:
+    return text if props.is_token(text) else text.lower()

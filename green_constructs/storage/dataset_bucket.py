@@ -17,11 +17,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from .. import props
 from .prefix_access import grant_prefix
 from .sustainable_bucket import (
     SustainableBucket,
     check_expires_after_transition,
-    check_whole_days,
+    lifecycle_days,
 )
 
 DATASET_STORAGE_CLASSES = (
@@ -65,7 +66,6 @@ class DatasetBucket(SustainableBucket):
             noncurrent_expire_after = cdk.Duration.days(30)
         if storage_class is None:
             storage_class = s3.StorageClass.INTELLIGENT_TIERING
-        _check(transition_after, storage_class, expire_after)
         super().__init__(
             scope,
             construct_id,
@@ -74,6 +74,7 @@ class DatasetBucket(SustainableBucket):
             encryption_key=encryption_key,
             server_access_logs_bucket=server_access_logs_bucket,
         )
+        _check(self, transition_after, storage_class, expire_after)
         self.storage_class = storage_class
         self.bucket.add_lifecycle_rule(
             id="tier-cooling-data",
@@ -92,18 +93,25 @@ class DatasetBucket(SustainableBucket):
 
 
 def _check(
-    transition_after: cdk.Duration,
-    storage_class: s3.StorageClass,
+    scope: Construct,
+    transition_after: object,
+    storage_class: object,
     expire_after: cdk.Duration | None,
 ) -> None:
-    check_whole_days("transition_after", transition_after)
-    if expire_after is not None:
-        check_whole_days("expire_after", expire_after)
+    """The props ``SustainableBucket`` does not check (it checks ``expire_after``)."""
+    transition = lifecycle_days(scope, "transition_after", transition_after)
     allowed = [c.value for c in DATASET_STORAGE_CLASSES]
-    if not isinstance(storage_class, s3.StorageClass) or storage_class.value not in allowed:
-        shown = getattr(storage_class, "value", repr(storage_class))
+    listed = ", ".join(
+        f"s3.StorageClass.{c}" for c in ("INTELLIGENT_TIERING", "GLACIER_INSTANT_RETRIEVAL")
+    )
+    storage_class = props.instance(
+        "storage_class", storage_class, s3.StorageClass, f"an s3.StorageClass ({listed})"
+    )
+    if props.is_token(storage_class.value):
+        props.note_token(scope, "storage_class", f"one of {', '.join(allowed)}")
+    elif storage_class.value not in allowed:
         raise ValueError(
-            f"storage_class: {shown} is not allowed for training data; allowed: "
+            f"storage_class: {storage_class.value} is not allowed for training data; allowed: "
             + ", ".join(allowed)
         )
-    check_expires_after_transition(expire_after, "transition_after", transition_after)
+    check_expires_after_transition(expire_after, "transition_after", transition)

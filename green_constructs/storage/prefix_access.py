@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from .. import props
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from .sustainable_bucket import SustainableBucket
+
+_PREFIX = re.compile(r"[^*?]+")
+"""A key prefix: wildcards would widen the grant beyond it."""
 
 
 def grant_prefix(
@@ -25,8 +31,7 @@ def grant_prefix(
     ``<prefix>*``; when ``grantee`` is a construct (a role) that wildcard is acknowledged on it
     for ``AwsSolutions-IAM5``, naming the prefix.
     """
-    if not (read or write):
-        raise ValueError("grant_prefix: ask for read, write or both")
+    _check(grantee, bucket, prefix, read, write)
     objects = bucket.bucket.arn_for_objects(f"{prefix}*")
     actions = (["s3:GetObject"] if read else []) + (
         ["s3:PutObject", "s3:AbortMultipartUpload"] if write else []
@@ -52,3 +57,22 @@ def grant_prefix(
             applies_to=[resource_finding(grantee, objects)],
         )
     return grant
+
+
+def _check(grantee: object, bucket: object, prefix: object, read: object, write: object) -> None:
+    """A ``TypeError`` or ``ValueError`` naming the argument; a token ``prefix`` is noted on
+    ``bucket``."""
+    props.implements("grantee", grantee, "grant_principal", "an iam.IGrantable (a role, ...)")
+    checked = props.instance("bucket", bucket, SustainableBucket, "a SustainableBucket")
+    if prefix != "":  # the whole bucket
+        props.text(
+            checked,
+            "prefix",
+            prefix,
+            pattern=_PREFIX,
+            allowed="a key prefix without '*' or '?' (e.g. 'train/', or '' for the whole bucket)",
+        )
+    for name, flag in (("read", read), ("write", write)):
+        props.instance(name, flag, bool, "True or False")
+    if not (read or write):
+        raise ValueError("grant_prefix: ask for read, write or both")

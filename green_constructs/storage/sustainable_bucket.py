@@ -10,9 +10,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from .. import props
 from ..nag.acknowledge import acknowledge
-
-_DAY_MS = 24 * 60 * 60 * 1000
 
 
 def cfn_bucket(bucket: SustainableBucket) -> s3.CfnBucket:
@@ -56,6 +55,7 @@ class SustainableBucket(Construct):
             noncurrent_expire_after = cdk.Duration.days(30)
         super().__init__(scope, construct_id)
         self._validate(expire_after, noncurrent_expire_after, intelligent_tiering_after)
+        _check_key_and_logs(encryption_key, server_access_logs_bucket)
         self.encryption_key: kms.IKey = encryption_key or kms.Key(
             self, "Key", enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN
         )
@@ -100,8 +100,8 @@ class SustainableBucket(Construct):
                 "roles; pass server_access_logs_bucket to enable them.",
             )
 
-    @staticmethod
     def _validate(
+        self,
         expire_after: cdk.Duration | None,
         noncurrent_expire_after: cdk.Duration,
         intelligent_tiering_after: cdk.Duration | None,
@@ -112,7 +112,7 @@ class SustainableBucket(Construct):
             ("intelligent_tiering_after", intelligent_tiering_after),
         ):
             if value is not None:
-                check_whole_days(name, value)
+                lifecycle_days(self, name, value)
         check_expires_after_transition(
             expire_after, "intelligent_tiering_after", intelligent_tiering_after
         )
@@ -142,15 +142,20 @@ class SustainableBucket(Construct):
         return self.bucket.grant_read_write(grantee, objects_key_pattern)
 
 
-def check_whole_days(name: str, value: cdk.Duration) -> None:
-    """Fail with a message naming ``name`` unless ``value`` is a whole number of days (S3
-    lifecycle rules count in days)."""
-    if not isinstance(value, cdk.Duration):
-        raise ValueError(f"{name} must be a cdk.Duration of whole days, got {value!r}")
-    millis = value.to_milliseconds()
-    if millis < _DAY_MS or millis % _DAY_MS:
-        raise ValueError(
-            f"{name} must be a whole number of days, at least 1; got {value.to_human_string()}"
+def lifecycle_days(scope: Construct, name: str, value: object) -> cdk.Duration:
+    """``value`` if it is a ``cdk.Duration`` of at least 1 whole day (S3 lifecycle rules count
+    in days), or one of a token amount (noted on ``scope``, as an ``s3.Bucket`` accepts it)."""
+    return props.duration(scope, name, value, minimum=cdk.Duration.days(1), whole="days")
+
+
+def _check_key_and_logs(encryption_key: object, server_access_logs_bucket: object) -> None:
+    """``TypeError`` unless ``encryption_key`` is a ``kms.IKey`` and ``server_access_logs_bucket``
+    an ``s3.IBucket`` (or ``None``)."""
+    if encryption_key is not None:
+        props.implements("encryption_key", encryption_key, "key_arn", "a kms.IKey")
+    if server_access_logs_bucket is not None:
+        props.implements(
+            "server_access_logs_bucket", server_access_logs_bucket, "bucket_arn", "an s3.IBucket"
         )
 
 
@@ -158,8 +163,10 @@ def check_expires_after_transition(
     expire_after: cdk.Duration | None, transition_name: str, transition_after: cdk.Duration | None
 ) -> None:
     """Fail unless objects expire after they transition (S3 rejects the rule otherwise); both
-    are whole days (see :func:`check_whole_days`)."""
+    are whole days (see :func:`lifecycle_days`). Skipped when either is a token."""
     if expire_after is None or transition_after is None:
+        return
+    if props.is_token(expire_after) or props.is_token(transition_after):
         return
     if expire_after.to_days() <= transition_after.to_days():
         raise ValueError(

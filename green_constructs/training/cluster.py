@@ -23,6 +23,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from .. import props
 from ..availability import check_instance_offered
 from ..catalog import Catalog
 from ..metric_options import MetricOptions, make_metric, with_defaults
@@ -64,6 +65,10 @@ botocore's ``ClusterInstanceType``)."""
 
 _LIFECYCLE_PREFIX = "hyperpod-lifecycle/"
 _MAX_VOLUME_GB = 16384
+"""``ClusterEbsVolumeConfig.VolumeSizeInGB``: 1 to 16384 (SageMaker API reference)."""
+MAX_INSTANCE_COUNT = 6758
+"""``ClusterInstanceGroupSpecification.InstanceCount``: at most 6758 (SageMaker API
+reference, "Valid Range: Minimum value of 0. Maximum value of 6758")."""
 _NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 
 
@@ -73,7 +78,9 @@ class TrainiumWorkerGroup:
 
     :param name: instance group name, also the Slurm partition name. Default: ``workers``.
     :param instance_type: one of :data:`HYPERPOD_TRAINIUM_TYPES`. Default: ``ml.trn1.32xlarge``.
-    :param instance_count: nodes in the group, at least 1. Default: 1.
+    :param instance_count: nodes in the group, 1 to :data:`MAX_INSTANCE_COUNT` (6758, the
+        SageMaker API reference's limit of ``ClusterInstanceGroupSpecification.InstanceCount``).
+        Default: 1.
     :param volume_size_gb: EBS volume mounted at ``/opt/sagemaker`` on each node. Default: 500.
     """
 
@@ -178,9 +185,10 @@ class TrainiumCluster(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         super().__init__(scope, construct_id)
-        _validate(
-            worker_groups, controller_instance_type, controller_volume_size_gb, shared_storage
+        worker_groups = _validate(
+            self, worker_groups, controller_instance_type, controller_volume_size_gb, shared_storage
         )
+        _check_kinds(vpc, subnet, dataset_bucket, log_retention)
         for index, group in enumerate(worker_groups):
             check_instance_offered(
                 self,
@@ -195,7 +203,7 @@ class TrainiumCluster(Construct):
             feature="hyperpod",
         )
         if cluster_name is not None:
-            _check_name("cluster_name", cluster_name)
+            _check_name(self, "cluster_name", cluster_name)
         self.worker_groups = tuple(worker_groups)
         self.cluster_name = cluster_name or cdk.Names.unique_resource_name(
             self, max_length=63, separator="-"
@@ -661,80 +669,160 @@ def _let_fsx_decrypt(bucket: s3.IBucket) -> None:
 
 
 def _validate(
-    worker_groups: Sequence[TrainiumWorkerGroup],
-    controller_instance_type: str,
-    controller_volume_size_gb: int,
-    shared_storage: LustreStorage | None,
-) -> None:
-    if not worker_groups:
-        raise ValueError("worker_groups: at least one Trainium worker group is needed")
-    names = [g.name for g in worker_groups]
-    if "controller" in names or len(set(names)) != len(names):
-        raise ValueError(
-            f"worker_groups: names must be unique and not 'controller'; got {', '.join(names)}"
+    scope: Construct,
+    worker_groups: object,
+    controller_instance_type: object,
+    controller_volume_size_gb: object,
+    shared_storage: object,
+) -> tuple[TrainiumWorkerGroup, ...]:
+    """The worker groups, every prop checked (tokens noted on ``scope``): a ``TypeError`` for
+    a value of the wrong kind, a ``ValueError`` for a wrong value, naming the prop."""
+    if (
+        isinstance(worker_groups, (str, bytes, TrainiumWorkerGroup))
+        or not isinstance(worker_groups, Sequence)
+        or not all(isinstance(g, TrainiumWorkerGroup) for g in worker_groups)
+    ):
+        raise TypeError(
+            "worker_groups must be a list of TrainiumWorkerGroup (e.g. [TrainiumWorkerGroup()]), "
+            f"got {worker_groups!r}"
         )
-    catalog = Catalog.default()
-    for index, g in enumerate(worker_groups):
+    groups = tuple(worker_groups)
+    if not groups:
+        raise ValueError("worker_groups: at least one Trainium worker group is needed")
+    for index, g in enumerate(groups):
         where = f"worker_groups[{index}]"
-        _check_name(f"{where}.name", g.name)
-        family = catalog.find_family(g.instance_type)
+        _check_name(scope, f"{where}.name", g.name)
+        _check_worker_type(scope, f"{where}.instance_type", g.instance_type)
+        props.whole_number(
+            scope,
+            f"{where}.instance_count",
+            g.instance_count,
+            minimum=1,
+            maximum=MAX_INSTANCE_COUNT,
+        )
+        _check_volume(scope, f"{where}.volume_size_gb", g.volume_size_gb)
+    names = [g.name for g in groups]
+    concrete = [name for name in names if not props.is_token(name)]
+    if "controller" in concrete or len(set(concrete)) != len(concrete):
+        raise ValueError(
+            f"worker_groups: names must be unique and not 'controller'; got {', '.join(concrete)}"
+        )
+    allowed = f"one of {', '.join(HYPERPOD_CONTROLLER_TYPES)}"
+    if not isinstance(controller_instance_type, str):
+        raise TypeError(
+            f"controller_instance_type must be {allowed}, got {controller_instance_type!r}"
+        )
+    if props.is_token(controller_instance_type):
+        props.note_token(scope, "controller_instance_type", allowed)
+    else:
+        family = Catalog.default().find_family(controller_instance_type)
         if (
-            g.instance_type not in HYPERPOD_TRAINIUM_TYPES
+            controller_instance_type not in HYPERPOD_CONTROLLER_TYPES
             or family is None
-            or (family.kind != "trainium")
+            or (family.previous_generation)
         ):
             raise ValueError(
-                f"{where}.instance_type: {g.instance_type} is not a Trainium instance type "
-                f"HyperPod accepts; allowed: {', '.join(HYPERPOD_TRAINIUM_TYPES)}"
+                f"controller_instance_type: {controller_instance_type} is not allowed; allowed: "
+                f"{', '.join(HYPERPOD_CONTROLLER_TYPES)}"
             )
-        if g.instance_count < 1:
-            raise ValueError(f"{where}.instance_count must be at least 1; got {g.instance_count}")
-        _check_volume(f"{where}.volume_size_gb", g.volume_size_gb)
-    family = catalog.find_family(controller_instance_type)
-    if (
-        controller_instance_type not in HYPERPOD_CONTROLLER_TYPES
-        or family is None
-        or (family.previous_generation)
-    ):
-        raise ValueError(
-            f"controller_instance_type: {controller_instance_type} is not allowed; allowed: "
-            f"{', '.join(HYPERPOD_CONTROLLER_TYPES)}"
-        )
-    _check_volume("controller_volume_size_gb", controller_volume_size_gb)
+    _check_volume(scope, "controller_volume_size_gb", controller_volume_size_gb)
     if shared_storage is not None:
-        _check_lustre(shared_storage)
-
-
-def _check_name(name: str, value: str) -> None:
-    if not _NAME.fullmatch(value):
-        raise ValueError(
-            f"{name} must be 1 to 63 letters, digits and hyphens, starting and ending with a "
-            f"letter or digit; got {value!r}"
+        _check_lustre(
+            scope,
+            props.instance("shared_storage", shared_storage, LustreStorage, "a LustreStorage"),
         )
+    return groups
 
 
-def _check_volume(name: str, size: int) -> None:
-    if not 1 <= size <= _MAX_VOLUME_GB:
-        raise ValueError(f"{name} must be between 1 and {_MAX_VOLUME_GB}; got {size}")
+def _check_worker_type(scope: Construct, name: str, instance_type: object) -> None:
+    allowed = (
+        f"a Trainium instance type HyperPod accepts; allowed: {', '.join(HYPERPOD_TRAINIUM_TYPES)}"
+    )
+    if not isinstance(instance_type, str):
+        raise TypeError(f"{name} must be {allowed}, got {instance_type!r}")
+    if props.is_token(instance_type):
+        props.note_token(scope, name, allowed)
+        return
+    family = Catalog.default().find_family(instance_type)
+    if instance_type not in HYPERPOD_TRAINIUM_TYPES or family is None or family.kind != "trainium":
+        raise ValueError(f"{name}: {instance_type} is not {allowed}")
 
 
-def _check_lustre(storage: LustreStorage) -> None:
+def _check_kinds(
+    vpc: object, subnet: object, dataset_bucket: object, log_retention: object
+) -> None:
+    for name, value, member, allowed in (
+        ("vpc", vpc, "vpc_id", "an ec2.IVpc"),
+        ("subnet", subnet, "subnet_id", "an ec2.ISubnet"),
+        ("dataset_bucket", dataset_bucket, "bucket_arn", "a SustainableBucket or an s3.IBucket"),
+    ):
+        if value is not None and not hasattr(value, member):
+            raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    props.instance("log_retention", log_retention, logs.RetentionDays, "a logs.RetentionDays")
+
+
+def _check_name(scope: Construct, name: str, value: object) -> None:
+    props.text(
+        scope,
+        name,
+        value,
+        pattern=_NAME,
+        allowed="1 to 63 letters, digits and hyphens, starting and ending with a letter or digit",
+    )
+
+
+def _check_volume(scope: Construct, name: str, size: object) -> None:
+    props.whole_number(scope, name, size, minimum=1, maximum=_MAX_VOLUME_GB, unit="GB")
+
+
+_MOUNT_PATH = re.compile(r"/[A-Za-z0-9._\-/]*")
+
+
+def _check_lustre(scope: Construct, storage: LustreStorage) -> None:
     allowed = (fsx.LustreDeploymentType.PERSISTENT_2, fsx.LustreDeploymentType.SCRATCH_2)
+    props.instance(
+        "shared_storage.deployment_type",
+        storage.deployment_type,
+        fsx.LustreDeploymentType,
+        "fsx.LustreDeploymentType.PERSISTENT_2 or SCRATCH_2",
+    )
     if storage.deployment_type not in allowed:
         raise ValueError(
             "shared_storage.deployment_type: allowed PERSISTENT_2 or SCRATCH_2; got "
             f"{storage.deployment_type}"
         )
     capacity = storage.storage_capacity_gib
+    if props.is_token(capacity):  # fsx.LustreFileSystem compares it with its allowed values
+        raise ValueError(
+            "shared_storage.storage_capacity_gib must be a concrete value, not a token: "
+            "fsx.LustreFileSystem checks it at synth time (1200 or a multiple of 2400)"
+        )
+    props.whole_number(scope, "shared_storage.storage_capacity_gib", capacity, minimum=1)
     if capacity != 1200 and (capacity < 2400 or capacity % 2400):
         raise ValueError(
-            "shared_storage.storage_capacity_gib must be 1200 or a multiple of 2400; "
-            f"got {capacity}"
+            f"shared_storage.storage_capacity_gib must be 1200 or a multiple of 2400; got {capacity}"
         )
-    if storage.throughput_per_tib not in (125, 250, 500, 1000):
+    throughput = storage.throughput_per_tib
+    if props.is_token(throughput):  # fsx.LustreFileSystem compares it with its allowed values
         raise ValueError(
-            "shared_storage.throughput_per_tib: allowed 125, 250, 500, 1000; "
-            f"got {storage.throughput_per_tib}"
+            "shared_storage.throughput_per_tib must be a concrete value, not a token: "
+            "fsx.LustreFileSystem checks it at synth time (allowed 125, 250, 500, 1000)"
+        )
+    props.whole_number(scope, "shared_storage.throughput_per_tib", throughput, minimum=1)
+    if throughput not in (125, 250, 500, 1000):
+        raise ValueError(
+            f"shared_storage.throughput_per_tib: allowed 125, 250, 500, 1000; got {throughput}"
+        )
+    path = props.text(
+        scope,
+        "shared_storage.mount_path",
+        storage.mount_path,
+        pattern=_MOUNT_PATH,
+        allowed="an absolute path such as '/fsx' (letters, digits, '.', '_', '-', '/')",
+    )
+    if not props.is_token(path) and ".." in path.split("/"):
+        raise ValueError(
+            f"shared_storage.mount_path must be an absolute path without '..', got {path!r}"
         )
     policies = (
         cdk.RemovalPolicy.RETAIN,

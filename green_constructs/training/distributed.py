@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import props
 from ..catalog import Catalog
-from ..job_workflow import check_whole
 
 DEFAULT_COMPILER_FLAGS = "--model-type=transformer --auto-cast=matmult --auto-cast-type=bf16"
 """neuronx-cc flags: transformer-tuned scheduling, matrix multiplications auto-cast to bf16."""
@@ -72,8 +72,12 @@ class DistributedConfig:
             "microbatches",
             "gradient_accumulation",
         ):
-            check_whole(name, getattr(self, name), 1)
-        check_whole("instance_count", instance_count, 1)
+            _check_whole(name, getattr(self, name))
+        _check_whole("instance_count", instance_count)
+        if self.logical_nc_config is not None:
+            _check_whole("logical_nc_config", self.logical_nc_config)
+        if not isinstance(self.compiler_flags, str):
+            raise TypeError(f"compiler_flags must be a string, got {self.compiler_flags!r}")
         if instance_count > 1 and instance_type not in EFA_INSTANCE_TYPES:
             raise ValueError(
                 f"instance_count: {instance_type} has no EFA, which Neuron needs between nodes, "
@@ -172,6 +176,28 @@ class DistributedSettings:
         if self.nodes > 1:
             found.update(EFA_ENVIRONMENT)
         return found
+
+
+MAX_API_INTEGER = 2**31 - 1
+"""The largest ``Integer`` of the SageMaker API (a signed 32-bit number): the only bound its
+reference documents for ``ResourceConfig.InstanceCount`` and ``VolumeSizeInGB`` ("Valid Range:
+Minimum value of 0" and 1; API_ResourceConfig)."""
+
+
+def _check_whole(name: str, value: object) -> None:
+    """Fail naming ``name`` unless ``value`` is a whole number from 1 to
+    :data:`MAX_API_INTEGER`; a token is refused: the parallel degrees and the launch settings
+    (hyperparameters) are computed from it."""
+    allowed = f"a whole number from 1 to {MAX_API_INTEGER}"
+    if isinstance(value, float) and props.is_token(value):
+        raise ValueError(
+            f"{name} must be a concrete value, not a token: the parallel degrees and launch "
+            "settings are computed from it at synth time"
+        )
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if not 1 <= value <= MAX_API_INTEGER:
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
 
 
 def _has_lnc(catalog: Catalog, instance_type: str) -> bool:

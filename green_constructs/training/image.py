@@ -27,6 +27,9 @@ class TrainingImage:
     """A training image; build one with :meth:`neuron_dlc` or :meth:`from_uri`."""
 
     def __init__(self, *, repository: str | None, tag: str | None, uri: str | None) -> None:
+        for name, value in (("repository", repository), ("tag", tag), ("uri", uri)):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise TypeError(f"image {name} must be a non-empty string, got {value!r}")
         self._repository, self._tag, self._uri = repository, tag, uri
 
     @classmethod

@@ -34,8 +34,13 @@ def source_asset(
     root = Path(source_dir)
     if not root.is_dir():
         raise ValueError(f"source_dir: {source_dir} is not a directory")
-    if not (root / entry_point).is_file():
+    script = root / entry_point
+    if not script.is_file():
         raise ValueError(f"entry_point: {entry_point} is not a file in source_dir {source_dir}")
+    if root.resolve() not in script.resolve().parents:  # a symbolic link out of the directory
+        raise ValueError(
+            f"entry_point must be a script inside source_dir {source_dir}, got {entry_point!r}"
+        )
     data = _pack(root)
     digest = hashlib.sha256(data).hexdigest()
     target = Path(tempfile.gettempdir(), "green-constructs-sources", digest)

@@ -25,7 +25,11 @@ same failure at ``$.failure``. A job stopped for ``MaxRuntimeExceeded`` is a fai
 
 from __future__ import annotations
 
+import math
+import os
+import re
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
@@ -39,16 +43,17 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from .. import props
 from ..availability import check_instance_offered
 from ..catalog import Catalog
 from ..inference.model_update import EndpointModelUpdate, ServedEndpoint
 from ..inference.notification_topic import encrypted_topic, notification_key
 from ..job_workflow import (
     CAPACITY_FAILURE,
+    MAX_JOB_NAME_PREFIX,
     ExecutionMetrics,
     check_job_name_prefix,
     check_retry_props,
-    check_whole,
     default_job_name_prefix,
     execution_hash,
     execution_timeout,
@@ -91,6 +96,9 @@ NEURON_CACHE_DIR = f"{CHECKPOINT_LOCAL_PATH}/neuron-compile-cache"
 """Compiled Neuron graphs live with the checkpoints: a resumed job does not compile again."""
 _CHECKPOINT_PREFIX = "checkpoints/"
 _MODEL_PREFIX = "models/"
+_MAX_VOLUME_GB = 16384
+"""``ResourceConfig.VolumeSizeInGB``: SageMaker provisions gp2 volumes, at most 16 TiB
+(Amazon EBS User Guide, "Amazon EBS volume types": gp2 volume size 1 GiB - 16 TiB)."""
 _FIVE_MINUTES = cdk.Duration.minutes(5)
 
 
@@ -108,10 +116,13 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
     :param source_dir: local directory with the training script (and an optional
         ``requirements.txt``), shipped as the ``code`` channel. Required unless ``image`` is a
         custom image that runs its own code.
-    :param entry_point: script in ``source_dir`` the container runs. Default: ``"train.py"``.
+    :param entry_point: script in ``source_dir`` the container runs, a relative path inside it
+        (no absolute path, no ``..``). Default: ``"train.py"``.
     :param instance_type: one of :data:`TRAINING_INSTANCE_TYPES`. Default: ``ml.trn1.32xlarge``.
-    :param instance_count: nodes (>= 1); more than 1 needs an instance type with EFA (not
-        ``ml.trn1.2xlarge``) and adds EFA settings. Default: 1.
+    :param instance_count: nodes, 1 to 2**31 - 1 (the SageMaker API reference bounds
+        ``ResourceConfig.InstanceCount`` only by its 32-bit ``Integer`` type; account quotas
+        apply); more than 1 needs an instance type with EFA (not ``ml.trn1.2xlarge``) and adds
+        EFA settings. Default: 1.
     :param distributed: tensor/pipeline parallelism, microbatches, gradient accumulation,
         checked against the instances. Default: ``DistributedConfig()`` (data parallel only).
     :param image: the training container. Default: the Neuron PyTorch training Deep Learning
@@ -138,8 +149,8 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
         ``OutputDataConfig.KmsKeyId``). Every Trainium instance trains on local NVMe storage,
         which its hardware encrypts, and SageMaker rejects ``VolumeKmsKeyId`` for such
         instances, so none is sent. Default: a new key with rotation, retained.
-    :param volume_size_gb: ``ResourceConfig.VolumeSizeInGB`` (within the instance's local
-        storage). Default: 100.
+    :param volume_size_gb: ``ResourceConfig.VolumeSizeInGB``, 1 to 16384 (within the
+        instance's local storage; may be a token). Default: 100.
     :param vpc: run the job in this VPC. Default: SageMaker's network.
     :param vpc_subnets: subnets of ``vpc``. Default: its private subnets with egress (else
         isolated ones).
@@ -224,20 +235,45 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
         if capacity_retry_wait is None:
             capacity_retry_wait = cdk.Duration.minutes(15)
         super().__init__(scope, construct_id)
+        _check_kinds(
+            source_dir=source_dir,
+            entry_point=entry_point,
+            distributed=distributed,
+            image=image,
+            dataset=dataset,
+            managed_spot=managed_spot,
+            model_bucket=model_bucket,
+            encryption_key=encryption_key,
+            vpc=vpc,
+            vpc_subnets=vpc_subnets,
+            security_groups=security_groups,
+            network_isolation=network_isolation,
+            log_retention=log_retention,
+            serve_on=serve_on,
+        )
         _check_instance_type(instance_type)
         check_instance_offered(
             self, property_name="instance_type", instance_type=instance_type, feature="training"
         )
+        _refuse_token("instance_count", instance_count, "the distributed settings are")
         self.settings: DistributedSettings = (distributed or DistributedConfig()).resolve(
             instance_type=instance_type, instance_count=instance_count
         )
-        _check_hyperparameters(hyperparameters or {}, self.settings, source_dir is not None)
+        hyperparameters = _check_hyperparameters(
+            self, hyperparameters or {}, self.settings, source_dir is not None
+        )
+        environment = _check_environment(self, environment or {})
+        metric_definitions = _check_metric_definitions(self, metric_definitions or {})
         max_wait = _check_stopping(max_runtime, managed_spot, max_wait)
-        self.job_name_prefix = job_name_prefix or default_job_name_prefix(self, "train")
-        check_job_name_prefix(self.job_name_prefix)
-        self.channels = dict(channels if channels is not None else {"train": "train/"})
-        _check_channels(self.channels)
-        check_whole("volume_size_gb", volume_size_gb, 1)
+        self.job_name_prefix = _check_job_name_prefix(
+            self, job_name_prefix or default_job_name_prefix(self, "train")
+        )
+        self.channels = dict(
+            _check_channels(self, channels if channels is not None else {"train": "train/"})
+        )
+        props.whole_number(
+            self, "volume_size_gb", volume_size_gb, minimum=1, maximum=_MAX_VOLUME_GB, unit="GB"
+        )
         job_timeout = (max_wait or max_runtime).plus(cdk.Duration.hours(1))  # + pending, upload
         check_retry_props(
             job_timeout=job_timeout,
@@ -725,7 +761,7 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
         jobs = stack.format_arn(
             service="sagemaker",
             resource="training-job",
-            resource_name=f"{self.job_name_prefix.lower()}-*",
+            resource_name=f"{_lower(self.job_name_prefix)}-*",
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(
@@ -763,7 +799,7 @@ class TrainiumTrainingJob(ExecutionMetrics, Construct):
             role,
             "AwsSolutions-IAM5",
             "Job names are made per execution at run time, so the .sync integration creates, "
-            f"describes and stops training-job/{self.job_name_prefix.lower()}-* only; "
+            f"describes and stops training-job/{_lower(self.job_name_prefix)}-* only; "
             "sagemaker:ListTags, X-Ray's PutTraceSegments and CloudWatch Logs' log delivery "
             "actions take no resource.",
             applies_to=[resource_finding(self, jobs), "Resource::*"],
@@ -785,6 +821,8 @@ def _channel(name: str, s3_uri: str) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
+    if props.is_token(value) and isinstance(value, float):
+        return cdk.Token.as_string(value)  # str() of a number token is not the token
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -805,7 +843,103 @@ def _selection(selection: ec2.SubnetSelection) -> dict[str, Any]:
     }
 
 
+def _lower(prefix: str) -> str:
+    """SageMaker ARNs name jobs in lower case; a token prefix is kept as it is (noted)."""
+    return prefix if props.is_token(prefix) else prefix.lower()
+
+
+def _refuse_token(name: str, value: object, why: str) -> None:
+    if props.is_token(value):
+        raise ValueError(
+            f"{name} must be a concrete value, not a token: {why} computed from it at synth time"
+        )
+
+
+_CHANNEL_NAME = re.compile(r"[A-Za-z0-9.\-_]{1,64}")
+_ENVIRONMENT_KEY = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]{0,511}")
+_MAX_ENVIRONMENT = 100
+"""SageMaker CreateTrainingJob: at most 100 ``Environment`` entries, keys
+``[a-zA-Z_][a-zA-Z0-9_]*`` of at most 512 characters (API reference, ``Environment``)."""
+
+
+def _check_kinds(
+    *,
+    source_dir: object,
+    entry_point: object,
+    distributed: object,
+    image: object,
+    dataset: object,
+    managed_spot: object,
+    model_bucket: object,
+    encryption_key: object,
+    vpc: object,
+    vpc_subnets: object,
+    security_groups: object,
+    network_isolation: object,
+    log_retention: object,
+    serve_on: object,
+) -> None:
+    """``TypeError`` naming the prop for a value of the wrong kind; ``entry_point`` must be a
+    relative path inside ``source_dir``."""
+    if source_dir is not None:
+        if not isinstance(source_dir, (str, os.PathLike)) or not str(source_dir):
+            raise TypeError(f"source_dir must be a path of a local directory, got {source_dir!r}")
+        _refuse_token("source_dir", source_dir, "the shipped script archive is")
+    _check_entry_point(entry_point, ships_source=source_dir is not None)
+    for name, value, kind, allowed in (
+        ("distributed", distributed, DistributedConfig, "a DistributedConfig"),
+        ("image", image, TrainingImage, "a TrainingImage (TrainingImage.neuron_dlc(), ...)"),
+        ("dataset", dataset, DatasetBucket, "a DatasetBucket"),
+        ("model_bucket", model_bucket, SustainableBucket, "a SustainableBucket"),
+        ("vpc_subnets", vpc_subnets, ec2.SubnetSelection, "an ec2.SubnetSelection"),
+        ("log_retention", log_retention, logs.RetentionDays, "a logs.RetentionDays"),
+    ):
+        if value is not None:
+            props.instance(name, value, kind, allowed)
+    for name, flag in (("managed_spot", managed_spot), ("network_isolation", network_isolation)):
+        props.instance(name, flag, bool, "True or False")
+    for name, value, member, allowed in (
+        ("encryption_key", encryption_key, "key_arn", "a kms.IKey"),
+        ("vpc", vpc, "vpc_id", "an ec2.IVpc"),
+        ("serve_on", serve_on, "cfn_endpoint", "an AsyncInferenceEndpoint or RealtimeEndpoint"),
+    ):
+        if value is not None and not hasattr(value, member):
+            raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if security_groups is not None and (
+        isinstance(security_groups, (str, bytes))
+        or not isinstance(security_groups, Sequence)
+        or not all(hasattr(group, "security_group_id") for group in security_groups)
+    ):
+        raise TypeError(
+            f"security_groups must be a list of ec2.ISecurityGroup, got {security_groups!r}"
+        )
+
+
+def _check_entry_point(entry_point: object, *, ships_source: bool) -> None:
+    allowed = (
+        "a relative path of a script inside source_dir (no absolute path, no '..'), e.g. 'train.py'"
+    )
+    if not isinstance(entry_point, str):
+        raise TypeError(f"entry_point must be {allowed}, got {entry_point!r}")
+    if ships_source:
+        _refuse_token("entry_point", entry_point, "the script is looked up in source_dir and")
+    if props.is_token(entry_point):
+        return
+    path = PurePosixPath(entry_point.replace("\\", "/"))
+    if (
+        not entry_point
+        or path.is_absolute()
+        or PureWindowsPath(entry_point).is_absolute()
+        or ".." in path.parts
+    ):
+        raise ValueError(f"entry_point must be {allowed}, got {entry_point!r}")
+
+
 def _check_instance_type(instance_type: str) -> None:
+    allowed = f"one of {', '.join(TRAINING_INSTANCE_TYPES)}"
+    if not isinstance(instance_type, str):
+        raise TypeError(f"instance_type must be {allowed}, got {instance_type!r}")
+    _refuse_token("instance_type", instance_type, "the NeuronCores per node (distributed) are")
     if instance_type not in TRAINING_INSTANCE_TYPES:
         family = Catalog.default().find_family(instance_type)
         what = f"a {family.kind} instance" if family is not None else "not a known instance type"
@@ -816,8 +950,25 @@ def _check_instance_type(instance_type: str) -> None:
 
 
 def _check_hyperparameters(
-    given: Mapping[str, Any], settings: DistributedSettings, ships_source: bool
-) -> None:
+    scope: Construct, given: object, settings: DistributedSettings, ships_source: bool
+) -> Mapping[str, Any]:
+    """``given`` if it maps names to strings, numbers or booleans (values may be tokens)."""
+    if not isinstance(given, Mapping) or not all(
+        isinstance(key, str)
+        and key
+        and isinstance(value, (str, int, float))
+        and not (
+            isinstance(value, float) and not props.is_token(value) and not math.isfinite(value)
+        )
+        for key, value in given.items()
+    ):
+        raise TypeError(
+            "hyperparameters must be a dict of names to strings, numbers or booleans, "
+            f"got {given!r}"
+        )
+    for key, value in given.items():
+        if props.is_token(value):
+            props.note_token(scope, f"hyperparameters[{key!r}]", "a hyperparameter value")
     derived = set(settings.hyperparameters())
     shipped = {"sagemaker_program", "sagemaker_submit_directory"} if ships_source else set()
     clashes = sorted((derived | shipped) & set(given))
@@ -828,12 +979,65 @@ def _check_hyperparameters(
             "distributed=DistributedConfig(...), nodes with instance_type and instance_count, "
             "and the script with source_dir and entry_point"
         )
+    return given
+
+
+def _check_environment(scope: Construct, given: object) -> dict[str, str]:
+    environment = props.string_map(
+        "environment", dict(given) if isinstance(given, Mapping) else given
+    )
+    if len(environment) > _MAX_ENVIRONMENT:
+        raise ValueError(
+            f"environment must have at most {_MAX_ENVIRONMENT} entries (SageMaker's limit), "
+            f"got {len(environment)}"
+        )
+    for key, value in environment.items():
+        if not _ENVIRONMENT_KEY.fullmatch(key):
+            raise ValueError(
+                f"environment: keys must be letters, digits and underscores, not starting with "
+                f"a digit (at most 512 characters), got {key!r}"
+            )
+        if props.is_token(value):
+            props.note_token(scope, f"environment[{key!r}]", "an environment value")
+    return environment
+
+
+def _check_metric_definitions(scope: Construct, given: object) -> dict[str, str]:
+    definitions = props.string_map(
+        "metric_definitions", dict(given) if isinstance(given, Mapping) else given
+    )
+    for name, regex in definitions.items():
+        props.text(
+            scope,
+            f"metric_definitions[{name!r}]",
+            regex,
+            allowed="a regular expression of 1 to 500 characters",
+            max_length=500,
+        )
+    return definitions
+
+
+def _check_job_name_prefix(scope: Construct, prefix: object) -> str:
+    allowed = (
+        f"1 to {MAX_JOB_NAME_PREFIX} letters, digits and hyphens, starting and ending with a "
+        "letter or digit"
+    )
+    if not isinstance(prefix, str):
+        raise TypeError(f"job_name_prefix must be {allowed}, got {prefix!r}")
+    if props.is_token(prefix):
+        props.note_token(scope, "job_name_prefix", f"{allowed}, in lower case")
+        return prefix
+    check_job_name_prefix(prefix)
+    return prefix
 
 
 def _check_stopping(
-    max_runtime: cdk.Duration, managed_spot: bool, max_wait: cdk.Duration | None
+    max_runtime: object, managed_spot: bool, max_wait: object
 ) -> cdk.Duration | None:
-    """The Spot wait (None without Spot); fails naming ``max_runtime`` or ``max_wait``."""
+    """The Spot wait (None without Spot); fails naming ``max_runtime`` or ``max_wait``. Both
+    must be concrete: the Spot wait default, the task timeout and the state machine's timeout
+    are computed from them."""
+    max_runtime = _concrete_duration("max_runtime", max_runtime)
     runtime = max_runtime.to_seconds()
     if not 60 <= runtime <= 28 * 24 * 3600:
         raise ValueError(
@@ -843,7 +1047,11 @@ def _check_stopping(
         if max_wait is not None:
             raise ValueError("max_wait: only applies with managed_spot=True")
         return None
-    wait = max_wait or cdk.Duration.seconds(2 * runtime)
+    wait = (
+        cdk.Duration.seconds(2 * runtime)
+        if max_wait is None
+        else _concrete_duration("max_wait", max_wait)
+    )
     if wait.to_seconds() <= runtime:
         raise ValueError(
             f"max_wait ({wait.to_human_string()}) must be longer than max_runtime "
@@ -853,14 +1061,36 @@ def _check_stopping(
     return wait
 
 
-def _check_channels(channels: Mapping[str, str]) -> None:
+def _concrete_duration(name: str, value: object) -> cdk.Duration:
+    allowed = "a cdk.Duration of whole seconds"
+    if not isinstance(value, cdk.Duration):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    _refuse_token(name, value, "the Spot wait and the state machine's timeout are")
+    if value.to_milliseconds() % 1000:
+        raise ValueError(f"{name} must be {allowed}, got {value.to_human_string()}")
+    return value
+
+
+def _check_channels(scope: Construct, channels: object) -> Mapping[str, str]:
+    allowed = "a dict of channel names to key prefixes ending with '/' (e.g. {'train': 'train/'})"
+    if not isinstance(channels, Mapping) or not all(
+        isinstance(name, str) and isinstance(prefix, str) for name, prefix in channels.items()
+    ):
+        raise TypeError(f"channels must be {allowed}, got {channels!r}")
     if not channels:
         raise ValueError("channels: at least one input channel is required")
     for name, prefix in channels.items():
         if name == CODE_CHANNEL:
             raise ValueError(f"channels: {CODE_CHANNEL!r} is reserved for the training script")
-        if not isinstance(prefix, str) or (prefix and not prefix.endswith("/")):
+        if not _CHANNEL_NAME.fullmatch(name):
+            raise ValueError(
+                f"channels: names must be 1 to 64 letters, digits, '.', '-' or '_', got {name!r}"
+            )
+        if props.is_token(prefix):
+            props.note_token(scope, f"channels[{name!r}]", "a key prefix ending with '/'")
+        elif prefix and not prefix.endswith("/"):
             raise ValueError(
                 f"channels: the prefix of {name!r} must be a key prefix ending with '/', "
                 f"got {prefix!r}"
             )
+    return channels

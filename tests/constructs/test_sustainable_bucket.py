@@ -122,18 +122,19 @@ def test_passes_every_check(assembly) -> None:
 @pytest.mark.parametrize("duration", [cdk.Duration.hours(2), cdk.Duration.hours(36)])
 def test_bad_duration_names_the_property(duration) -> None:
     stack = cdk.Stack(cdk.App(), "S")
-    with pytest.raises(ValueError, match="expire_after must be a whole number of days"):
+    with pytest.raises(ValueError, match="expire_after must be a cdk.Duration of whole days"):
         SustainableBucket(stack, "B", expire_after=duration)
 
 
 @pytest.mark.parametrize(
-    ("props", "message"),
+    ("props", "error", "message"),
     [
         (
             {
                 "expire_after": cdk.Duration.days(10),
                 "intelligent_tiering_after": cdk.Duration.days(30),
             },
+            ValueError,
             "expire_after (10 days) must be longer than intelligent_tiering_after (30 days)",
         ),
         (
@@ -141,42 +142,63 @@ def test_bad_duration_names_the_property(duration) -> None:
                 "expire_after": cdk.Duration.days(30),
                 "intelligent_tiering_after": cdk.Duration.days(30),
             },
+            ValueError,
             "expire_after (30 days) must be longer than intelligent_tiering_after (30 days)",
         ),
-        ({"expire_after": "10"}, "expire_after must be a cdk.Duration of whole days, got '10'"),
+        (
+            {"expire_after": "10"},
+            TypeError,
+            "expire_after must be a cdk.Duration of whole days of at least 1 day, got '10'",
+        ),
         (
             {"noncurrent_expire_after": 30},
-            "noncurrent_expire_after must be a cdk.Duration of whole days, got 30",
+            TypeError,
+            "noncurrent_expire_after must be a cdk.Duration of whole days of at least 1 day, "
+            "got 30",
         ),
         (
             {"intelligent_tiering_after": 30.0},
+            TypeError,
             "intelligent_tiering_after must be a cdk.Duration of whole days",
         ),
     ],
 )
-def test_bad_lifecycle_names_the_property(props, message) -> None:
+def test_bad_lifecycle_names_the_property(props, error, message) -> None:
     stack = cdk.Stack(cdk.App(), "S")
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(error, match=re.escape(message)):
         SustainableBucket(stack, "B", **props)
 
 
 @pytest.mark.parametrize(
-    ("props", "message"),
+    ("props", "error", "message"),
     [
         (
             {"storage_class": "INTELLIGENT_TIERING"},
-            "storage_class: 'INTELLIGENT_TIERING' is not allowed for training data; allowed: INTELLIGENT_TIERING, GLACIER_IR",
+            TypeError,
+            "storage_class must be an s3.StorageClass (s3.StorageClass.INTELLIGENT_TIERING, "
+            "s3.StorageClass.GLACIER_INSTANT_RETRIEVAL), got 'INTELLIGENT_TIERING'",
         ),
-        ({"transition_after": 30}, "transition_after must be a cdk.Duration of whole days, got 30"),
+        (
+            {"storage_class": s3.StorageClass.GLACIER},
+            ValueError,
+            "storage_class: GLACIER is not allowed for training data; allowed: "
+            "INTELLIGENT_TIERING, GLACIER_IR",
+        ),
+        (
+            {"transition_after": 30},
+            TypeError,
+            "transition_after must be a cdk.Duration of whole days of at least 1 day, got 30",
+        ),
         (
             {"expire_after": cdk.Duration.days(10)},
+            ValueError,
             "expire_after (10 days) must be longer than transition_after (30 days)",
         ),
     ],
 )
-def test_dataset_bucket_shares_the_checks(props, message) -> None:
+def test_dataset_bucket_shares_the_checks(props, error, message) -> None:
     stack = cdk.Stack(cdk.App(), "S")
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(error, match=re.escape(message)):
         DatasetBucket(stack, "D", **props)
 
 

@@ -455,23 +455,41 @@ def test_user_bucket_and_topics_are_used() -> None:
     "props, message",
     [
         ({"min_capacity": 3, "max_capacity": 2}, "min_capacity"),
-        ({"max_capacity": 0}, "max_capacity must be at least 1"),
+        ({"max_capacity": 0}, "max_capacity must be a whole number >= 1"),
         ({"min_capacity": -1}, "min_capacity must be a whole number >= 0"),
-        ({"initial_instance_count": 0}, "initial_instance_count must be between 1"),
+        ({"initial_instance_count": 0}, "initial_instance_count must be a whole number >= 1"),
         ({"initial_instance_count": 3}, "initial_instance_count must be between 1"),
-        ({"target_backlog_per_instance": 0}, "target_backlog_per_instance must be a number > 0"),
-        ({"scale_in_cooldown": cdk.Duration.days(2)}, "scale_in_cooldown must be between"),
-        ({"scale_out_cooldown": cdk.Duration.millis(1500)}, "scale_out_cooldown must be a whole"),
-        ({"wake_up_period": cdk.Duration.seconds(90)}, "wake_up_period must be a whole number of"),
-        ({"wake_up_period": cdk.Duration.seconds(30)}, "wake_up_period must be between 1 minute"),
+        (
+            {"target_backlog_per_instance": 0},
+            "target_backlog_per_instance must be a finite number > 0",
+        ),
+        (
+            {"scale_in_cooldown": cdk.Duration.days(2)},
+            "scale_in_cooldown must be .* between 0 seconds and 1 day",
+        ),
+        (
+            {"scale_out_cooldown": cdk.Duration.millis(1500)},
+            "scale_out_cooldown must be a cdk.Duration of whole seconds",
+        ),
+        (
+            {"wake_up_period": cdk.Duration.seconds(90)},
+            "wake_up_period must be a cdk.Duration of whole minutes",
+        ),
+        (
+            {"wake_up_period": cdk.Duration.seconds(30)},
+            "wake_up_period must be .* between 1 minute and 1 day",
+        ),
         ({"wake_up_evaluation_periods": 0}, "wake_up_evaluation_periods must be a whole number"),
-        ({"results_expire_after": cdk.Duration.hours(12)}, "results_expire_after must be a whole"),
+        (
+            {"results_expire_after": cdk.Duration.hours(12)},
+            "results_expire_after must be a cdk.Duration of whole days",
+        ),
         ({"max_concurrent_invocations_per_instance": 0}, "max_concurrent_invocations_per_instance"),
         ({"input_prefix": "/in"}, "input_prefix must be a key prefix"),
         ({"output_prefix": "input/results/"}, "input_prefix .* must not contain output_prefix"),
         (
             {"oldest_request_alarm_threshold": cdk.Duration.seconds(10)},
-            "oldest_request_alarm_threshold must be between",
+            "oldest_request_alarm_threshold must be .* between 1 minute and 1 day",
         ),
         (
             {"variant_name": "All Traffic"},
@@ -479,11 +497,11 @@ def test_user_bucket_and_topics_are_used() -> None:
         ),
         (
             {"container_startup_health_check_timeout": cdk.Duration.seconds(59)},
-            "container_startup_health_check_timeout must be between 1 minute and 1 hour",
+            "container_startup_health_check_timeout must be .* between 1 minute and 1 hour",
         ),
         (
             {"model_data_download_timeout": cdk.Duration.hours(2)},
-            "model_data_download_timeout must be between 1 minute and 1 hour",
+            "model_data_download_timeout must be .* between 1 minute and 1 hour",
         ),
         ({"volume_size_gb": 1024}, "volume_size_gb must be a whole number from 1 to 512"),
     ],

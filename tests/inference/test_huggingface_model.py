@@ -254,12 +254,18 @@ def test_explicit_instance_too_small_for_the_degree_fails_naming_it() -> None:
             r"^dtype must be one of bf16, fp16, got 'fp32' \(fp32 needs allow_fp32=True\)",
         ),
         ({"dtype": "int8"}, r"^dtype must be one of bf16, fp16, got 'int8'"),
-        ({"server": "djl"}, r"^server must be one of vllm, tgi, got 'djl'"),
-        ({"batch_size": 0}, r"^batch_size must be between 1 and 256, got 0"),
-        ({"batch_size": 257}, r"^batch_size must be between 1 and 256"),
-        ({"max_sequence_length": 65536}, r"^max_sequence_length must be between 2 and 32768"),
-        ({"tensor_parallel_degree": 0}, r"^tensor_parallel_degree must be >= 1, got 0"),
-        ({"parameters_billion": -1}, r"^parameters_billion must be positive"),
+        ({"server": "djl"}, r"^server must be one of 'vllm', 'tgi', got 'djl'"),
+        ({"batch_size": 0}, r"^batch_size must be a whole number from 1 to 256, got 0"),
+        ({"batch_size": 257}, r"^batch_size must be a whole number from 1 to 256"),
+        (
+            {"max_sequence_length": 65536},
+            r"^max_sequence_length must be a whole number from 2 to 32768",
+        ),
+        (
+            {"tensor_parallel_degree": 0},
+            r"^tensor_parallel_degree must be a whole number >= 1, got 0",
+        ),
+        ({"parameters_billion": -1}, r"^parameters_billion must be a finite number > 0"),
         (
             {"quantization": "awq"},
             r"^quantization 'awq' is not supported by the vllm Neuron image \(allowed: none\)",
@@ -273,7 +279,7 @@ def test_explicit_instance_too_small_for_the_degree_fails_naming_it() -> None:
             {"environment": {"SM_ON_DTYPE": "float32"}},
             r"^environment may not set SM_ON_DTYPE: they come from model_id",
         ),
-        ({"model_id": " "}, r"^model_id must name a Hugging Face model"),
+        ({"model_id": " "}, r"^model_id must be a Hugging Face Hub model id"),
     ],
 )
 def test_bad_property_fails_naming_it(props, message) -> None:

@@ -156,7 +156,6 @@ def test_action_strategies(synthesized) -> None:
             },
             "idle_after, idle_alarm.after: give one",
         ),
-        ({"idle_alarm": LowUtilizationThreshold()}, "idle_alarm must be a IdleThreshold"),
         (
             {"idle_alarm": IdleThreshold(datapoints_to_alarm=7)},
             "datapoints_to_alarm of IdleAlarm must be a whole number from 1 to its 6 evaluation",
@@ -181,9 +180,22 @@ def test_bad_action_props_name_the_property() -> None:
         SustainabilityMonitor(
             stack, "A", alarm_topic=topic, alarm_action=AlarmActionStrategy.none()
         )
-    with pytest.raises(ValueError, match="alarm_action must be an AlarmActionStrategy"):
+    with pytest.raises(TypeError, match="alarm_action must be an AlarmActionStrategy"):
         SustainabilityMonitor(stack, "B", alarm_action=topic)
     with pytest.raises(ValueError, match="give at least one cloudwatch.IAlarmAction"):
         AlarmActionStrategy.custom()
-    with pytest.raises(ValueError, match="must be a cloudwatch.IAlarmAction"):
+    with pytest.raises(TypeError, match="must be a cloudwatch.IAlarmAction"):
         AlarmActionStrategy.custom("arn:aws:sns:eu-north-1:123456789012:x")
+
+
+def test_threshold_object_of_a_wrong_kind_is_a_type_error() -> None:
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    chat = RealtimeEndpoint(stack, "Chat", source=SOURCE, instance_type="ml.inf2.xlarge")
+    with pytest.raises(TypeError, match="idle_alarm must be a IdleThreshold"):
+        SustainabilityMonitor(stack, "M").monitor_realtime_endpoint(
+            chat, idle_alarm=LowUtilizationThreshold()
+        )
+    with pytest.raises(TypeError, match="datapoints_to_alarm of IdleAlarm must be a whole number"):
+        SustainabilityMonitor(stack, "N").monitor_realtime_endpoint(
+            chat, idle_alarm=IdleThreshold(datapoints_to_alarm="2")
+        )

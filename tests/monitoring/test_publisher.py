@@ -184,12 +184,6 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
     ("kwargs", "message"),
     [
         ({"endpoints": []}, "endpoints, training_jobs: give at least one endpoint or training job"),
-        ({"endpoints": X}, "endpoints: give a list, got MonitoredEndpoint("),
-        ({"training_jobs": J}, "training_jobs: give a list, got MonitoredTrainingJob("),
-        (
-            {"training_jobs": ["x"]},
-            "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob",
-        ),
         (
             {"training_jobs": [J, dataclasses.replace(J, job_name_prefix="TRAIN-1")]},
             "training_jobs[1]: the jobs of TRAIN-1 in ${Token[AWS.Region",
@@ -205,10 +199,6 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
         (
             {"training_jobs": [dataclasses.replace(J, region="mars-1")]},
             "training_jobs[0].region: unknown region 'mars-1'",
-        ),
-        (
-            {"endpoints": ["x"]},
-            "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint",
         ),
         (
             {"endpoints": [dataclasses.replace(X, region="eu-west-1")] * 2},
@@ -229,15 +219,10 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
             "endpoints[0].region: unknown region 'mars-1'; known: af-south-1",
         ),
         (
-            {"endpoints": [MonitoredEndpoint(endpoint_name=3, instance_type="ml.inf2.xlarge")]},
-            "endpoints[0].endpoint_name must be a non-empty string, got 3",
-        ),
-        (
             {"schedule": cdk.Duration.minutes(1)},
             "schedule must be a whole number of minutes from 5 minutes to 1 day, got 1 minute",
         ),
         ({"schedule": cdk.Duration.seconds(330)}, "schedule must be a whole number of minutes"),
-        ({"schedule": "60"}, "schedule must be a cdk.Duration, got '60'"),
         (
             {"namespace": "AWS/Carbon"},
             "namespace must be 1 to 255 letters, digits, spaces or . - _ / # : characters, not starting with ':' or 'AWS/'",
@@ -246,11 +231,6 @@ J = MonitoredTrainingJob(job_name_prefix="train-1", instance_type="ml.trn1.32xla
         ({"namespace": ":Carbon"}, "namespace must be 1 to 255 letters"),
         ({"namespace": "Carbon\n"}, "namespace must be 1 to 255 letters"),
         ({"namespace": "C" * 256}, "namespace must be 1 to 255 letters"),
-        ({"namespace": 5}, "namespace must be 1 to 255 letters"),
-        (
-            {"log_retention": 30},
-            "log_retention must be a logs.RetentionDays such as ONE_MONTH, got 30",
-        ),
     ],
 )
 def test_bad_props_name_the_property(kwargs, message) -> None:
@@ -350,3 +330,34 @@ def test_training_jobs_alone_are_published_by_prefix() -> None:
             }
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"endpoints": X}, "endpoints: give a list, got MonitoredEndpoint("),
+        ({"training_jobs": J}, "training_jobs: give a list, got MonitoredTrainingJob("),
+        (
+            {"training_jobs": ["x"]},
+            "training_jobs: each must be a MonitoredTrainingJob or TrainiumTrainingJob",
+        ),
+        (
+            {"endpoints": ["x"]},
+            "endpoints: each must be a MonitoredEndpoint, AsyncInferenceEndpoint",
+        ),
+        (
+            {"endpoints": [MonitoredEndpoint(endpoint_name=3, instance_type="ml.inf2.xlarge")]},
+            "endpoints[0].endpoint_name must be a non-empty string, got 3",
+        ),
+        ({"schedule": "60"}, "schedule must be a cdk.Duration, got '60'"),
+        ({"namespace": 5}, "namespace must be 1 to 255 letters"),
+        (
+            {"log_retention": 30},
+            "log_retention must be a logs.RetentionDays such as ONE_MONTH, got 30",
+        ),
+    ],
+)
+def test_props_of_a_wrong_kind_are_type_errors(kwargs, message) -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    with pytest.raises(TypeError, match=re.escape(message)):
+        CarbonMetricsPublisher(stack, "Carbon", **{"endpoints": [X], **kwargs})

@@ -91,7 +91,7 @@ def test_glacier_instant_retrieval_and_expiry() -> None:
     [
         (
             {"transition_after": cdk.Duration.hours(36)},
-            "transition_after must be a whole number of days",
+            "transition_after must be a cdk.Duration of whole days of at least 1 day, got 1 day 12 hours",
         ),
         (
             {"storage_class": s3.StorageClass.DEEP_ARCHIVE},
@@ -101,10 +101,13 @@ def test_glacier_instant_retrieval_and_expiry() -> None:
             {"expire_after": cdk.Duration.days(30)},
             "expire_after (30 days) must be longer than transition_after",
         ),
-        ({"expire_after": cdk.Duration.hours(5)}, "expire_after must be a whole number of days"),
+        (
+            {"expire_after": cdk.Duration.hours(5)},
+            "expire_after must be a cdk.Duration of whole days",
+        ),
         (
             {"noncurrent_expire_after": cdk.Duration.hours(1)},
-            "noncurrent_expire_after must be a whole",
+            "noncurrent_expire_after must be a cdk.Duration of whole days",
         ),
     ],
 )

@@ -103,15 +103,20 @@ def test_trainium2_uses_logical_neuron_cores() -> None:
             DistributedConfig(tensor_parallel=0),
             "ml.trn1.32xlarge",
             1,
-            "tensor_parallel must be a whole number >= 1",
+            "tensor_parallel must be a whole number from 1 to 2147483647",
         ),
         (
             DistributedConfig(gradient_accumulation=0),
             "ml.trn1.32xlarge",
             1,
-            "gradient_accumulation must be a whole number >= 1",
+            "gradient_accumulation must be a whole number from 1 to 2147483647",
         ),
-        (DistributedConfig(), "ml.trn1.32xlarge", 0, "instance_count must be a whole number >= 1"),
+        (
+            DistributedConfig(),
+            "ml.trn1.32xlarge",
+            0,
+            "instance_count must be a whole number from 1 to 2147483647",
+        ),
         (
             DistributedConfig(logical_nc_config=2),
             "ml.trn1.32xlarge",

@@ -604,7 +604,7 @@ def test_environment_agnostic_stack_maps_the_image_per_region(source_dir) -> Non
         ({"instance_type": "ml.m7i.xlarge"}, "instance_type: ml.m7i.xlarge"),
         ({"instance_type": "ml.x9.huge"}, "not a known instance type"),
         ({"instance_type": "ml.inf2.48xlarge"}, "allowed: ml.trn1.2xlarge"),
-        ({"instance_count": 0}, "instance_count must be a whole number >= 1"),
+        ({"instance_count": 0}, "instance_count must be a whole number from 1 to 2147483647"),
         (
             {"max_runtime": cdk.Duration.hours(4), "max_wait": cdk.Duration.hours(4)},
             "max_wait (4 hours) must be longer than max_runtime",
