@@ -15,10 +15,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``preflight`` subcommand to ``subparsers``."""
     parser = subparsers.add_parser(
         "preflight",
-        help="check that a stack's region offers its images and instance types",
+        help="check that a stack's region offers its images, instance types and Bedrock models",
         description="Check every SageMaker image against the SageMaker SDK's image tables for "
-        "its region, and every instance type against the SageMaker feature that uses it in "
-        "that region; with --aws, also ask the account for the image manifests and Service "
+        "its region, every instance type against the SageMaker feature that uses it in "
+        "that region, and every Amazon Bedrock model against the catalog's bedrock_models.csv "
+        "(hand-transcribed: a region it does not list is unknown, not a blocker); with --aws, also ask the account for the image manifests and Service "
         "Quotas. Exit 0: nothing blocks; 1: something will not deploy; 2: bad usage or "
         "unreadable input.",
     )

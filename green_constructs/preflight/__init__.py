@@ -1,8 +1,9 @@
 """Preflight: what in a synthesized app will not deploy in its region.
 
 :func:`requirements` finds what each template asks of its region (instance types per SageMaker
-feature, serving and training images); :func:`check_offline` checks them against the catalog's
-tables (botocore's API enums, the SageMaker SDK's image tables, the availability snapshot);
+feature, serving and training images, Amazon Bedrock models); :func:`check_offline` checks them
+against the catalog's tables (botocore's API enums, the SageMaker SDK's image tables, the
+availability snapshot, ``bedrock_models.csv``);
 :func:`check_account` asks an AWS account (ECR image manifests, Service Quotas).
 """
 

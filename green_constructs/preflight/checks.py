@@ -8,6 +8,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..catalog.records import FEATURE_NAMES
+from .bedrock import TABLE_NAME, model_table, profile_serves, split_profile
 from .requirements import Requirement
 
 BLOCKER = "blocker"
@@ -56,6 +57,8 @@ def check_offline(
 
     if region is None:
         return verdict(UNKNOWN, "the deployment region is unknown (pass --region)")
+    if requirement.model is not None:
+        return _check_model(requirement, region, catalog, verdict)
     if requirement.image is not None:
         return _check_image(requirement, region, mappings or {}, catalog, verdict)
     instance_type = str(requirement.instance_type)
@@ -79,6 +82,41 @@ def check_offline(
             source,
         )
     return verdict(OK, f"{instance_type} is offered for {feature} in {region}", source)
+
+
+def _check_model(requirement, region, catalog, verdict) -> Check:
+    model = str(requirement.model)
+    geography, base = split_profile(model)
+    row = model_table().get(base)
+    source = f"{TABLE_NAME} ({row.retrieved})" if row is not None else None
+    batch = requirement.feature == "bedrock-batch"
+    if row is not None and batch and not row.batch_inference:
+        return verdict(
+            UNKNOWN,
+            f"{TABLE_NAME} does not list {base} as taking batch inference "
+            f"(CreateModelInvocationJob; confidence {row.confidence})",
+            source,
+        )
+    if geography is not None:
+        if not profile_serves(geography, region):
+            return verdict(
+                BLOCKER,
+                f"the inference profile {model} serves {geography} regions, not {region}",
+                "bedrock/models.py GEOGRAPHIES",
+            )
+        return verdict(OK, f"the inference profile {model} serves {region}", source)
+    if row is None:
+        return verdict(UNKNOWN, f"Amazon Bedrock model {model} is not in {TABLE_NAME}")
+    if region not in row.regions:
+        return verdict(
+            UNKNOWN,
+            f"{TABLE_NAME} lists Amazon Bedrock model {model} in (greenest first) "
+            f"{', '.join(catalog.greenest_first(row.regions))}, not {region} (confidence "
+            f"{row.confidence}; the table may miss regions, a cross-region inference profile "
+            "may serve others)",
+            source,
+        )
+    return verdict(OK, f"Amazon Bedrock model {model} is offered in {region}", source)
 
 
 def _check_image(requirement, region, mappings, catalog, verdict) -> Check:
@@ -128,14 +166,19 @@ def deployable_regions(
     catalog: Catalog | None = None,
     allow_unknown: bool = False,
 ) -> list[str]:
-    """Regions, greenest first, where every requirement is met: each image published and
-    each instance type offered for its feature (with ``allow_unknown``, not known to be
-    missing). Images are checked as the environment-agnostic form of the app would use them
-    (the registry of each region)."""
+    """Regions, greenest first, where every requirement is met: each image published, each
+    instance type offered for its feature and each Bedrock model offered (with
+    ``allow_unknown``, not known to be missing). Images are checked as the
+    environment-agnostic form of the app would use them (the registry of each region)."""
     catalog = catalog or Catalog.default()
     accepted = (OK, UNKNOWN) if allow_unknown else (OK,)
     movable = {
-        (r.feature, r.instance_type, r.image and (r.image.repository, r.image.tag)): replace(
+        (
+            r.feature,
+            r.instance_type,
+            r.image and (r.image.repository, r.image.tag),
+            r.model,
+        ): replace(
             r,
             template="",
             resource="",

@@ -1,4 +1,5 @@
-"""What a template asks of its region: instance types per SageMaker feature, and images."""
+"""What a template asks of its region: instance types per SageMaker feature, images, and
+Amazon Bedrock models (:mod:`.bedrock`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..rules.context import TemplateContext
 from ..rules.model import Resource
 from ..rules.training_jobs import is_unknown, jobs
 from ..rules.values import as_int
+from .bedrock import BEDROCK_TYPES, model_uses
 
 _IMAGE_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
@@ -43,7 +45,8 @@ class ImageRef:
 @dataclass(frozen=True)
 class Requirement:
     """One thing a resource needs from its region: an instance type for a feature (with the
-    number of instances at most and whether on Spot), or an image."""
+    number of instances at most and whether on Spot), an image, or an Amazon Bedrock model
+    (``feature`` ``bedrock``, or ``bedrock-batch`` for a batch inference job's model)."""
 
     template: str
     resource: str
@@ -52,9 +55,12 @@ class Requirement:
     count: int = 1
     spot: bool = False
     image: ImageRef | None = None
+    model: str | None = None
 
     @property
     def subject(self) -> str:
+        if self.model is not None:
+            return self.model
         return self.image.name if self.image is not None else str(self.instance_type)
 
 
@@ -71,6 +77,11 @@ def _of(
     resource: Resource, context: TemplateContext, capacities: dict[str, int]
 ) -> Iterator[Requirement]:
     name, rid = context.name, resource.logical_id
+    if resource.type in BEDROCK_TYPES or resource.type == "AWS::StepFunctions::StateMachine":
+        for use in model_uses(resource, context):
+            yield Requirement(
+                name, rid, "bedrock-batch" if use.batch else "bedrock", model=use.model_id
+            )
     if resource.type == "AWS::SageMaker::Model":
         containers = resource.get("Containers")
         for container in [resource.get("PrimaryContainer"), *(containers or [])]:

@@ -75,6 +75,9 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "AWS::EC2::Instance",
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::AutoScalingGroup",
+            "AWS::Bedrock::Agent",
+            "AWS::Bedrock::KnowledgeBase",
+            "AWS::Bedrock::Flow",
         ),
     ),
     "GenAI-ScalingMetricDimensions": (

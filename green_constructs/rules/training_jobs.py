@@ -225,6 +225,48 @@ def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:
                     yield from _states_jobs(state[key])
 
 
+_BEDROCK_TASK = re.compile(
+    r"^arn:[^:]*:states:::(?:aws-sdk:)?bedrock:(createModelInvocationJob|invokeModel)"
+    r"(?:\.sync|\.waitForTaskToken)?$"
+)
+
+
+def bedrock_model_tasks(resource: Resource, template: TemplateContext) -> tuple[Job, ...]:
+    """Bedrock requests of a state machine naming a model: ``createModelInvocationJob``
+    (batch inference, kind ``bedrock-batch``) and ``invokeModel`` (kind ``bedrock``) tasks,
+    with their parameters (``ModelId``; ``.$`` paths unknown). Cached per resource."""
+    if resource.type != "AWS::StepFunctions::StateMachine":
+        return ()
+
+    def extract() -> tuple[Job, ...]:
+        definition = _state_machine_definition(resource)
+        return tuple(_bedrock_tasks(definition)) if isinstance(definition, dict) else ()
+
+    return template.memo(("bedrock-tasks", resource.logical_id), extract)
+
+
+def _bedrock_tasks(machine: Mapping[str, Any]) -> Iterator[Job]:
+    states = machine.get("States")
+    for name, state in states.items() if isinstance(states, dict) else ():
+        if not isinstance(state, dict):
+            continue
+        kind = state.get("Type")
+        if kind == "Task":
+            match = _BEDROCK_TASK.match(_flatten(state.get("Resource")))
+            parameters = state.get("Parameters", state.get("Arguments"))
+            if match and isinstance(parameters, dict):
+                batch = match.group(1) == "createModelInvocationJob"
+                yield Job("bedrock-batch" if batch else "bedrock", str(name), _dynamic(parameters))
+        elif kind == "Parallel":
+            for branch in state.get("Branches") or ():
+                if isinstance(branch, dict):
+                    yield from _bedrock_tasks(branch)
+        elif kind == "Map":
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), dict):
+                    yield from _bedrock_tasks(state[key])
+
+
 def _pipeline_jobs(definition: Mapping[str, Any]) -> Iterator[Job]:
     declared = definition.get("Parameters")
     defaults = {

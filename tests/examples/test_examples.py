@@ -20,6 +20,8 @@ CLEAN = [
     "batch_summarization",
     "pretrain_on_hyperpod",
     "finetune_on_trainium",
+    "rag_knowledge_base",
+    "bedrock_batch_inference",
 ]
 
 

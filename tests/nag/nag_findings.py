@@ -25,6 +25,8 @@ Key = tuple[str, str, str]
 _RULE_ID = re.compile(r"\b((?:Sustainability|GenAI)-[A-Za-z0-9]+)\b")
 _STACK = "aws:cloudformation:stack"
 _STAGE = "cdk:cloud-assembly"
+_LEVELS = ("aws:cdk:info", "aws:cdk:warning", "aws:cdk:error")
+"""Annotation types of cdk-nag 2's INFO, WARN and ERROR messages."""
 
 
 def nag_findings(assembly: cdk.cx_api.CloudAssembly) -> set[Key]:
@@ -88,7 +90,8 @@ def _stack_metadata(directory: Path) -> Iterator[dict[str, list[dict[str, Any]]]
 
 
 def _annotations(metadata: dict[str, list[dict[str, Any]]]) -> set[Key]:
-    """Our warnings and errors in one stack's metadata, each at its resource's template."""
+    """Our findings (infos, warnings, errors) in one stack's metadata, each at its resource's
+    template."""
     templates = {
         path: entry["data"]
         for path, entries in metadata.items()
@@ -100,7 +103,7 @@ def _annotations(metadata: dict[str, list[dict[str, Any]]]) -> set[Key]:
         logical_ids = [e["data"] for e in entries if e["type"] == "aws:cdk:logicalId"]
         for entry in entries:
             match = _RULE_ID.match(str(entry["data"]))
-            if entry["type"] in ("aws:cdk:warning", "aws:cdk:error") and match:
+            if entry["type"] in _LEVELS and match:
                 stack = max((p for p in templates if path.startswith(p + "/")), key=len)
                 found.add((match.group(1), templates[stack], logical_ids[0]))
     return found

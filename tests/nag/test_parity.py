@@ -11,8 +11,10 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_s3 as s3
 from nag_findings import Key, lint_findings, nag_findings
 
@@ -51,10 +53,67 @@ def _function(scope: cdk.Stack, construct_id: str, **props) -> lambda_.Function:
 
 
 def _key(rule_id: str, construct) -> Key:
-    """The finding ``rule_id`` would be on the resource of the L2 ``construct``."""
-    resource = construct.node.default_child
+    """The finding ``rule_id`` would be on the resource of the L2 (or L1) ``construct``."""
+    resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
     stack = cdk.Stack.of(resource)
     return (rule_id, stack.template_file, stack.resolve(stack.get_logical_id(resource)))
+
+
+def _collection(scope: cdk.Stack, construct_id: str) -> aoss.CfnCollection:
+    return aoss.CfnCollection(scope, construct_id, name=construct_id.lower(), type="VECTORSEARCH")
+
+
+def _bedrock_stacks(app: cdk.App) -> set[Key]:
+    """Bedrock L1s in N. Virginia (a region GenAI-RegionCarbonIntensity flags for Titan
+    embeddings, which Oregon offers): a knowledge base on an OpenSearch Serverless collection
+    with the default standby replicas, model invocation logs kept forever; and the same
+    collection in a stack tagged as production (stack tags reach its resources' Tags)."""
+    region = cdk.Environment(account="111111111111", region="us-east-1")
+    stack = cdk.Stack(app, "BedrockFixture", env=region)
+    kb = bedrock.CfnKnowledgeBase
+    collection = _collection(stack, "Vectors")
+    base = kb(
+        stack,
+        "KnowledgeBase",
+        name="manuals",
+        role_arn=f"arn:aws:iam::{stack.account}:role/kb",
+        knowledge_base_configuration=kb.KnowledgeBaseConfigurationProperty(
+            type="VECTOR",
+            vector_knowledge_base_configuration=kb.VectorKnowledgeBaseConfigurationProperty(
+                embedding_model_arn=stack.format_arn(
+                    service="bedrock",
+                    account="",
+                    resource="foundation-model",
+                    resource_name="amazon.titan-embed-text-v2:0",
+                )
+            ),
+        ),
+        storage_configuration=kb.StorageConfigurationProperty(
+            type="OPENSEARCH_SERVERLESS",
+            opensearch_serverless_configuration=kb.OpenSearchServerlessConfigurationProperty(
+                collection_arn=collection.attr_arn,
+                vector_index_name="manuals",
+                field_mapping=kb.OpenSearchServerlessFieldMappingProperty(
+                    metadata_field="metadata", text_field="text", vector_field="vector"
+                ),
+            ),
+        ),
+    )
+    invocations = logs.LogGroup(
+        stack,
+        "InvocationLogs",
+        log_group_name="/aws/bedrock/modelinvocations",
+        retention=logs.RetentionDays.INFINITE,
+    )
+    production = cdk.Stack(app, "BedrockProduction", env=region)
+    cdk.Tags.of(production).add("environment", "production")
+    _collection(production, "ProductionVectors")
+    return {
+        _key("GenAI-VectorSearchStandbyReplicas", collection),
+        _key("GenAI-KnowledgeBaseVectorStore", base),
+        _key("GenAI-RegionCarbonIntensity", base),
+        _key("Sustainability-LogGroupRetention", invocations),
+    }
 
 
 def _l2_app(outdir: str) -> tuple[cdk.App, set[Key]]:
@@ -88,8 +147,9 @@ def _l2_app(outdir: str) -> tuple[cdk.App, set[Key]]:
     uses_bucket = _function(consumer, "UsesBucket", environment={"BUCKET": later.bucket_name})
     nested = cdk.NestedStack(consumer, "Inner")
     nested_forever = logs.LogGroup(nested, "NestedForever", retention=logs.RetentionDays.INFINITE)
+    bedrock_findings = _bedrock_stacks(app)
     enable_sustainability_checks(app)
-    return app, {
+    return app, bedrock_findings | {
         _key("Sustainability-S3BucketLifecycle", plain),
         _key("Sustainability-S3NoncurrentVersionExpiration", versioned),
         _key("Sustainability-LogGroupRetention", forever),

@@ -22,6 +22,16 @@ COMPUTE_TYPES = (
 )
 """SageMaker compute and Batch compute environments (GenAI-PreviousGeneration's scope)."""
 ML_COMPUTE_TYPES = (*COMPUTE_TYPES, *EC2_TYPES)
+BEDROCK_WORKLOAD_TYPES = (
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Bedrock::Flow",
+)
+"""Bedrock resources that run model inference of their own (an agent's orchestration, a
+knowledge base's embeddings, a flow's nodes): GenAI-RegionCarbonIntensity's Bedrock scope."""
+BEDROCK_MODEL_TYPES = (*BEDROCK_WORKLOAD_TYPES, "AWS::Bedrock::IntelligentPromptRouter")
+"""Bedrock resources that name models (a prompt router picks between two per request; batch
+inference jobs are API calls: they show as state machine tasks, not resources)."""
 """Also EC2 instances, launch templates and Auto Scaling groups: ML compute on their GPU and
 Neuron instance types (their generation is Sustainability-Ec2PreviousGeneration's)."""
 _ACCELERATED_ONLY = (BATCH, *EC2_TYPES)

@@ -9,9 +9,10 @@ Electricity Maps 2025):
   a region already cleaner than that is not worth a move;
 - a region of the same geography and partition (North America, South America, Europe, Middle
   East, Africa, Asia Pacific; China, GovCloud, the ISO partitions and the European Sovereign
-  Cloud only among themselves), known to offer every instance type and image the template
-  uses, has a grid more than ``carbon_intensity_ratio`` (default 2) times cleaner: a move that
-  residency, latency and quotas can plausibly allow, and that halves the emissions at least.
+  Cloud only among themselves), known to offer every instance type, image and Amazon Bedrock
+  model the template uses, has a grid more than ``carbon_intensity_ratio`` (default 2) times
+  cleaner: a move that residency, latency and quotas can plausibly allow, and that halves the
+  emissions at least.
 
 Before, any region more than twice the greenest region anywhere was flagged (36 of 37 regions
 for a GPU endpoint, because Stockholm's grid is an order of magnitude cleaner than most); now 6
@@ -24,7 +25,14 @@ from ...catalog import Region, UnknownRegionError
 from ..context import TemplateContext
 from ..model import Resource, Severity
 from ..registry import rule
-from ._compute import ML_COMPUTE_TYPES, NEURON_KINDS, usages
+from ..training_jobs import bedrock_model_tasks
+from ._compute import (
+    BEDROCK_MODEL_TYPES,
+    BEDROCK_WORKLOAD_TYPES,
+    ML_COMPUTE_TYPES,
+    NEURON_KINDS,
+    usages,
+)
 
 _CONFIG = "AWS::SageMaker::EndpointConfig"
 
@@ -32,7 +40,7 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
 @rule(
     id="GenAI-RegionCarbonIntensity",
     severity=Severity.WARNING,
-    title="ML compute in a carbon-intensive region",
+    title="ML compute or Amazon Bedrock models in a carbon-intensive region",
     explanation=(
         "Grid carbon intensity differs more than tenfold between AWS regions, even within one "
         "geography; the same training or inference emits that much more where the grid burns "
@@ -41,29 +49,33 @@ _CONFIG = "AWS::SageMaker::EndpointConfig"
     remediation=(
         "Where data residency, latency and quotas allow, deploy the ML stack in one of the "
         "greener regions of the same geography the finding names (each offers the instance "
-        "types and images the template uses)."
+        "types, images and Amazon Bedrock models the template uses)."
     ),
     best_practices=("MLSUS-03", "SUS01-BP01"),
-    resource_types=ML_COMPUTE_TYPES,
+    resource_types=(*ML_COMPUTE_TYPES, *BEDROCK_WORKLOAD_TYPES),
     notes=(
         "Reported once per template, on the first resource that runs ML compute (any SageMaker "
         "endpoint config, or a resource with a known instance type; Batch compute environments, "
         "EC2 instances, launch templates and Auto Scaling groups count on GPU or Neuron "
-        "instances only), and only when the region is "
+        "instances only) or invokes an Amazon Bedrock model (agents, knowledge bases, flows; "
+        "batch inference jobs have no CloudFormation type and state machines that create them "
+        "are not reported, nor are intelligent prompt routers, though the models both name "
+        "narrow the regions suggested), and only when the region is "
         "known and in the catalog. It flags a region whose lifecycle grid intensity is above "
         "RuleSettings.carbon_intensity_floor (default 0.3 kgCO2e/kWh) and more than "
         "RuleSettings.carbon_intensity_ratio (default 2) times that of the greenest region of the "
         "same geography and partition (North America, South America, Europe, Middle East, "
         "Africa, Asia Pacific; China, GovCloud, ISO and the European Sovereign Cloud apart) "
-        "known to offer every instance type and image of the template (the tables "
-        "green-constructs preflight uses). RuleSettings.suggested_regions sets how many greener "
-        "regions are named."
+        "known to offer every instance type, image and Bedrock model of the template (the tables "
+        "green-constructs preflight uses; Bedrock models from bedrock_models.csv, so a model the "
+        "table does not list leaves no region to suggest and nothing is reported). "
+        "RuleSettings.suggested_regions sets how many greener regions are named."
     ),
 )
 def region_carbon_intensity(resource: Resource, template: TemplateContext) -> str | None:
     if template.region is None:
         return None
-    first, neuron = template.memo("first-compute", lambda: _first_compute(template))
+    first, neuron, bedrock = template.memo("first-compute", lambda: _first_compute(template))
     if resource.logical_id != first:
         return None
     try:
@@ -88,9 +100,13 @@ def region_carbon_intensity(resource: Resource, template: TemplateContext) -> st
         for r in offering
         if r.kgco2e_per_kwh * template.settings.carbon_intensity_ratio < here.kgco2e_per_kwh
     ][: template.settings.suggested_regions]
-    scope = "offering what the template uses" if neuron else "offering its instance types"
+    scope = (
+        "offering what the template uses" if neuron or bedrock else "offering its instance types"
+    )
+    bedrock_resource = resource.type in BEDROCK_WORKLOAD_TYPES
+    what = "invokes Amazon Bedrock models" if bedrock_resource else "runs ML compute"
     return (
-        f"{resource.logical_id} runs ML compute in {here.name}, whose grid emits "
+        f"{resource.logical_id} {what} in {here.name}, whose grid emits "
         f"{here.kgco2e_per_kwh:.3f} kgCO2e/kWh (lifecycle), {ratio:.1f} times the greenest "
         f"region of the same geography ({_AREA_NAMES.get(area, area)}) {scope}; "
         f"consider {', '.join(greener)} if residency and latency allow."
@@ -128,17 +144,25 @@ def geography(region: str) -> str:
     return _AREAS.get(region.split("-", 1)[0], region)
 
 
-def _first_compute(template: TemplateContext) -> tuple[str | None, bool]:
-    """The first compute resource of the template, and whether any compute uses Neuron."""
-    first, neuron = None, False
+def _first_compute(template: TemplateContext) -> tuple[str | None, bool, bool]:
+    """The first compute resource of the template (a Bedrock agent, knowledge base or flow
+    counts; a prompt router or a state machine creating batch inference jobs does not),
+    whether any compute uses Neuron, and whether the template names Bedrock models."""
+    first, neuron, bedrock = None, False, False
     for candidate in template.resources.values():
+        if candidate.type in BEDROCK_WORKLOAD_TYPES:
+            first = first or candidate.logical_id
+            bedrock = True
+            continue
         if candidate.type not in ML_COMPUTE_TYPES:
             continue
         found = usages(candidate, template)
         if first is None and (found or candidate.type == _CONFIG):
             first = candidate.logical_id
         neuron = neuron or any(u.family and u.family.kind in NEURON_KINDS for u in found)
-    return first, neuron
+        bedrock = bedrock or bool(bedrock_model_tasks(candidate, template))
+    bedrock = bedrock or bool(template.of_type(*BEDROCK_MODEL_TYPES))
+    return first, neuron, bedrock
 
 
 def _deployable(template: TemplateContext) -> list[Region]:
