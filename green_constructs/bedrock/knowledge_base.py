@@ -26,6 +26,7 @@ from aws_cdk import aws_s3vectors as s3vectors
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from .. import props
 from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
@@ -178,7 +179,9 @@ class ServerlessKnowledgeBase(Construct):
         window = ingestion_batching_window
         window = cdk.Duration.minutes(5) if window is None else window
         retry = cdk.Duration.minutes(15) if ingestion_retry_after is None else ingestion_retry_after
+        super().__init__(scope, construct_id)
         _check_props(
+            self,
             model=model,
             dimension=dimension,
             prefix=documents_prefix,
@@ -191,7 +194,6 @@ class ServerlessKnowledgeBase(Construct):
             name=knowledge_base_name,
             description=description,
         )
-        super().__init__(scope, construct_id)
         self.embedding_model = model
         self.embedding_dimension = dimension
         self.documents_prefix = documents_prefix
@@ -221,7 +223,7 @@ class ServerlessKnowledgeBase(Construct):
         if isinstance(given, SustainableBucket):
             return given, given.bucket
         if not all(hasattr(given, each) for each in ("bucket_arn", "arn_for_objects")):
-            raise ValueError(
+            raise TypeError(
                 f"documents_bucket must be a SustainableBucket, DatasetBucket or s3.IBucket, got "
                 f"{given!r}"
             )
@@ -609,6 +611,7 @@ def _handler_asset_dir() -> str:
 
 
 def _check_props(
+    scope: Construct,
     *,
     model: EmbeddingModel,
     dimension: int,
@@ -622,27 +625,50 @@ def _check_props(
     name: str | None,
     description: str | None,
 ) -> None:
+    """Fail on props Bedrock, Lambda or SQS would reject, naming the prop; tokens pass where
+    the value only reaches the template (the dimension names and shapes the index: concrete)."""
+    if props.is_token(dimension):
+        raise ValueError("embedding_dimension must be concrete (not a token): it shapes the index")
     model.check_dimension("embedding_dimension", dimension)
     _check_prefix(prefix)
-    _check_int(
+    props.whole_number(
+        scope,
         "chunk_max_tokens",
         chunk_max_tokens,
-        1,
-        model.max_input_tokens,
-        f"{model.model_id}'s input limit",
+        minimum=1,
+        maximum=model.max_input_tokens,
+        unit=f"({model.model_id}'s input limit)",
     )
-    _check_int("chunk_overlap_percentage", chunk_overlap_percentage, 1, 99)
-    _check_int("ingestion_batch_size", batch_size, 1, _MAX_BATCH_SIZE)
-    _check_int("max_ingestion_attempts", attempts, 1, 1000)
-    for prop, value in (("ingestion_batching_window", window), ("ingestion_retry_after", retry)):
-        if not isinstance(value, cdk.Duration):
-            raise ValueError(f"{prop} must be a cdk.Duration, got {value!r}")
-    seconds = window.to_seconds()
-    if not 0 <= seconds <= _MAX_BATCHING_WINDOW_S:
-        raise ValueError(
-            f"ingestion_batching_window must be 0 to 5 minutes (Lambda's limit), got "
-            f"{window.to_human_string()}"
+    props.whole_number(
+        scope, "chunk_overlap_percentage", chunk_overlap_percentage, minimum=1, maximum=99
+    )
+    props.whole_number(
+        scope, "ingestion_batch_size", batch_size, minimum=1, maximum=_MAX_BATCH_SIZE
+    )
+    props.whole_number(scope, "max_ingestion_attempts", attempts, minimum=1, maximum=1000)
+    props.duration(
+        scope,
+        "ingestion_batching_window",
+        window,
+        maximum=cdk.Duration.seconds(_MAX_BATCHING_WINDOW_S),
+    )
+    props.duration(scope, "ingestion_retry_after", retry, maximum=cdk.Duration.hours(12))
+    if not any(props.is_token(each) for each in (window, batch_size, retry)):
+        _check_ingestion_timing(window, batch_size, retry)
+    if name is not None:
+        props.text(
+            scope,
+            "knowledge_base_name",
+            name,
+            pattern=_NAME,
+            allowed="1 to 100 letters or digits, each optionally followed by one '-' or '_'",
         )
+    if description is not None:
+        props.text(scope, "description", description, max_length=200, allowed="1 to 200 characters")
+
+
+def _check_ingestion_timing(window: cdk.Duration, batch_size: int, retry: cdk.Duration) -> None:
+    seconds = window.to_seconds()
     if batch_size > 10 and seconds < 1:
         raise ValueError(
             "ingestion_batching_window must be at least 1 second when ingestion_batch_size is "
@@ -651,24 +677,16 @@ def _check_props(
     # Lambda asks for a visibility timeout of at least six times the function timeout (30 s)
     # plus the batching window
     least = 6 * 30 + seconds
-    if retry.to_seconds() < least or retry.to_seconds() > 12 * 3600:
+    if retry.to_seconds() < least:
         raise ValueError(
-            f"ingestion_retry_after must be {least} seconds (six function timeouts plus the "
+            f"ingestion_retry_after must be {least:g} seconds (six function timeouts plus the "
             f"batching window) to 12 hours (SQS's limit), got {retry.to_human_string()}"
         )
-    if name is not None and not cdk.Token.is_unresolved(name) and not _NAME.fullmatch(name):
-        raise ValueError(
-            "knowledge_base_name must be 1 to 100 letters or digits, each optionally followed by "
-            f"one '-' or '_', got {name!r}"
-        )
-    if description is not None and not cdk.Token.is_unresolved(description):
-        if not 1 <= len(description) <= 200:
-            raise ValueError(f"description must be 1 to 200 characters, got {len(description)}")
 
 
 def _check_prefix(prefix: str) -> None:
     if not isinstance(prefix, str):
-        raise ValueError(f"documents_prefix must be a string, got {prefix!r}")
+        raise TypeError(f"documents_prefix must be a string, got {prefix!r}")
     if cdk.Token.is_unresolved(prefix):
         return
     if not 1 <= len(prefix) <= _MAX_PREFIX or prefix.startswith("/"):
@@ -676,9 +694,3 @@ def _check_prefix(prefix: str) -> None:
             f"documents_prefix must be 1 to {_MAX_PREFIX} characters, not starting with '/', "
             f"got {prefix!r}"
         )
-
-
-def _check_int(prop: str, value: int, low: int, high: int, high_name: str | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        limit = f"{high} ({high_name})" if high_name else str(high)
-        raise ValueError(f"{prop} must be an integer from {low} to {limit}, got {value!r}")

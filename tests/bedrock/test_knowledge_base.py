@@ -426,6 +426,93 @@ def test_bad_props_are_rejected_naming_the_prop(props, message) -> None:
         ServerlessKnowledgeBase(stack, "Kb", **props)
 
 
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"documents_prefix": 3}, "^documents_prefix must be a string"),
+        ({"chunk_max_tokens": "300"}, "^chunk_max_tokens must be a whole number from 1 to 8192"),
+        ({"ingestion_batch_size": 1.5}, None),
+        ({"ingestion_batching_window": 60}, "^ingestion_batching_window must be a cdk.Duration"),
+        ({"knowledge_base_name": 7}, "^knowledge_base_name must be 1 to 100 letters"),
+    ],
+)
+def test_props_of_the_wrong_kind_are_refused_naming_the_prop(props, message) -> None:
+    stack = cdk.Stack(cdk.App(), "Kind", env=ENV)
+    expected = (ValueError, "^ingestion_batch_size must be a whole number from 1 to 10000")
+    error, pattern = expected if message is None else (TypeError, message)
+    with pytest.raises(error, match=pattern):
+        ServerlessKnowledgeBase(stack, "Kb", **props)
+
+
+@pytest.fixture(scope="module")
+def token_knowledge_base() -> tuple[Template, ServerlessKnowledgeBase]:
+    stack = cdk.Stack(cdk.App(), "Tokens", env=ENV)
+    number = {
+        name: cdk.CfnParameter(stack, name, type="Number").value_as_number
+        for name in ("ChunkTokens", "Overlap", "BatchSize", "Attempts", "Window", "Retry")
+    }
+    kb = ServerlessKnowledgeBase(
+        stack,
+        "Kb",
+        chunk_max_tokens=number["ChunkTokens"],
+        chunk_overlap_percentage=number["Overlap"],
+        ingestion_batch_size=number["BatchSize"],
+        max_ingestion_attempts=number["Attempts"],
+        ingestion_batching_window=cdk.Duration.seconds(number["Window"]),
+        ingestion_retry_after=cdk.Duration.seconds(number["Retry"]),
+        knowledge_base_name=cdk.CfnParameter(stack, "Name").value_as_string,
+        description=cdk.Fn.import_value("KbDescription"),
+    )
+    return Template.from_stack(stack), kb
+
+
+def test_token_props_reach_the_template_unchecked(token_knowledge_base) -> None:
+    template, kb = token_knowledge_base
+    template.has_resource_properties(
+        "AWS::Bedrock::KnowledgeBase",
+        {"Name": {"Ref": "Name"}, "Description": {"Fn::ImportValue": "KbDescription"}},
+    )
+    template.has_resource_properties(
+        "AWS::Bedrock::DataSource",
+        {
+            "VectorIngestionConfiguration": {
+                "ChunkingConfiguration": {
+                    "FixedSizeChunkingConfiguration": {
+                        "MaxTokens": {"Ref": "ChunkTokens"},
+                        "OverlapPercentage": {"Ref": "Overlap"},
+                    }
+                }
+            }
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {"BatchSize": {"Ref": "BatchSize"}, "MaximumBatchingWindowInSeconds": {"Ref": "Window"}},
+    )
+    template.has_resource_properties(
+        "AWS::SQS::Queue",
+        {"VisibilityTimeout": {"Ref": "Retry"}, "RedrivePolicy": Match.any_value()},
+    )
+    notes = [e.data for e in kb.node.metadata if e.type == "green-constructs:unchecked"]
+    assert [note.split(" ")[0] for note in notes] == [
+        "chunk_max_tokens",
+        "chunk_overlap_percentage",
+        "ingestion_batch_size",
+        "max_ingestion_attempts",
+        "ingestion_batching_window",
+        "ingestion_retry_after",
+        "knowledge_base_name",
+        "description",
+    ]
+
+
+def test_a_token_dimension_is_refused_naming_the_prop() -> None:
+    stack = cdk.Stack(cdk.App(), "Dimension", env=ENV)
+    dimension = cdk.CfnParameter(stack, "Dimension", type="Number").value_as_number
+    with pytest.raises(ValueError, match="^embedding_dimension must be concrete"):
+        ServerlessKnowledgeBase(stack, "Kb", embedding_dimension=dimension)
+
+
 def test_a_change_that_replaces_the_knowledge_base_changes_its_name() -> None:
     names = set()
     for dimension in (256, 512):
@@ -478,5 +565,5 @@ def test_a_library_bucket_is_used_with_its_prefix_grants() -> None:
 
 def test_documents_bucket_must_be_a_bucket() -> None:
     stack = cdk.Stack(cdk.App(), "NotABucket", env=ENV)
-    with pytest.raises(ValueError, match="documents_bucket must be"):
+    with pytest.raises(TypeError, match="documents_bucket must be"):
         ServerlessKnowledgeBase(stack, "Kb", documents_bucket="my-bucket")
