@@ -204,25 +204,33 @@ def _state_machine_definition(resource: Resource) -> Any:
     return parsed if parsed is not None else text
 
 
-def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:
+def _task_states(machine: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each Task state of ``machine``, in Parallel branches and Map processors too: its name,
+    its flattened ``Resource`` and its ``Parameters`` (or JSONata ``Arguments``) when a mapping."""
     states = machine.get("States")
     for name, state in states.items() if isinstance(states, dict) else ():
         if not isinstance(state, dict):
             continue
         kind = state.get("Type")
         if kind == "Task":
-            match = _TASK_RESOURCE.match(_flatten(state.get("Resource")))
             parameters = state.get("Parameters", state.get("Arguments"))
-            if match and match.group(1) in _TASK_KINDS and isinstance(parameters, dict):
-                yield from _job(_TASK_KINDS[match.group(1)], str(name), _dynamic(parameters))
+            if isinstance(parameters, dict):
+                yield str(name), _flatten(state.get("Resource")), parameters
         elif kind == "Parallel":
             for branch in state.get("Branches") or ():
                 if isinstance(branch, dict):
-                    yield from _states_jobs(branch)
+                    yield from _task_states(branch)
         elif kind == "Map":
             for key in ("ItemProcessor", "Iterator"):
                 if isinstance(state.get(key), dict):
-                    yield from _states_jobs(state[key])
+                    yield from _task_states(state[key])
+
+
+def _states_jobs(machine: Mapping[str, Any]) -> Iterator[Job]:
+    for name, resource, parameters in _task_states(machine):
+        match = _TASK_RESOURCE.match(resource)
+        if match and match.group(1) in _TASK_KINDS:
+            yield from _job(_TASK_KINDS[match.group(1)], name, _dynamic(parameters))
 
 
 _BEDROCK_TASK = re.compile(
@@ -246,25 +254,11 @@ def bedrock_model_tasks(resource: Resource, template: TemplateContext) -> tuple[
 
 
 def _bedrock_tasks(machine: Mapping[str, Any]) -> Iterator[Job]:
-    states = machine.get("States")
-    for name, state in states.items() if isinstance(states, dict) else ():
-        if not isinstance(state, dict):
-            continue
-        kind = state.get("Type")
-        if kind == "Task":
-            match = _BEDROCK_TASK.match(_flatten(state.get("Resource")))
-            parameters = state.get("Parameters", state.get("Arguments"))
-            if match and isinstance(parameters, dict):
-                batch = match.group(1) == "createModelInvocationJob"
-                yield Job("bedrock-batch" if batch else "bedrock", str(name), _dynamic(parameters))
-        elif kind == "Parallel":
-            for branch in state.get("Branches") or ():
-                if isinstance(branch, dict):
-                    yield from _bedrock_tasks(branch)
-        elif kind == "Map":
-            for key in ("ItemProcessor", "Iterator"):
-                if isinstance(state.get(key), dict):
-                    yield from _bedrock_tasks(state[key])
+    for name, resource, parameters in _task_states(machine):
+        match = _BEDROCK_TASK.match(resource)
+        if match:
+            batch = match.group(1) == "createModelInvocationJob"
+            yield Job("bedrock-batch" if batch else "bedrock", name, _dynamic(parameters))
 
 
 def _pipeline_jobs(definition: Mapping[str, Any]) -> Iterator[Job]:
