@@ -16,10 +16,6 @@ the timeout) in failure; ``Submitted``, ``Validating``, ``Scheduled``, ``InProgr
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-from functools import lru_cache
-from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
@@ -46,6 +42,7 @@ from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
 from ..storage.sustainable_bucket import cfn_bucket
+from .handler_function import handler_function
 from .models import BedrockModel
 
 SUCCEEDED_STATUSES = ("Completed", "PartiallyCompleted")
@@ -67,14 +64,6 @@ QUOTA_ERRORS = ("Bedrock.ServiceQuotaExceededException",)
 """Too many jobs submitted or in progress: wait for running jobs to finish."""
 _PREFIX = re.compile(r"^[a-zA-Z0-9!_.()-]+(/[a-zA-Z0-9!_.()-]+)*/$")
 _JOBS = "model-invocation-job"
-
-
-@lru_cache(maxsize=1)
-def _counter_asset_dir() -> str:
-    """A directory holding only the record counter's handler."""
-    root = Path(tempfile.mkdtemp(prefix="green-constructs-record-counter-"))
-    shutil.copyfile(Path(__file__).with_name("record_counter.py"), root / "record_counter.py")
-    return str(root)
 
 
 class BedrockBatchInference(ExecutionMetrics, Construct):
@@ -320,26 +309,18 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
             f"{self.input_prefix}.",
             applies_to=[resource_finding(role, inputs)],
         )
-        function = lambda_.Function(
+        return handler_function(
             self,
             "Counter",
+            module="record_counter",
             description="Counts the records of a Bedrock batch inference input (streaming)",
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="record_counter.handler",
-            code=lambda_.Code.from_asset(_counter_asset_dir()),
             role=role,
             log_group=log_group,
             memory_size=256,
             timeout=cdk.Duration.minutes(5),
             retry_attempts=0,
+            runtime_reason="; the handler uses only boto3.",
         )
-        acknowledge(
-            function,
-            "AwsSolutions-L1",
-            "Pinned to Python 3.12, a supported Lambda runtime; the handler uses only boto3.",
-        )
-        return function
 
     def _state_machine(
         self, timeout_hours: int, log_retention: logs.RetentionDays

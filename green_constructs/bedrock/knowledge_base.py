@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import tempfile
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
@@ -32,6 +28,7 @@ from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
 from .embedding import TITAN_TEXT_EMBEDDINGS_V2, EmbeddingModel, embedding_model
+from .handler_function import handler_function
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -542,14 +539,11 @@ class ServerlessKnowledgeBase(Construct):
             )
         )
         log_group.grant_write(role)
-        self.function = lambda_.Function(
+        self.function = handler_function(
             self,
             "IngestionFunction",
+            module="ingestion_handler",
             description="Starts one knowledge base ingestion job per batch of document changes",
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="ingestion_handler.handler",
-            code=lambda_.Code.from_asset(_handler_asset_dir()),
             role=role,
             log_group=log_group,
             memory_size=128,
@@ -558,12 +552,8 @@ class ServerlessKnowledgeBase(Construct):
                 "KNOWLEDGE_BASE_ID": self.knowledge_base_id,
                 "DATA_SOURCE_ID": self.data_source_id,
             },
-        )
-        acknowledge(
-            self.function,
-            "AwsSolutions-L1",
-            "Pinned to Python 3.12, a supported Lambda runtime whose boto3 has the bedrock-agent "
-            "ingestion job API the handler calls.",
+            runtime_reason=" whose boto3 has the bedrock-agent ingestion job API the handler "
+            "calls.",
         )
         self.function.add_event_source(
             event_sources.SqsEventSource(
@@ -600,14 +590,6 @@ def _enable_event_bridge(bucket: s3.IBucket) -> None:
         child.add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )
-
-
-@lru_cache(maxsize=1)
-def _handler_asset_dir() -> str:
-    """A directory holding only the ingestion handler (the Lambda's code)."""
-    root = Path(tempfile.mkdtemp(prefix="green-constructs-ingestion-"))
-    shutil.copyfile(Path(__file__).with_name("ingestion_handler.py"), root / "ingestion_handler.py")
-    return str(root)
 
 
 def _check_props(
