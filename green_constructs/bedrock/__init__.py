@@ -1,5 +1,6 @@
-"""Managed generative AI on Amazon Bedrock: serverless knowledge bases (RAG over S3 Vectors),
-batch inference on shared capacity, and model choice with prompt routing."""
+"""Managed generative AI on Amazon Bedrock: serverless knowledge bases (RAG over S3 Vectors, or
+OpenSearch Serverless when opted into), batch inference on shared capacity, and model choice
+with prompt routing."""
 
 from .batch_inference import BedrockBatchInference
 from .embedding import (
@@ -12,6 +13,7 @@ from .embedding import (
 from .knowledge_base import ServerlessKnowledgeBase
 from .models import BedrockModel, InferenceParameters
 from .prompt_router import PromptRouter
+from .vector_store import VectorStore
 
 __all__: list[str] = []
 __all__ += ["BedrockBatchInference", "BedrockModel", "InferenceParameters", "PromptRouter"]
@@ -22,4 +24,5 @@ __all__ += [
     "TITAN_TEXT_EMBEDDINGS_V2",
     "EmbeddingModel",
     "ServerlessKnowledgeBase",
+    "VectorStore",
 ]

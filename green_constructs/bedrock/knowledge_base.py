@@ -1,5 +1,6 @@
-"""``ServerlessKnowledgeBase``: a Bedrock knowledge base over S3 documents, vectors in S3 Vectors,
-ingested in batches when documents change. Nothing runs between queries and ingestions."""
+"""``ServerlessKnowledgeBase``: a Bedrock knowledge base over S3 documents, vectors in S3 Vectors
+(or, opted into, OpenSearch Serverless), ingested in batches when documents change. With S3
+Vectors nothing runs between queries and ingestions."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3vectors as s3vectors
 from aws_cdk import aws_sqs as sqs
@@ -29,6 +31,13 @@ from ..nag.finding_names import resource_finding
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
 from .embedding import TITAN_TEXT_EMBEDDINGS_V2, EmbeddingModel, embedding_model
 from .handler_function import handler_function
+from .vector_store import (
+    METADATA_FIELD,
+    TEXT_FIELD,
+    VECTOR_FIELD,
+    VectorStore,
+    opensearch_serverless_store,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -62,9 +71,19 @@ class ServerlessKnowledgeBase(Construct):
     - Documents: ``documents_prefix`` of a new :class:`~green_constructs.storage.DatasetBucket`
       (KMS, versioned, retained, cooled to Intelligent-Tiering) or of ``documents_bucket``.
     - Vectors: an Amazon S3 Vectors bucket (KMS) and index (cosine, float32) whose dimension is
-      the embedding model's; billed per vector stored and query, nothing provisioned. (An
-      OpenSearch Serverless collection keeps at least 2 OCUs up around the clock with standby
-      replicas, its default, and 1 without.)
+      the embedding model's; billed per vector stored and query, nothing provisioned. Opt in to
+      OpenSearch Serverless with ``vector_store=VectorStore.opensearch_serverless()`` (hybrid
+      search, lower latency): a ``VECTORSEARCH`` collection whose OCUs never idle. AWS
+      documents 2 OCUs at creation without standby replicas and 4 with them, scaling down to a
+      minimum of 0.5 OCU for indexing plus 0.5 for search (1 OCU) without and 1 + 1 (2 OCUs)
+      with (OpenSearch Service developer guide, "Managing capacity limits for Amazon
+      OpenSearch Serverless", serverless-scaling.html, read 2026-12-05). Standby replicas are
+      off unless ``production=True``. See :class:`VectorStore`.
+    - Logs: the knowledge base's application logs (ingestion status of each document) go to
+      a log group through CloudWatch Logs vended log delivery (``APPLICATION_LOGS``, Bedrock
+      user guide "Monitor knowledge bases using CloudWatch Logs", knowledge-bases-logging,
+      read 2026-12-05). CloudWatch Logs adds the log group's resource policy for
+      ``delivery.logs.amazonaws.com`` at deployment.
     - Embeddings: Amazon Titan Text Embeddings V2 at 512 dimensions by default. AWS measured
       that 512 dimensions keep about 99% (256: about 97%) of the retrieval accuracy of 1024
       (AWS News Blog launch post, 2024-04-30): half the bytes stored and scanned per query.
@@ -95,11 +114,16 @@ class ServerlessKnowledgeBase(Construct):
         ``recommended_dimension`` (512 for Titan Text Embeddings V2).
     :param chunk_max_tokens: tokens per chunk (1 to the model's input limit). Default: 300.
     :param chunk_overlap_percentage: overlap of adjacent chunks (1-99). Default: 20.
-    :param encryption_key: key of the vector bucket. Default: a new key with rotation, removed
-        with the vectors (``vector_removal_policy``).
-    :param vector_removal_policy: what happens to the vector bucket and index when they leave
-        the stack. Vectors are derived from the documents (an ingestion rebuilds them).
-        Default: ``RemovalPolicy.DESTROY``.
+    :param vector_store: where the vectors are: :meth:`VectorStore.s3_vectors` or
+        :meth:`VectorStore.opensearch_serverless`. Default: S3 Vectors.
+    :param encryption_key: key of the vector bucket (S3 Vectors) or collection (OpenSearch
+        Serverless). Default: S3 Vectors, a new key with rotation, removed with the vectors
+        (``vector_removal_policy``); OpenSearch Serverless, an AWS owned key, so that the
+        collection shares the OCUs of the account's vector collections on that key instead of
+        starting its own.
+    :param vector_removal_policy: what happens to the vector bucket and index (or collection
+        and index) when they leave the stack. Vectors are derived from the documents (an
+        ingestion rebuilds them). Default: ``RemovalPolicy.DESTROY``.
     :param ingestion_batching_window: how long Lambda gathers events before a batch (0 to 5
         minutes). Default: 5 minutes.
     :param ingestion_batch_size: the most events in a batch (1-10,000). Default: 1,000.
@@ -113,7 +137,10 @@ class ServerlessKnowledgeBase(Construct):
         change the name with them. Default: from the construct path and a hash of the model
         and dimension.
     :param description: the knowledge base's description. Default: none.
-    :param log_retention: retention of the ingestion function's logs. Default: one month.
+    :param log_retention: retention of the ingestion function's logs and of the knowledge
+        base's logs. Default: one month.
+    :param knowledge_base_logs: deliver the knowledge base's application logs to a log group.
+        Default: True.
     """
 
     knowledge_base: bedrock.CfnKnowledgeBase
@@ -124,8 +151,10 @@ class ServerlessKnowledgeBase(Construct):
     """The vectors' size (the index's dimension and the knowledge base's)."""
     documents_prefix: str
     """The documents' key prefix (the data source's inclusion prefix)."""
-    encryption_key: kms.IKey
-    """The key encrypting the vectors."""
+    encryption_key: kms.IKey | None
+    """The key encrypting the vectors; None on OpenSearch Serverless with an AWS owned key."""
+    vector_store: VectorStore
+    """Where the vectors are."""
     data_source: bedrock.CfnDataSource
     """The S3 data source."""
     documents: SustainableBucket | None
@@ -133,10 +162,18 @@ class ServerlessKnowledgeBase(Construct):
     None when ``documents_bucket`` is another ``s3.IBucket``."""
     documents_bucket: s3.IBucket
     """The bucket holding the documents."""
-    vector_bucket: s3vectors.CfnVectorBucket
-    """The S3 Vectors bucket."""
-    vector_index: s3vectors.CfnIndex
-    """The S3 Vectors index holding the knowledge base's vectors."""
+    vector_bucket: s3vectors.CfnVectorBucket | None
+    """The S3 Vectors bucket (None on OpenSearch Serverless)."""
+    vector_index: s3vectors.CfnIndex | None
+    """The S3 Vectors index holding the knowledge base's vectors (None on OpenSearch
+    Serverless)."""
+    collection: aoss.CfnCollection | None
+    """The OpenSearch Serverless collection (None on S3 Vectors)."""
+    collection_index: aoss.CfnIndex | None
+    """The OpenSearch Serverless vector index (None on S3 Vectors)."""
+    log_group: logs.LogGroup | None
+    """Where the knowledge base's application logs go (None with ``knowledge_base_logs``
+    False)."""
     role: iam.Role
     """The role Bedrock assumes for the knowledge base."""
     queue: sqs.Queue
@@ -159,6 +196,7 @@ class ServerlessKnowledgeBase(Construct):
         embedding_dimension: int | None = None,
         chunk_max_tokens: int = 300,
         chunk_overlap_percentage: int = 20,
+        vector_store: VectorStore | None = None,
         encryption_key: kms.IKey | None = None,
         vector_removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.DESTROY,
         ingestion_batching_window: cdk.Duration | None = None,
@@ -168,6 +206,7 @@ class ServerlessKnowledgeBase(Construct):
         knowledge_base_name: str | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        knowledge_base_logs: bool = True,
     ) -> None:
         model = _model(embedding_model)
         dimension = (
@@ -196,21 +235,37 @@ class ServerlessKnowledgeBase(Construct):
         self.documents_prefix = documents_prefix
         self.documents, self.documents_bucket = self._documents(documents_bucket)
         _enable_event_bridge(self.documents_bucket)
+        store = VectorStore.s3_vectors() if vector_store is None else vector_store
+        if not isinstance(store, VectorStore):
+            raise TypeError(
+                "vector_store must be VectorStore.s3_vectors() or "
+                f"VectorStore.opensearch_serverless(), got {store!r}"
+            )
+        self.vector_store = store
+        self.vector_bucket = self.vector_index = None
+        self.collection = self.collection_index = None
 
-        self.encryption_key = encryption_key or kms.Key(
-            self,
-            "VectorKey",
-            description=f"Encrypts the vectors of {self.node.path}",
-            enable_key_rotation=True,
-            # the key goes (after KMS's waiting period) only when the vectors it protects do
-            removal_policy=vector_removal_policy,
-        )
-        self._vector_store(vector_removal_policy)
+        self.encryption_key = encryption_key
+        if encryption_key is None and store.kind == "S3_VECTORS":
+            self.encryption_key = kms.Key(
+                self,
+                "VectorKey",
+                description=f"Encrypts the vectors of {self.node.path}",
+                enable_key_rotation=True,
+                # the key goes (after KMS's waiting period) only when the vectors it protects do
+                removal_policy=vector_removal_policy,
+            )
         self.role = self._role()
+        if store.kind == "S3_VECTORS":
+            self._s3_vectors(vector_removal_policy)
+        else:
+            self._opensearch_serverless(vector_removal_policy)
+        self._grant_read_documents(self.role)
         self.knowledge_base = self._knowledge_base(knowledge_base_name, description)
         self.node.default_child = self.knowledge_base
         self.data_source = self._data_source(chunk_max_tokens, chunk_overlap_percentage)
         self._ingestion(window, ingestion_batch_size, retry, max_ingestion_attempts, log_retention)
+        self.log_group = self._log_delivery(log_retention) if knowledge_base_logs else None
 
     def _documents(
         self, given: SustainableBucket | s3.IBucket | None
@@ -311,8 +366,9 @@ class ServerlessKnowledgeBase(Construct):
 
     # ---- resources --------------------------------------------------------------------------
 
-    def _vector_store(self, removal_policy: cdk.RemovalPolicy) -> None:
+    def _s3_vectors(self, removal_policy: cdk.RemovalPolicy) -> None:
         stack = cdk.Stack.of(self)
+        assert self.encryption_key is not None  # created for S3 Vectors when not given
         self.vector_bucket = s3vectors.CfnVectorBucket(
             self,
             "VectorBucket",
@@ -362,6 +418,30 @@ class ServerlessKnowledgeBase(Construct):
         )
         self.vector_bucket.apply_removal_policy(removal_policy)
         self.vector_index.apply_removal_policy(removal_policy)
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=list(VECTOR_STORE_ACTIONS), resources=[self.vector_index.attr_index_arn]
+            )
+        )
+        self.encryption_key.grant(self.role, "kms:Decrypt", "kms:GenerateDataKey")
+
+    def _opensearch_serverless(self, removal_policy: cdk.RemovalPolicy) -> None:
+        resources = opensearch_serverless_store(
+            self,
+            self.vector_store,
+            dimension=self.embedding_dimension,
+            index_name=self._index_name(),
+            reader_arn=self.role.role_arn,
+            encryption_key=self.encryption_key,
+            removal_policy=removal_policy,
+        )
+        self.collection = resources.collection
+        self.collection_index = resources.index
+        # Bedrock user guide, kb-permissions: the role calls the collection's API, which the
+        # data access policy then authorizes per index
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["aoss:APIAccessAll"], resources=[self.collection.attr_arn])
+        )
 
     def _role(self) -> iam.Role:
         stack = cdk.Stack.of(self)
@@ -391,13 +471,6 @@ class ServerlessKnowledgeBase(Construct):
                 actions=["bedrock:InvokeModel"], resources=[self.embedding_model_arn]
             )
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=list(VECTOR_STORE_ACTIONS), resources=[self.vector_index.attr_index_arn]
-            )
-        )
-        self.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
-        self._grant_read_documents(role)
         return role
 
     def _grant_read_documents(self, role: iam.Role) -> None:
@@ -446,16 +519,84 @@ class ServerlessKnowledgeBase(Construct):
                     ),
                 ),
             ),
-            storage_configuration=bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+            storage_configuration=self._storage_configuration(),
+        )
+        # Bedrock checks its access when the knowledge base is created: policies first
+        knowledge_base.node.add_dependency(self.role)
+        if self.collection_index is not None:
+            # and its index, which Bedrock does not create
+            knowledge_base.node.add_dependency(self.collection_index)
+            acknowledge(
+                knowledge_base,
+                "GenAI-KnowledgeBaseVectorStore",
+                "OpenSearch Serverless chosen deliberately (VectorStore.opensearch_serverless()) "
+                "for hybrid search or query latency S3 Vectors does not offer; standby replicas "
+                "are off unless declared production.",
+            )
+        return knowledge_base
+
+    def _storage_configuration(self) -> bedrock.CfnKnowledgeBase.StorageConfigurationProperty:
+        if self.vector_index is not None:
+            return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
                 type="S3_VECTORS",
                 s3_vectors_configuration=bedrock.CfnKnowledgeBase.S3VectorsConfigurationProperty(
                     index_arn=self.vector_index.attr_index_arn
                 ),
+            )
+        assert self.collection is not None and self.collection_index is not None
+        return bedrock.CfnKnowledgeBase.StorageConfigurationProperty(
+            type="OPENSEARCH_SERVERLESS",
+            opensearch_serverless_configuration=bedrock.CfnKnowledgeBase.OpenSearchServerlessConfigurationProperty(
+                collection_arn=self.collection.attr_arn,
+                vector_index_name=self.collection_index.index_name,
+                field_mapping=bedrock.CfnKnowledgeBase.OpenSearchServerlessFieldMappingProperty(
+                    vector_field=VECTOR_FIELD, text_field=TEXT_FIELD, metadata_field=METADATA_FIELD
+                ),
             ),
         )
-        # Bedrock checks its access when the knowledge base is created: policies first
-        knowledge_base.node.add_dependency(self.role)
-        return knowledge_base
+
+    def _index_name(self) -> str:
+        """The OpenSearch index's name: a change of model or dimension replaces the index, and
+        the replacement's name must differ from the old one's."""
+        model = self.embedding_model.model_id
+        return f"bedrock-kb-{_short_hash(model, str(self.embedding_dimension))}"
+
+    def _log_delivery(self, retention: logs.RetentionDays) -> logs.LogGroup:
+        """The knowledge base's application logs to a log group (CloudWatch Logs vended logs:
+        a delivery source on the knowledge base, a destination on the log group, a delivery
+        pairing them)."""
+        stack = cdk.Stack.of(self)
+        log_group = logs.LogGroup(
+            self, "KnowledgeBaseLogs", retention=retention, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        # names are unique per account and Region (1-60 characters of [\w-])
+        name = f"kb-{_short_hash(self.node.path, stack.stack_name)}"
+        source = logs.CfnDeliverySource(
+            self,
+            "LogSource",
+            name=f"{name}-source",
+            log_type="APPLICATION_LOGS",
+            resource_arn=self.knowledge_base_arn,
+        )
+        destination = logs.CfnDeliveryDestination(
+            self,
+            "LogDestination",
+            name=f"{name}-logs",
+            destination_resource_arn=stack.format_arn(
+                service="logs",
+                resource="log-group",
+                resource_name=log_group.log_group_name,
+                arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+            ),
+        )
+        delivery = logs.CfnDelivery(
+            self,
+            "LogDelivery",
+            delivery_source_name=source.name,
+            delivery_destination_arn=destination.attr_arn,
+        )
+        delivery.node.add_dependency(source)
+        return log_group
 
     def _data_source(self, max_tokens: int, overlap: int) -> bedrock.CfnDataSource:
         return bedrock.CfnDataSource(

@@ -282,9 +282,9 @@ def test_an_arm64_function_takes_large_batches_after_the_batching_window(templat
             "ScalingConfig": {"MaximumConcurrency": 2},
         },
     )
-    log_group_id, log_group = _only(template, "AWS::Logs::LogGroup")
+    log_group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
+    log_group = template.find_resources("AWS::Logs::LogGroup")[log_group_id]
     assert log_group["Properties"]["RetentionInDays"] == 30
-    assert props["LoggingConfig"] == {"LogGroup": {"Ref": log_group_id}}
 
 
 def test_knowledge_base_role_reaches_only_the_model_index_and_prefix(template) -> None:
@@ -550,3 +550,32 @@ def test_documents_bucket_must_be_a_bucket() -> None:
     stack = cdk.Stack(cdk.App(), "NotABucket", env=ENV)
     with pytest.raises(TypeError, match="documents_bucket must be"):
         ServerlessKnowledgeBase(stack, "Kb", documents_bucket="my-bucket")
+
+
+def test_knowledge_base_logs_go_to_a_log_group_with_retention(template) -> None:
+    kb_id, _ = _only(template, "AWS::Bedrock::KnowledgeBase")
+    source_id, source = _only(template, "AWS::Logs::DeliverySource")
+    assert source["Properties"]["LogType"] == "APPLICATION_LOGS"
+    assert source["Properties"]["ResourceArn"] == {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]}
+    destination_id, destination = _only(template, "AWS::Logs::DeliveryDestination")
+    arn = destination["Properties"]["DestinationResourceArn"]["Fn::Join"][1]
+    [log_group_ref] = [part for part in arn if isinstance(part, dict) and "Ref" in part][1:]
+    log_group = template.find_resources("AWS::Logs::LogGroup")[log_group_ref["Ref"]]
+    assert log_group["Properties"]["RetentionInDays"] == 30
+    _, delivery = _only(template, "AWS::Logs::Delivery")
+    assert delivery["Properties"] == {
+        "DeliverySourceName": source["Properties"]["Name"],
+        "DeliveryDestinationArn": {"Fn::GetAtt": [destination_id, "Arn"]},
+    }
+    assert source_id in delivery["DependsOn"]
+
+
+def test_knowledge_base_logs_can_be_turned_off() -> None:
+    stack = cdk.Stack(cdk.App(), "NoLogs", env=ENV)
+    kb = ServerlessKnowledgeBase(stack, "Kb", knowledge_base_logs=False)
+    assert kb.log_group is None
+    template = Template.from_stack(stack)
+    for each in ("AWS::Logs::DeliverySource", "AWS::Logs::Delivery"):
+        assert template.find_resources(each) == {}
+    # the vectors stay in S3 Vectors by default
+    assert kb.collection is None and kb.vector_index is not None
