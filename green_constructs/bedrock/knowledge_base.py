@@ -80,7 +80,8 @@ class ServerlessKnowledgeBase(Construct):
       OpenSearch Serverless", serverless-scaling.html, read 2026-12-05). Standby replicas are
       off unless ``production=True``. See :class:`VectorStore`.
     - Logs: the knowledge base's application logs (ingestion status of each document) go to
-      a log group through CloudWatch Logs vended log delivery (``APPLICATION_LOGS``, Bedrock
+      a log group under ``/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/`` through
+      CloudWatch Logs vended log delivery (``APPLICATION_LOGS``, Bedrock
       user guide "Monitor knowledge bases using CloudWatch Logs", knowledge-bases-logging,
       read 2026-12-05). CloudWatch Logs adds the log group's resource policy for
       ``delivery.logs.amazonaws.com`` at deployment.
@@ -567,7 +568,16 @@ class ServerlessKnowledgeBase(Construct):
         pairing them)."""
         stack = cdk.Stack.of(self)
         log_group = logs.LogGroup(
-            self, "KnowledgeBaseLogs", retention=retention, removal_policy=cdk.RemovalPolicy.DESTROY
+            self,
+            "KnowledgeBaseLogs",
+            # under /aws/vendedlogs/: CloudWatch Logs covers the prefix with one wildcard in its
+            # account-wide delivery resource policy (5,120 characters) instead of one ARN per
+            # group (CloudWatch Logs user guide, "Enabling logging from AWS services")
+            # (stack names are unique per account and Region, unique ids within a stack)
+            log_group_name="/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/"
+            f"{stack.stack_name}/{cdk.Names.unique_id(self)}",
+            retention=retention,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         # names are unique per account and Region (1-60 characters of [\w-])
         name = f"kb-{_short_hash(self.node.path, stack.stack_name)}"
@@ -582,12 +592,7 @@ class ServerlessKnowledgeBase(Construct):
             self,
             "LogDestination",
             name=f"{name}-logs",
-            destination_resource_arn=stack.format_arn(
-                service="logs",
-                resource="log-group",
-                resource_name=log_group.log_group_name,
-                arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-            ),
+            destination_resource_arn=log_group.log_group_arn,
         )
         delivery = logs.CfnDelivery(
             self,

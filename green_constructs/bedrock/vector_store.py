@@ -78,6 +78,11 @@ class VectorStore:
         Service developer guide, serverless-scaling, read 2026-12-05). Billed per OCU-hour
         whether or not anything is indexed or searched.
 
+        The collection's endpoint takes requests from the internet, each SigV4-signed and
+        authorized by a data access policy naming only the knowledge base's role and the
+        index's creator: Bedrock and CloudFormation's index handler call it from outside any
+        VPC.
+
         :param production: standby replicas in another Availability Zone (``StandbyReplicas:
             ENABLED``), which double the OCUs. Default: False (``DISABLED``), for development,
             test and other non-critical stores.

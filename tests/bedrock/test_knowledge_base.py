@@ -558,10 +558,14 @@ def test_knowledge_base_logs_go_to_a_log_group_with_retention(template) -> None:
     assert source["Properties"]["LogType"] == "APPLICATION_LOGS"
     assert source["Properties"]["ResourceArn"] == {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]}
     destination_id, destination = _only(template, "AWS::Logs::DeliveryDestination")
-    arn = destination["Properties"]["DestinationResourceArn"]["Fn::Join"][1]
-    [log_group_ref] = [part for part in arn if isinstance(part, dict) and "Ref" in part][1:]
-    log_group = template.find_resources("AWS::Logs::LogGroup")[log_group_ref["Ref"]]
+    log_group_id, attribute = destination["Properties"]["DestinationResourceArn"]["Fn::GetAtt"]
+    assert attribute == "Arn"
+    log_group = template.find_resources("AWS::Logs::LogGroup")[log_group_id]
     assert log_group["Properties"]["RetentionInDays"] == 30
+    # under /aws/vendedlogs/, which CloudWatch Logs' delivery resource policy covers by prefix
+    assert log_group["Properties"]["LogGroupName"].startswith(
+        "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/"
+    )
     _, delivery = _only(template, "AWS::Logs::Delivery")
     assert delivery["Properties"] == {
         "DeliverySourceName": source["Properties"]["Name"],

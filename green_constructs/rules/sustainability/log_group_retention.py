@@ -6,7 +6,8 @@ API call; cfn-lint 1.58's schemas list no ``AWS::Bedrock::*`` resource for it), 
 shows only the log group it writes to; knowledge bases (and other Bedrock resources) send their
 application logs through ``AWS::Logs::DeliverySource`` -> ``AWS::Logs::Delivery`` ->
 ``AWS::Logs::DeliveryDestination`` -> the log group. The message says when a log group receives
-Bedrock logs: a name under ``/aws/bedrock/`` or a delivery from an ``AWS::Bedrock::*`` source.
+Bedrock logs: a name under ``/aws/bedrock/`` or ``/aws/vendedlogs/bedrock/``, or a delivery from
+an ``AWS::Bedrock::*`` source.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from ..registry import rule
 
 _SOURCE = "AWS::Logs::DeliverySource"
 _DESTINATION = "AWS::Logs::DeliveryDestination"
+_BEDROCK_LOG_PREFIXES = ("/aws/bedrock/", "/aws/vendedlogs/bedrock/")
+"""Log group names of Bedrock's logs: the user guide's convention for invocation logs, and the
+vended logs prefix (CloudWatch Logs' advice for logs services deliver) with a bedrock segment,
+as ``ServerlessKnowledgeBase`` names its application logs."""
 
 
 @rule(
@@ -55,7 +60,7 @@ def _bedrock_logs(resource: Resource, template: TemplateContext) -> str | None:
     if source is not None:
         return f"Amazon Bedrock logs of {source}"
     name = resource.get("LogGroupName")
-    if isinstance(name, str) and name.lower().startswith("/aws/bedrock/"):
+    if isinstance(name, str) and name.lower().startswith(_BEDROCK_LOG_PREFIXES):
         return "Amazon Bedrock logs"
     return None
 
