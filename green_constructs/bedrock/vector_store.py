@@ -233,9 +233,11 @@ def opensearch_serverless_store(
 
 
 def collection_name(scope: Construct) -> str:
-    """A collection (and security policy) name unique to ``scope``'s path: 3-32 characters,
-    lowercase letters, digits and hyphens, starting with a letter."""
-    return f"kb-{hashlib.sha256(scope.node.path.encode()).hexdigest()[:20]}"
+    """A collection (and security policy) name unique to ``scope``'s path and stack name (names
+    are unique per account and Region, and one app may deploy a stack under several names):
+    3-32 characters, lowercase letters, digits and hyphens, starting with a letter."""
+    key = f"{cdk.Stack.of(scope).stack_name}\0{scope.node.path}"
+    return f"kb-{hashlib.sha256(key.encode()).hexdigest()[:20]}"
 
 
 def _index_creator(scope: Construct, store: VectorStore) -> str:

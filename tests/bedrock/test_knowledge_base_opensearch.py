@@ -187,3 +187,13 @@ def _role_id(template: Template) -> str:
         == {"Service": "bedrock.amazonaws.com"}
     ]
     return role_id
+
+
+def test_one_stack_deployed_under_two_names_gets_two_collection_names() -> None:
+    names = set()
+    for stack_name in ("Rag-dev", "Rag-prod"):
+        stack = cdk.Stack(cdk.App(), "Rag", stack_name=stack_name, env=ENV)
+        kb = ServerlessKnowledgeBase(stack, "Kb", vector_store=VectorStore.opensearch_serverless())
+        assert kb.collection is not None
+        names.add(kb.collection.name)
+    assert len(names) == 2
