@@ -4,8 +4,8 @@
 A LoRA fine-tuning pipeline on Trainium (Spot capacity, checkpoints) whose merged model the
 asynchronous LLM endpoint on Inferentia2 then serves, scaling to zero when no requests wait,
 with the sustainability packs enabled. The default region (us-west-2) is the lowest-carbon one
-offering everything the app uses; override the environment with ``-c account=123456789012
--c region=us-east-1``.
+offering everything the app uses. The account is the CDK CLI's (its credentials), else a
+placeholder; override either with ``-c account=123456789012 -c region=us-east-1``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import AsyncInferenceEndpoint, HuggingFaceNeuronModel  # noqa: E402
 from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
@@ -58,7 +59,7 @@ class AsyncLlmEndpointStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     AsyncLlmEndpointStack(
-        app, "AsyncLlmEndpoint", env=cdk.Environment(account="123456789012", region="eu-west-3")
+        app, "AsyncLlmEndpoint", env=environment_from_context(app, default_region="eu-west-3")
     )
     enable_sustainability_checks(app)
     return app

@@ -16,6 +16,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import (  # noqa: E402
     BatchStrategy,
     BatchTransformPipeline,
@@ -60,7 +61,7 @@ class BatchSummarizationStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     BatchSummarizationStack(
-        app, "BatchSummarization", env=cdk.Environment(account="123456789012", region="eu-west-3")
+        app, "BatchSummarization", env=environment_from_context(app, default_region="eu-west-3")
     )
     enable_sustainability_checks(app)
     return app

@@ -21,6 +21,7 @@ from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 from green_constructs.bedrock import BedrockBatchInference, BedrockModel  # noqa: E402
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 REGION = "us-west-2"
@@ -64,7 +65,7 @@ class BedrockBatchInferenceStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     BedrockBatchInferenceStack(
-        app, "BedrockBatchInference", env=cdk.Environment(account="123456789012", region=REGION)
+        app, "BedrockBatchInference", env=environment_from_context(app, default_region=REGION)
     )
     enable_sustainability_checks(app)
     return app

@@ -18,6 +18,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.training import (  # noqa: E402
@@ -74,7 +75,7 @@ class FinetuneStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     FinetuneStack(
-        app, "FinetuneOnTrainium", env=cdk.Environment(account="123456789012", region="us-west-2")
+        app, "FinetuneOnTrainium", env=environment_from_context(app, default_region="us-west-2")
     )
     enable_sustainability_checks(app)
     return app

@@ -21,6 +21,7 @@ from aws_cdk import aws_s3 as s3  # noqa: E402
 from aws_cdk import aws_sagemaker as sagemaker  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 TGI_GPU_IMAGE = (
@@ -91,7 +92,7 @@ def build_app(outdir: str | None = None) -> cdk.App:
     NaiveLlmEndpointStack(
         app,
         "NaiveLlmEndpoint",
-        env=cdk.Environment(account="123456789012", region="us-east-1"),
+        env=environment_from_context(app, default_region="us-east-1"),
     )
     enable_sustainability_checks(app)
     return app

@@ -17,6 +17,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_fsx as fsx  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import DEFAULT_ACCOUNT, environment_from_context  # noqa: E402
 from green_constructs.monitoring import SustainabilityMonitor  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 from green_constructs.storage import DatasetBucket  # noqa: E402
@@ -26,7 +27,7 @@ from green_constructs.training import (  # noqa: E402
     TrainiumWorkerGroup,
 )
 
-ACCOUNT, REGION = "123456789012", "us-west-2"
+REGION = "us-west-2"
 
 
 class PretrainOnHyperPodStack(cdk.Stack):
@@ -51,15 +52,13 @@ class PretrainOnHyperPodStack(cdk.Stack):
 
 
 def build_app(outdir: str | None = None) -> cdk.App:
-    # The Availability Zones a `cdk synth` would look up for this account and region.
-    zones = [f"{REGION}{zone}" for zone in "abc"]
-    app = cdk.App(
-        outdir=outdir,
-        context={f"availability-zones:account={ACCOUNT}:region={REGION}": zones},
-    )
-    PretrainOnHyperPodStack(
-        app, "PretrainOnHyperPod", env=cdk.Environment(account=ACCOUNT, region=REGION)
-    )
+    app = cdk.App(outdir=outdir)
+    env = environment_from_context(app, default_region=REGION)
+    if env.account == DEFAULT_ACCOUNT:
+        # without credentials: the Availability Zones a `cdk synth` would look up
+        zones = [f"{env.region}{zone}" for zone in "abc"]
+        app.node.set_context(f"availability-zones:account={env.account}:region={env.region}", zones)
+    PretrainOnHyperPodStack(app, "PretrainOnHyperPod", env=env)
     enable_sustainability_checks(app)
     return app
 

@@ -18,6 +18,7 @@ from aws_cdk import aws_applicationautoscaling as appscaling  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.inference import (  # noqa: E402
     HuggingFaceNeuronModel,
     OffHoursSchedule,
@@ -67,7 +68,7 @@ class RealtimeInf2ChatStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     RealtimeInf2ChatStack(
-        app, "RealtimeInf2Chat", env=cdk.Environment(account="123456789012", region="eu-north-1")
+        app, "RealtimeInf2Chat", env=environment_from_context(app, default_region="eu-north-1")
     )
     enable_sustainability_checks(app)
     return app
