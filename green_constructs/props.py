@@ -34,6 +34,12 @@ def is_token(value: object) -> bool:
     return isinstance(value, (str, list)) and cdk.Token.is_unresolved(value)
 
 
+def number_text(number: float) -> str:
+    """A whole number as text (an environment variable's value), or the token expression of a
+    number token (``str()`` of a number token is not the token)."""
+    return cdk.Token.as_string(number) if is_token(number) else str(int(number))
+
+
 def note_token(scope: IConstruct, name: str, allowed: str) -> None:
     """Record on ``scope`` that prop ``name`` is a token, not checked against ``allowed``."""
     scope.node.add_metadata(

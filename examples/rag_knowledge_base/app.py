@@ -20,6 +20,7 @@ from aws_cdk import aws_iam as iam  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 from green_constructs.bedrock import ServerlessKnowledgeBase  # noqa: E402
+from green_constructs.environment import environment_from_context  # noqa: E402
 from green_constructs.nag import enable_sustainability_checks  # noqa: E402
 
 REGION = "us-west-2"
@@ -61,9 +62,10 @@ class RagKnowledgeBaseStack(cdk.Stack):
         )
         cloudwatch.Alarm(
             self,
-            "IngestionBacklog",
-            alarm_description="Document changes have waited over three hours for an ingestion",
-            metric=knowledge_base.metric_ingestion_backlog(period=cdk.Duration.hours(1)),
+            "IngestionWaiting",
+            alarm_description="Document changes have waited over three hours for running "
+            "ingestion jobs",
+            metric=knowledge_base.metric_ingestion_waiting(period=cdk.Duration.hours(1)),
             threshold=1,
             evaluation_periods=3,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -76,7 +78,7 @@ class RagKnowledgeBaseStack(cdk.Stack):
 def build_app(outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir)
     RagKnowledgeBaseStack(
-        app, "RagKnowledgeBase", env=cdk.Environment(account="123456789012", region=REGION)
+        app, "RagKnowledgeBase", env=environment_from_context(app, default_region=REGION)
     )
     enable_sustainability_checks(app)
     return app

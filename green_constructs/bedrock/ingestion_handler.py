@@ -2,16 +2,20 @@
 
 The function reads an SQS queue fed by EventBridge (``Object Created`` / ``Object Deleted``
 under the documents prefix). An ingestion job syncs the whole data source (new, changed and
-deleted documents), so one job covers every event of a batch: it is started once, with a client
+deleted documents), so one job covers every change of a batch: it is started once, with a client
 token made of the batch's message ids (a retried invocation does not start a second job).
 
 When Bedrock refuses the job because one is already running (``ConflictException``), or for
-quota or throttling, the batch is reported failed (SQS partial batch response) and comes back
-after the queue's visibility timeout, unless the running job started after the batch's last
-event: that job already sees those documents, so the batch is done. Other errors raise (the
-batch comes back too, and lands in the dead-letter queue after the queue's maximum receives).
+quota or throttling, the batch is acknowledged and one *wait message* takes its place in the
+queue, delayed by ``RETRY_DELAY_SECONDS``: however long the running job takes, the changes come
+back, and only errors count towards the queue's maximum receives. A wait message names the
+running job when that job started after every change it carries (the job sees those documents):
+it is done when that job completes, and starts a new job if that one fails or is stopped.
+Changes that have waited ``MAX_WAIT_SECONDS`` are reported failed instead, and reach the
+dead-letter queue after the maximum receives. Other errors raise (the batch comes back too).
 
-Environment: ``KNOWLEDGE_BASE_ID``, ``DATA_SOURCE_ID``.
+Environment: ``KNOWLEDGE_BASE_ID``, ``DATA_SOURCE_ID``, ``QUEUE_URL``, ``RETRY_DELAY_SECONDS``,
+``MAX_WAIT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 LOGGER = logging.getLogger()
 LOGGER.setLevel(logging.INFO)
@@ -29,102 +34,206 @@ LOGGER.setLevel(logging.INFO)
 RETRY_LATER = frozenset(
     {"ConflictException", "ServiceQuotaExceededException", "ThrottlingException"}
 )
-"""Errors after which the batch is retried later instead of failing."""
+"""Errors after which the changes wait for a later try instead of failing."""
 RUNNING = ("STARTING", "IN_PROGRESS")
+UNFINISHED = (*RUNNING, "STOPPING")
+"""``IngestionJobStatus`` values of a job that has not ended (botocore bedrock-agent model)."""
 COVER_MARGIN = timedelta(seconds=60)
 """A running job covers events at least this much older than its start (clock skew between the
 event's time and the job's)."""
+WAIT_KEY = "ingestionWait"
+"""The key of a wait message's body."""
 
 
-def handler(event: dict[str, Any], context: Any = None, client: Any = None) -> dict[str, Any]:
-    """Start one ingestion job for the batch; return the SQS batch item failures."""
+@dataclass
+class Changes:
+    """Document changes of one or more messages: when the first happened, when the last did,
+    and the job, if any, that covers them."""
+
+    since: datetime
+    latest: datetime
+    message_ids: list[str] = field(default_factory=list)
+    job: str | None = None
+
+    def merge(self, other: Changes) -> Changes:
+        return Changes(
+            min(self.since, other.since),
+            max(self.latest, other.latest),
+            self.message_ids + other.message_ids,
+            self.job,
+        )
+
+    def body(self) -> str:
+        wait = {"since": self.since.isoformat(), "latest": self.latest.isoformat()}
+        return json.dumps({WAIT_KEY: wait | ({"job": self.job} if self.job else {})})
+
+
+def handler(
+    event: dict[str, Any], context: Any = None, client: Any = None, queue: Any = None
+) -> dict[str, Any]:
+    """Start one ingestion job for the batch's changes, or make them wait; return the SQS batch
+    item failures."""
     records = event.get("Records") or []
     if not records:
         return {"batchItemFailures": []}
-    client = client or _client()
-    knowledge_base_id = os.environ["KNOWLEDGE_BASE_ID"]
-    data_source_id = os.environ["DATA_SOURCE_ID"]
+    client = client or _client("bedrock-agent")
+    now = datetime.now(timezone.utc)
+    pending, waits = _sort(client, records, now)
+    if pending is not None:
+        waits.extend(_start_or_wait(client, pending))
+    return {"batchItemFailures": _wait(queue, waits, now)}
+
+
+def _sort(
+    client: Any, records: list[dict[str, Any]], now: datetime
+) -> tuple[Changes | None, list[Changes]]:
+    """The changes that need a job, and those waiting for an unfinished job (one per job).
+    Changes whose job completed are done; those whose job failed or stopped need a job."""
+    pending: Changes | None = None
+    covered: dict[str, Changes] = {}
+    statuses: dict[str, str | None] = {}
+    for record in records:
+        changes = read_changes(record, now)
+        job = changes.job
+        if job is not None:
+            if job not in statuses:
+                statuses[job] = _job_status(client, job)
+            if statuses[job] in UNFINISHED:
+                covered[job] = covered[job].merge(changes) if job in covered else changes
+                continue
+            if statuses[job] == "COMPLETE":
+                LOGGER.info("Ingestion job %s completed: %s done", job, changes.message_ids)
+                continue
+            LOGGER.info("Ingestion job %s ended %s: its changes need a job", job, statuses[job])
+            changes.job = None
+        pending = changes if pending is None else pending.merge(changes)
+    return pending, list(covered.values())
+
+
+def read_changes(record: dict[str, Any], now: datetime) -> Changes:
+    """The changes a message carries: an S3 event's time (else the message's ``SentTimestamp``,
+    else now), or a wait message's span and job."""
+    message_id = str(record["messageId"])
+    body = _json(record.get("body"))
+    wait = body.get(WAIT_KEY)
+    if isinstance(wait, dict):
+        since = _time(wait.get("since")) or now
+        latest = _time(wait.get("latest")) or now
+        job = wait.get("job") if isinstance(wait.get("job"), str) else None
+        return Changes(since, latest, [message_id], job)
+    moment = _time(body.get("time")) or _sent_time(record) or now
+    return Changes(moment, moment, [message_id])
+
+
+def client_token(message_ids: list[str]) -> str:
+    """The changes' idempotency token: SHA-256 of their sorted message ids (64 hex characters,
+    within the API's 33 to 256)."""
+    return hashlib.sha256("\n".join(sorted(message_ids)).encode()).hexdigest()
+
+
+def _start_or_wait(client: Any, pending: Changes) -> list[Changes]:
+    """Start a job for the pending changes, or return them to wait (with the running job that
+    covers them, if one does)."""
     try:
         response = client.start_ingestion_job(
-            knowledgeBaseId=knowledge_base_id,
-            dataSourceId=data_source_id,
-            clientToken=client_token(records),
-            description=f"{len(records)} document change(s) under the data source's prefix",
+            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
+            dataSourceId=os.environ["DATA_SOURCE_ID"],
+            clientToken=client_token(pending.message_ids),
+            description=f"{len(pending.message_ids)} message(s) of document changes",
         )
     except Exception as error:  # botocore ClientError; botocore is not imported at module load
         code = _error_code(error)
         if code not in RETRY_LATER:
             raise
-        if code == "ConflictException" and _running_job_covers(
-            client, knowledge_base_id, data_source_id, records
-        ):
-            LOGGER.info("A running ingestion job covers the %d events", len(records))
-            return {"batchItemFailures": []}
-        LOGGER.info("%s: %d events retried after the visibility timeout", code, len(records))
-        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records]}
+        if code == "ConflictException":
+            pending.job = _covering_job(client, pending)
+        LOGGER.info("%s: %d message(s) wait (job %s)", code, len(pending.message_ids), pending.job)
+        return [pending]
     job = response["ingestionJob"]
-    LOGGER.info(
-        "Started ingestion job %s (%s) for %d events",
-        job["ingestionJobId"],
-        job["status"],
-        len(records),
-    )
-    return {"batchItemFailures": []}
+    LOGGER.info("Started ingestion job %s (%s)", job["ingestionJobId"], job["status"])
+    return []
 
 
-def client_token(records: list[dict[str, Any]]) -> str:
-    """The batch's idempotency token: SHA-256 of its sorted message ids (64 hex characters,
-    within the API's 33 to 256)."""
-    ids = sorted(str(record["messageId"]) for record in records)
-    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+def _wait(queue: Any, waits: list[Changes], now: datetime) -> list[dict[str, str]]:
+    """Send one delayed wait message per group of changes; return as failed the messages of
+    changes that have waited too long."""
+    failures: list[dict[str, str]] = []
+    longest = timedelta(seconds=int(os.environ["MAX_WAIT_SECONDS"]))
+    for changes in waits:
+        if now - changes.since > longest:
+            LOGGER.error("Changes since %s waited too long: %s", changes.since, changes.message_ids)
+            failures.extend({"itemIdentifier": each} for each in changes.message_ids)
+            continue
+        queue = queue or _client("sqs")
+        queue.send_message(
+            QueueUrl=os.environ["QUEUE_URL"],
+            MessageBody=changes.body(),
+            DelaySeconds=int(os.environ["RETRY_DELAY_SECONDS"]),
+        )
+    return failures
 
 
-def latest_event_time(records: list[dict[str, Any]]) -> datetime | None:
-    """The newest event time of the batch: the EventBridge event's ``time``, else the message's
-    ``SentTimestamp``; None when a record has neither."""
-    times = []
-    for record in records:
-        moment = _event_time(record)
-        if moment is None:
-            return None
-        times.append(moment)
-    return max(times)
-
-
-def _event_time(record: dict[str, Any]) -> datetime | None:
-    try:
-        body = json.loads(record.get("body") or "{}")
-        if isinstance(body, dict) and isinstance(body.get("time"), str):
-            return datetime.fromisoformat(body["time"].replace("Z", "+00:00"))
-    except ValueError:
-        pass
-    sent = (record.get("attributes") or {}).get("SentTimestamp")
-    if sent is None:
-        return None
-    return datetime.fromtimestamp(int(sent) / 1000, tz=timezone.utc)
-
-
-def _running_job_covers(
-    client: Any, knowledge_base_id: str, data_source_id: str, records: list[dict[str, Any]]
-) -> bool:
-    """Whether a job that is running started after every event of the batch."""
-    latest = latest_event_time(records)
-    if latest is None:
-        return False
+def _covering_job(client: Any, pending: Changes) -> str | None:
+    """The earliest running job, when it started after every pending change."""
     try:
         jobs = client.list_ingestion_jobs(
-            knowledgeBaseId=knowledge_base_id,
-            dataSourceId=data_source_id,
+            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
+            dataSourceId=os.environ["DATA_SOURCE_ID"],
             filters=[{"attribute": "STATUS", "operator": "EQ", "values": list(RUNNING)}],
             sortBy={"attribute": "STARTED_AT", "order": "ASCENDING"},
             maxResults=10,
         )["ingestionJobSummaries"]
-    except Exception:  # a failed look-up only means the batch is retried
+    except Exception:  # a failed look-up only means the changes wait for a new job
         LOGGER.exception("Could not list running ingestion jobs")
-        return False
-    starts = [job["startedAt"] for job in jobs if job.get("status") in RUNNING]
+        return None
+    running = [job for job in jobs if job.get("status") in RUNNING]
+    if not running:
+        return None
     # the earliest running job decides: a later one may still be queued behind it
-    return bool(starts) and min(starts) >= latest + COVER_MARGIN
+    earliest = min(running, key=lambda job: job["startedAt"])
+    return (
+        earliest["ingestionJobId"]
+        if earliest["startedAt"] >= pending.latest + COVER_MARGIN
+        else None
+    )
+
+
+def _job_status(client: Any, job: str) -> str | None:
+    try:
+        response = client.get_ingestion_job(
+            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
+            dataSourceId=os.environ["DATA_SOURCE_ID"],
+            ingestionJobId=job,
+        )
+    except Exception:  # unknown: a new job is the safe answer
+        LOGGER.exception("Could not get ingestion job %s", job)
+        return None
+    return response["ingestionJob"]["status"]
+
+
+def _json(body: Any) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body or "{}")
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _sent_time(record: dict[str, Any]) -> datetime | None:
+    sent = (record.get("attributes") or {}).get("SentTimestamp")
+    if sent is None:
+        return None
+    return datetime.fromtimestamp(int(sent) / 1000, tz=timezone.utc)
 
 
 def _error_code(error: Exception) -> str | None:
@@ -134,7 +243,7 @@ def _error_code(error: Exception) -> str | None:
     return None
 
 
-def _client() -> Any:
+def _client(service: Literal["bedrock-agent", "sqs"]) -> Any:
     import boto3
 
-    return boto3.client("bedrock-agent")
+    return boto3.client(service)

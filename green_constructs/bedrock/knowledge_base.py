@@ -55,7 +55,11 @@ VECTOR_STORE_ACTIONS = (
 )
 """What the knowledge base does on its index (operations of botocore's s3vectors model)."""
 RETRIEVE_ACTIONS = ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
-INGESTION_ACTIONS = ("bedrock:StartIngestionJob", "bedrock:ListIngestionJobs")
+INGESTION_ACTIONS = (
+    "bedrock:StartIngestionJob",
+    "bedrock:ListIngestionJobs",
+    "bedrock:GetIngestionJob",
+)
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 """Knowledge base and data source names (cfn-lint's AWS::Bedrock schemas)."""
 _MAX_PREFIX = 300
@@ -63,6 +67,9 @@ _MAX_PREFIX = 300
 _MAX_BATCHING_WINDOW_S = 300
 _MAX_BATCH_SIZE = 10_000
 """Lambda's limits for an SQS standard queue event source."""
+_MAX_DELAY_S = 900
+"""SQS's longest message delay (``DelaySeconds``)."""
+_FUNCTION_TIMEOUT_S = 30
 
 
 class ServerlessKnowledgeBase(Construct):
@@ -95,8 +102,10 @@ class ServerlessKnowledgeBase(Construct):
       with a dead-letter queue) -> an arm64 Lambda that waits up to ``ingestion_batching_window``
       to gather events and starts one ``StartIngestionJob`` per batch. An ingestion job syncs
       the whole data source, so one job covers every change of the batch. While a job runs,
-      the batch waits in the queue (``ingestion_retry_after``) unless that job started after
-      its events.
+      the batch becomes one delayed message (``ingestion_retry_after``) that tries again, or,
+      when the running job started after its changes, waits for that job and tries again only
+      if the job fails. Waiting counts no receives: a first ``aws s3 sync`` of a large corpus
+      may take hours to ingest.
 
     After the first deployment, or one that replaces the data source (a change of chunking or
     embedding model), the vectors are built by the next ingestion: upload a document, or run
@@ -128,11 +137,12 @@ class ServerlessKnowledgeBase(Construct):
     :param ingestion_batching_window: how long Lambda gathers events before a batch (0 to 5
         minutes). Default: 5 minutes.
     :param ingestion_batch_size: the most events in a batch (1-10,000). Default: 1,000.
-    :param ingestion_retry_after: when a batch that met a running job comes back (the queue's
-        visibility timeout; at least 6 minutes plus the batching window). Default: 15 minutes.
-    :param max_ingestion_attempts: receives of a batch before its events go to the
-        dead-letter queue (1-1,000). Default: 12 (three hours of running jobs at the default
-        retry).
+    :param ingestion_retry_after: how long changes that met a running job wait before they try
+        again (the wait message's SQS delay, 1 second to 15 minutes). Default: 15 minutes.
+    :param max_ingestion_wait: how long changes may wait for running jobs before they count
+        as failed (at least ``ingestion_retry_after``). Default: one day.
+    :param max_ingestion_attempts: receives of a message that fails with an error (not a
+        running job) before it goes to the dead-letter queue (1-1,000). Default: 5.
     :param knowledge_base_name: the knowledge base's name. A change of embedding model or
         dimension replaces the knowledge base, and a replacement under the same name fails:
         change the name with them. Default: from the construct path and a hash of the model
@@ -203,7 +213,8 @@ class ServerlessKnowledgeBase(Construct):
         ingestion_batching_window: cdk.Duration | None = None,
         ingestion_batch_size: int = 1000,
         ingestion_retry_after: cdk.Duration | None = None,
-        max_ingestion_attempts: int = 12,
+        max_ingestion_wait: cdk.Duration | None = None,
+        max_ingestion_attempts: int = 5,
         knowledge_base_name: str | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
@@ -216,6 +227,7 @@ class ServerlessKnowledgeBase(Construct):
         window = ingestion_batching_window
         window = cdk.Duration.minutes(5) if window is None else window
         retry = cdk.Duration.minutes(15) if ingestion_retry_after is None else ingestion_retry_after
+        longest = cdk.Duration.days(1) if max_ingestion_wait is None else max_ingestion_wait
         super().__init__(scope, construct_id)
         _check_props(
             self,
@@ -227,6 +239,7 @@ class ServerlessKnowledgeBase(Construct):
             window=window,
             batch_size=ingestion_batch_size,
             retry=retry,
+            longest=longest,
             attempts=max_ingestion_attempts,
             name=knowledge_base_name,
             description=description,
@@ -265,7 +278,9 @@ class ServerlessKnowledgeBase(Construct):
         self.knowledge_base = self._knowledge_base(knowledge_base_name, description)
         self.node.default_child = self.knowledge_base
         self.data_source = self._data_source(chunk_max_tokens, chunk_overlap_percentage)
-        self._ingestion(window, ingestion_batch_size, retry, max_ingestion_attempts, log_retention)
+        self._ingestion(
+            window, ingestion_batch_size, retry, longest, max_ingestion_attempts, log_retention
+        )
         self.log_group = self._log_delivery(log_retention) if knowledge_base_logs else None
 
     def _documents(
@@ -344,7 +359,7 @@ class ServerlessKnowledgeBase(Construct):
         return grant
 
     def metric_ingestion_backlog(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Document events waiting for an ingestion (the queue's
+        """Document events about to start an ingestion (the queue's
         ``ApproximateNumberOfMessagesVisible``; Maximum over 5 minutes by default). Bedrock
         publishes no CloudWatch metric for vector knowledge bases (only logs), so this and
         :meth:`metric_ingestion_failures` are what to alarm on."""
@@ -354,8 +369,19 @@ class ServerlessKnowledgeBase(Construct):
             )
         )
 
+    def metric_ingestion_waiting(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
+        """Wait messages of changes held back by running ingestion jobs (the queue's
+        ``ApproximateNumberOfMessagesDelayed``; Maximum over 5 minutes by default). Above 0 for
+        hours: a long first ingestion, or a job that does not end."""
+        return self.queue.metric_approximate_number_of_messages_delayed(
+            **with_defaults(
+                options, statistic=cloudwatch.Stats.MAXIMUM, period=cdk.Duration.minutes(5)
+            )
+        )
+
     def metric_ingestion_failures(self, **options: Unpack[MetricOptions]) -> cloudwatch.Metric:
-        """Document events whose ingestion failed ``max_ingestion_attempts`` times (the
+        """Messages whose ingestion failed ``max_ingestion_attempts`` times or waited longer
+        than ``max_ingestion_wait`` (the
         dead-letter queue's ``ApproximateNumberOfMessagesVisible``; Maximum over 5 minutes by
         default). Above 0: an ingestion job could not be started; start one by hand once the
         cause is fixed (it syncs every document), then purge the dead-letter queue."""
@@ -634,6 +660,7 @@ class ServerlessKnowledgeBase(Construct):
         window: cdk.Duration,
         batch_size: int,
         retry: cdk.Duration,
+        longest: cdk.Duration,
         attempts: int,
         log_retention: logs.RetentionDays,
     ) -> None:
@@ -651,7 +678,7 @@ class ServerlessKnowledgeBase(Construct):
             "IngestionQueue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            visibility_timeout=retry,
+            visibility_timeout=_visibility_timeout(window),
             dead_letter_queue=sqs.DeadLetterQueue(
                 max_receive_count=attempts, queue=self.dead_letter_queue
             ),
@@ -685,6 +712,8 @@ class ServerlessKnowledgeBase(Construct):
             )
         )
         log_group.grant_write(role)
+        # changes that meet a running job come back as one delayed wait message
+        self.queue.grant_send_messages(role)
         self.function = handler_function(
             self,
             "IngestionFunction",
@@ -693,10 +722,13 @@ class ServerlessKnowledgeBase(Construct):
             role=role,
             log_group=log_group,
             memory_size=128,
-            timeout=cdk.Duration.seconds(30),
+            timeout=cdk.Duration.seconds(_FUNCTION_TIMEOUT_S),
             environment={
                 "KNOWLEDGE_BASE_ID": self.knowledge_base_id,
                 "DATA_SOURCE_ID": self.data_source_id,
+                "QUEUE_URL": self.queue.queue_url,
+                "RETRY_DELAY_SECONDS": props.number_text(retry.to_seconds()),
+                "MAX_WAIT_SECONDS": props.number_text(longest.to_seconds()),
             },
             runtime_reason=" whose boto3 has the bedrock-agent ingestion job API the handler "
             "calls.",
@@ -724,6 +756,13 @@ def _model(model: EmbeddingModel | str | None) -> EmbeddingModel:
     return TITAN_TEXT_EMBEDDINGS_V2 if model is None else embedding_model("embedding_model", model)
 
 
+def _visibility_timeout(window: cdk.Duration) -> cdk.Duration:
+    """Six function timeouts plus the batching window, as Lambda asks of an SQS event source
+    (the longest window when it is a token)."""
+    seconds = _MAX_BATCHING_WINDOW_S if props.is_token(window) else window.to_seconds()
+    return cdk.Duration.seconds(6 * _FUNCTION_TIMEOUT_S + seconds)
+
+
 def _short_hash(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8]
 
@@ -749,6 +788,7 @@ def _check_props(
     window: cdk.Duration,
     batch_size: int,
     retry: cdk.Duration,
+    longest: cdk.Duration,
     attempts: int,
     name: str | None,
     description: str | None,
@@ -780,9 +820,26 @@ def _check_props(
         window,
         maximum=cdk.Duration.seconds(_MAX_BATCHING_WINDOW_S),
     )
-    props.duration(scope, "ingestion_retry_after", retry, maximum=cdk.Duration.hours(12))
-    if not any(props.is_token(each) for each in (window, batch_size, retry)):
-        _check_ingestion_timing(window, batch_size, retry)
+    props.duration(
+        scope,
+        "ingestion_retry_after",
+        retry,
+        minimum=cdk.Duration.seconds(1),
+        maximum=cdk.Duration.seconds(_MAX_DELAY_S),
+    )
+    props.duration(
+        scope,
+        "max_ingestion_wait",
+        longest,
+        minimum=None if props.is_token(retry) else retry,
+    )
+    if not any(props.is_token(each) for each in (window, batch_size)) and (
+        batch_size > 10 and window.to_seconds() < 1
+    ):
+        raise ValueError(
+            "ingestion_batching_window must be at least 1 second when ingestion_batch_size is "
+            "above 10 (Lambda's rule for SQS batches)"
+        )
     if name is not None:
         props.text(
             scope,
@@ -793,23 +850,6 @@ def _check_props(
         )
     if description is not None:
         props.text(scope, "description", description, max_length=200, allowed="1 to 200 characters")
-
-
-def _check_ingestion_timing(window: cdk.Duration, batch_size: int, retry: cdk.Duration) -> None:
-    seconds = window.to_seconds()
-    if batch_size > 10 and seconds < 1:
-        raise ValueError(
-            "ingestion_batching_window must be at least 1 second when ingestion_batch_size is "
-            "above 10 (Lambda's rule for SQS batches)"
-        )
-    # Lambda asks for a visibility timeout of at least six times the function timeout (30 s)
-    # plus the batching window
-    least = 6 * 30 + seconds
-    if retry.to_seconds() < least:
-        raise ValueError(
-            f"ingestion_retry_after must be {least:g} seconds (six function timeouts plus the "
-            f"batching window) to 12 hours (SQS's limit), got {retry.to_human_string()}"
-        )
 
 
 def _check_prefix(prefix: str) -> None:

@@ -38,7 +38,7 @@ from ..catalog import Catalog, family_of, right_sizing
 from ..catalog.right_sizing import DEFAULT_KV_CACHE_HEADROOM, SizingDecision
 from ..props import (
     instance,
-    is_token,
+    number_text,
     one_of,
     real_number,
     string_map,
@@ -109,9 +109,9 @@ class NeuronServer:
         """The container variables serving ``model`` with these compiled shapes."""
         env = {
             self.model_variable: model,
-            self.cores_variable: _string(cores),
-            self.batch_variable: _string(batch),
-            self.length_variable: _string(length),
+            self.cores_variable: number_text(cores),
+            self.batch_variable: number_text(batch),
+            self.length_variable: number_text(length),
             self.dtype_variable: self.dtype_names[dtype],
         }
         if self.served_name_variable and served_name != model:
@@ -443,11 +443,6 @@ def _check_props(
         text(notes, "model_key", model_key, pattern=_ARCHIVE_KEY, allowed=_ARCHIVE_ALLOWED)
     if environment is not None:
         string_map("environment", environment)
-
-
-def _string(number: int) -> str:
-    """An environment value: the number, or the token expression of a number token."""
-    return cdk.Token.as_string(number) if is_token(number) else str(number)
 
 
 def _check_dtype(dtype: object, allow_fp32: bool) -> None:

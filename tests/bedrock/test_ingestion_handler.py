@@ -1,4 +1,5 @@
-"""The ingestion Lambda: one StartIngestionJob per SQS batch, running jobs retried later."""
+"""The ingestion Lambda: one StartIngestionJob per SQS batch; changes that meet a running job wait
+in one delayed message."""
 
 from __future__ import annotations
 
@@ -10,28 +11,40 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from green_constructs.bedrock import ingestion_handler
-from green_constructs.bedrock.ingestion_handler import client_token, handler
+from green_constructs.bedrock.ingestion_handler import Changes, client_token, handler, read_changes
 
 KB_ID = "KBID012345"
 DS_ID = "DSID012345"
-EVENT_TIME = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+EVENT_TIME = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=30)
+QUEUE_URL = "https://sqs.eu-north-1.amazonaws.com/111111111111/ingestion"
 
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch) -> None:
     monkeypatch.setenv("KNOWLEDGE_BASE_ID", KB_ID)
     monkeypatch.setenv("DATA_SOURCE_ID", DS_ID)
+    monkeypatch.setenv("QUEUE_URL", QUEUE_URL)
+    monkeypatch.setenv("RETRY_DELAY_SECONDS", "900")
+    monkeypatch.setenv("MAX_WAIT_SECONDS", "86400")
 
 
-@pytest.fixture()
-def client():
+def _boto3_client(service: str):
     return boto3.client(
-        "bedrock-agent",
+        service,
         region_name="eu-north-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture()
+def client():
+    return _boto3_client("bedrock-agent")
+
+
+@pytest.fixture()
+def queue():
+    return _boto3_client("sqs")
 
 
 def _record(message_id: str, moment: datetime = EVENT_TIME) -> dict:
@@ -44,11 +57,17 @@ def _record(message_id: str, moment: datetime = EVENT_TIME) -> dict:
     return {"messageId": message_id, "body": json.dumps(body), "attributes": {}}
 
 
-def _job(status: str, started: datetime) -> dict:
+def _wait_record(message_id: str, since: datetime, latest: datetime, job: str | None) -> dict:
+    wait = {"since": since.isoformat(), "latest": latest.isoformat()}
+    body = {"ingestionWait": wait | ({"job": job} if job else {})}
+    return {"messageId": message_id, "body": json.dumps(body), "attributes": {}}
+
+
+def _job(status: str, started: datetime, job: str = "JOB0123456") -> dict:
     return {
         "knowledgeBaseId": KB_ID,
         "dataSourceId": DS_ID,
-        "ingestionJobId": "JOB0123456",
+        "ingestionJobId": job,
         "status": status,
         "startedAt": started,
         "updatedAt": started,
@@ -59,9 +78,23 @@ def _start_params(records: list[dict]) -> dict:
     return {
         "knowledgeBaseId": KB_ID,
         "dataSourceId": DS_ID,
-        "clientToken": client_token(records),
-        "description": f"{len(records)} document change(s) under the data source's prefix",
+        "clientToken": client_token([r["messageId"] for r in records]),
+        "description": f"{len(records)} message(s) of document changes",
     }
+
+
+def _get_params(job: str) -> dict:
+    return {"knowledgeBaseId": KB_ID, "dataSourceId": DS_ID, "ingestionJobId": job}
+
+
+def _send_params(since: datetime, latest: datetime, job: str | None = None) -> dict:
+    wait = {"since": since.isoformat(), "latest": latest.isoformat()}
+    body = {"ingestionWait": wait | ({"job": job} if job else {})}
+    return {"QueueUrl": QUEUE_URL, "MessageBody": json.dumps(body), "DelaySeconds": 900}
+
+
+def _sent() -> dict:
+    return {"MessageId": "wait-1", "MD5OfMessageBody": "0" * 32}
 
 
 def _list_params() -> dict:
@@ -76,29 +109,29 @@ def _list_params() -> dict:
     }
 
 
-def test_a_batch_starts_one_ingestion_job(client) -> None:
+def test_a_batch_starts_one_ingestion_job(client, queue) -> None:
     records = [_record(f"m{i}") for i in range(250)]
-    with Stubber(client) as stub:
+    with Stubber(client) as stub, Stubber(queue):
         stub.add_response(
             "start_ingestion_job",
             {"ingestionJob": _job("STARTING", EVENT_TIME)},
             _start_params(records),
         )
-        assert handler({"Records": records}, None, client) == {"batchItemFailures": []}
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
         stub.assert_no_pending_responses()
 
 
 def test_the_client_token_is_the_same_for_a_retried_batch_and_valid() -> None:
-    records = [_record("b"), _record("a")]
-    token = client_token(records)
-    assert token == client_token(list(reversed(records)))
-    assert token != client_token([_record("a")])
+    token = client_token(["b", "a"])
+    assert token == client_token(["a", "b"])
+    assert token != client_token(["a"])
     assert 33 <= len(token) <= 256 and token.isalnum()
 
 
-def test_a_running_job_sends_the_batch_back_to_the_queue(client) -> None:
-    records = [_record("m1"), _record("m2")]
-    with Stubber(client) as stub:
+def test_a_running_older_job_makes_the_changes_wait_in_one_delayed_message(client, queue) -> None:
+    earlier = EVENT_TIME - timedelta(minutes=3)
+    records = [_record("m1", earlier), _record("m2")]
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error(
             "start_ingestion_job",
             "ConflictException",
@@ -111,73 +144,157 @@ def test_a_running_job_sends_the_batch_back_to_the_queue(client) -> None:
             {"ingestionJobSummaries": [_job("IN_PROGRESS", EVENT_TIME - timedelta(minutes=10))]},
             _list_params(),
         )
-        result = handler({"Records": records}, None, client)
+        sqs.add_response("send_message", _sent(), _send_params(earlier, EVENT_TIME))
+        # acknowledged: waiting counts no receives towards the dead-letter queue
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
         stub.assert_no_pending_responses()
-    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}, {"itemIdentifier": "m2"}]}
+        sqs.assert_no_pending_responses()
 
 
-def test_a_job_started_after_the_events_covers_the_batch(client) -> None:
-    records = [_record("m1", EVENT_TIME - timedelta(minutes=3)), _record("m2")]
-    with Stubber(client) as stub:
+def test_a_job_started_after_the_changes_is_named_in_the_wait_message(client, queue) -> None:
+    records = [_record("m1")]
+    started = EVENT_TIME + timedelta(minutes=2)
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error("start_ingestion_job", "ConflictException", http_status_code=409)
         stub.add_response(
             "list_ingestion_jobs",
-            {"ingestionJobSummaries": [_job("IN_PROGRESS", EVENT_TIME + timedelta(minutes=2))]},
-            _list_params(),
+            {
+                "ingestionJobSummaries": [
+                    _job("IN_PROGRESS", started + timedelta(minutes=1), "LATER00001"),
+                    _job("IN_PROGRESS", started),
+                ]
+            },
         )
-        assert handler({"Records": records}, None, client) == {"batchItemFailures": []}
+        sqs.add_response(
+            "send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME, "JOB0123456")
+        )
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
+        sqs.assert_no_pending_responses()
 
 
-def test_a_job_started_within_the_margin_does_not_cover_the_batch(client) -> None:
-    records = [_record("m1")]
-    with Stubber(client) as stub:
+@pytest.mark.parametrize(
+    "running",
+    [
+        [_job("STARTING", EVENT_TIME + timedelta(seconds=10))],  # within the clock margin
+        [],  # ended between the two calls
+    ],
+)
+def test_a_job_that_may_miss_the_changes_is_not_named(client, queue, running) -> None:
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error("start_ingestion_job", "ConflictException", http_status_code=409)
-        stub.add_response(
-            "list_ingestion_jobs",
-            {"ingestionJobSummaries": [_job("STARTING", EVENT_TIME + timedelta(seconds=10))]},
-        )
-        result = handler({"Records": records}, None, client)
-    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+        stub.add_response("list_ingestion_jobs", {"ingestionJobSummaries": running})
+        sqs.add_response("send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME))
+        assert handler({"Records": [_record("m1")]}, None, client, queue) == {
+            "batchItemFailures": []
+        }
+        sqs.assert_no_pending_responses()
 
 
-def test_a_failed_look_up_of_running_jobs_retries_the_batch(client) -> None:
-    records = [_record("m1")]
-    with Stubber(client) as stub:
+def test_a_failed_look_up_of_running_jobs_still_makes_the_changes_wait(client, queue) -> None:
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error("start_ingestion_job", "ConflictException", http_status_code=409)
         stub.add_client_error("list_ingestion_jobs", "AccessDeniedException", http_status_code=403)
-        result = handler({"Records": records}, None, client)
-    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+        sqs.add_response("send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME))
+        assert handler({"Records": [_record("m1")]}, None, client, queue) == {
+            "batchItemFailures": []
+        }
+        sqs.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "ServiceQuotaExceededException"])
-def test_throttling_and_quota_retry_the_batch_later(client, code) -> None:
-    records = [_record("m1")]
-    with Stubber(client) as stub:
+def test_throttling_and_quota_make_the_changes_wait(client, queue, code) -> None:
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error("start_ingestion_job", code, http_status_code=429)
-        result = handler({"Records": records}, None, client)
+        sqs.add_response("send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME))
+        assert handler({"Records": [_record("m1")]}, None, client, queue) == {
+            "batchItemFailures": []
+        }
         stub.assert_no_pending_responses()
-    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+        sqs.assert_no_pending_responses()
 
 
-def test_other_errors_fail_the_invocation(client) -> None:
+def test_a_wait_message_whose_job_still_runs_waits_again_without_a_new_job(client, queue) -> None:
+    since = EVENT_TIME - timedelta(hours=5)
+    records = [
+        _wait_record("w1", since, EVENT_TIME, "JOB0123456"),
+        _wait_record("w2", EVENT_TIME, EVENT_TIME, "JOB0123456"),
+    ]
+    with Stubber(client) as stub, Stubber(queue) as sqs:
+        # one look-up for the job both messages name; no StartIngestionJob
+        stub.add_response(
+            "get_ingestion_job",
+            {"ingestionJob": _job("IN_PROGRESS", since)},
+            _get_params("JOB0123456"),
+        )
+        sqs.add_response("send_message", _sent(), _send_params(since, EVENT_TIME, "JOB0123456"))
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
+        stub.assert_no_pending_responses()
+        sqs.assert_no_pending_responses()
+
+
+def test_a_wait_message_whose_job_completed_is_done(client, queue) -> None:
+    records = [_wait_record("w1", EVENT_TIME, EVENT_TIME, "JOB0123456")]
+    with Stubber(client) as stub, Stubber(queue):
+        stub.add_response(
+            "get_ingestion_job",
+            {"ingestionJob": _job("COMPLETE", EVENT_TIME)},
+            _get_params("JOB0123456"),
+        )
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
+        stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("status", ["FAILED", "STOPPED"])
+def test_changes_whose_job_failed_start_a_new_job_with_the_new_events(
+    client, queue, status
+) -> None:
+    records = [_wait_record("w1", EVENT_TIME, EVENT_TIME, "JOB0123456"), _record("m1")]
+    with Stubber(client) as stub, Stubber(queue):
+        stub.add_response(
+            "get_ingestion_job",
+            {"ingestionJob": _job(status, EVENT_TIME)},
+            _get_params("JOB0123456"),
+        )
+        stub.add_response(
+            "start_ingestion_job",
+            {"ingestionJob": _job("STARTING", EVENT_TIME, "JOB9999999")},
+            _start_params(records),
+        )
+        assert handler({"Records": records}, None, client, queue) == {"batchItemFailures": []}
+        stub.assert_no_pending_responses()
+
+
+def test_changes_that_waited_too_long_are_reported_failed(client, queue) -> None:
+    since = EVENT_TIME - timedelta(days=1)
+    records = [_wait_record("w1", since, EVENT_TIME, None)]
+    with Stubber(client) as stub, Stubber(queue):
+        stub.add_client_error("start_ingestion_job", "ConflictException", http_status_code=409)
+        stub.add_response("list_ingestion_jobs", {"ingestionJobSummaries": []})
+        # no wait message: the message fails and reaches the dead-letter queue after its receives
+        assert handler({"Records": records}, None, client, queue) == {
+            "batchItemFailures": [{"itemIdentifier": "w1"}]
+        }
+
+
+def test_other_errors_fail_the_invocation(client, queue) -> None:
     with Stubber(client) as stub:
         stub.add_client_error("start_ingestion_job", "AccessDeniedException", http_status_code=403)
         with pytest.raises(ClientError):
-            handler({"Records": [_record("m1")]}, None, client)
+            handler({"Records": [_record("m1")]}, None, client, queue)
 
 
-def test_an_empty_batch_calls_nothing(client) -> None:
-    with Stubber(client):
-        assert handler({"Records": []}, None, client) == {"batchItemFailures": []}
+def test_an_empty_batch_calls_nothing(client, queue) -> None:
+    with Stubber(client), Stubber(queue):
+        assert handler({"Records": []}, None, client, queue) == {"batchItemFailures": []}
 
 
-def test_event_time_falls_back_to_the_sent_timestamp() -> None:
+def test_the_event_time_falls_back_to_the_sent_timestamp_then_now() -> None:
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
     record = {
         "messageId": "m",
         "body": "not json",
         "attributes": {"SentTimestamp": "1764921600000"},
     }
-    assert ingestion_handler.latest_event_time([record]) == datetime(
-        2025, 12, 5, 8, 0, tzinfo=timezone.utc
-    )
-    assert ingestion_handler.latest_event_time([{"messageId": "m", "body": "{}"}]) is None
+    sent = datetime(2025, 12, 5, 8, 0, tzinfo=timezone.utc)
+    assert read_changes(record, now) == Changes(sent, sent, ["m"])
+    assert read_changes({"messageId": "m", "body": "{}"}, now) == Changes(now, now, ["m"])

@@ -35,6 +35,13 @@ def _only(template: Template, resource_type: str) -> tuple[str, dict]:
     return logical_id, resource
 
 
+def _ingestion_queue_id(template: Template) -> str:
+    [queue_id] = template.find_resources(
+        "AWS::SQS::Queue", {"Properties": {"RedrivePolicy": Match.any_value()}}
+    )
+    return queue_id
+
+
 def _statements(template: Template, role_id: str) -> list[dict]:
     """Every statement of the inline policies attached to the role ``role_id``."""
     return [
@@ -237,9 +244,10 @@ def test_queue_is_encrypted_ssl_only_with_a_dead_letter_queue(template) -> None:
     [dead_letters_id] = set(queues) - {queue_id}
     assert queue["Properties"]["RedrivePolicy"] == {
         "deadLetterTargetArn": {"Fn::GetAtt": [dead_letters_id, "Arn"]},
-        "maxReceiveCount": 12,
+        "maxReceiveCount": 5,
     }
-    assert queue["Properties"]["VisibilityTimeout"] == 900
+    # six function timeouts (30 s) plus the batching window (300 s), as Lambda asks
+    assert queue["Properties"]["VisibilityTimeout"] == 480
     for logical_id in queues:
         template.has_resource_properties(
             "AWS::SQS::QueuePolicy",
@@ -271,6 +279,9 @@ def test_an_arm64_function_takes_large_batches_after_the_batching_window(templat
     assert props["Environment"]["Variables"] == {
         "KNOWLEDGE_BASE_ID": {"Fn::GetAtt": [kb_id, "KnowledgeBaseId"]},
         "DATA_SOURCE_ID": {"Fn::GetAtt": [source_id, "DataSourceId"]},
+        "QUEUE_URL": {"Ref": _ingestion_queue_id(template)},
+        "RETRY_DELAY_SECONDS": "900",
+        "MAX_WAIT_SECONDS": "86400",
     }
     template.has_resource_properties(
         "AWS::Lambda::EventSourceMapping",
@@ -321,13 +332,19 @@ def test_knowledge_base_role_reaches_only_the_model_index_and_prefix(template) -
     assert all(s["Resource"] != "*" for s in statements.values())
 
 
-def test_ingestion_function_may_only_start_and_list_jobs_of_this_knowledge_base(template) -> None:
+def test_ingestion_function_may_only_run_jobs_of_this_knowledge_base_and_requeue(template) -> None:
     role_id = _role_assumed_by(template, "lambda.amazonaws.com")
     kb_id, _ = _only(template, "AWS::Bedrock::KnowledgeBase")
     statements = _statements(template, role_id)
     [bedrock] = [s for s in statements if "bedrock:StartIngestionJob" in s["Action"]]
-    assert bedrock["Action"] == ["bedrock:StartIngestionJob", "bedrock:ListIngestionJobs"]
+    assert bedrock["Action"] == [
+        "bedrock:StartIngestionJob",
+        "bedrock:ListIngestionJobs",
+        "bedrock:GetIngestionJob",
+    ]
     assert bedrock["Resource"] == {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]}
+    [send] = [s for s in statements if "sqs:SendMessage" in s["Action"]]
+    assert send["Resource"] == {"Fn::GetAtt": [_ingestion_queue_id(template), "Arn"]}
     assert all(s["Resource"] != "*" for s in statements)
 
 
@@ -385,6 +402,12 @@ def test_metrics_watch_the_queue_and_the_dead_letters() -> None:
     resolve = stack.resolve
     assert resolve(backlog.dimensions)["QueueName"] == resolve(kb.queue.queue_name)
     assert resolve(failures.dimensions)["QueueName"] == resolve(kb.dead_letter_queue.queue_name)
+    waiting = kb.metric_ingestion_waiting()
+    assert waiting.metric_name == "ApproximateNumberOfMessagesDelayed"
+    assert (waiting.statistic, resolve(waiting.dimensions)["QueueName"]) == (
+        "Maximum",
+        resolve(kb.queue.queue_name),
+    )
 
 
 def test_default_child_is_the_knowledge_base() -> None:
@@ -410,7 +433,15 @@ def test_default_child_is_the_knowledge_base() -> None:
         ({"chunk_overlap_percentage": 0}, "chunk_overlap_percentage"),
         ({"ingestion_batching_window": cdk.Duration.minutes(6)}, "ingestion_batching_window"),
         ({"ingestion_batch_size": 10_001}, "ingestion_batch_size"),
-        ({"ingestion_retry_after": cdk.Duration.minutes(5)}, "ingestion_retry_after"),
+        ({"ingestion_retry_after": cdk.Duration.minutes(16)}, "ingestion_retry_after .* 15 min"),
+        ({"ingestion_retry_after": cdk.Duration.seconds(0)}, "ingestion_retry_after"),
+        (
+            {
+                "ingestion_retry_after": cdk.Duration.minutes(10),
+                "max_ingestion_wait": cdk.Duration.minutes(5),
+            },
+            "max_ingestion_wait .* at least 10 minutes",
+        ),
         ({"max_ingestion_attempts": 0}, "max_ingestion_attempts"),
         ({"knowledge_base_name": "my kb"}, "knowledge_base_name"),
         ({"description": "x" * 201}, "description"),
@@ -445,7 +476,7 @@ def token_knowledge_base() -> tuple[Template, ServerlessKnowledgeBase]:
     stack = cdk.Stack(cdk.App(), "Tokens", env=ENV)
     number = {
         name: cdk.CfnParameter(stack, name, type="Number").value_as_number
-        for name in ("ChunkTokens", "Overlap", "BatchSize", "Attempts", "Window", "Retry")
+        for name in ("ChunkTokens", "Overlap", "BatchSize", "Attempts", "Window", "Retry", "Wait")
     }
     kb = ServerlessKnowledgeBase(
         stack,
@@ -456,6 +487,7 @@ def token_knowledge_base() -> tuple[Template, ServerlessKnowledgeBase]:
         max_ingestion_attempts=number["Attempts"],
         ingestion_batching_window=cdk.Duration.seconds(number["Window"]),
         ingestion_retry_after=cdk.Duration.seconds(number["Retry"]),
+        max_ingestion_wait=cdk.Duration.seconds(number["Wait"]),
         knowledge_base_name=cdk.CfnParameter(stack, "Name").value_as_string,
         description=cdk.Fn.import_value("KbDescription"),
     )
@@ -487,7 +519,17 @@ def test_token_props_reach_the_template_unchecked(token_knowledge_base) -> None:
     )
     template.has_resource_properties(
         "AWS::SQS::Queue",
-        {"VisibilityTimeout": {"Ref": "Retry"}, "RedrivePolicy": Match.any_value()},
+        {"VisibilityTimeout": 480, "RedrivePolicy": Match.any_value()},
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": Match.object_like(
+                    {"RETRY_DELAY_SECONDS": {"Ref": "Retry"}, "MAX_WAIT_SECONDS": {"Ref": "Wait"}}
+                )
+            }
+        },
     )
     notes = [e.data for e in kb.node.metadata if e.type == "green-constructs:unchecked"]
     assert [note.split(" ")[0] for note in notes] == [
@@ -497,6 +539,7 @@ def test_token_props_reach_the_template_unchecked(token_knowledge_base) -> None:
         "max_ingestion_attempts",
         "ingestion_batching_window",
         "ingestion_retry_after",
+        "max_ingestion_wait",
         "knowledge_base_name",
         "description",
     ]
