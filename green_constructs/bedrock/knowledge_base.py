@@ -54,7 +54,12 @@ VECTOR_STORE_ACTIONS = (
     "s3vectors:GetIndex",
 )
 """What the knowledge base does on its index (operations of botocore's s3vectors model)."""
-RETRIEVE_ACTIONS = ("bedrock:Retrieve", "bedrock:RetrieveAndGenerate")
+RETRIEVE_ACTION = "bedrock:Retrieve"
+"""Scoped to a ``knowledge-base`` resource (Service Authorization Reference for Amazon Bedrock)."""
+RETRIEVE_AND_GENERATE_ACTION = "bedrock:RetrieveAndGenerate"
+"""Has no resource type in the Service Authorization Reference for Amazon Bedrock: only ``*``
+grants it. Bedrock then authorizes the call by ``bedrock:Retrieve`` on the knowledge base and
+``bedrock:InvokeModel`` on the generating model."""
 INGESTION_ACTIONS = (
     "bedrock:StartIngestionJob",
     "bedrock:ListIngestionJobs",
@@ -143,10 +148,10 @@ class ServerlessKnowledgeBase(Construct):
         as failed (at least ``ingestion_retry_after``). Default: one day.
     :param max_ingestion_attempts: receives of a message that fails with an error (not a
         running job) before it goes to the dead-letter queue (1-1,000). Default: 5.
-    :param knowledge_base_name: the knowledge base's name. A change of embedding model or
-        dimension replaces the knowledge base, and a replacement under the same name fails:
-        change the name with them. Default: from the construct path and a hash of the model
-        and dimension.
+    :param knowledge_base_name: the knowledge base's name. A change of embedding model,
+        dimension, vector store or key replaces the knowledge base, and a replacement under the
+        same name fails: change the name with them. Default: from the construct path and a hash
+        of those.
     :param description: the knowledge base's description. Default: none.
     :param log_retention: retention of the ingestion function's logs and of the knowledge
         base's logs. Default: one month.
@@ -322,12 +327,29 @@ class ServerlessKnowledgeBase(Construct):
     # ---- grants and metrics -----------------------------------------------------------------
 
     def grant_retrieve(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` query the knowledge base (``bedrock:Retrieve`` and
-        ``bedrock:RetrieveAndGenerate`` on its ARN). ``RetrieveAndGenerate`` also needs
-        ``bedrock:InvokeModel`` on the generating model: grant it where that model is chosen."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee, actions=list(RETRIEVE_ACTIONS), resource_arns=[self.knowledge_base_arn]
+        """Let ``grantee`` query the knowledge base: ``bedrock:Retrieve`` on its ARN, and
+        ``bedrock:RetrieveAndGenerate``, which IAM grants only on ``*`` (it has no resource type;
+        the Service Authorization Reference for Amazon Bedrock, read 2026-12-05). A
+        ``RetrieveAndGenerate`` call also needs ``bedrock:InvokeModel`` on the generating model:
+        grant it where that model is chosen. When ``grantee`` is a construct, the ``*`` is
+        acknowledged on it for ``AwsSolutions-IAM5``."""
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=[RETRIEVE_ACTION], resource_arns=[self.knowledge_base_arn]
         )
+        grant = grant.combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=[RETRIEVE_AND_GENERATE_ACTION], resource_arns=["*"]
+            )
+        )
+        if isinstance(grantee, Construct):
+            acknowledge(
+                grantee,
+                "AwsSolutions-IAM5",
+                "bedrock:RetrieveAndGenerate has no resource type in IAM, so only '*' grants it; "
+                "it reaches only knowledge bases the principal may also bedrock:Retrieve.",
+                applies_to=["Resource::*"],
+            )
+        return grant
 
     def grant_write_documents(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` upload documents under the prefix (and encrypt them); each upload
@@ -406,7 +428,7 @@ class ServerlessKnowledgeBase(Construct):
         # S3 Vectors maintains indexes in the background as indexing.s3vectors.amazonaws.com,
         # which must be able to decrypt with a customer managed key (Amazon S3 user guide,
         # "Data protection and encryption in S3 Vectors", s3-vectors-data-encryption).
-        self.encryption_key.add_to_resource_policy(
+        added = self.encryption_key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowS3VectorsIndexing",
                 principals=[iam.ServicePrincipal("indexing.s3vectors.amazonaws.com")],
@@ -431,6 +453,14 @@ class ServerlessKnowledgeBase(Construct):
                 },
             )
         )
+        if not added.statement_added:
+            cdk.Annotations.of(self).add_warning_v2(
+                "green-constructs:vector-key-policy",
+                "encryption_key is imported, so its key policy cannot be changed here: it must "
+                "allow kms:Decrypt to the service principal indexing.s3vectors.amazonaws.com "
+                "(conditioned on aws:SourceAccount and the s3vectors bucket ARNs), or S3 Vectors "
+                "cannot build the index (Amazon S3 user guide, s3-vectors-data-encryption)",
+            )
         # no names: CloudFormation names them, so a replacement (new dimension) never collides
         self.vector_index = s3vectors.CfnIndex(
             self,
@@ -531,7 +561,7 @@ class ServerlessKnowledgeBase(Construct):
         knowledge_base = bedrock.CfnKnowledgeBase(
             self,
             "KnowledgeBase",
-            name=name or self._name(self.embedding_model.model_id, str(self.embedding_dimension)),
+            name=name or self._name(),
             description=description,
             role_arn=self.role.role_arn,
             knowledge_base_configuration=bedrock.CfnKnowledgeBase.KnowledgeBaseConfigurationProperty(
@@ -744,11 +774,19 @@ class ServerlessKnowledgeBase(Construct):
             )
         )
 
-    def _name(self, *create_only: str) -> str:
-        """A knowledge base name from the construct path and a hash of the properties a change
-        of which replaces it (so the replacement's name differs from the old one's)."""
+    def _name(self) -> str:
+        """A knowledge base name from the construct path and a hash of what, changed, replaces
+        it (so the replacement's name differs from the old one's): the embedding model and
+        dimension and, unless they are the defaults (S3 Vectors on a key of its own), the
+        vector store and its key."""
         path = re.sub(r"[^0-9A-Za-z]+", "-", self.node.path).strip("-")
         path = path[-80:].strip("-") or "knowledge-base"
+        create_only = [self.embedding_model.model_id, str(self.embedding_dimension)]
+        own_key = (
+            isinstance(self.encryption_key, kms.Key) and self.encryption_key.node.scope is self
+        )
+        if self.vector_store.kind != "S3_VECTORS" or not own_key:
+            create_only += [self.vector_store.kind, _key_identity(self.encryption_key)]
         return f"{path}-{_short_hash(*create_only)}"
 
 
@@ -761,6 +799,14 @@ def _visibility_timeout(window: cdk.Duration) -> cdk.Duration:
     (the longest window when it is a token)."""
     seconds = _MAX_BATCHING_WINDOW_S if props.is_token(window) else window.to_seconds()
     return cdk.Duration.seconds(6 * _FUNCTION_TIMEOUT_S + seconds)
+
+
+def _key_identity(key: kms.IKey | None) -> str:
+    """What names a key stably across synths: its ARN when concrete, else its construct path
+    (a token's text changes with construction order)."""
+    if key is None:
+        return "aws-owned"
+    return key.node.path if cdk.Token.is_unresolved(key.key_arn) else key.key_arn
 
 
 def _short_hash(*parts: str) -> str:

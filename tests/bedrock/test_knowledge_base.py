@@ -7,15 +7,18 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Annotations, Match, Template
 from compliance import cfn_lint_errors, our_findings, synth_checked
 
 from green_constructs.bedrock import (
     COHERE_EMBED_ENGLISH_V3,
     TITAN_TEXT_EMBEDDINGS_V2,
     ServerlessKnowledgeBase,
+    VectorStore,
 )
+from green_constructs.bedrock.knowledge_base import _short_hash
 
 ENV = cdk.Environment(account="111111111111", region="eu-north-1")
 MODEL_ARN = {
@@ -348,22 +351,19 @@ def test_ingestion_function_may_only_run_jobs_of_this_knowledge_base_and_requeue
     assert all(s["Resource"] != "*" for s in statements)
 
 
-def test_grant_retrieve_allows_retrieve_on_the_knowledge_base_only(template) -> None:
+def test_grant_retrieve_scopes_retrieve_to_the_knowledge_base(template) -> None:
     kb_id, _ = _only(template, "AWS::Bedrock::KnowledgeBase")
-    template.has_resource_properties(
-        "AWS::IAM::Policy",
+    reader = next(i for i in template.find_resources("AWS::IAM::Role") if i.startswith("Reader"))
+    statements = _statements(template, reader)
+    # RetrieveAndGenerate has no resource type in IAM: only "*" grants it
+    assert statements == [
         {
-            "PolicyDocument": {
-                "Statement": [
-                    {
-                        "Action": ["bedrock:Retrieve", "bedrock:RetrieveAndGenerate"],
-                        "Effect": "Allow",
-                        "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
-                    }
-                ]
-            }
+            "Action": "bedrock:Retrieve",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
         },
-    )
+        {"Action": "bedrock:RetrieveAndGenerate", "Effect": "Allow", "Resource": "*"},
+    ]
 
 
 def test_a_user_bucket_and_a_token_prefix_are_used_as_given(user_bucket_template) -> None:
@@ -561,6 +561,44 @@ def test_a_change_that_replaces_the_knowledge_base_changes_its_name() -> None:
         names.add(kb["Properties"]["Name"])
     assert len(names) == 2
     assert all(name.startswith("Names-Kb-") for name in names)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"vector_store": VectorStore.opensearch_serverless()},
+        {"encryption_key": "given"},
+    ],
+)
+def test_a_change_of_vector_store_or_key_changes_the_name(options) -> None:
+    def name(**kwargs) -> str:
+        stack = cdk.Stack(cdk.App(), "Names", env=ENV)
+        if kwargs.get("encryption_key") == "given":
+            kwargs["encryption_key"] = kms.Key(stack, "Key", enable_key_rotation=True)
+        ServerlessKnowledgeBase(stack, "Kb", **kwargs)
+        [kb] = Template.from_stack(stack).find_resources("AWS::Bedrock::KnowledgeBase").values()
+        return kb["Properties"]["Name"]
+
+    default = name()
+    # the default's name is the one it had before the store and key were hashed
+    assert default == f"Names-Kb-{_short_hash(TITAN_TEXT_EMBEDDINGS_V2.model_id, '512')}"
+    assert name(**options) != default
+    assert name(**options) == name(**options)  # stable across synths
+
+
+def test_an_imported_vector_key_warns_of_the_key_policy_it_needs() -> None:
+    stack = cdk.Stack(cdk.App(), "Imported", env=ENV)
+    key = kms.Key.from_key_arn(
+        stack, "Key", "arn:aws:kms:eu-north-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    ServerlessKnowledgeBase(stack, "Kb", encryption_key=key)
+    Annotations.from_stack(stack).has_warning(
+        "/Imported/Kb",
+        Match.string_like_regexp("^encryption_key is imported.*indexing.s3vectors.amazonaws.com"),
+    )
+    own = cdk.Stack(cdk.App(), "Own", env=ENV)
+    ServerlessKnowledgeBase(own, "Kb")
+    assert Annotations.from_stack(own).find_warning("*", Match.any_value()) == []
 
 
 def test_the_function_ships_only_its_handler(default_assembly) -> None:
