@@ -41,7 +41,7 @@ from ..job_workflow import (
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import SustainableBucket
-from ..storage.sustainable_bucket import cfn_bucket
+from ..storage.event_bridge import enable_event_bridge
 from .handler_function import handler_function
 from .models import BedrockModel
 
@@ -231,9 +231,7 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
                 "bucket must be a SustainableBucket (its EventBridge notifications are turned "
                 f"on and its key encrypts the data), got {type(bucket).__name__}"
             )
-        cfn_bucket(bucket).add_property_override(
-            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
-        )
+        enable_event_bridge(bucket.bucket)
         bucket.bucket.add_lifecycle_rule(
             id="expire-batch-inputs", prefix=self.input_prefix, expiration=input_expire_after
         )
@@ -267,14 +265,10 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
         inputs = bucket.bucket.arn_for_objects(f"{self.input_prefix}*")
         outputs = bucket.bucket.arn_for_objects(f"{self.output_prefix}*")
         role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[inputs]))
+        # no s3:prefix condition: HeadBucket, which Bedrock may call to check the bucket, is
+        # authorized by s3:ListBucket and has no prefix (Amazon S3 API reference, HeadBucket)
         role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions={
-                    "StringLike": {"s3:prefix": [f"{self.input_prefix}*", f"{self.output_prefix}*"]}
-                },
-            )
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
         )
         role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[outputs]))
         bucket.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt")
@@ -370,7 +364,9 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
             service="bedrock",
             action="createModelInvocationJob",
             iam_action="bedrock:CreateModelInvocationJob",
-            iam_resources=[self.model.model_arn(self), self._jobs_arn()],
+            # the model's ARNs as the service role has them: an inference profile's request
+            # may be authorized on the foundation model it routes to, too
+            iam_resources=[*self.model.invoke_arns(self), self._jobs_arn()],
             parameters={
                 "JobName": sfn.JsonPath.string_at("$.job.name"),
                 "ClientRequestToken": sfn.JsonPath.string_at("$.job.token"),
@@ -530,11 +526,13 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
             "Bedrock names batch jobs by a generated id at run time, so jobs are reached as "
             "model-invocation-job/* of this account and region; X-Ray's PutTraceSegments and "
             "CloudWatch Logs' log delivery actions take no resource; the record counter is "
-            "invoked by any version (<function ARN>:*, the Lambda integration's grant).",
+            "invoked by any version (<function ARN>:*, the Lambda integration's grant); an "
+            "inference profile routes to its foundation model in any region of its geography.",
             applies_to=[
                 resource_finding(self, self._jobs_arn()),
                 resource_finding(self, f"{self.counter.function_arn}:*"),
                 "Resource::*",
+                *(resource_finding(self, arn) for arn in self.model.invoke_arns(self)[1:]),
             ],
         )
         return state_machine

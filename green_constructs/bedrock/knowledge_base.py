@@ -29,6 +29,7 @@ from ..metric_options import MetricOptions, with_defaults
 from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..storage import DatasetBucket, SustainableBucket, grant_prefix
+from ..storage.event_bridge import enable_event_bridge
 from .embedding import TITAN_TEXT_EMBEDDINGS_V2, EmbeddingModel, embedding_model
 from .handler_function import handler_function
 from .vector_store import (
@@ -253,7 +254,7 @@ class ServerlessKnowledgeBase(Construct):
         self.embedding_dimension = dimension
         self.documents_prefix = documents_prefix
         self.documents, self.documents_bucket = self._documents(documents_bucket)
-        _enable_event_bridge(self.documents_bucket)
+        enable_event_bridge(self.documents_bucket)
         store = VectorStore.s3_vectors() if vector_store is None else vector_store
         if not isinstance(store, VectorStore):
             raise TypeError(
@@ -532,21 +533,18 @@ class ServerlessKnowledgeBase(Construct):
 
     def _grant_read_documents(self, role: iam.Role) -> None:
         prefix = self.documents_prefix
-        if self.documents is not None:
-            grant_prefix(role, self.documents, prefix, read=True)
-            return
         bucket = self.documents_bucket
         objects = bucket.arn_for_objects(f"{prefix}*")
         role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[objects]))
+        # no s3:prefix condition: HeadBucket, which a service may call to check the bucket, is
+        # authorized by s3:ListBucket and has no prefix (Amazon S3 API reference, HeadBucket);
+        # a listing shows key names only
         role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
-            )
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
         )
-        if bucket.encryption_key is not None:
-            bucket.encryption_key.grant_decrypt(role)
+        key = self.documents.encryption_key if self.documents is not None else bucket.encryption_key
+        if key is not None:
+            key.grant_decrypt(role)
         acknowledge(
             role,
             "AwsSolutions-IAM5",
@@ -811,16 +809,6 @@ def _key_identity(key: kms.IKey | None) -> str:
 
 def _short_hash(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8]
-
-
-def _enable_event_bridge(bucket: s3.IBucket) -> None:
-    """Turn on EventBridge notifications of a bucket of this app (an L1 override: the L2 prop
-    adds a custom resource)."""
-    child = bucket.node.default_child
-    if isinstance(child, s3.CfnBucket):
-        child.add_property_override(
-            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
-        )
 
 
 def _check_props(

@@ -42,7 +42,7 @@ from ..nag.acknowledge import acknowledge
 from ..nag.finding_names import resource_finding
 from ..props import duration, instance, is_token, text, whole_number
 from ..storage import SustainableBucket
-from ..storage.sustainable_bucket import cfn_bucket
+from ..storage.event_bridge import enable_event_bridge
 from ._instances import check_current_generation, check_instance
 from .endpoint_scaling import seconds_within
 from .inference_model import DEFAULT_FAMILIES, InferenceModel
@@ -205,9 +205,7 @@ class BatchTransformPipeline(ExecutionMetrics, Construct):
         )
         check_instance(self, "instance_type", self.model.instance_type, feature="transform")
         self.bucket = _pipeline_bucket(self, bucket, expire_after)
-        cfn_bucket(self.bucket).add_property_override(
-            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
-        )
+        enable_event_bridge(self.bucket.bucket)
         self._grant_job_data_access()
 
         key = notification_key(self, "TopicKey")

@@ -116,6 +116,39 @@ def test_agnostic_profile_stack_passes_every_check_and_notes_the_unchecked_regio
     assert metadata[AVAILABILITY_METADATA] == ["Amazon Bedrock model us.amazon.nova-micro-v1:0"]
 
 
+def test_a_profile_job_is_created_on_the_profile_and_its_foundation_model(
+    agnostic_assembly,
+) -> None:
+    template = Template.from_json(agnostic_assembly.get_stack_by_name("Agnostic").template)
+    statements = _statements(template, "SummariesStateMachineRole")
+    by_action = {json.dumps(s["Action"]): s for s in statements}
+    resources = by_action['"bedrock:CreateModelInvocationJob"']["Resource"]
+    assert [json.dumps(each) for each in resources] == [
+        json.dumps(arn)
+        for arn in (
+            _arn(
+                ":bedrock:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":inference-profile/us.amazon.nova-micro-v1:0",
+            ),
+            _arn(":bedrock:*::foundation-model/amazon.nova-micro-v1:0"),
+            _arn(
+                ":bedrock:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":model-invocation-job/*",
+            ),
+        )
+    ]
+
+
+def _arn(*parts) -> dict:
+    return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, *parts]]}
+
+
 # --- the workflow --------------------------------------------------------------------------
 
 
@@ -303,9 +336,11 @@ def test_service_role_reaches_the_model_and_the_two_prefixes_only(template) -> N
     assert by_action['"bedrock:InvokeModel"']["Resource"] == MODEL_ARN
     assert by_action['"s3:GetObject"']["Resource"] == _bucket_objects(template, "input/")
     assert by_action['"s3:PutObject"']["Resource"] == _bucket_objects(template, "output/")
-    assert by_action['"s3:ListBucket"']["Condition"] == {
-        "StringLike": {"s3:prefix": ["input/*", "output/*"]}
-    }
+    # unconditioned: HeadBucket is authorized by s3:ListBucket and carries no s3:prefix
+    listing = by_action['"s3:ListBucket"']
+    [bucket] = template.find_resources("AWS::S3::Bucket")
+    assert listing["Resource"] == {"Fn::GetAtt": [bucket, "Arn"]}
+    assert "Condition" not in listing
     assert all("*" != s["Resource"] for s in statements)
 
 

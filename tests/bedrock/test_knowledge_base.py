@@ -329,9 +329,9 @@ def test_knowledge_base_role_reaches_only_the_model_index_and_prefix(template) -
     assert statements["s3:GetObject"]["Resource"] == {
         "Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/documents/*"]]
     }
-    assert statements["s3:ListBucket"]["Condition"] == {
-        "StringLike": {"s3:prefix": ["documents/*"]}
-    }
+    # unconditioned: HeadBucket is authorized by s3:ListBucket and carries no s3:prefix
+    assert statements["s3:ListBucket"]["Resource"] == {"Fn::GetAtt": [bucket_id, "Arn"]}
+    assert "Condition" not in statements["s3:ListBucket"]
     assert all(s["Resource"] != "*" for s in statements.values())
 
 
@@ -383,9 +383,11 @@ def test_a_user_bucket_and_a_token_prefix_are_used_as_given(user_bucket_template
     )
     role_id = _role_assumed_by(template, "bedrock.amazonaws.com")
     [listing] = [s for s in _statements(template, role_id) if s["Action"] == "s3:ListBucket"]
-    assert listing["Condition"] == {
-        "StringLike": {"s3:prefix": [{"Fn::Join": ["", [prefix, "*"]]}]}
-    }
+    [get] = [s for s in _statements(template, role_id) if s["Action"] == "s3:GetObject"]
+    [bucket_id] = template.find_resources("AWS::S3::Bucket")
+    bucket_arn = {"Fn::GetAtt": [bucket_id, "Arn"]}
+    assert get["Resource"] == {"Fn::Join": ["", [bucket_arn, "/", prefix, "*"]]}
+    assert listing["Resource"] == bucket_arn
     template.has_resource_properties("AWS::S3Vectors::Index", {"Dimension": 1024})
 
 
@@ -624,7 +626,22 @@ def test_a_library_bucket_is_used_with_its_prefix_grants() -> None:
     )
     role_id = _role_assumed_by(template, "bedrock.amazonaws.com")
     [listing] = [s for s in _statements(template, role_id) if s["Action"] == "s3:ListBucket"]
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["kb/*"]}}
+    [get] = [s for s in _statements(template, role_id) if s["Action"] == "s3:GetObject"]
+    [bucket_id] = template.find_resources("AWS::S3::Bucket")
+    assert get["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/kb/*"]]}
+    assert listing["Resource"] == {"Fn::GetAtt": [bucket_id, "Arn"]}
+    # the library bucket's key decrypts the documents
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "Roles": [{"Ref": role_id}],
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Action": "kms:Decrypt", "Resource": Match.any_value()})]
+                )
+            },
+        },
+    )
 
 
 def test_documents_bucket_must_be_a_bucket() -> None:
