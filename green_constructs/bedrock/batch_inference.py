@@ -462,7 +462,15 @@ class BedrockBatchInference(ExecutionMetrics, Construct):
             topic=self.topic,
             subject="Bedrock batch inference finished",
             status="Succeeded",
-            details={**details, "jobStatus": sfn.JsonPath.string_at("$.described.Status")},
+            details={
+                **details,
+                "jobArn": sfn.JsonPath.string_at("$.created.arn"),
+                "jobStatus": sfn.JsonPath.string_at("$.described.Status"),
+                # where Bedrock says it wrote: one .jsonl.out per input, and manifest.json.out
+                "results": sfn.JsonPath.string_at(
+                    "$.described.OutputDataConfig.S3OutputDataConfig.S3Uri"
+                ),
+            },
         ).next(sfn.Succeed(self, "Done"))
         wait = sfn.Wait(self, "WaitForJob", time=sfn.WaitTime.seconds_path("$.poll.wait_seconds"))
         double = sfn.Pass(

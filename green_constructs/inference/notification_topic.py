@@ -47,7 +47,7 @@ def notification_key(scope: Construct, construct_id: str) -> kms.Key:
         construct_id,
         enable_key_rotation=True,
         removal_policy=cdk.RemovalPolicy.DESTROY,
-        description="Encrypts SageMaker notification topics",
+        description="Encrypts job and alarm notification topics",
     )
     key.add_to_resource_policy(
         iam.PolicyStatement(

@@ -382,6 +382,20 @@ def test_outcomes_go_to_an_encrypted_topic(template, definition) -> None:
     assert_encrypted_ssl_only_topic(template)
     for state in ("NotifySuccess", "NotifyFailure"):
         assert definition["States"][state]["Resource"].endswith(":states:::sns:publish")
+    message = definition["States"]["NotifySuccess"]["Parameters"]["Message"]
+    assert message["jobArn.$"] == "$.created.arn"
+    assert message["results.$"] == "$.described.OutputDataConfig.S3OutputDataConfig.S3Uri"
+    assert message["jobStatus.$"] == "$.described.Status"
+    # the path exists in GetModelInvocationJob's response (the SDK integration PascalCases it)
+    shape = (
+        botocore.session.get_session()
+        .get_service_model("bedrock")
+        .operation_model("GetModelInvocationJob")
+        .output_shape
+    )
+    for member in message["results.$"].split(".")[2:]:
+        shape = shape.members[member[0].lower() + member[1:]]
+    assert shape.type_name == "string"
 
 
 def test_state_machine_logs_are_encrypted_retained_and_traced(template) -> None:
