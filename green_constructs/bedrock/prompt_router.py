@@ -6,7 +6,7 @@ model of one family, so each prompt goes to the small model when it answers well
 (a number from 0 to 100, as botocore's ``RoutingCriteriaResponseQualityDifferenceDouble``); every
 property but ``Tags`` is create-only (a change replaces the router). The router picks the
 cheaper model when its predicted response quality is within ``ResponseQualityDifference``
-percent of the fallback's; Bedrock routers serve two models of one family.
+percent of the fallback's; Bedrock routers serve two models of one family, from a short list.
 """
 
 from __future__ import annotations
@@ -26,6 +26,23 @@ QUALITY_DIFFERENCE_RANGE = (0.0, 100.0)
 """``RoutingCriteria.ResponseQualityDifference``: schema minimum and maximum."""
 DEFAULT_QUALITY_DIFFERENCE = 10.0
 """Route to the small model when it is predicted within 10% of the large one's quality."""
+ROUTABLE_MODELS = frozenset(
+    {
+        "amazon.nova-lite-v1:0",
+        "amazon.nova-pro-v1:0",
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        "anthropic.claude-3-5-haiku-20241022-v1:0",
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "anthropic.claude-3-5-sonnet-20241022-v2:0",
+        "meta.llama3-1-8b-instruct-v1:0",
+        "meta.llama3-1-70b-instruct-v1:0",
+    }
+)
+"""Models (foundation model ids; in-region or through their inference profiles) a prompt router
+routes between: Amazon Bedrock user guide, "Understanding intelligent prompt routing"
+(prompt-routing.html, supported models table, read 2026-12-05; the default routers pair Claude
+3 Haiku with Claude 3.5 Sonnet, and Llama 3.1 8B with 70B). AWS adds models over time:
+``allow_unlisted_models`` accepts one added since."""
 _NAME = re.compile(r"^([0-9a-zA-Z][ _-]?)+$")
 _DESCRIPTION = re.compile(r"^([0-9a-zA-Z:.][ _-]?)+$")
 
@@ -43,6 +60,8 @@ class PromptRouter(Construct):
     :param router_name: the router's name (1-64 letters, digits, single spaces, ``_`` or
         ``-``). Default: the construct's unique id, cut to 64 characters.
     :param description: Default: ``"<small> or <large>"``.
+    :param allow_unlisted_models: accept models missing from :data:`ROUTABLE_MODELS` (one AWS
+        added to prompt routing after that list was read). Default: False.
 
     Both models are checked against the stack's region at synth (see :meth:`BedrockModel.bind`).
     """
@@ -61,10 +80,14 @@ class PromptRouter(Construct):
         response_quality_difference: float = DEFAULT_QUALITY_DIFFERENCE,
         router_name: str | None = None,
         description: str | None = None,
+        allow_unlisted_models: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         fallback = large if fallback is None else fallback
         _check_models(small, large, fallback)
+        props.instance("allow_unlisted_models", allow_unlisted_models, bool, "True or False")
+        if not allow_unlisted_models:
+            _check_routable(small=small, large=large)
         low, high = QUALITY_DIFFERENCE_RANGE
         props.real_number(
             self,
@@ -134,6 +157,16 @@ class PromptRouter(Construct):
 
 def _describe(model: BedrockModel) -> str:
     return re.sub(r"[^0-9a-zA-Z:.]+", "-", model.model_id).strip("-")
+
+
+def _check_routable(**models: BedrockModel) -> None:
+    for prop, model in models.items():
+        if model.base_model_id not in ROUTABLE_MODELS:
+            raise ValueError(
+                f"{prop}: Bedrock prompt routers do not route to {model.model_id}; allowed: "
+                f"{', '.join(sorted(ROUTABLE_MODELS))} (or their inference profiles). If AWS "
+                "has added it since, pass allow_unlisted_models=True"
+            )
 
 
 def _check_models(small: BedrockModel, large: BedrockModel, fallback: BedrockModel) -> None:

@@ -16,6 +16,7 @@ from compliance import cfn_lint_errors, our_findings, synth_checked
 from green_constructs.availability import AVAILABILITY_METADATA, NotOfferedError
 from green_constructs.bedrock import BedrockModel, PromptRouter
 from green_constructs.bedrock.models import MODEL_METADATA, TABLE, bedrock_models
+from green_constructs.bedrock.prompt_router import ROUTABLE_MODELS
 
 US_EAST_1 = cdk.Environment(account="111111111111", region="us-east-1")
 SIZE_CLASSES = {"small": 0, "medium": 1, "large": 2}
@@ -314,8 +315,42 @@ def test_router_props_are_validated(props, message) -> None:
 
 
 @pytest.mark.parametrize(
+    ("small", "large", "prop"),
+    [
+        ("amazon.nova-micro-v1:0", "amazon.nova-pro-v1:0", "small"),
+        ("meta.llama3-8b-instruct-v1:0", "meta.llama3-70b-instruct-v1:0", "small"),
+        ("meta.llama3-1-8b-instruct-v1:0", "meta.llama3-70b-instruct-v1:0", "large"),
+        ("mistral.mistral-7b-instruct-v0:2", "mistral.mistral-large-2407-v1:0", "small"),
+    ],
+)
+def test_models_prompt_routers_do_not_route_to_are_refused_unless_allowed(
+    small, large, prop
+) -> None:
+    models = {"small": BedrockModel.of(small), "large": BedrockModel.of(large)}
+    with pytest.raises(
+        ValueError,
+        match=rf"^{prop}: Bedrock prompt routers do not route to .*allowed: amazon.nova-lite-v1:0, ",
+    ):
+        PromptRouter(_stack(), "Router", **models)
+    # an environment-agnostic stack: the models' regions are not the point here
+    router = PromptRouter(_stack(None), "Router", **models, allow_unlisted_models=True)
+    assert router.small.model_id == small
+
+
+def test_an_inference_profile_of_a_routable_model_is_accepted() -> None:
+    router = PromptRouter(
+        _stack(),
+        "Router",
+        small=BedrockModel.of("us.amazon.nova-lite-v1:0"),
+        large=BedrockModel.of("us.amazon.nova-pro-v1:0"),
+    )
+    assert router.large.base_model_id in ROUTABLE_MODELS
+
+
+@pytest.mark.parametrize(
     ("props", "message"),
     [
+        ({"allow_unlisted_models": "yes"}, "^allow_unlisted_models must be True or False"),
         ({"small": "amazon.nova-lite-v1:0"}, "^small must be a BedrockModel, got 'amazon"),
         ({"response_quality_difference": "10"}, "^response_quality_difference must be a finite"),
         ({"router_name": 7}, "^router_name must be 1-64 letters"),
