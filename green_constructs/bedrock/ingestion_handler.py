@@ -136,8 +136,7 @@ def _start_or_wait(client: Any, pending: Changes) -> list[Changes]:
     covers them, if one does)."""
     try:
         response = client.start_ingestion_job(
-            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
-            dataSourceId=os.environ["DATA_SOURCE_ID"],
+            **_data_source(),
             clientToken=client_token(pending.message_ids),
             description=f"{len(pending.message_ids)} message(s) of document changes",
         )
@@ -177,8 +176,7 @@ def _covering_job(client: Any, pending: Changes) -> str | None:
     """The earliest running job, when it started after every pending change."""
     try:
         jobs = client.list_ingestion_jobs(
-            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
-            dataSourceId=os.environ["DATA_SOURCE_ID"],
+            **_data_source(),
             filters=[{"attribute": "STATUS", "operator": "EQ", "values": list(RUNNING)}],
             sortBy={"attribute": "STARTED_AT", "order": "ASCENDING"},
             maxResults=10,
@@ -201,14 +199,20 @@ def _covering_job(client: Any, pending: Changes) -> str | None:
 def _job_status(client: Any, job: str) -> str | None:
     try:
         response = client.get_ingestion_job(
-            knowledgeBaseId=os.environ["KNOWLEDGE_BASE_ID"],
-            dataSourceId=os.environ["DATA_SOURCE_ID"],
+            **_data_source(),
             ingestionJobId=job,
         )
     except Exception:  # unknown: a new job is the safe answer
         LOGGER.exception("Could not get ingestion job %s", job)
         return None
     return response["ingestionJob"]["status"]
+
+
+def _data_source() -> dict[str, str]:
+    return {
+        "knowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"],
+        "dataSourceId": os.environ["DATA_SOURCE_ID"],
+    }
 
 
 def _json(body: Any) -> dict[str, Any]:
