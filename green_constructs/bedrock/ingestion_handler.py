@@ -12,7 +12,8 @@ back, and only errors count towards the queue's maximum receives. A wait message
 running job when that job started after every change it carries (the job sees those documents):
 it is done when that job completes, and starts a new job if that one fails or is stopped.
 Changes that have waited ``MAX_WAIT_SECONDS`` are reported failed instead, and reach the
-dead-letter queue after the maximum receives. Other errors raise (the batch comes back too).
+dead-letter queue after the maximum receives. Other errors fail only the messages they concern
+(SQS partial batch response): those that needed the job, or whose wait message was not sent.
 
 Environment: ``KNOWLEDGE_BASE_ID``, ``DATA_SOURCE_ID``, ``QUEUE_URL``, ``RETRY_DELAY_SECONDS``,
 ``MAX_WAIT_SECONDS``.
@@ -47,24 +48,34 @@ WAIT_KEY = "ingestionWait"
 
 @dataclass
 class Changes:
-    """Document changes of one or more messages: when the first happened, when the last did,
+    """The document changes one message carries: when the first happened, when the last did,
     and the job, if any, that covers them."""
 
     since: datetime
     latest: datetime
-    message_ids: list[str] = field(default_factory=list)
+    message_id: str
     job: str | None = None
 
-    def merge(self, other: Changes) -> Changes:
-        return Changes(
-            min(self.since, other.since),
-            max(self.latest, other.latest),
-            self.message_ids + other.message_ids,
-            self.job,
-        )
+
+@dataclass
+class Group:
+    """Messages that start one job, or wait together (for one job, or for none)."""
+
+    members: list[Changes] = field(default_factory=list)
+    job: str | None = None
+
+    @property
+    def message_ids(self) -> list[str]:
+        return [each.message_id for each in self.members]
+
+    @property
+    def latest(self) -> datetime:
+        return max(each.latest for each in self.members)
 
     def body(self) -> str:
-        wait = {"since": self.since.isoformat(), "latest": self.latest.isoformat()}
+        """The wait message's body: the group's span and job."""
+        since = min(each.since for each in self.members)
+        wait = {"since": since.isoformat(), "latest": self.latest.isoformat()}
         return json.dumps({WAIT_KEY: wait | ({"job": self.job} if self.job else {})})
 
 
@@ -79,18 +90,18 @@ def handler(
     client = client or _client("bedrock-agent")
     now = datetime.now(timezone.utc)
     pending, waits = _sort(client, records, now)
-    if pending is not None:
-        waits.extend(_start_or_wait(client, pending))
-    return {"batchItemFailures": _wait(queue, waits, now)}
+    failures: list[str] = []
+    if pending.members:
+        waits.extend(_start_or_wait(client, pending, failures))
+    _wait(queue, waits, now, failures)
+    return {"batchItemFailures": [{"itemIdentifier": each} for each in failures]}
 
 
-def _sort(
-    client: Any, records: list[dict[str, Any]], now: datetime
-) -> tuple[Changes | None, list[Changes]]:
-    """The changes that need a job, and those waiting for an unfinished job (one per job).
+def _sort(client: Any, records: list[dict[str, Any]], now: datetime) -> tuple[Group, list[Group]]:
+    """The changes that need a job, and those waiting for an unfinished job (a group per job).
     Changes whose job completed are done; those whose job failed or stopped need a job."""
-    pending: Changes | None = None
-    covered: dict[str, Changes] = {}
+    pending = Group()
+    covered: dict[str, Group] = {}
     statuses: dict[str, str | None] = {}
     for record in records:
         changes = read_changes(record, now)
@@ -99,14 +110,13 @@ def _sort(
             if job not in statuses:
                 statuses[job] = _job_status(client, job)
             if statuses[job] in UNFINISHED:
-                covered[job] = covered[job].merge(changes) if job in covered else changes
+                covered.setdefault(job, Group(job=job)).members.append(changes)
                 continue
             if statuses[job] == "COMPLETE":
-                LOGGER.info("Ingestion job %s completed: %s done", job, changes.message_ids)
+                LOGGER.info("Ingestion job %s completed: %s done", job, changes.message_id)
                 continue
             LOGGER.info("Ingestion job %s ended %s: its changes need a job", job, statuses[job])
-            changes.job = None
-        pending = changes if pending is None else pending.merge(changes)
+        pending.members.append(changes)
     return pending, list(covered.values())
 
 
@@ -120,9 +130,9 @@ def read_changes(record: dict[str, Any], now: datetime) -> Changes:
         since = _time(wait.get("since")) or now
         latest = _time(wait.get("latest")) or now
         job = wait.get("job") if isinstance(wait.get("job"), str) else None
-        return Changes(since, latest, [message_id], job)
+        return Changes(since, latest, message_id, job)
     moment = _time(body.get("time")) or _sent_time(record) or now
-    return Changes(moment, moment, [message_id])
+    return Changes(moment, moment, message_id)
 
 
 def client_token(message_ids: list[str]) -> str:
@@ -131,48 +141,55 @@ def client_token(message_ids: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(message_ids)).encode()).hexdigest()
 
 
-def _start_or_wait(client: Any, pending: Changes) -> list[Changes]:
+def _start_or_wait(client: Any, pending: Group, failures: list[str]) -> list[Group]:
     """Start a job for the pending changes, or return them to wait (with the running job that
-    covers them, if one does)."""
+    covers them, if one does). On another error their messages fail, and only theirs."""
     try:
         response = client.start_ingestion_job(
             **_data_source(),
             clientToken=client_token(pending.message_ids),
-            description=f"{len(pending.message_ids)} message(s) of document changes",
+            description=f"{len(pending.members)} message(s) of document changes",
         )
     except Exception as error:  # botocore ClientError; botocore is not imported at module load
         code = _error_code(error)
         if code not in RETRY_LATER:
-            raise
-        if code == "ConflictException":
+            LOGGER.exception("Could not start an ingestion job: %s fail", pending.message_ids)
+            failures.extend(pending.message_ids)
+            return []
+        if code != "ThrottlingException":  # a job is running, or the account's jobs are
             pending.job = _covering_job(client, pending)
-        LOGGER.info("%s: %d message(s) wait (job %s)", code, len(pending.message_ids), pending.job)
+        LOGGER.info("%s: %d message(s) wait (job %s)", code, len(pending.members), pending.job)
         return [pending]
     job = response["ingestionJob"]
     LOGGER.info("Started ingestion job %s (%s)", job["ingestionJobId"], job["status"])
     return []
 
 
-def _wait(queue: Any, waits: list[Changes], now: datetime) -> list[dict[str, str]]:
-    """Send one delayed wait message per group of changes; return as failed the messages of
-    changes that have waited too long."""
-    failures: list[dict[str, str]] = []
+def _wait(queue: Any, waits: list[Group], now: datetime, failures: list[str]) -> None:
+    """Send one delayed wait message per group; the messages of changes that have waited too
+    long, or whose wait message could not be sent, fail."""
     longest = timedelta(seconds=int(os.environ["MAX_WAIT_SECONDS"]))
-    for changes in waits:
-        if now - changes.since > longest:
-            LOGGER.error("Changes since %s waited too long: %s", changes.since, changes.message_ids)
-            failures.extend({"itemIdentifier": each} for each in changes.message_ids)
+    for group in waits:
+        aged = [each for each in group.members if now - each.since > longest]
+        if aged:
+            LOGGER.error("Changes waited over %s: %s fail", longest, [c.message_id for c in aged])
+            failures.extend(each.message_id for each in aged)
+        fresh = Group([each for each in group.members if each not in aged], group.job)
+        if not fresh.members:
             continue
-        queue = queue or _client("sqs")
-        queue.send_message(
-            QueueUrl=os.environ["QUEUE_URL"],
-            MessageBody=changes.body(),
-            DelaySeconds=int(os.environ["RETRY_DELAY_SECONDS"]),
-        )
-    return failures
+        try:
+            queue = queue or _client("sqs")
+            queue.send_message(
+                QueueUrl=os.environ["QUEUE_URL"],
+                MessageBody=fresh.body(),
+                DelaySeconds=int(os.environ["RETRY_DELAY_SECONDS"]),
+            )
+        except Exception:  # those messages come back instead
+            LOGGER.exception("Could not send a wait message: %s fail", fresh.message_ids)
+            failures.extend(fresh.message_ids)
 
 
-def _covering_job(client: Any, pending: Changes) -> str | None:
+def _covering_job(client: Any, pending: Group) -> str | None:
     """The earliest running job, when it started after every pending change."""
     try:
         jobs = client.list_ingestion_jobs(

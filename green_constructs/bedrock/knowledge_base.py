@@ -61,6 +61,10 @@ RETRIEVE_AND_GENERATE_ACTION = "bedrock:RetrieveAndGenerate"
 """Has no resource type in the Service Authorization Reference for Amazon Bedrock: only ``*``
 grants it. Bedrock then authorizes the call by ``bedrock:Retrieve`` on the knowledge base and
 ``bedrock:InvokeModel`` on the generating model."""
+_RETRIEVE_AND_GENERATE_REASON = (
+    "bedrock:RetrieveAndGenerate has no resource type in IAM, so only '*' grants it; each call "
+    "also needs bedrock:Retrieve on the knowledge base and bedrock:InvokeModel on the model."
+)
 INGESTION_ACTIONS = (
     "bedrock:StartIngestionJob",
     "bedrock:ListIngestionJobs",
@@ -332,24 +336,42 @@ class ServerlessKnowledgeBase(Construct):
         ``bedrock:RetrieveAndGenerate``, which IAM grants only on ``*`` (it has no resource type;
         the Service Authorization Reference for Amazon Bedrock, read 2026-12-05). A
         ``RetrieveAndGenerate`` call also needs ``bedrock:InvokeModel`` on the generating model:
-        grant it where that model is chosen. When ``grantee`` is a construct, the ``*`` is
-        acknowledged on it for ``AwsSolutions-IAM5``."""
+        grant it where that model is chosen. For a role of this app, ``RetrieveAndGenerate``
+        sits in a policy of its own (``RetrieveAndGenerate``, a child of the role) on which the
+        ``*`` is acknowledged for ``AwsSolutions-IAM5``, so no other wildcard of the role is."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=[RETRIEVE_ACTION], resource_arns=[self.knowledge_base_arn]
         )
-        grant = grant.combine(
-            iam.Grant.add_to_principal(
-                grantee=grantee, actions=[RETRIEVE_AND_GENERATE_ACTION], resource_arns=["*"]
+        principal = grantee.grant_principal
+        if not isinstance(principal, iam.Role):  # an imported role, a user, ...: its policy
+            if isinstance(grantee, Construct):
+                acknowledge(
+                    grantee,
+                    "AwsSolutions-IAM5",
+                    _RETRIEVE_AND_GENERATE_REASON,
+                    applies_to=["Resource::*"],
+                )
+            return grant.combine(
+                iam.Grant.add_to_principal(
+                    grantee=grantee, actions=[RETRIEVE_AND_GENERATE_ACTION], resource_arns=["*"]
+                )
             )
-        )
-        if isinstance(grantee, Construct):
+        policy = principal.node.try_find_child("RetrieveAndGenerate")
+        if not isinstance(policy, iam.Policy):
+            policy = iam.Policy(
+                principal,
+                "RetrieveAndGenerate",
+                statements=[
+                    iam.PolicyStatement(actions=[RETRIEVE_AND_GENERATE_ACTION], resources=["*"])
+                ],
+            )
             acknowledge(
-                grantee,
+                policy,
                 "AwsSolutions-IAM5",
-                "bedrock:RetrieveAndGenerate has no resource type in IAM, so only '*' grants it; "
-                "it reaches only knowledge bases the principal may also bedrock:Retrieve.",
+                _RETRIEVE_AND_GENERATE_REASON,
                 applies_to=["Resource::*"],
             )
+        policy.attach_to_role(principal)
         return grant
 
     def grant_write_documents(self, grantee: iam.IGrantable) -> iam.Grant:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from green_constructs.bedrock.ingestion_handler import Changes, client_token, handler, read_changes
@@ -201,10 +200,9 @@ def test_a_failed_look_up_of_running_jobs_still_makes_the_changes_wait(client, q
         sqs.assert_no_pending_responses()
 
 
-@pytest.mark.parametrize("code", ["ThrottlingException", "ServiceQuotaExceededException"])
-def test_throttling_and_quota_make_the_changes_wait(client, queue, code) -> None:
+def test_throttling_makes_the_changes_wait(client, queue) -> None:
     with Stubber(client) as stub, Stubber(queue) as sqs:
-        stub.add_client_error("start_ingestion_job", code, http_status_code=429)
+        stub.add_client_error("start_ingestion_job", "ThrottlingException", http_status_code=429)
         sqs.add_response("send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME))
         assert handler({"Records": [_record("m1")]}, None, client, queue) == {
             "batchItemFailures": []
@@ -264,23 +262,78 @@ def test_changes_whose_job_failed_start_a_new_job_with_the_new_events(
         stub.assert_no_pending_responses()
 
 
-def test_changes_that_waited_too_long_are_reported_failed(client, queue) -> None:
+def test_only_changes_that_waited_too_long_are_reported_failed(client, queue) -> None:
     since = EVENT_TIME - timedelta(days=1)
-    records = [_wait_record("w1", since, EVENT_TIME, None)]
-    with Stubber(client) as stub, Stubber(queue):
+    records = [_wait_record("w1", since, EVENT_TIME, None), _record("m1")]
+    with Stubber(client) as stub, Stubber(queue) as sqs:
         stub.add_client_error("start_ingestion_job", "ConflictException", http_status_code=409)
         stub.add_response("list_ingestion_jobs", {"ingestionJobSummaries": []})
-        # no wait message: the message fails and reaches the dead-letter queue after its receives
+        # the fresh change waits on its own; the old one fails, to the dead-letter queue after
+        # its receives
+        sqs.add_response("send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME))
         assert handler({"Records": records}, None, client, queue) == {
             "batchItemFailures": [{"itemIdentifier": "w1"}]
         }
+        sqs.assert_no_pending_responses()
 
 
-def test_other_errors_fail_the_invocation(client, queue) -> None:
-    with Stubber(client) as stub:
+def test_the_concurrent_jobs_quota_looks_for_the_covering_job_too(client, queue) -> None:
+    started = EVENT_TIME + timedelta(minutes=2)
+    with Stubber(client) as stub, Stubber(queue) as sqs:
+        stub.add_client_error(
+            "start_ingestion_job", "ServiceQuotaExceededException", http_status_code=402
+        )
+        stub.add_response(
+            "list_ingestion_jobs", {"ingestionJobSummaries": [_job("IN_PROGRESS", started)]}
+        )
+        sqs.add_response(
+            "send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME, "JOB0123456")
+        )
+        assert handler({"Records": [_record("m1")]}, None, client, queue) == {
+            "batchItemFailures": []
+        }
+        sqs.assert_no_pending_responses()
+
+
+def test_other_errors_fail_only_the_messages_that_needed_the_job(client, queue) -> None:
+    waiting = _wait_record("w1", EVENT_TIME, EVENT_TIME, "JOB0123456")
+    with Stubber(client) as stub, Stubber(queue) as sqs:
+        stub.add_response(
+            "get_ingestion_job",
+            {"ingestionJob": _job("IN_PROGRESS", EVENT_TIME)},
+            _get_params("JOB0123456"),
+        )
         stub.add_client_error("start_ingestion_job", "AccessDeniedException", http_status_code=403)
-        with pytest.raises(ClientError):
-            handler({"Records": [_record("m1")]}, None, client, queue)
+        # the message waiting for its running job still waits, at no receive
+        sqs.add_response(
+            "send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME, "JOB0123456")
+        )
+        assert handler({"Records": [waiting, _record("m1")]}, None, client, queue) == {
+            "batchItemFailures": [{"itemIdentifier": "m1"}]
+        }
+        sqs.assert_no_pending_responses()
+
+
+def test_a_wait_message_not_sent_fails_only_its_messages(client, queue) -> None:
+    records = [
+        _wait_record("w1", EVENT_TIME, EVENT_TIME, "JOB0123456"),
+        _wait_record("w2", EVENT_TIME, EVENT_TIME, "JOB0000002"),
+    ]
+    with Stubber(client) as stub, Stubber(queue) as sqs:
+        for job in ("JOB0123456", "JOB0000002"):
+            stub.add_response(
+                "get_ingestion_job",
+                {"ingestionJob": _job("IN_PROGRESS", EVENT_TIME, job)},
+                _get_params(job),
+            )
+        sqs.add_client_error("send_message", "InternalError", http_status_code=500)
+        sqs.add_response(
+            "send_message", _sent(), _send_params(EVENT_TIME, EVENT_TIME, "JOB0000002")
+        )
+        assert handler({"Records": records}, None, client, queue) == {
+            "batchItemFailures": [{"itemIdentifier": "w1"}]
+        }
+        sqs.assert_no_pending_responses()
 
 
 def test_an_empty_batch_calls_nothing(client, queue) -> None:
@@ -296,5 +349,5 @@ def test_the_event_time_falls_back_to_the_sent_timestamp_then_now() -> None:
         "attributes": {"SentTimestamp": "1764921600000"},
     }
     sent = datetime(2025, 12, 5, 8, 0, tzinfo=timezone.utc)
-    assert read_changes(record, now) == Changes(sent, sent, ["m"])
-    assert read_changes({"messageId": "m", "body": "{}"}, now) == Changes(now, now, ["m"])
+    assert read_changes(record, now) == Changes(sent, sent, "m")
+    assert read_changes({"messageId": "m", "body": "{}"}, now) == Changes(now, now, "m")

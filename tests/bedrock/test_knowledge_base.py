@@ -8,6 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 from compliance import cfn_lint_errors, our_findings, synth_checked
@@ -354,16 +355,53 @@ def test_ingestion_function_may_only_run_jobs_of_this_knowledge_base_and_requeue
 def test_grant_retrieve_scopes_retrieve_to_the_knowledge_base(template) -> None:
     kb_id, _ = _only(template, "AWS::Bedrock::KnowledgeBase")
     reader = next(i for i in template.find_resources("AWS::IAM::Role") if i.startswith("Reader"))
-    statements = _statements(template, reader)
-    # RetrieveAndGenerate has no resource type in IAM: only "*" grants it
-    assert statements == [
-        {
-            "Action": "bedrock:Retrieve",
-            "Effect": "Allow",
-            "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
-        },
-        {"Action": "bedrock:RetrieveAndGenerate", "Effect": "Allow", "Resource": "*"},
+    retrieve = {
+        "Action": "bedrock:Retrieve",
+        "Effect": "Allow",
+        "Resource": {"Fn::GetAtt": [kb_id, "KnowledgeBaseArn"]},
+    }
+    assert retrieve in _statements(template, reader)
+    # RetrieveAndGenerate has no resource type in IAM: only "*" grants it, in a policy of its
+    # own, where the acknowledgement reaches no other wildcard of the role
+    [(policy_id, policy)] = template.find_resources(
+        "AWS::IAM::Policy",
+        {"Properties": {"PolicyName": Match.string_like_regexp("RetrieveAndGenerate")}},
+    ).items()
+    assert policy_id.startswith("ReaderRetrieveAndGenerate")
+    assert policy["Properties"]["Roles"] == [{"Ref": reader}]
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {"Action": "bedrock:RetrieveAndGenerate", "Effect": "Allow", "Resource": "*"}
     ]
+    assert len(_statements(template, reader)) == 2
+
+
+def test_grant_retrieve_acknowledges_no_other_wildcard_of_the_role(tmp_path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Wildcards", env=ENV)
+    kb = ServerlessKnowledgeBase(stack, "Kb")
+    reader = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+    kb.grant_retrieve(reader)
+    kb.grant_retrieve(reader)  # twice: one policy
+    reader.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
+    with pytest.raises(RuntimeError, match=r"AwsSolutions-IAM5\[Resource::\*\]") as raised:
+        synth_checked(app)
+    assert "Wildcards/Reader/DefaultPolicy/Resource" in str(raised.value)
+    assert "RetrieveAndGenerate/Resource" not in str(raised.value)
+
+
+def test_grant_retrieve_to_a_function_uses_its_role() -> None:
+    stack = cdk.Stack(cdk.App(), "Function", env=ENV)
+    kb = ServerlessKnowledgeBase(stack, "Kb")
+    function = lambda_.Function(
+        stack,
+        "Assistant",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): return None"),
+    )
+    kb.grant_retrieve(function)
+    assert function.role is not None
+    assert function.role.node.try_find_child("RetrieveAndGenerate") is not None
 
 
 def test_a_user_bucket_and_a_token_prefix_are_used_as_given(user_bucket_template) -> None:
