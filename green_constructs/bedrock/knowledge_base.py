@@ -59,7 +59,7 @@ RETRIEVE_ACTION = "bedrock:Retrieve"
 """Scoped to a ``knowledge-base`` resource (Service Authorization Reference for Amazon Bedrock)."""
 RETRIEVE_AND_GENERATE_ACTION = "bedrock:RetrieveAndGenerate"
 """Has no resource type in the Service Authorization Reference for Amazon Bedrock: only ``*``
-grants it. Bedrock then authorizes the call by ``bedrock:Retrieve`` on the knowledge base and
+grants it. Each call also needs ``bedrock:Retrieve`` on the knowledge base and
 ``bedrock:InvokeModel`` on the generating model."""
 _RETRIEVE_AND_GENERATE_REASON = (
     "bedrock:RetrieveAndGenerate has no resource type in IAM, so only '*' grants it; each call "
@@ -270,6 +270,7 @@ class ServerlessKnowledgeBase(Construct):
         self.collection = self.collection_index = None
 
         self.encryption_key = encryption_key
+        self._key_given = encryption_key is not None
         if encryption_key is None and store.kind == "S3_VECTORS":
             self.encryption_key = kms.Key(
                 self,
@@ -802,10 +803,7 @@ class ServerlessKnowledgeBase(Construct):
         path = re.sub(r"[^0-9A-Za-z]+", "-", self.node.path).strip("-")
         path = path[-80:].strip("-") or "knowledge-base"
         create_only = [self.embedding_model.model_id, str(self.embedding_dimension)]
-        own_key = (
-            isinstance(self.encryption_key, kms.Key) and self.encryption_key.node.scope is self
-        )
-        if self.vector_store.kind != "S3_VECTORS" or not own_key:
+        if self.vector_store.kind != "S3_VECTORS" or self._key_given:
             create_only += [self.vector_store.kind, _key_identity(self.encryption_key)]
         return f"{path}-{_short_hash(*create_only)}"
 
